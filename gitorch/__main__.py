@@ -1,0 +1,5 @@
+"""`python -m gitorch`."""
+
+from gitorch.cli import main
+
+main()

@@ -1,0 +1,257 @@
+"""The command line: click declarations only; the work is in gitorch.commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gitorch import __version__
+from gitorch.errors import GitorchError, write_crash_report
+from gitorch.output import emit_json, paint, use_colour, warn
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print one JSON document on stdout.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gitorch")
+def cli() -> None:
+    """Run coding agents in parallel on the tracks of your ROADMAP.md.
+
+    Each track gets its own git worktree and branch; finished tracks are
+    replayed onto main, tested and pushed once.
+    """
+
+
+@cli.command()
+@click.option("--uninstall", is_flag=True,
+              help="Remove gitorch's post-commit hook and restore the one it replaced.")
+def init(uninstall: bool) -> None:
+    """Write gitorch.yaml if absent, make gitorch's state folder, install the hook.
+
+    The post-commit hook goes into core.hooksPath if set, else .git/hooks; a hook
+    already there is kept and still runs.
+
+    Example: gitorch init
+    """
+    from gitorch.commands import init as command
+
+    changes = command.uninstall(Path.cwd()) if uninstall else command.init(Path.cwd())
+    for change in changes:
+        click.echo(f"✓ {change}")
+    if not changes:
+        click.echo("Nothing to do: no gitorch hook is installed here." if uninstall
+                   else "Nothing to do: gitorch is already set up here.")
+
+
+@cli.command()
+@json_option
+@click.option("--watch", "-w", is_flag=True, help="Redraw every few seconds until Ctrl-C.")
+@click.option("--interval", "-n", type=click.FloatRange(min=0.1), default=2.0,
+              show_default=True, help="Seconds between redraws with --watch.")
+def status(as_json: bool, watch: bool, interval: float) -> None:
+    """Show the groups, the tracks, their runners, claims and recent commits.
+
+    Works from the main worktree, any track worktree and any subfolder.
+
+    Example: gitorch status --json | jq '.tracks[].state'
+    """
+    from gitorch.commands.status import collect, render, watch_frames
+
+    if watch:
+        try:
+            for frame in watch_frames(Path.cwd(), interval, as_json, use_colour()):
+                click.echo(frame, nl=False)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how a watch ends
+        return
+    document = collect(Path.cwd())
+    if document["warning"]:
+        warn(document["warning"])
+    if as_json:
+        emit_json(document)
+    else:
+        click.echo("\n".join(render(document, use_colour())))
+
+
+@cli.command()
+def doctor() -> None:
+    """Check git, the repository, config, roadmap, agent and remote.
+
+    Example: gitorch doctor
+    """
+    from gitorch.commands.doctor import doctor as run_doctor
+
+    colour = use_colour()
+    checks = run_doctor(Path.cwd())
+    for check in checks:
+        mark = paint("✓", "ok", colour) if check.ok else paint("✗", "bad", colour)
+        click.echo(f"{mark} {check.name}: {check.detail}")
+        if not check.ok and check.fix:
+            click.echo(f"    fix: {check.fix}")
+        for line in check.help:
+            click.echo(f"    {line}")
+    if not all(check.ok for check in checks):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--parallel", "-p", type=click.IntRange(min=1), default=None,
+              help="How many tracks may run at once (default: max_parallel).")
+@click.option("--group", "-g", default=None, help="Only start tracks of this group.")
+@click.option("--track", "-t", "tracks", multiple=True,
+              help="Start exactly this track (e.g. E/1); repeatable.")
+@click.option("--wait", is_flag=True, help="Block until the runners end.")
+@click.option("--dry-run", is_flag=True, help="Claim nothing; say what would start.")
+def start(parallel: int | None, group: str | None, tracks: tuple[str, ...], wait: bool,
+          dry_run: bool) -> None:
+    """Claim ready tracks and start one agent runner per track.
+
+    Runners work in the background; follow them with `gitorch status`.
+
+    Example: gitorch start --parallel 2 --wait
+    """
+    from gitorch.commands.start import start as run_start
+    from gitorch.commands.start import wait_for
+    from gitorch.output import safe_text
+
+    result = run_start(Path.cwd(), parallel=parallel, group=group, track_ids=list(tracks),
+                       dry_run=dry_run)
+    if result.warning:
+        warn(result.warning)
+    if result.group is not None:
+        click.echo(f"Current group: {result.group.id}: {safe_text(result.group.title)}")
+    click.echo("Available tracks: " + (", ".join(t.id for t in result.available) or "none"))
+    for track in result.would_start:
+        click.echo(f"Would start Group {track.group}, Track {track.number}: "
+                   f"{safe_text(track.title)}")
+    for run in result.launched:
+        verb = "Resuming" if run.resumed else "Starting on"
+        click.echo(f"{verb} Group {run.track.group}, Track {run.track.number}: "
+                   f"{safe_text(run.track.title)}")
+        click.echo(f"  log: {run.log}")
+        click.echo(f"  runner PID: {run.pid}")
+    for track_id, why in result.skipped:
+        click.echo(f"Skipped {track_id}: {why}")
+    if not result.launched and not result.would_start:
+        click.echo("Nothing to start.")
+    if wait and result.launched:
+        assert result.project is not None
+        failed = 0
+        for run, record in wait_for(result.launched, result.project):
+            if record.state == "done":
+                click.echo(f"✓ Track {run.track.number} completed successfully")
+            else:
+                failed += 1
+                click.echo(f"✗ Track {run.track.number} {record.state} ({record.reason})")
+        if failed:
+            sys.exit(1)
+
+
+@cli.command()
+@click.argument("tracks", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Stop every runner gitorch started.")
+def stop(tracks: tuple[str, ...], every: bool) -> None:
+    """Stop track runners and their agents; worktrees and commits stay as they are.
+
+    Example: gitorch stop E/1 E/2
+    """
+    from gitorch.commands.stop import stop as run_stop
+
+    for line in run_stop(Path.cwd(), list(tracks), every):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("track")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing until the runner ends.")
+@click.option("--lines", "-n", type=click.IntRange(min=0), default=50, show_default=True,
+              help="How many of the last lines to print first.")
+def logs(track: str, follow: bool, lines: int) -> None:
+    """Print a track's log.
+
+    Example: gitorch logs E/1 -f
+    """
+    from gitorch.commands.logs import logs as read_logs
+
+    for line in read_logs(Path.cwd(), track, lines, follow):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("track")
+@click.option("--stop", "stop_first", is_flag=True, help="Stop its runner first.")
+def release(track: str, stop_first: bool) -> None:
+    """Drop a track's claim; it becomes pending, its branch and worktree kept.
+
+    Example: gitorch release E/1 --stop
+    """
+    from gitorch.commands.release import release as run_release
+
+    click.echo(run_release(Path.cwd(), track, stop_first))
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Also remove worktrees with uncommitted changes.")
+def clean(force: bool) -> None:
+    """Drop stale claims; remove landed tracks' worktrees and branches.
+
+    Example: gitorch clean
+    """
+    from gitorch.commands.clean import clean as run_clean
+
+    for line in run_clean(Path.cwd(), force):
+        click.echo(line)
+
+
+@cli.command("_runner", hidden=True)
+@click.argument("track")
+@click.option("--lock-fd", type=int, required=True)
+def runner(track: str, lock_fd: int) -> None:
+    """Run one claimed track's phases (started by gitorch start, holding the lock fd).
+
+    Example: (internal)
+    """
+    from gitorch.names import TrackId
+    from gitorch.runner import run_track
+
+    sys.exit(run_track(Path.cwd(), TrackId.parse(track), lock_fd))
+
+
+@cli.command()
+@click.option("--clean", is_flag=True, help="Remove the demo folder afterwards.")
+def demo(clean: bool) -> None:
+    """Run gitorch on a throwaway repository with a sample roadmap.
+
+    Example: gitorch demo --clean
+    """
+    from gitorch.commands.demo import demo as run_demo
+    from gitorch.commands.status import render
+
+    folder, document = run_demo(clean)
+    click.echo("\n".join(render(document, use_colour())))
+    click.echo("")
+    click.echo("Demo folder removed." if clean else f"Demo folder: {folder}")
+
+
+def main() -> None:
+    """Entry point: map errors to exit codes (1 user error, 2 usage, 3 bug, 130 Ctrl-C)."""
+    try:
+        cli.main(standalone_mode=False)
+    except GitorchError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:
+        report = write_crash_report(error)
+        click.echo(f"Error: unexpected {type(error).__name__}: {error} "
+                   f"(traceback in {report})", err=True)
+        sys.exit(3)

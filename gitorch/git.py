@@ -1,0 +1,282 @@
+"""The only module that runs git or imports pygit2.
+
+Read paths (discovery, blobs, logs) use the git command line so that `status` and the hook
+never pay pygit2's import cost; object and ref writing imports pygit2 lazily.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from gitorch import process
+from gitorch.errors import GitorchError
+
+
+@dataclass(frozen=True)
+class RepoPaths:
+    """Where a repository lives, all paths absolute."""
+
+    worktree: Path  # top of the worktree the command was run in
+    git_dir: Path  # that worktree's private git dir
+    common_dir: Path  # shared by every worktree
+    main_worktree: Path  # the worktree of the main checkout
+
+    @property
+    def state_dir(self) -> Path:
+        return self.common_dir / "gitorch"
+
+
+def git(args: list[str], cwd: Path, *, check: bool = True, input: str | None = None,
+        timeout: float | None = None) -> process.Completed:
+    """Run the git command line in cwd."""
+    return process.run(["git", *args], cwd, check=check, input=input, timeout=timeout)
+
+
+@cache
+def version() -> tuple[int, int, int]:
+    """The installed git's version, checked once per process."""
+    out = process.run(["git", "--version"]).stdout
+    found = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out)
+    if not found:
+        raise GitorchError(f"cannot read git's version from {out.strip()!r}")
+    major, minor, patch = found.groups()
+    return int(major), int(minor), int(patch or 0)
+
+
+def discover(cwd: Path) -> RepoPaths:
+    """Find the repository that cwd is in, from any worktree or subfolder."""
+    done = git(
+        ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir",
+         "--git-common-dir"],
+        cwd, check=False,
+    )
+    lines = done.stdout.splitlines()
+    if done.returncode != 0 or len(lines) != 3:
+        raise GitorchError(
+            f"{cwd} is not inside a git work tree; run gitorch inside your project "
+            "(or `git init` one first)"
+        )
+    worktree, git_dir, common_dir = (Path(line) for line in lines)
+    return RepoPaths(worktree, git_dir, common_dir, _main_worktree(common_dir, cwd))
+
+
+def _main_worktree(common_dir: Path, cwd: Path) -> Path:
+    if common_dir.name == ".git":
+        return common_dir.parent
+    first = git(["worktree", "list", "--porcelain"], cwd).stdout.splitlines()[0]
+    return Path(first.removeprefix("worktree "))
+
+
+def main_head_branch(paths: RepoPaths) -> str | None:
+    """The branch the main worktree has checked out, or None if its HEAD is detached."""
+    head = (paths.common_dir / "HEAD").read_text(encoding="utf-8").strip()
+    if head.startswith("ref: refs/heads/"):
+        return head.removeprefix("ref: refs/heads/")
+    return None
+
+
+def resolve(paths: RepoPaths, rev: str) -> str | None:
+    """The full commit id rev names, or None if it names nothing."""
+    done = git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], paths.worktree,
+               check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def read_file_at(paths: RepoPaths, rev: str, path: str) -> bytes | None:
+    """The bytes of path as committed at rev, or None if it is not there."""
+    return process.run_bytes(["git", "cat-file", "blob", f"{rev}:{path}"], paths.worktree)
+
+
+def recent_commits(paths: RepoPaths, rev: str, count: int) -> list[tuple[str, str]]:
+    """The last count commits on rev as (short id, subject), newest first."""
+    done = git(["log", f"-n{count}", "--format=%h%x09%s", rev, "--"], paths.worktree,
+               check=False)
+    if done.returncode != 0:
+        return []
+    return [tuple(line.split("\t", 1)) for line in done.stdout.splitlines()]  # type: ignore[misc]
+
+
+def worktree_changes(worktree: Path) -> list[str]:
+    """`git status --porcelain` lines of a worktree (empty when clean)."""
+    return git(["status", "--porcelain", "--untracked-files=normal"], worktree).stdout.splitlines()
+
+
+def remote_url(paths: RepoPaths, remote: str) -> str | None:
+    """The fetch URL of remote, or None if the repository has no such remote."""
+    done = git(["remote", "get-url", remote], paths.worktree, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def ls_remote(paths: RepoPaths, remote: str, timeout: float) -> process.Completed:
+    """Ask the remote for its refs (reachability and credentials check)."""
+    return git(["ls-remote", "--heads", remote], paths.worktree, check=False, timeout=timeout)
+
+
+def push_dry_run(paths: RepoPaths, remote: str, refspec: str, timeout: float
+                 ) -> process.Completed:
+    """Check push rights without changing the remote."""
+    return git(["push", "--dry-run", "--porcelain", remote, refspec], paths.worktree,
+               check=False, timeout=timeout)
+
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+# gitorch's own commits (claims, throwaway repositories) work on a machine with no identity.
+GITORCH_IDENTITY = ["-c", "user.name=gitorch", "-c", "user.email=gitorch@localhost"]
+LOCK_RETRIES = 20
+
+
+class RefMoved(GitorchError):
+    """A compare-and-swap ref update found the ref somewhere other than expected."""
+
+
+def read_ref(paths: RepoPaths, ref: str) -> str | None:
+    """The commit id ref points to, or None if it does not exist."""
+    done = git(["rev-parse", "--verify", "--quiet", ref], paths.worktree, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def list_refs(paths: RepoPaths, prefix: str) -> dict[str, str]:
+    """Every ref under prefix, mapped to its commit id."""
+    out = git(["for-each-ref", "--format=%(objectname) %(refname)", prefix], paths.worktree)
+    return {name: oid for oid, name in (line.split(" ", 1) for line in out.stdout.splitlines())}
+
+
+def ref_messages(paths: RepoPaths, prefix: str) -> dict[str, tuple[str, str]]:
+    """Every ref under prefix, mapped to (commit id, commit message), in one git call."""
+    out = git(["for-each-ref", "--format=%(refname)%00%(objectname)%00%(contents)%00", prefix],
+              paths.worktree).stdout
+    parts = out.split("\0")
+    return {parts[i].strip(): (parts[i + 1], parts[i + 2]) for i in range(0, len(parts) - 2, 3)}
+
+
+def log_subjects(paths: RepoPaths, base: str, tip: str) -> list[str]:
+    """`abc1234 subject` of each commit in base..tip, newest first ([] if tip is gone)."""
+    done = git(["log", "--format=%h %s", f"{base}..{tip}", "--"], paths.worktree, check=False)
+    return done.stdout.splitlines() if done.returncode == 0 else []
+
+
+def commit_message(paths: RepoPaths, oid: str) -> str | None:
+    """The message of commit oid, or None if there is no such commit."""
+    done = git(["cat-file", "commit", oid], paths.worktree, check=False)
+    if done.returncode != 0:
+        return None
+    return done.stdout.split("\n\n", 1)[1] if "\n\n" in done.stdout else ""
+
+
+def create_marker_commit(paths: RepoPaths, message: str) -> str:
+    """A parentless commit of the empty tree carrying message (claims use these)."""
+    return git([*GITORCH_IDENTITY, "commit-tree", EMPTY_TREE, "-F", "-"], paths.worktree,
+               input=message).stdout.strip()
+
+
+def update_ref(paths: RepoPaths, ref: str, new: str | None, expected: str | None,
+               reason: str) -> None:
+    """Point ref at new (None: delete it) only if it is at expected (None: absent).
+
+    Raises RefMoved if it is not; retries briefly while another process holds the ref's
+    lock file, and never removes that file.
+    """
+    zero = "0" * 40
+    if new is None:
+        args = ["update-ref", "-m", reason, "-d", ref, expected or zero]
+    else:
+        args = ["update-ref", "-m", reason, ref, new, expected or zero]
+    for attempt in range(LOCK_RETRIES):
+        done = git(args, paths.worktree, check=False)
+        if done.returncode == 0:
+            return
+        if ".lock': File exists" not in done.stderr or attempt == LOCK_RETRIES - 1:
+            break
+        time.sleep(0.01 * (attempt + 1))
+    raise RefMoved(f"{ref} moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
+
+
+def branch_exists(paths: RepoPaths, branch: str) -> bool:
+    return read_ref(paths, f"refs/heads/{branch}") is not None
+
+
+def count_commits(paths: RepoPaths, base: str, tip: str) -> int:
+    """How many commits tip has that base does not."""
+    done = git(["rev-list", "--count", f"{base}..{tip}"], paths.worktree, check=False)
+    return int(done.stdout.strip()) if done.returncode == 0 else 0
+
+
+@dataclass(frozen=True)
+class Worktree:
+    """One entry of `git worktree list`."""
+
+    path: Path
+    head: str | None
+    branch: str | None
+    prunable: bool
+
+
+def worktrees(paths: RepoPaths) -> list[Worktree]:
+    """Every worktree git knows of (read fresh each time, never cached)."""
+    out = git(["worktree", "list", "--porcelain"], paths.worktree).stdout
+    found = []
+    for block in out.strip().split("\n\n"):
+        fields = dict([*line.split(" ", 1), ""][:2] for line in block.splitlines())
+        if "worktree" not in fields:
+            continue
+        branch = fields.get("branch", "").removeprefix("refs/heads/") or None
+        found.append(Worktree(Path(fields["worktree"]), fields.get("HEAD"), branch,
+                              "prunable" in fields))
+    return found
+
+
+def add_worktree(paths: RepoPaths, path: Path, branch: str, start: str | None) -> None:
+    """Check out branch at path; with start, create branch there first."""
+    args = ["worktree", "add", "--quiet"]
+    args += ["-b", branch, str(path), start] if start else [str(path), branch]
+    for attempt in range(LOCK_RETRIES):
+        done = git(args, paths.main_worktree, check=False)
+        if done.returncode == 0:
+            return
+        if ".lock': File exists" not in done.stderr:
+            break
+        time.sleep(0.01 * (attempt + 1))
+    said = done.stderr.strip().splitlines()
+    raise GitorchError(f"git worktree add {path} failed: {said[-1] if said else ''}")
+
+
+def prune_worktrees(paths: RepoPaths) -> None:
+    """Forget worktrees whose folders are gone."""
+    git(["worktree", "prune"], paths.main_worktree)
+
+
+def remove_worktree(paths: RepoPaths, path: Path, force: bool) -> None:
+    git(["worktree", "remove", *(["--force"] if force else []), str(path)], paths.main_worktree)
+
+
+def delete_branch(paths: RepoPaths, branch: str) -> None:
+    git(["branch", "-D", branch], paths.main_worktree)
+
+
+def worktree_git_dir(worktree: Path) -> Path:
+    """The private git dir of a linked worktree."""
+    out = git(["rev-parse", "--path-format=absolute", "--git-dir"], worktree).stdout
+    return Path(out.strip())
+
+
+def init_repository(path: Path, branch: str, *, bare: bool = False) -> None:
+    """Create a new repository at path whose first branch is branch."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(["init", "-q", f"--initial-branch={branch}", *(["--bare"] if bare else [])], path)
+
+
+def commit_all(worktree: Path, message: str) -> None:
+    """Commit everything in worktree as gitorch (for throwaway repositories)."""
+    git(["add", "-A"], worktree)
+    git([*GITORCH_IDENTITY, "commit", "-q", "--no-verify", "-m", message], worktree)
+
+
+def hooks_dir(paths: RepoPaths) -> Path:
+    """The effective hooks folder: core.hooksPath (relative to the main worktree) or hooks/."""
+    out = git(["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
+              paths.main_worktree).stdout
+    return Path(out.strip())

@@ -1,0 +1,129 @@
+"""The one helper that runs child processes: argument lists only, never a shell."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gitorch.errors import GitorchError
+
+# Set by git for hooks and by `git rebase --exec`; inherited, they would point a child git
+# process at the wrong repository or index.
+GIT_LOCAL_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_PREFIX",
+    "GIT_NAMESPACE",
+)
+
+
+class ProcessError(GitorchError):
+    """A child process exited non-zero; carries what it said."""
+
+    def __init__(self, argv: Sequence[str], returncode: int, stdout: str, stderr: str) -> None:
+        self.argv = tuple(argv)
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        said = (stderr.strip() or stdout.strip()).splitlines()
+        reason = said[-1] if said else "no output"
+        super().__init__(f"`{' '.join(argv[:3])}` exited {returncode}: {reason}")
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What a finished child process returned."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child: ours, less git's per-repository variables, plus extra."""
+    env = {k: v for k, v in os.environ.items() if k not in GIT_LOCAL_VARIABLES}
+    env.update(extra or {})
+    return env
+
+
+def run(
+    argv: Sequence[str],
+    cwd: Path | None = None,
+    *,
+    check: bool = True,
+    input: str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> Completed:
+    """Run argv to completion and return its output; raise ProcessError on failure if check."""
+    done = _spawn(argv, cwd, input=input, env=env, timeout=timeout, text=True)
+    if check and done.returncode != 0:
+        raise ProcessError(argv, done.returncode, done.stdout, done.stderr)
+    return Completed(done.returncode, done.stdout, done.stderr)
+
+
+def run_bytes(argv: Sequence[str], cwd: Path | None = None) -> bytes | None:
+    """Run argv and return its raw stdout, or None if it exited non-zero."""
+    done = _spawn(argv, cwd, input=None, env=None, timeout=None, text=False)
+    return done.stdout if done.returncode == 0 else None
+
+
+def _spawn(
+    argv: Sequence[str],
+    cwd: Path | None,
+    *,
+    input: str | None,
+    env: Mapping[str, str] | None,
+    timeout: float | None,
+    text: bool,
+) -> subprocess.CompletedProcess[Any]:
+    try:
+        return subprocess.run(
+            list(argv),
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            text=text,
+            errors="replace" if text else None,
+            env=child_env(env),
+            timeout=timeout,
+            check=False,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+    except FileNotFoundError as missing:
+        raise GitorchError(f"{argv[0]}: command not found") from missing
+    except subprocess.TimeoutExpired as slow:
+        raise GitorchError(f"`{' '.join(argv[:3])}` did not finish within {timeout:.0f}s") from slow
+
+
+def signal_group(pgid: int | None, sig: signal.Signals) -> None:
+    """Send sig to a whole process group; a group that is already gone is fine."""
+    if pgid is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def pid_running(pid: int) -> bool:
+    """Whether pid is a live process here; a zombie awaiting its reaper is not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: kill() said it exists
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

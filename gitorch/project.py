@@ -1,0 +1,88 @@
+"""Everything a command needs about the repository it runs in, found once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitorch import git
+from gitorch.config import Config, load_config
+from gitorch.errors import GitorchError
+from gitorch.names import default_worktrees_dir
+from gitorch.roadmap import Roadmap, parse
+from gitorch.state import StateDir
+
+
+@dataclass(frozen=True)
+class Project:
+    """A repository, its configuration and where gitorch keeps its state."""
+
+    paths: git.RepoPaths
+    config: Config
+    main_branch: str
+
+    @property
+    def state(self) -> StateDir:
+        return StateDir(self.paths.state_dir)
+
+    @property
+    def worktrees_dir(self) -> Path:
+        configured = self.config.worktrees_dir
+        if configured is None:
+            return default_worktrees_dir(self.paths.main_worktree)
+        return (self.paths.main_worktree / Path(configured).expanduser()).resolve()
+
+
+def open_project(cwd: Path, overrides: dict[str, object] | None = None) -> Project:
+    """Find the repository around cwd and load its configuration."""
+    paths = git.discover(cwd)
+    config = load_config(paths.main_worktree, overrides)
+    branch = config.main_branch or git.main_head_branch(paths)
+    if branch is None:
+        raise GitorchError(
+            "the main worktree has a detached HEAD; check out your main branch or set "
+            "main_branch in gitorch.yaml"
+        )
+    return Project(paths, config, branch)
+
+
+@dataclass(frozen=True)
+class LoadedRoadmap:
+    """The roadmap as committed on main, and a warning if the main worktree's copy differs."""
+
+    roadmap: Roadmap
+    text: str
+    warning: str | None
+
+
+def load_roadmap(project: Project) -> LoadedRoadmap:
+    """Read and parse the roadmap committed on the main branch."""
+    name = project.config.roadmap
+    branch = project.main_branch
+    if git.resolve(project.paths, branch) is None:
+        raise GitorchError(
+            f"branch {branch} has no commits yet; commit {name} to it first"
+        )
+    committed = git.read_file_at(project.paths, branch, name)
+    on_disk = project.paths.main_worktree / name
+    if committed is None:
+        hint = f"commit it: git add {name} && git commit" if on_disk.is_file() else (
+            "create it, or set `roadmap:` in gitorch.yaml")
+        raise GitorchError(f"{name} is not committed on {branch}; {hint}")
+    text = _decode(committed, name)
+    warning = None
+    try:
+        if on_disk.read_bytes() != committed:
+            warning = (f"{name} in {project.paths.main_worktree} differs from {branch}; "
+                       f"gitorch reads the committed one (commit your edits to use them)")
+    except OSError:
+        pass
+    return LoadedRoadmap(parse(text, name), text, warning)
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data[: bad.start].count(b"\n") + 1
+        raise GitorchError(f"{name}:{line}: not valid UTF-8") from bad

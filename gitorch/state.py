@@ -1,0 +1,74 @@
+"""gitorch's own files under <git-common-dir>/gitorch, each written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gitorch.names import TrackId
+
+
+@dataclass(frozen=True)
+class StateDir:
+    """The layout of <git-common-dir>/gitorch (DESIGN §3)."""
+
+    root: Path
+
+    @property
+    def runs_log(self) -> Path:
+        return self.root / "runs.log"
+
+    @property
+    def scheduler(self) -> Path:
+        """The record of the `gitorch run` scheduler: pid, host, started_at."""
+        return self.root / "scheduler.json"
+
+    def lockfile(self, track: TrackId) -> Path:
+        return self.root / "locks" / f"{track.key}.lock"
+
+    def log(self, track: TrackId) -> Path:
+        return self.root / "logs" / f"{track.key}.log"
+
+    def record(self, track: TrackId) -> Path:
+        return self.root / "tracks" / f"{track.key}.json"
+
+    def events(self, track: TrackId) -> Path:
+        return self.root / "events" / f"{track.key}.log"
+
+    def prompt_file(self, track: TrackId, phase: str) -> Path:
+        return self.root / "prompts" / f"{track.key}.{phase}.md"
+
+    def ensure(self) -> None:
+        """Create the folders (idempotent)."""
+        for name in ("locks", "logs", "tracks", "events", "prompts"):
+            (self.root / name).mkdir(parents=True, exist_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path so that readers see the old or the new file, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    write_atomic(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
+
+
+def read_json(path: Path) -> dict[str, Any] | None:
+    """The JSON object at path, or None if it is missing or damaged."""
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return document if isinstance(document, dict) else None

@@ -1,0 +1,109 @@
+"""Helpers for tests: real git, real repositories, the real console script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SAMPLES = Path(__file__).parent / "fixtures" / "roadmaps"
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in cwd and return its stdout; fail the test on a non-zero exit."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"git {' '.join(args)} failed: {done.stderr}"
+    return done.stdout
+
+
+def make_repo(path: Path, roadmap: str, files: dict[str, str] | None = None) -> Path:
+    """Create a repository at path whose first commit holds ROADMAP.md (and any files)."""
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    (path / "ROADMAP.md").write_text(roadmap, encoding="utf-8")
+    for name, text in (files or {}).items():
+        target = path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "Initial commit")
+    return path
+
+
+def sample(name: str) -> str:
+    """The text of a sample roadmap from tests/fixtures/roadmaps."""
+    return (SAMPLES / name).read_text(encoding="utf-8")
+
+
+def gitorch_exe() -> str:
+    """The installed console script beside this interpreter."""
+    found = Path(sys.executable).parent / "gitorch"
+    assert found.exists(), "install gitorch first: pip install -e '.[test]'"
+    return str(found)
+
+
+def run_gitorch(cwd: Path, *args: str, check: bool | None = None,
+                env: dict[str, str] | None = None,
+                timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the real `gitorch` console script in cwd; check=True asserts exit 0."""
+    done = subprocess.run([gitorch_exe(), *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=timeout, check=False)
+    if check:
+        assert done.returncode == 0, f"gitorch {' '.join(args)}: {done.stderr}{done.stdout}"
+    return done
+
+
+AGENTS = Path(__file__).parent / "agents"
+
+FOUR_TRACKS = """# Roadmap
+
+## Group A: Four at once
+
+### Track 1: Alpha
+First.
+
+### Track 2: Beta
+Second.
+
+### Track 3: Gamma
+Third.
+
+### Track 4: Delta
+Fourth.
+
+### Track 5: Tests
+Depends on: Track 1, Track 2, Track 3, Track 4
+"""
+
+
+def agent_repo(path: Path, roadmap: str = FOUR_TRACKS, agent: str = "worker.sh",
+               extra_config: str = "") -> Path:
+    """A repository whose gitorch.yaml runs one of tests/agents/ as the agent."""
+    config = (f"remote: null\nagent:\n  command: [{AGENTS / agent}]\n  timeout: 60s\n"
+              + extra_config)
+    return make_repo(path, roadmap, {"gitorch.yaml": config, ".gitignore": "uncommitted-*\n"})
+
+
+def read_json_file(path: Path) -> dict[str, object]:
+    import json
+
+    document = json.loads(path.read_text())
+    assert isinstance(document, dict)
+    return document
+
+
+def wait_ended(repo: Path, track: str, timeout: float = 60) -> dict[str, object]:
+    """Wait until a track's runner has written its end, and return its record."""
+    import time
+
+    key = "group_{}_track_{}".format(*track.split("/"))
+    record = repo / ".git" / "gitorch" / "tracks" / f"{key}.json"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if record.exists():
+            document = read_json_file(record)
+            if document.get("ended_at"):
+                return document
+        time.sleep(0.1)
+    raise AssertionError(f"{track} did not end in {timeout}s")

@@ -1,0 +1,61 @@
+"""`gitorch doctor`: every check passes on a healthy setup, each failure names its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import git, make_repo, run_gitorch, sample
+
+
+def healthy_repo(tmp_path: Path) -> Path:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "origin", "main")
+    (repo / "gitorch.yaml").write_text("agent:\n  command: [git, --version]\n")
+    return repo
+
+
+def test_all_checks_pass(tmp_path: Path) -> None:
+    repo = healthy_repo(tmp_path)
+    done = run_gitorch(repo, "doctor")
+    assert done.returncode == 0, done.stdout
+    names = [line.split(":")[0] for line in done.stdout.splitlines()]
+    assert names == ["✓ git", "✓ repository", "✓ main branch", "✓ roadmap", "✓ agent",
+                     "✓ remote reachable", "✓ push rights"]
+
+
+def test_missing_agent_and_unreachable_remote_fail_with_fixes(tmp_path: Path) -> None:
+    repo = healthy_repo(tmp_path)
+    (repo / "gitorch.yaml").write_text("agent:\n  preset: aider\n")
+    git(repo, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    done = run_gitorch(repo, "doctor", env={"PATH": "/usr/bin:/bin"})
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert "✗ agent: aider is not on PATH" in lines
+    assert "    fix: install aider, or set agent.command in gitorch.yaml" in lines
+    assert any(line.startswith("✗ remote reachable: ") for line in lines)
+
+
+def test_no_such_remote(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
+    (repo / "gitorch.yaml").write_text("agent:\n  command: [git]\n")
+    done = run_gitorch(repo, "doctor")
+    assert done.returncode == 1
+    assert "✗ remote: this repository has no remote named origin" in done.stdout
+
+
+def test_broken_roadmap_is_a_failed_check(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", sample("broken-cycle.md"))
+    (repo / "gitorch.yaml").write_text("remote: null\nagent:\n  command: [git]\n")
+    done = run_gitorch(repo, "doctor")
+    assert done.returncode == 1
+    assert any(line.startswith("✗ roadmap: ROADMAP.md:") for line in done.stdout.splitlines())
+
+
+def test_outside_a_repository(tmp_path: Path) -> None:
+    done = run_gitorch(tmp_path, "doctor")
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0].startswith("✓ git: git ")
+    assert "✗ repository and config: " in done.stdout

@@ -1,0 +1,84 @@
+"""`gitorch status` from every place a user may stand, in text and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import git, make_repo, run_gitorch, sample
+
+
+def status_json(cwd: Path) -> dict[str, object]:
+    done = run_gitorch(cwd, "status", "--json", check=True)
+    document = json.loads(done.stdout)
+    assert isinstance(document, dict)
+    return document
+
+
+def test_same_document_from_root_subfolder_and_linked_worktree(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", sample("seed-style.md"), {"src/pkg/mod.py": "x = 1\n"})
+    git(repo, "worktree", "add", "-q", str(tmp_path / "side"), "-b", "side")
+    (tmp_path / "side" / "deep").mkdir()
+    documents = [status_json(repo), status_json(repo / "src" / "pkg"),
+                 status_json(tmp_path / "side"), status_json(tmp_path / "side" / "deep")]
+    assert all(document == documents[0] for document in documents)
+    assert documents[0]["repo"] == str(repo)
+
+
+def test_seed_style_shape_and_states(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
+    document = status_json(repo)
+    assert document["group"] == {"id": "E", "title": "Algorithm Foundation"}
+    groups = {g["id"]: g for g in document["groups"]}  # type: ignore[attr-defined]
+    assert [g for g in groups] == ["A", "B", "C", "D", "E", "F", "G"]
+    assert groups["D"]["done"] and not groups["E"]["done"]
+    assert groups["F"]["depends_on"] == ["A", "B", "C", "D", "E"]
+    tracks = {t["id"]: t for t in document["tracks"]}  # type: ignore[attr-defined]
+    assert list(tracks) == ["E/1", "E/2", "E/3", "E/4", "E/5"]
+    assert [tracks[f"E/{n}"]["state"] for n in range(1, 6)] == ["pending"] * 4 + ["blocked"]
+    assert tracks["E/5"]["depends_on"] == ["E/1", "E/2", "E/3", "E/4"]
+    first = tracks["E/1"]
+    assert first["branch"] == "gitorch/E-1-registry-infrastructure"
+    assert first["worktree"] == str(tmp_path / "repo.tracks" / "group_E_track_1")
+    assert first["log"] == str(repo / ".git" / "gitorch" / "logs" / "group_E_track_1.log")
+    for key in ("group", "number", "title", "phase", "pid", "alive", "host", "commits",
+                "last_commit", "started_at", "updated_at"):
+        assert key in first
+
+
+def test_ready_later_group_is_listed_after_the_current_one(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", sample("list-style.md"))
+    document = status_json(repo)
+    assert document["group"] == {"id": "C", "title": "Planner"}
+    ids = [t["id"] for t in document["tracks"]]  # type: ignore[attr-defined]
+    assert ids == ["C/1", "C/2", "C/3", "C/4", "D/1", "D/2"]
+
+
+def test_text_output_shows_groups_tracks_and_what_waits(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
+    done = run_gitorch(repo, "status", check=True)
+    lines = done.stdout.splitlines()
+    assert any(line.split()[:2] == ["✓", "A"] for line in lines)
+    assert "Current group  E: Algorithm Foundation" in lines
+    last = next(line for line in lines if line.strip().startswith("E/5"))
+    assert "blocked" in last and last.endswith("waits on E/1, E/2, E/3, E/4")
+    assert "\x1b[" not in done.stdout
+
+
+def test_warns_when_the_main_worktree_copy_differs(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
+    with (repo / "ROADMAP.md").open("a") as roadmap:
+        roadmap.write("\n## Group H: Later\n### Track 1: More\n")
+    done = run_gitorch(repo, "status", "--json", check=True)
+    warnings = done.stderr.splitlines()
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Warning: ROADMAP.md in ")
+    assert "differs from main" in warnings[0]
+    assert [g["id"] for g in json.loads(done.stdout)["groups"]][-1] == "G"
+
+
+def test_every_group_done(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", "## Group A: Only ✅\n### Track 1: Done ✅\n")
+    done = run_gitorch(repo, "status", check=True)
+    assert "Every group is done." in done.stdout
+    assert status_json(repo)["tracks"] == []
