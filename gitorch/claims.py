@@ -1,0 +1,126 @@
+"""Claims (DESIGN §4): a lockfile held by the runner, and a claim ref created only if absent."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+
+import portalocker
+
+from gitorch import git
+from gitorch.names import TrackId, claim_ref
+
+CLAIM_SUBJECT = "gitorch claim"
+
+
+class TrackLock:
+    """An exclusive flock on a track's lockfile; children given its fd share the lock."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self._file = file
+
+    @classmethod
+    def try_acquire(cls, path: Path) -> TrackLock | None:
+        """The lock, or None if another process holds it. The file itself is never deleted."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as this object
+        try:
+            portalocker.lock(file, portalocker.LOCK_EX | portalocker.LOCK_NB)
+        except portalocker.LockException:
+            file.close()
+            return None
+        return cls(file)
+
+    @property
+    def fd(self) -> int:
+        return self._file.fileno()
+
+    def release(self) -> None:
+        """Close our descriptor; a child that inherited it keeps the lock."""
+        self._file.close()
+
+
+def lock_is_free(path: Path) -> bool:
+    """Whether nobody holds path's lock (taking it for an instant to find out)."""
+    lock = TrackLock.try_acquire(path)
+    if lock is None:
+        return False
+    lock.release()
+    return True
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a claim commit records."""
+
+    commit: str
+    track: str
+    host: str
+    pid: int
+    user: str
+    time: str
+    base: str
+    nonce: str
+
+
+def claim_message(track: TrackId, base: str, pid: int) -> str:
+    """A claim commit's message; the nonce keeps two claims from ever being one commit."""
+    fields = {
+        "track": str(track),
+        "host": socket.gethostname(),
+        "pid": str(pid),
+        "user": _user(),
+        "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "base": base,
+        "nonce": secrets.token_hex(8),
+    }
+    return f"{CLAIM_SUBJECT} {track}\n\n" + "".join(f"{k}: {v}\n" for k, v in fields.items())
+
+
+def parse_claim(commit: str, message: str) -> Claim | None:
+    """The claim a commit message records, or None if it is not a claim commit."""
+    if not message.startswith(CLAIM_SUBJECT + " "):
+        return None
+    fields = dict(line.split(": ", 1) for line in message.splitlines() if ": " in line)
+    try:
+        return Claim(commit, fields["track"], fields["host"], int(fields["pid"]),
+                     fields["user"], fields["time"], fields["base"], fields["nonce"])
+    except (KeyError, ValueError):
+        return None
+
+
+def read_claim(paths: git.RepoPaths, track: TrackId) -> tuple[str | None, Claim | None]:
+    """The claim ref's commit id (None: no claim) and the claim it records (None: damaged)."""
+    commit = git.read_ref(paths, claim_ref(track))
+    if commit is None:
+        return None, None
+    message = git.commit_message(paths, commit)
+    return commit, None if message is None else parse_claim(commit, message)
+
+
+def take_claim(paths: git.RepoPaths, track: TrackId, base: str, expected: str | None) -> str:
+    """Point the claim ref at a new claim commit if it is still at expected (None: absent).
+
+    Raises git.RefMoved when someone else got there first.
+    """
+    commit = git.create_marker_commit(paths, claim_message(track, base, os.getpid()))
+    git.update_ref(paths, claim_ref(track), commit, expected, f"gitorch: claim {track}")
+    return commit
+
+
+def drop_claim(paths: git.RepoPaths, track: TrackId, expected: str) -> None:
+    """Delete the claim ref if it is still at expected."""
+    git.update_ref(paths, claim_ref(track), None, expected, f"gitorch: release {track}")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

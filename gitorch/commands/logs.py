@@ -1,0 +1,44 @@
+"""`gitorch logs`: a track's log, optionally followed until its runner ends."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+from gitorch.errors import GitorchError
+from gitorch.names import TrackId
+from gitorch.project import open_project
+from gitorch.tracks import TrackRecord, pid_alive
+
+POLL = 0.2
+
+
+def logs(cwd: Path, track_text: str, lines: int, follow: bool) -> Iterator[str]:
+    """The last `lines` lines of the track's log, then (follow) new ones as they come."""
+    project = open_project(cwd)
+    track = TrackId.parse(track_text)
+    path = project.state.log(track)
+    if not path.exists():
+        raise GitorchError(f"track {track} has no log yet ({path}); start it with "
+                           f"gitorch start -t {track}")
+    with open(path, "rb") as log:
+        yield from (line.decode("utf-8", "replace").rstrip("\n")
+                    for line in deque(log, maxlen=lines))
+        if not follow:
+            return
+        pending = b""
+        while True:
+            chunk = log.read()
+            if chunk:
+                pending += chunk
+                *complete, pending = pending.split(b"\n")
+                yield from (line.decode("utf-8", "replace") for line in complete)
+                continue
+            record = TrackRecord.load(project, track)
+            if record is None or not pid_alive(record.pid, record.host):
+                if pending:
+                    yield pending.decode("utf-8", "replace")
+                return
+            time.sleep(POLL)

@@ -1,0 +1,182 @@
+"""`gitorch start`: claim up to N ready tracks and launch one detached runner per track."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import portalocker
+
+from gitorch import git
+from gitorch.claims import TrackLock, read_claim, take_claim
+from gitorch.errors import GitorchError
+from gitorch.names import TrackId
+from gitorch.process import child_env, signal_group
+from gitorch.project import Project, load_roadmap, open_project
+from gitorch.roadmap import Group, Roadmap, Track
+from gitorch.tracks import TrackRecord, TrackView, claims, landed_tracks, observe, pid_alive
+
+START_LOCK_TIMEOUT = 60.0
+# A track named with --track may be started again from these states, in its worktree.
+RESTARTABLE = frozenset({"pending", "stale", "failed", "stopped"})
+
+
+@dataclass
+class Launched:
+    """A runner this start launched."""
+
+    track: Track
+    pid: int
+    log: Path
+    resumed: bool
+    process: subprocess.Popen[bytes]
+
+
+@dataclass
+class StartResult:
+    """What start saw and did."""
+
+    group: Group | None
+    available: list[Track]
+    launched: list[Launched] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (track id, why)
+    would_start: list[Track] = field(default_factory=list)
+    warning: str | None = None
+    project: Project | None = None
+
+
+def start(cwd: Path, *, parallel: int | None, group: str | None, track_ids: list[str],
+          dry_run: bool) -> StartResult:
+    """Claim and launch; with dry_run, only say what would start."""
+    overrides: dict[str, object] = {} if parallel is None else {"max_parallel": parallel}
+    project = open_project(cwd, overrides)
+    loaded = load_roadmap(project)
+    roadmap = loaded.roadmap
+    wanted = [roadmap.track(str(TrackId.parse(t))).id for t in track_ids]
+    if group is not None:
+        roadmap.group(group)
+    project.state.ensure()
+    lock_path = project.state.root / "locks" / "start.lock"
+    # One start at a time per repository: slots are counted and filled as one step.
+    with portalocker.Lock(lock_path, "a", timeout=START_LOCK_TIMEOUT):
+        views = _views(project, roadmap)
+        result = StartResult(roadmap.current_group(), [v.track for v in views.values()
+                                                        if v.state == "pending"],
+                             warning=loaded.warning, project=project)
+        candidates = _candidates(views, group, wanted, result)
+        busy = sum(1 for v in views.values() if v.state in ("claimed", "running"))
+        slots = project.config.max_parallel - busy
+        for view in candidates:
+            if len(result.launched) + len(result.would_start) >= slots:
+                result.skipped.append((view.track.id, "no free slot"))
+                continue
+            if dry_run:
+                result.would_start.append(view.track)
+            else:
+                _claim_and_launch(project, roadmap, view, result)
+    return result
+
+
+def _views(project: Project, roadmap: Roadmap) -> dict[str, TrackView]:
+    """Every track of the groups that may run now, plus any that is claimed."""
+    landed = landed_tracks(project)
+    claimed = claims(project)
+    views = {}
+    for group in roadmap.groups:
+        runnable = not group.done and roadmap.group_ready(group.id, landed)
+        if not runnable and not any(t.id in claimed for t in group.tracks):
+            continue
+        for track in group.tracks:
+            views[track.id] = observe(project, roadmap, track, claimed, landed)
+    return views
+
+
+def _candidates(views: dict[str, TrackView], group: str | None, wanted: list[str],
+                result: StartResult) -> list[TrackView]:
+    """Stale tracks first (resumed in place), then ready ones in roadmap order."""
+    if wanted:
+        chosen = []
+        for track_id in wanted:
+            view = views.get(track_id)
+            if view is None or view.state not in RESTARTABLE:
+                state = "blocked" if view is None else view.state
+                result.skipped.append((track_id, state))
+            else:
+                chosen.append(view)
+        return chosen
+    pool = [v for v in views.values() if group is None or v.track.group == group]
+    return ([v for v in pool if v.state == "stale"] +
+            [v for v in pool if v.state == "pending"])
+
+
+def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
+                      result: StartResult) -> None:
+    track_id = view.id
+    lock = TrackLock.try_acquire(project.state.lockfile(track_id))
+    if lock is None:
+        result.skipped.append((view.track.id, "claimed by a running runner"))
+        return
+    try:
+        # Re-check now that the lock is ours: another start may have finished it meanwhile.
+        fresh = observe(project, roadmap, view.track, claims(project), landed_tracks(project),
+                        holding_lock=True)
+        if fresh.state not in RESTARTABLE:
+            result.skipped.append((view.track.id, fresh.state))
+            return
+        record = fresh.record
+        resumed = record is not None and record.base is not None
+        if record is None or record.base is None:
+            base = git.resolve(project.paths, project.main_branch)
+            assert base is not None
+            record = TrackRecord(track=view.track.id, state="claimed", branch=fresh.branch,
+                                 worktree=fresh.worktree, base=base)
+        _end_orphaned_agent(record)
+        current, _ = read_claim(project.paths, track_id)
+        try:
+            take_claim(project.paths, track_id, record.base or "", current)
+        except git.RefMoved:
+            result.skipped.append((view.track.id, "claimed elsewhere"))
+            return
+        record.state, record.pid, record.agent_pgid = "claimed", None, None
+        record.ended_at = None
+        record.attempts += 1
+        record.save(project)
+        process = _spawn_runner(project, track_id, lock)
+        log = project.state.log(track_id)
+        result.launched.append(Launched(view.track, process.pid, log, resumed, process))
+    finally:
+        lock.release()
+
+
+def _end_orphaned_agent(record: TrackRecord) -> None:
+    """An agent whose runner was killed may still be at work in the worktree: end it."""
+    if record.agent_pgid and pid_alive(record.agent_pgid, record.host):
+        signal_group(record.agent_pgid, signal.SIGKILL)
+
+
+def _spawn_runner(project: Project, track: TrackId, lock: TrackLock) -> subprocess.Popen[bytes]:
+    """A runner in its own session that inherits the track's lock and outlives us."""
+    log = project.state.log(track)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd)],
+            cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,
+            stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(lock.fd,),
+            env=child_env(),
+        )
+
+
+def wait_for(launched: list[Launched], project: Project) -> list[tuple[Launched, TrackRecord]]:
+    """Block until every launched runner ends; return each with its final record."""
+    ended = []
+    for run in launched:
+        run.process.wait()
+        record = TrackRecord.load(project, TrackId(run.track.group, run.track.number))
+        if record is None:
+            raise GitorchError(f"track {run.track.id} ended without a record; see {run.log}")
+        ended.append((run, record))
+    return ended

@@ -1,0 +1,157 @@
+"""One track's runner: its worktree, its phases in order, its log and record (DESIGN §5)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from types import FrameType
+
+from gitorch import git
+from gitorch.agent_process import run_agent
+from gitorch.agents import invocation
+from gitorch.errors import GitorchError
+from gitorch.hook import mark_worktree
+from gitorch.names import TrackId
+from gitorch.project import Project, load_roadmap, open_project
+from gitorch.prompts import render
+from gitorch.roadmap import Roadmap, Track
+from gitorch.state import write_atomic
+from gitorch.tracklog import TrackLog
+from gitorch.tracks import TrackRecord, now
+
+
+class _StopFlag:
+    """Set by SIGTERM, SIGINT or SIGHUP; the phase loop checks it."""
+
+    def __init__(self) -> None:
+        self.set = False
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.set = True
+
+
+def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
+    """Run every phase of a claimed track whose lock lock_fd holds. Exit 0 when done."""
+    stop = _StopFlag()
+    project = open_project(cwd)
+    _check_lock(project, track_id, lock_fd)
+    record = TrackRecord.load(project, track_id)
+    if record is None or record.base is None:
+        raise GitorchError(f"track {track_id} has no claim record; use gitorch start")
+    roadmap = load_roadmap(project).roadmap
+    track = roadmap.track(str(track_id))
+    log = TrackLog(project.state.log(track_id), track.number)
+    record.state, record.pid, record.started_at = "running", os.getpid(), now()
+    record.exit_code = record.failed_phase = record.reason = None
+    record.save(project)
+    append_run_line(project, f"start {track_id} pid={os.getpid()} branch={record.branch}")
+    try:
+        _run_phases(project, roadmap, track, record, log, stop)
+    except GitorchError as error:
+        record.state, record.reason = "failed", str(error)
+    log.line(f"Track {track_id} ended: {record.state}"
+             + (f" ({record.reason})" if record.reason else ""))
+    record.phase, record.ended_at = None, now()
+    record.save(project)
+    append_run_line(project, f"end {track_id} {record.state}"
+                    + (f" reason={record.reason}" if record.reason else ""))
+    log.close()
+    return 0 if record.state == "done" else 1
+
+
+def _check_lock(project: Project, track_id: TrackId, lock_fd: int) -> None:
+    """Refuse to run unless lock_fd is the track's lockfile (inherited, so already locked)."""
+    try:
+        held, expected = os.fstat(lock_fd), os.stat(project.state.lockfile(track_id))
+        handed = (held.st_dev, held.st_ino) == (expected.st_dev, expected.st_ino)
+    except OSError:
+        handed = False
+    if not handed:
+        raise GitorchError(f"the runner for {track_id} was not handed its lock; "
+                           "use gitorch start")
+
+
+def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
+                log: TrackLog, stop: _StopFlag) -> None:
+    worktree = Path(record.worktree)
+    assert record.base is not None
+    _ensure_worktree(project, record, log)
+    phases = project.config.phases
+    for index, phase in enumerate(phases, 1):
+        record.phase = phase.name
+        record.save(project)
+        log.banner(f"Phase {phase.name} ({index}/{len(phases)}) of Track {track.id}: "
+                   f"{track.title}")
+        group = roadmap.group(track.group)
+        prompt = render(phase, {
+            "group": group.id, "group_title": group.title, "track": track.id,
+            "track_title": track.title, "track_body": track.body, "branch": record.branch,
+            "worktree": str(worktree), "phase": phase.name,
+        })
+        prompt_file = project.state.prompt_file(TrackId.parse(track.id), phase.name)
+        write_atomic(prompt_file, prompt.encode())
+        agent = invocation(project.config.agent, prompt=prompt, prompt_file=str(prompt_file),
+                           track=track.id, phase=phase.name)
+        env = {"GITORCH_TRACK": track.id, "GITORCH_GROUP": track.group,
+               "GITORCH_PHASE": phase.name, "GITORCH_WORKTREE": str(worktree),
+               "GITORCH_PROMPT_FILE": str(prompt_file)}
+
+        def started(pid: int) -> None:
+            record.agent_pgid = pid
+            record.save(project)
+
+        outcome = run_agent(agent.argv, agent.stdin, cwd=worktree, env=env,
+                            timeout=project.config.agent.timeout, log=log,
+                            stopping=lambda: stop.set, started=started)
+        log.line(f"Phase {phase.name} exited {outcome.exit_code}"
+                 + (f" ({outcome.reason})" if outcome.reason else ""))
+        record.agent_pgid = None
+        if outcome.stopped:
+            record.state, record.reason = "stopped", f"stopped during {phase.name}"
+            return
+        if outcome.exit_code != 0:
+            record.state, record.failed_phase = "failed", phase.name
+            record.exit_code = outcome.exit_code
+            record.reason = (f"phase {phase.name} exited {outcome.exit_code}"
+                             + (f": {outcome.reason}" if outcome.reason else ""))
+            return
+        if stop.set:
+            record.state, record.reason = "stopped", f"stopped after {phase.name}"
+            return
+    commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
+    if commits == 0:
+        record.state, record.reason = "failed", "no commits beyond the base"
+    else:
+        record.state = "done"
+
+
+def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> None:
+    """Reuse the track's worktree, or create it (and its branch, at the base) if missing."""
+    path = Path(record.worktree)
+    assert record.base is not None
+    if (path / ".git").exists():
+        log.line(f"Reusing worktree {path} on {record.branch}")
+    else:
+        if path.exists():
+            raise GitorchError(f"{path} exists but is not a git worktree; move it away")
+        git.prune_worktrees(project.paths)
+        start = None if git.branch_exists(project.paths, record.branch) else record.base
+        git.add_worktree(project.paths, path, record.branch, start)
+        log.line(f"Created worktree {path} on {record.branch}"
+                 + (f" from {record.base[:12]}" if start else " (existing branch)"))
+    mark_worktree(git.worktree_git_dir(path), TrackId.parse(record.track))
+
+
+def append_run_line(project: Project, text: str) -> None:
+    """One line in `<state>/runs.log` (O_APPEND keeps concurrent lines whole)."""
+    project.state.root.mkdir(parents=True, exist_ok=True)
+    line = f"{time.strftime('%Y-%m-%dT%H:%M:%S%z')} {text}\n".encode()
+    fd = os.open(project.state.runs_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)

@@ -1,0 +1,19 @@
+#!/bin/sh
+# A stand-in coding agent: records each run, and in the work phase edits a file and commits.
+# AGENT_RUNS: file to append "<track> <phase>" to; AGENT_SLEEP: seconds to take;
+# AGENT_FAIL_PHASE: phase to fail in (exit 3).
+set -e
+[ -n "$AGENT_RUNS" ] && echo "$GITORCH_TRACK $GITORCH_PHASE" >> "$AGENT_RUNS"
+echo "agent in $GITORCH_PHASE for $GITORCH_TRACK"
+if [ "$GITORCH_PHASE" = "${AGENT_FAIL_PHASE:-none}" ]; then
+  echo "failing on purpose" >&2
+  exit 3
+fi
+if [ "$GITORCH_PHASE" = work ]; then
+  name="track-$(printf '%s' "$GITORCH_TRACK" | tr / -).txt"
+  echo "work on $GITORCH_TRACK" >> "$name"
+  echo "scratch" > "uncommitted-$GITORCH_PHASE.txt"
+  git add "$name"
+  git commit -q -m "Work on $GITORCH_TRACK"
+fi
+sleep "${AGENT_SLEEP:-0}"
