@@ -1,0 +1,369 @@
+"""ROADMAP.md text -> groups and tracks (DESIGN §2), and done markers written back."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from gitorch.errors import GitorchError
+from gitorch.roadmap_markers import (
+    Head,
+    Status,
+    heading_level,
+    indent_of,
+    marked_done,
+    mask,
+    read_group_ids,
+    read_head,
+    read_label,
+    read_track_ids,
+    split_lines,
+)
+
+__all__ = ["Group", "Roadmap", "RoadmapError", "Status", "Track", "mark_done", "parse"]
+
+TrackState = Literal["done", "pending", "blocked"]
+
+# What each track or group ("Group C") waits on: (node, line that says so, written explicitly).
+_Edges = dict[str, list[tuple[str, int, bool]]]
+
+
+class RoadmapError(GitorchError):
+    """The roadmap cannot be read; the message starts with `<path>:<line>: ` or `<path>: `."""
+
+
+@dataclass(frozen=True)
+class Track:
+    """One track: a unit of work for one agent in its own worktree."""
+
+    group: str
+    number: int
+    title: str
+    body: str
+    status: Status
+    depends_on: tuple[str, ...]
+    line: int
+
+    @property
+    def id(self) -> str:
+        """The track id, e.g. "E/1"."""
+        return f"{self.group}/{self.number}"
+
+    @property
+    def done(self) -> bool:
+        """Whether the roadmap marks this track done."""
+        return self.status == "done"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of tracks that may be built side by side."""
+
+    id: str
+    title: str
+    status: Status
+    line: int
+    tracks: tuple[Track, ...]
+    prerequisites: tuple[str, ...]
+
+    @property
+    def done(self) -> bool:
+        """Marked done, or has tracks and all of them are done."""
+        return self.status == "done" or (bool(self.tracks) and all(t.done for t in self.tracks))
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """The parsed roadmap, and which tracks may run given which have landed."""
+
+    path: str
+    groups: tuple[Group, ...]
+    _by_id: dict[str, Group | Track] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Lookups by id stay cheap for the scheduler's many questions about big roadmaps.
+        index: dict[str, Group | Track] = {f"Group {g.id}": g for g in self.groups}
+        index.update((t.id, t) for t in self.tracks())
+        object.__setattr__(self, "_by_id", index)
+
+    def group(self, group_id: str) -> Group:
+        """The group with this id."""
+        found = self._by_id.get(f"Group {group_id}")
+        if isinstance(found, Group):
+            return found
+        raise RoadmapError(f"{self.path}: no group {_shown(group_id)}")
+
+    def track(self, track_id: str) -> Track:
+        """The track with this id, e.g. "E/1"."""
+        found = self._by_id.get(track_id)
+        if isinstance(found, Track):
+            return found
+        raise RoadmapError(f"{self.path}: no track {_shown(track_id)}")
+
+    def tracks(self) -> tuple[Track, ...]:
+        """Every track, in file order."""
+        return tuple(track for group in self.groups for track in group.tracks)
+
+    def current_group(self) -> Group | None:
+        """The first group not done; None when all are."""
+        for group in self.groups:
+            if not group.done:
+                if not group.tracks:
+                    raise RoadmapError(f"{self.path}:{group.line}: group {group.id} has no tracks")
+                return group
+        return None
+
+    def group_ready(self, group_id: str, landed: frozenset[str] = frozenset()) -> bool:
+        """Whether every prerequisite group of this group is done."""
+        return not self._waiting_groups(self.group(group_id), landed)
+
+    def track_state(self, track_id: str, landed: frozenset[str] = frozenset()) -> TrackState:
+        """done (marked or landed), blocked (waiting on a group or track), or pending."""
+        track = self.track(track_id)
+        if track.done or track.id in landed:
+            return "done"
+        return "blocked" if self.waiting_on(track_id, landed) else "pending"
+
+    def ready_tracks(self, landed: frozenset[str] = frozenset()) -> tuple[Track, ...]:
+        """Every pending track: the current group's first, then later ready groups'."""
+        first = next((i for i, g in enumerate(self.groups) if not self._done(g, landed)), None)
+        if first is None:
+            return ()
+        return tuple(track for group in self.groups[first:] for track in group.tracks
+                     if self.track_state(track.id, landed) == "pending")
+
+    def waiting_on(self, track_id: str, landed: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """Unfinished dependencies ("E/1") and prerequisite groups ("Group C") of a track."""
+        track = self.track(track_id)
+        if track.done or track.id in landed:
+            return ()
+        tracks = [dep for dep in track.depends_on
+                  if not (self.track(dep).done or dep in landed)]
+        groups = self._waiting_groups(self.group(track.group), landed)
+        return (*tracks, *(f"Group {group_id}" for group_id in groups))
+
+    def _waiting_groups(self, group: Group, landed: frozenset[str]) -> list[str]:
+        return [p for p in group.prerequisites if not self._done(self.group(p), landed)]
+
+    @staticmethod
+    def _done(group: Group, landed: frozenset[str]) -> bool:
+        return group.status == "done" or (
+            bool(group.tracks) and all(t.done or t.id in landed for t in group.tracks))
+
+
+@dataclass
+class _TrackDraft:
+    head: Head
+    line: int
+    body: list[str] = field(default_factory=list)
+    deps: list[tuple[int, str, str]] = field(default_factory=list)  # (line, label, text)
+
+
+@dataclass
+class _GroupDraft:
+    head: Head
+    line: int
+    tracks: list[_TrackDraft] = field(default_factory=list)
+    prerequisites: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+    numbers: dict[int, int] = field(default_factory=dict)  # track number -> line
+
+
+def parse(text: str, path: str = "ROADMAP.md") -> Roadmap:
+    """Read roadmap text; path is only used in error messages."""
+    lines = [content for content, _ in split_lines(text.removeprefix("\ufeff"))]
+    drafts = _scan(lines, path)
+    if not drafts:
+        raise RoadmapError(
+            f"{path}: no groups found (expected headings like '## Group A: Title')")
+    known = [draft.head.key for draft in drafts]
+    groups = []
+    edges: _Edges = {}
+    for index, draft in enumerate(drafts):
+        gid = draft.head.key
+        tracks = tuple(_track(path, gid, draft, t, edges) for t in draft.tracks)
+        prerequisites, line = _prerequisites(path, draft, known[:index], known)
+        group = Group(gid, draft.head.title, draft.head.status, draft.line, tracks, prerequisites)
+        groups.append(group)
+        if group.status != "done":
+            # A group waits on its prerequisites, and only finishes when its tracks do.
+            waits = [(f"Group {p}", line or group.line, line is not None) for p in prerequisites]
+            edges[f"Group {gid}"] = [*waits, *((t.id, t.line, False) for t in tracks)]
+            for track in tracks:
+                edges.setdefault(track.id, []).extend(waits)
+    roadmap = Roadmap(path, tuple(groups))
+    known_tracks = {track.id for track in roadmap.tracks()}
+    for track in roadmap.tracks():
+        for dep in track.depends_on:
+            if dep not in known_tracks:
+                line = next(n for target, n, _ in edges[track.id] if target == dep)
+                raise RoadmapError(f"{path}:{line}: track {track.id} depends on {dep}, "
+                                   "which is not in the roadmap")
+    _check_cycles(path, roadmap, edges)
+    return roadmap
+
+
+def _scan(lines: list[str], path: str) -> list[_GroupDraft]:
+    """Walk the lines once, gathering groups, their tracks and the lines that belong to each."""
+    drafts: list[_GroupDraft] = []
+    group: _GroupDraft | None = None
+    track: _TrackDraft | None = None
+    seen_groups: dict[str, int] = {}
+    for index, (visible, fenced) in enumerate(mask(lines)):
+        number, raw = index + 1, lines[index]
+        level = heading_level(visible)
+        in_item_body = (track is not None and track.head.level == 0 and bool(raw.strip())
+                        and indent_of(raw if fenced else visible) > track.head.indent)
+        head = None if fenced or in_item_body else read_head(visible)
+        if head and head.kind == "group" and level:
+            if head.key in seen_groups:
+                raise RoadmapError(f"{path}:{number}: duplicate group {head.key} "
+                                   f"(first at line {seen_groups[head.key]})")
+            seen_groups[head.key] = number
+            group, track = _GroupDraft(head, number), None
+            drafts.append(group)
+            continue
+        if group and head and head.kind == "track" and (level == 0 or level > group.head.level):
+            first = group.numbers.setdefault(int(head.key), number)
+            if first != number:
+                raise RoadmapError(f"{path}:{number}: duplicate track {group.head.key}/"
+                                   f"{int(head.key)} (first at line {first})")
+            track = _TrackDraft(head, number)
+            group.tracks.append(track)
+            continue
+        if level and group and level <= group.head.level:
+            group = track = None
+        elif track and level:
+            if track.head.level == 0 or level <= track.head.level:
+                track = None
+        elif track and track.head.level == 0 and raw.strip() and not in_item_body:
+            track = None  # a list item's body is its indented lines
+        label = None if fenced else read_label(visible)
+        if track:
+            if raw.strip() and not visible.strip() and not fenced:
+                continue  # wholly inside an HTML comment: not for the agent either
+            track.body.append(raw)
+            if label and label.group("label").lower().startswith(("depends", "after")):
+                track.deps.append((number, label.group("label"), label.group("rest")))
+        elif group and not group.tracks and label:
+            group.prerequisites.append((number, label.group("rest")))
+    return drafts
+
+
+def _track(path: str, gid: str, group: _GroupDraft, draft: _TrackDraft, edges: _Edges
+           ) -> Track:
+    number = int(draft.head.key)
+    track_id = f"{gid}/{number}"
+    depends: list[str] = []
+    for line, label, text in draft.deps:
+        ids = read_track_ids(text)
+        if ids is None:
+            if label.lower().startswith("after"):
+                continue  # "After: the registry lands" is prose, not a dependency
+            raise RoadmapError(f"{path}:{line}: cannot read the dependencies of track "
+                               f"{track_id}: list tracks like 'Track 2', '2' or 'D/3'")
+        for dep in ids:
+            dep_group, _, dep_number = dep.rpartition("/")
+            dep_id = f"{dep_group or gid}/{int(dep_number)}"
+            if dep_id == track_id:
+                raise RoadmapError(f"{path}:{line}: track {track_id} depends on itself")
+            if dep_id not in depends:
+                depends.append(dep_id)
+                edges.setdefault(track_id, []).append((dep_id, line, True))
+    body = textwrap.dedent("\n".join(draft.body)).strip("\n")
+    # A group marked done covers its tracks, marked or not.
+    status = "done" if group.head.status == "done" else draft.head.status
+    return Track(gid, number, draft.head.title, body, status, tuple(depends), draft.line)
+
+
+def _prerequisites(path: str, draft: _GroupDraft, above: list[str], known: list[str]
+                   ) -> tuple[tuple[str, ...], int | None]:
+    """The groups named by the group's prerequisite line and its number, or every group above."""
+    first: int | None = None
+    ids: list[str] = []
+    for line, text in draft.prerequisites:
+        read = read_group_ids(text, known)
+        if read is None:
+            continue  # "Requires: PostgreSQL 15" says nothing about groups
+        first = first or line
+        for gid in read:
+            if gid not in known:
+                raise RoadmapError(f"{path}:{line}: group {draft.head.key} needs group {gid}, "
+                                   f"which is not in the roadmap")
+            if gid == draft.head.key:
+                raise RoadmapError(
+                    f"{path}:{line}: group {gid} lists itself as a prerequisite")
+            if gid not in ids:
+                ids.append(gid)
+    return (tuple(ids), first) if first else (tuple(above), None)
+
+
+def _check_cycles(path: str, roadmap: Roadmap, edges: _Edges) -> None:
+    """Raise on the first cycle of waits, at the line of a dependency written in it."""
+    found = _find_cycle(edges, [n for g in roadmap.groups
+                                for n in (f"Group {g.id}", *(t.id for t in g.tracks))])
+    if not found:
+        return
+    order = {t.id: t.line for t in roadmap.tracks()}
+    order.update((f"Group {g.id}", g.line) for g in roadmap.groups)
+    # Start at the first written dependency in file order, so the same cycle always reads alike.
+    start = min(range(len(found)), key=lambda i: (not found[i][3], order[found[i][0]]))
+    cycle = found[start:] + found[:start]
+    names = " -> ".join([*(source for source, _, _, _ in cycle), cycle[0][0]])
+    raise RoadmapError(f"{path}:{cycle[0][2]}: dependency cycle: {names}")
+
+
+def _find_cycle(edges: _Edges, nodes: list[str]) -> list[tuple[str, str, int, bool]] | None:
+    """The edges (source, target, line, explicit) of one cycle, found depth first."""
+    state: dict[str, bool] = {}  # False: on the current path; True: finished
+    for root in nodes:
+        if root in state:
+            continue
+        state[root] = False
+        path: list[tuple[str, str, int, bool]] = []
+        stack = [(root, iter(edges.get(root, [])))]
+        while stack:
+            node, pending = stack[-1]
+            for target, line, explicit in pending:
+                if state.get(target) is False:
+                    on_path = [source for source, _, _, _ in path] + [node]
+                    return [*path[on_path.index(target):], (node, target, line, explicit)]
+                if target not in state:
+                    state[target] = False
+                    path.append((node, target, line, explicit))
+                    stack.append((target, iter(edges.get(target, []))))
+                    break
+            else:
+                state[node] = True
+                stack.pop()
+                if path:
+                    path.pop()
+    return None
+
+
+def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md") -> str:
+    """text with these tracks, and every group they finish, marked done; nothing else changes."""
+    roadmap = parse(text, path)
+    wanted = [roadmap.track(track_id) for track_id in track_ids]
+    finished = {track.id for track in wanted}
+    targets = {track.line for track in wanted if not track.done}
+    targets.update(group.line for group in roadmap.groups
+                   if group.status != "done" and group.tracks
+                   and any(track.group == group.id for track in wanted)
+                   and all(t.done or t.id in finished for t in group.tracks))
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    pieces = split_lines(text[len(bom):])
+    lines = [content for content, _ in pieces]
+    visible = mask(lines)
+    for number in sorted(targets):
+        head = read_head(visible[number - 1][0])
+        assert head is not None, "parse found a group or track on this line"
+        lines[number - 1] = marked_done(lines[number - 1], head)
+    return bom + "".join(line + end for line, (_, end) in zip(lines, pieces, strict=True))
+
+
+def _shown(text: str) -> str:
+    """Text from outside (a command line, say) made safe for a one-line message."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", text)

@@ -1,0 +1,289 @@
+"""Reading single roadmap lines (headings, list items, dependency lists); writing markers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Status = Literal["done", "in_progress", "pending"]
+Span = tuple[int, int]
+
+# Characters that may not reach a title: C0/C1 controls (tabs are whitespace), invisible
+# marks and the bidi overrides that make text display differently from what it says.
+_CONTROL = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069\ufeff"
+)
+# Emoji and pictographs: decoration around a title, never part of it.
+_DECO = (
+    "\u00a9\u00ae\u2190-\u21ff\u2300-\u27bf\u2900-\u2bff\u3030\u303d\u3297\u3299"
+    "\U0001f000-\U0001faff\ufe0e\ufe0f\u200d\u20e3" + _CONTROL
+)
+_WORD = r"(?:done|in[ \t-]?progress|pending)"
+_TOKEN = re.compile(
+    rf"(?P<mark>[{_DECO}]+[ \t]*(?i:{_WORD})\b"
+    r"|(?:\u2705|\U0001f504|\u23f3)\ufe0f?"
+    rf"|(?:\*\*|__)[ \t]*(?i:{_WORD})[ \t]*(?:\*\*|__)"
+    rf"|\[[ \t]*(?i:x|{_WORD})?[ \t]*\]"
+    rf"|\([ \t]*(?i:{_WORD})[ \t]*\)"
+    # A bare word is a marker only in capitals: "Mark as done" is a title.
+    r"|\b(?:DONE|IN[ \t-]?PROGRESS|PENDING)\b)"
+    rf"|(?P<deco>[{_DECO}\s*_~])"
+    r"|(?P<other>.)",
+    re.S,
+)
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)[ \t]*")
+_ITEM = re.compile(r"([ \t]*)(?:[-*+]|[0-9]{1,9}[.)])[ \t]+(?:(\[[ xX]\])[ \t]+)?(?=\S)")
+_KEY = re.compile(
+    r"(?:(?i:group)[ \t]+(?P<group>[A-Za-z0-9]+)|(?i:track)[ \t]+(?P<track>[0-9]+))"
+    r"(?P<close>[*_]*)(?:[ \t]*(?P<punct>[:.\-\u2013\u2014])|[ \t]+|$)[ \t]*"
+)
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_LABEL = re.compile(
+    r"[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?[*_]{0,2}"
+    r"(?P<label>(?i:prerequisites?|depends[ \t]+on|after|requires?))"
+    r"[ \t]*(?:[*_]{0,2}[ \t]*:|:[ \t]*[*_]{0,2})(?P<rest>.*)"
+)
+_NONE = r"(?P<none>(?i:none|nothing|n/a)\b)"
+_SEPARATOR = r"(?P<sep>[,;+&]|(?i:and)\b)"
+_TRACK_IDS = re.compile(
+    rf"[ \t]*(?:{_SEPARATOR}|(?P<note>\([^)]*\))|(?P<kw>(?i:tracks?)\b)"
+    r"|(?P<range>[0-9]+)[ \t]*[-\u2013][ \t]*(?P<to>[0-9]+)\b"
+    rf"|(?P<id>(?:[A-Za-z0-9]+/)?[0-9]+)\b|{_NONE}|(?P<emph>[*_`]+))"
+)
+_GROUP_IDS = re.compile(
+    rf"[ \t]*(?:{_SEPARATOR}|(?P<kw>(?i:groups?)\b)|{_NONE}|(?P<id>[A-Za-z0-9]+)\b"
+    r"|(?P<emph>[*_`]+))"
+)
+
+
+@dataclass(frozen=True)
+class Head:
+    """A group heading, or a track heading or list item, as read from one line."""
+
+    kind: Literal["group", "track"]
+    key: str  # the group id, or the track number as written
+    title: str
+    status: Status
+    level: int  # heading level; 0 for a list item
+    indent: int  # a list item's indent in columns
+    marks: tuple[Span, ...]  # status markers that mark_done may rewrite
+    box: Span | None  # a list item's checkbox
+    insert_at: int  # where " ✅" goes when there is no marker to rewrite
+
+
+def split_lines(text: str) -> list[tuple[str, str]]:
+    """Text as (content, line end) pairs, so that joining them gives the text back."""
+    parts = re.split(r"(\r\n|\r|\n)", text)
+    pairs = list(zip(parts[0::2], [*parts[1::2], ""], strict=True))
+    if pairs[-1] == ("", ""):
+        pairs.pop()
+    return pairs
+
+
+def mask(lines: list[str]) -> list[tuple[str, bool]]:
+    """Each line as the parser sees it, and whether it is fenced code.
+
+    Fenced code reads as a blank line; HTML comments turn into spaces, so every column of
+    what is left stays where it was in the file.
+    """
+    out: list[tuple[str, bool]] = []
+    fence = ""
+    comment = False
+    for line in lines:
+        if fence:
+            if re.fullmatch(rf"[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*", line):
+                fence = ""
+            out.append(("", True))
+            continue
+        opening = None if comment else _FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+            out.append(("", True))
+            continue
+        chars = list(line)
+        pos = 0
+        while pos < len(line):
+            end = line.find("-->", pos) if comment else line.find("<!--", pos)
+            if comment:
+                stop = len(line) if end < 0 else end + 3
+                chars[pos:stop] = " " * (stop - pos)
+                comment, pos = end < 0, stop
+            elif end < 0:
+                break
+            else:
+                comment, pos = True, end
+        out.append(("".join(chars), False))
+    return out
+
+
+def indent_of(line: str) -> int:
+    """Leading whitespace in columns, tabs to the next multiple of 4."""
+    expanded = line.expandtabs(4)
+    return len(expanded) - len(expanded.lstrip())
+
+
+def heading_level(line: str) -> int:
+    """The ATX heading level of a line, or 0 when it is not a heading."""
+    found = _ATX.match(line)
+    return len(found.group(1)) if found else 0
+
+
+def read_head(line: str) -> Head | None:
+    """A line as a group or track heading, or a track list item; None when it is neither."""
+    heading = _ATX.match(line)
+    if heading:
+        end = len(line.rstrip())
+        hashes = len(line[:end].rstrip("#"))
+        if hashes < end and (hashes == heading.end() or line[hashes - 1] in " \t"):
+            end = len(line[:hashes].rstrip())  # the optional closing "###"
+        return _read(line, heading.end(), end, len(heading.group(1)), 0, None)
+    item = _ITEM.match(line)
+    if item is None:
+        return None
+    box = item.span(2) if item.group(2) else None
+    return _read(line, item.end(), len(line.rstrip()), 0, indent_of(item.group(1)), box)
+
+
+def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | None
+          ) -> Head | None:
+    tokens = [(m.lastgroup, m.start(), m.end()) for m in _TOKEN.finditer(line, start, end)]
+    key_at = next((s for kind, s, _ in tokens if kind == "other"), end)
+    marks = [(s, e) for kind, s, e in tokens if kind == "mark" and e <= key_at]
+    key = _KEY.match(line, key_at, end)
+    if key is None:
+        return None
+    title_end, note = end, (end, end)
+    emphasis = re.search(r"[*_]{1,3}$", line[start:key_at])
+    delim = emphasis.group() if emphasis else ""
+    closing = line.find(delim, key.end(), end) if delim and not key.group("close") else -1
+    if closing >= 0 and line[key.end():closing].strip():
+        # Bold (or italic) track text: the title is the emphasised part, a note after it is not.
+        title_end, note = closing, (closing + len(delim), end)
+    title_start, title_stop, title_marks = _title_span(line, key.end(), title_end)
+    marks += title_marks
+    marks += [(m.start(), m.end()) for m in _TOKEN.finditer(line, *note) if m.lastgroup == "mark"]
+    title = " ".join(_CONTROL_RE.sub("", line[title_start:title_stop]).split())
+    group = key.group("group")
+    if not key.group("punct"):
+        # Without a separator only a short id reads as one: "## Group Overview" is prose.
+        if group and len(group) > 3 and not any(c.isdigit() for c in group):
+            return None
+        if title and level == 0 and box is None and not delim:
+            return None  # "- Track 1 must land first" is a sentence, not a track
+    statuses = [_status(line[s:e]) for s, e in marks]
+    if box:
+        statuses.append("done" if line[box[0] + 1] in "xX" else "pending")
+    status: Status = "pending"
+    if "done" in statuses:
+        status = "done"
+    elif "in_progress" in statuses:
+        status = "in_progress"
+    insert_at = note[0] if level == 0 and note[0] < end else end
+    return Head("group" if group else "track", group or key.group("track"), title, status,
+                level, indent, tuple(marks), box, insert_at)
+
+
+def _title_span(line: str, start: int, end: int) -> tuple[int, int, list[Span]]:
+    """Where the title text is between start and end, and the markers around it."""
+    tokens = [(m.lastgroup, m.start(), m.end()) for m in _TOKEN.finditer(line, start, end)]
+    others = [i for i, (kind, _, _) in enumerate(tokens) if kind == "other"]
+    if not others:
+        return end, end, [(s, e) for kind, s, e in tokens if kind == "mark"]
+    first, last = others[0], others[-1]
+    outside = tokens[:first] + tokens[last + 1:]
+    return (tokens[first][1], tokens[last][2],
+            [(s, e) for kind, s, e in outside if kind == "mark"])
+
+
+def _status(mark: str) -> Status:
+    lower = mark.lower()
+    if "\u2705" in mark or "done" in lower or re.fullmatch(r"\[[ \t]*x[ \t]*\]", lower):
+        return "done"
+    if "\U0001f504" in mark or "progress" in lower:
+        return "in_progress"
+    return "pending"
+
+
+def marked_done(line: str, head: Head) -> str:
+    """The line with its pending or in-progress markers turned into done ones."""
+    edits: list[tuple[int, int, str]] = []
+    if head.box and line[head.box[0] + 1] == " ":
+        edits.append((head.box[0], head.box[1], "[x]"))
+    for start, end in head.marks:
+        done = _done_mark(line[start:end])
+        if done != line[start:end]:
+            edits.append((start, end, done))
+    if not edits:
+        edits.append((head.insert_at, head.insert_at, " \u2705"))
+    for start, end, new in sorted(edits, reverse=True):
+        line = line[:start] + new + line[end:]
+    return line
+
+
+def _done_mark(mark: str) -> str:
+    mark = re.sub("(?:\u23f3|\U0001f504)\ufe0f?", "\u2705", mark)
+    mark = re.sub(r"^\[[ \t]*\]$", "[x]", mark)
+    return re.sub(r"(?i:in[ \t-]?progress|pending)", _done_word, mark)
+
+
+def _done_word(word: re.Match[str]) -> str:
+    """'done' in the case the marker was written in: PENDING -> DONE, Pending -> Done."""
+    text = word.group()
+    if text.isupper():
+        return "DONE"
+    return "Done" if text[0].isupper() else "done"
+
+
+def read_label(line: str) -> re.Match[str] | None:
+    """A "Depends on:"-style line: its label and the text after it."""
+    return _LABEL.match(line)
+
+
+def read_track_ids(text: str) -> list[str] | None:
+    """Track ids from the start of text ("Track 1, 2 and D/3"); [] for "None"; None if none."""
+    ids: list[str] = []
+    pos = 0
+    while found := _TRACK_IDS.match(text, pos):
+        pos = found.end()
+        if found.lastgroup == "id":
+            ids.append(found.group("id"))
+        elif found.group("range"):
+            low, high = int(found.group("range")), int(found.group("to"))
+            if not low <= high <= low + 100:
+                break
+            ids.extend(str(n) for n in range(low, high + 1))
+        elif found.lastgroup == "none":
+            return ids
+    return ids or None
+
+
+def read_group_ids(text: str, known: list[str]) -> list[str] | None:
+    """Group ids from the start of text, up to the first word that is not one; None if none."""
+    ids: list[str] = []
+    pos = 0
+    after_keyword = seen_keyword = False
+    expect_id = True
+    while found := _GROUP_IDS.match(text, pos):
+        pos, kind = found.end(), found.lastgroup
+        if kind == "emph":
+            continue
+        if kind == "none":
+            return ids  # "None" first: no prerequisites at all
+        if kind == "kw":
+            after_keyword = seen_keyword = expect_id = True
+            continue
+        if kind == "sep":
+            expect_id = True
+            continue
+        word = found.group("id")
+        # After "Group" any word is an id ("Group Q" is a typo to report); elsewhere only a
+        # known id or a short capitalised one is, so "complete" or "but" ends the list.
+        looks_like_id = word in known or (seen_keyword and re.fullmatch("[A-Z0-9]{1,3}", word))
+        if not expect_id or not (after_keyword or looks_like_id):
+            break
+        ids.append(word)
+        after_keyword = expect_id = False
+    return ids or None
