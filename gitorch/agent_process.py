@@ -10,10 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitorch.process import child_env, signal_group
+from gitorch.process import child_env, end_group, signal_group
 from gitorch.tracklog import MAX_LINE, TrackLog
-
-GRACE = 5.0  # seconds between SIGTERM and SIGKILL
 
 
 @dataclass(frozen=True)
@@ -66,16 +64,6 @@ def _wait(agent: subprocess.Popen[bytes], timeout: float,
             return AgentOutcome(end_group(agent), "stopped", stopped=True)
         if time.monotonic() > deadline:
             return AgentOutcome(end_group(agent), f"timed out after {timeout:.0f}s")
-
-
-def end_group(agent: subprocess.Popen[bytes]) -> int:
-    """SIGTERM the agent's process group, SIGKILL it after GRACE; return the exit code."""
-    signal_group(agent.pid, signal.SIGTERM)
-    try:
-        return agent.wait(timeout=GRACE)
-    except subprocess.TimeoutExpired:
-        signal_group(agent.pid, signal.SIGKILL)
-        return agent.wait()
 
 
 def _copy_output(agent: subprocess.Popen[bytes], log: TrackLog) -> None:

@@ -152,6 +152,35 @@ def start(parallel: int | None, group: str | None, tracks: tuple[str, ...], wait
 
 @cli.command()
 @click.argument("tracks", nargs=-1)
+@click.option("--dry-run", is_flag=True, help="Say what would land; change nothing.")
+@click.option("--no-push", is_flag=True, help="Update the local main only.")
+@click.option("--no-test", is_flag=True, help="Skip the test gate.")
+@click.option("--keep", is_flag=True, help="Keep landed tracks' branches and worktrees.")
+@json_option
+def land(tracks: tuple[str, ...], dry_run: bool, no_push: bool, no_test: bool, keep: bool,
+         as_json: bool) -> None:
+    """Replay done tracks onto main, test them together, push once.
+
+    With no TRACKS, lands every done track. Tracks that conflict or fail the
+    tests are left out; the rest land.
+
+    Example: gitorch land --dry-run
+    """
+    from gitorch.commands.land import land as run_land
+    from gitorch.commands.land import render_land
+
+    result = run_land(Path.cwd(), list(tracks), dry_run=dry_run, push=not no_push,
+                      test=not no_test, keep=keep)
+    if as_json:
+        emit_json(result.as_json())
+    else:
+        click.echo("\n".join(render_land(result, use_colour())))
+    if result.conflict or result.gate_failed or (tracks and result.skipped):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("tracks", nargs=-1)
 @click.option("--all", "every", is_flag=True, help="Stop every runner gitorch started.")
 def stop(tracks: tuple[str, ...], every: bool) -> None:
     """Stop track runners and their agents; worktrees and commits stay as they are.

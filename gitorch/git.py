@@ -6,14 +6,20 @@ never pay pygit2's import cost; object and ref writing imports pygit2 lazily.
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from gitorch import process
 from gitorch.errors import GitorchError
+
+if TYPE_CHECKING:
+    import pygit2
 
 
 @dataclass(frozen=True)
@@ -263,6 +269,114 @@ def worktree_git_dir(worktree: Path) -> Path:
     return Path(out.strip())
 
 
+def is_ancestor(paths: RepoPaths, ancestor: str, descendant: str) -> bool:
+    done = git(["merge-base", "--is-ancestor", ancestor, descendant], paths.worktree,
+               check=False)
+    return done.returncode == 0
+
+
+def merge_base(paths: RepoPaths, a: str, b: str) -> str | None:
+    done = git(["merge-base", a, b], paths.worktree, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def fetch_branch(paths: RepoPaths, remote: str, branch: str, timeout: float) -> str | None:
+    """Fetch remote's branch into refs/remotes/<remote>/<branch>; its tip, or None if absent."""
+    tracking = f"refs/remotes/{remote}/{branch}"
+    done = git(["fetch", "--quiet", "--no-tags", remote, f"+refs/heads/{branch}:{tracking}"],
+               paths.main_worktree, check=False, timeout=timeout)
+    if done.returncode != 0:
+        if "couldn't find remote ref" in done.stderr:
+            return None
+        said = done.stderr.strip().splitlines()
+        raise GitorchError(f"git fetch {remote} failed: {said[-1] if said else 'no output'}")
+    return read_ref(paths, tracking)
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    """How an atomic push went: ok, or rejected because the remote moved, or failed."""
+
+    ok: bool
+    remote_moved: bool
+    message: str
+
+
+def push_atomic(paths: RepoPaths, remote: str, updates: list[tuple[str, str | None, str | None]],
+                timeout: float) -> PushOutcome:
+    """Push (ref, new or None to delete, expected remote value or None for absent) at once.
+
+    Every ref carries a lease, so a remote that moved since we looked rejects the whole push.
+    """
+    args = ["push", "--atomic", "--porcelain", "--no-verify"]
+    refspecs = []
+    for ref, new, expected in updates:
+        args.append(f"--force-with-lease={ref}:{expected or ''}")
+        refspecs.append(f"{new}:{ref}" if new else f":{ref}")
+    done = git([*args, remote, *refspecs], paths.main_worktree, check=False, timeout=timeout)
+    if done.returncode == 0:
+        return PushOutcome(True, False, "")
+    said = (done.stderr + done.stdout).strip()
+    moved = "stale info" in said or "fetch first" in said or "non-fast-forward" in said
+    last = [line for line in said.splitlines() if line.strip()]
+    return PushOutcome(False, moved, last[-1] if last else f"git push exited {done.returncode}")
+
+
+def changed_files(paths: RepoPaths, old: str, new: str) -> list[str]:
+    """Paths whose content differs between two commits."""
+    out = git(["diff", "--name-only", "--no-renames", "-z", old, new], paths.worktree).stdout
+    return [name for name in out.split("\0") if name]
+
+
+def dirty_files(worktree: Path) -> list[str]:
+    """Paths with uncommitted changes (tracked or untracked) in a worktree."""
+    out = git(["status", "--porcelain", "-z", "--untracked-files=all"], worktree).stdout
+    names = []
+    entries = iter(out.split("\0"))
+    for entry in entries:
+        if not entry:
+            continue
+        names.append(entry[3:])
+        if entry[0] in "RC":
+            names.append(next(entries, ""))  # a rename's source follows it
+    return names
+
+
+def fast_forward_worktree(worktree: Path, old: str, new: str) -> None:
+    """Bring a worktree's index and files from old to new, keeping untouched local changes."""
+    git(["read-tree", "-m", "-u", old, new], worktree)
+
+
+def commit_file(paths: RepoPaths, parent: str, path: str, data: bytes, message: str) -> str:
+    """A commit on parent whose tree differs from parent's only in path's content."""
+    index = paths.state_dir / f"index.{os.getpid()}"
+    env_index = {"GIT_INDEX_FILE": str(index)}
+    try:
+        blob = process.run(["git", "hash-object", "-w", "--stdin", "--no-filters"],
+                           paths.worktree, input=data.decode("utf-8")).stdout.strip()
+        process.run(["git", "read-tree", parent], paths.worktree, env=env_index)
+        mode = git(["ls-tree", parent, "--", path], paths.worktree).stdout.split(" ", 1)[0]
+        process.run(["git", "update-index", "--cacheinfo", f"{mode or '100644'},{blob},{path}"],
+                    paths.worktree, env=env_index)
+        tree = process.run(["git", "write-tree"], paths.worktree, env=env_index).stdout.strip()
+    finally:
+        index.unlink(missing_ok=True)
+    identity = [] if git(["var", "GIT_AUTHOR_IDENT"], paths.worktree, check=False
+                         ).returncode == 0 else GITORCH_IDENTITY
+    return git([*identity, "commit-tree", tree, "-p", parent, "-F", "-"], paths.worktree,
+               input=message).stdout.strip()
+
+
+def checkout_detached(worktree: Path, commit: str) -> None:
+    """Point a scratch worktree at commit, discarding what the last use left."""
+    git(["checkout", "--quiet", "--detach", "--force", commit], worktree)
+    git(["clean", "-ffdq"], worktree)
+
+
+def add_detached_worktree(paths: RepoPaths, path: Path, commit: str) -> None:
+    git(["worktree", "add", "--quiet", "--detach", str(path), commit], paths.main_worktree)
+
+
 def init_repository(path: Path, branch: str, *, bare: bool = False) -> None:
     """Create a new repository at path whose first branch is branch."""
     path.mkdir(parents=True, exist_ok=True)
@@ -280,3 +394,163 @@ def hooks_dir(paths: RepoPaths) -> Path:
     out = git(["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
               paths.main_worktree).stdout
     return Path(out.strip())
+
+
+# In-memory history rewriting for `land` (gitorch.replay): raw objects read and written
+# through pygit2's object database, merges through git's own merge-tree.
+
+TREE_MODE = 0o040000
+_TREE_TYPE = 2  # pygit2.enums.ObjectType.TREE, without importing pygit2 at module load
+_COMMIT_TYPE = 1
+_TREE_ENTRY = re.compile(rb"(\d+) ([^\0]*)\0(.{20})", re.DOTALL)
+# Throwaway merge-base commits carry a fixed identity and date so the same tree always
+# makes the same object.
+_THROWAWAY_SIGNATURE = b"gitorch <gitorch@localhost> 0 +0000"
+
+
+class TreeEntry(NamedTuple):
+    """One entry of a tree object: mode (0o100644, 0o100755, 0o120000, TREE_MODE...) and id."""
+
+    mode: int
+    oid: str
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """The tree and parents of one commit."""
+
+    tree: str
+    parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TreeMerge:
+    """git's three-way merge: the merged tree, or None and the paths it left in conflict."""
+
+    tree: str | None
+    conflicts: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def _repository(repo: Path) -> pygit2.Repository:
+    import pygit2
+
+    return pygit2.Repository(str(repo))
+
+
+def _read_object(repo: Path, oid: str, kind: int) -> bytes:
+    found, data = _repository(repo).odb.read(oid)
+    if found != kind:
+        raise GitorchError(f"{oid} is not a {'tree' if kind == _TREE_TYPE else 'commit'}")
+    return data
+
+
+def _write_object(repo: Path, kind: int, data: bytes) -> str:
+    return str(_repository(repo).odb.write(kind, data))
+
+
+def read_commit(repo: Path, oid: str) -> CommitInfo:
+    """The tree and parents of commit oid."""
+    lines = iter(_read_object(repo, oid, _COMMIT_TYPE).split(b"\n"))
+    tree = next(lines).removeprefix(b"tree ").decode()  # always the first line
+    parents = []
+    for line in lines:  # the parents follow it
+        if not line.startswith(b"parent "):
+            break
+        parents.append(line[7:].decode())
+    return CommitInfo(tree, tuple(parents))
+
+
+def read_tree(repo: Path, tree: str) -> dict[str, TreeEntry]:
+    """The entries of one tree object (not recursive), by name."""
+    return {
+        name.decode("utf-8", "surrogateescape"): TreeEntry(int(mode, 8), oid.hex())
+        for mode, name, oid in _TREE_ENTRY.findall(_read_object(repo, tree, _TREE_TYPE))
+    }
+
+
+def write_tree(repo: Path, entries: Mapping[str, TreeEntry]) -> str:
+    """Write one tree object holding entries (in git's order) and return its id."""
+    encoded = [(name.encode("utf-8", "surrogateescape"), entry) for name, entry in entries.items()]
+    # git sorts a tree as if each subtree's name ended in "/".
+    encoded.sort(key=lambda item: item[0] + b"/" if item[1].mode == TREE_MODE else item[0])
+    data = b"".join(b"%o %s\0%s" % (entry.mode, name, bytes.fromhex(entry.oid))
+                    for name, entry in encoded)
+    return _write_object(repo, _TREE_TYPE, data)
+
+
+def write_replayed_commit(repo: Path, original: str, tree: str, parent: str) -> str:
+    """A copy of commit original on a new tree and parent; returns its id.
+
+    Author, committer, encoding and message are kept byte for byte (so a replay is
+    deterministic); a signature would no longer verify and is dropped, as `git rebase` does.
+    """
+    header, _, message = _read_object(repo, original, _COMMIT_TYPE).partition(b"\n\n")
+    kept = [line for line in header.split(b"\n")
+            if line.startswith((b"author ", b"committer ", b"encoding "))]
+    data = b"tree %s\nparent %s\n%s\n\n%s" % (tree.encode(), parent.encode(),
+                                              b"\n".join(kept), message)
+    return _write_object(repo, _COMMIT_TYPE, data)
+
+
+def _throwaway_commit(repo: Path, tree: str, parent: str | None) -> str:
+    parent_line = b"parent %s\n" % parent.encode() if parent else b""
+    data = b"tree %s\n%sauthor %s\ncommitter %s\n\ngitorch merge input\n" % (
+        tree.encode(), parent_line, _THROWAWAY_SIGNATURE, _THROWAWAY_SIGNATURE)
+    return _write_object(repo, _COMMIT_TYPE, data)
+
+
+def merge_commits(repo: Path, base: str | None, ours: str, theirs: str) -> TreeMerge:
+    """git's own three-way merge of commits ours and theirs over base, as cherry-pick does.
+
+    base None stands for the empty tree (theirs is a root commit). Writes the merged tree
+    (and, before git 2.40, three throwaway commits); moves no ref.
+    """
+    if base is None:
+        base = _throwaway_commit(repo, _write_object(repo, _TREE_TYPE, b""), None)
+    if version() >= (2, 40, 0):
+        args = [f"--merge-base={base}", ours, theirs]
+    else:
+        # No --merge-base yet: give the two trees a common root commit holding base's tree,
+        # so that merge-tree finds exactly that merge base.
+        root = _throwaway_commit(repo, read_commit(repo, base).tree, None)
+        args = [_throwaway_commit(repo, read_commit(repo, side).tree, root)
+                for side in (ours, theirs)]
+    done = git(["merge-tree", "--write-tree", "-z", "--name-only", *args], repo, check=False)
+    if done.returncode not in (0, 1):
+        raise process.ProcessError(["git", "merge-tree", *args], done.returncode, done.stdout,
+                                   done.stderr)
+    fields = done.stdout.split("\0")
+    if done.returncode == 0:
+        return TreeMerge(fields[0], ())
+    # git moves a file out of a folder's way to <path>~<side>; <side> is one of our ids here.
+    paths = (_strip_suffixes(path, [f"~{side}" for side in args[-2:]])
+             for path in _conflicted_paths(fields))
+    return TreeMerge(None, tuple(dict.fromkeys(paths)))
+
+
+def _strip_suffixes(text: str, suffixes: list[str]) -> str:
+    for suffix in suffixes:
+        text = text.removesuffix(suffix)
+    return text
+
+
+def _conflicted_paths(fields: list[str]) -> list[str]:
+    """The paths in `merge-tree --write-tree -z --name-only` output of a conflicted merge."""
+    # Fields: the tree, the conflicted paths, "", then messages, each as
+    # <count>, <count paths>, <type>, <text>.
+    end = fields.index("", 1)
+    paths = fields[1:end]
+    at = end + 1
+    # A conflict can leave nothing unmerged in the index; then the messages name its paths.
+    while not fields[1:end] and at < len(fields) and fields[at].isdigit():
+        count = int(fields[at])
+        if fields[at + count + 1].startswith("CONFLICT"):
+            paths += fields[at + 1:at + count + 1]
+        at += count + 3
+    return paths
+
+
+def rev_list(repo: Path, args: list[str]) -> list[str]:
+    """The commit ids `git rev-list args` prints, in its order."""
+    return git(["rev-list", *args, "--"], repo).stdout.split()

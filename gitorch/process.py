@@ -127,3 +127,13 @@ def pid_running(pid: int) -> bool:
     except OSError:
         return True  # no /proc: kill() said it exists
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def end_group(leader: subprocess.Popen[Any], grace: float = 5.0) -> int:
+    """SIGTERM the process group leader leads, SIGKILL it after grace; its exit code."""
+    signal_group(leader.pid, signal.SIGTERM)
+    try:
+        return leader.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        signal_group(leader.pid, signal.SIGKILL)
+        return leader.wait()

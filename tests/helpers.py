@@ -107,3 +107,16 @@ def wait_ended(repo: Path, track: str, timeout: float = 60) -> dict[str, object]
                 return document
         time.sleep(0.1)
     raise AssertionError(f"{track} did not end in {timeout}s")
+
+
+def scripted_repo(tmp_path: Path, roadmap: str, *, remote: bool = True,
+                  extra_config: str = "", files: dict[str, str] | None = None) -> Path:
+    """A repository (with a bare remote `origin` if asked) whose agent is scripted.sh."""
+    config = (f"remote: {'origin' if remote else 'null'}\n"
+              f"agent:\n  command: [{AGENTS / 'scripted.sh'}]\n  timeout: 60s\n" + extra_config)
+    repo = make_repo(tmp_path / "repo", roadmap, {"gitorch.yaml": config, **(files or {})})
+    if remote:
+        git(tmp_path, "init", "-q", "--bare", "-b", "main", str(tmp_path / "remote.git"))
+        git(repo, "remote", "add", "origin", str(tmp_path / "remote.git"))
+        git(repo, "push", "-q", "origin", "main")
+    return repo

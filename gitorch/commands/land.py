@@ -1,0 +1,253 @@
+"""`gitorch land`: replay done tracks onto main in memory, gate them, push once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gitorch import git
+from gitorch.claims import TrackLock
+from gitorch.errors import GitorchError
+from gitorch.gate import Gate, bisect
+from gitorch.land import (
+    Candidate,
+    MainSync,
+    advance_main,
+    check_main_worktree,
+    done_candidates,
+    failpoint,
+    finish_tracks,
+    journal_path,
+    read_journal,
+    remote_name,
+    replay_stack,
+    roadmap_commit,
+    sync_main,
+    write_journal,
+)
+from gitorch.names import TrackId
+from gitorch.output import paint
+from gitorch.project import Project, open_project
+from gitorch.roadmap import parse
+from gitorch.tracklog import TrackLog
+from gitorch.tracks import TrackRecord
+
+
+@dataclass
+class LandResult:
+    """What land did (or, with dry_run, would do)."""
+
+    main_old: str
+    main_new: str
+    dry_run: bool
+    landed: list[str] = field(default_factory=list)
+    conflict: dict[str, list[str]] = field(default_factory=dict)
+    gate_failed: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    would_land: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pushed: bool = False
+    gate_runs: int = 0
+    attempts: int = 1
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "landed": self.landed, "conflict": self.conflict, "gate_failed": self.gate_failed,
+            "skipped": self.skipped, "would_land": self.would_land,
+            "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
+            "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
+            "notes": self.notes,
+        }
+
+
+@contextmanager
+def land_lock(project: Project) -> Iterator[None]:
+    """One land at a time per repository; a second names the first's PID."""
+    project.state.ensure()
+    path = project.state.root / "locks" / "land.lock"
+    lock = TrackLock.try_acquire(path)
+    if lock is None:
+        holder = path.read_text().strip() or "unknown"
+        raise GitorchError(f"another gitorch land is running (PID {holder}); wait for it")
+    try:
+        os.ftruncate(lock.fd, 0)
+        os.pwrite(lock.fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        lock.release()
+
+
+def land(cwd: Path, track_ids: Sequence[str], *, dry_run: bool, push: bool, test: bool,
+         keep: bool) -> LandResult:
+    """Land the named done tracks (default: all), retrying when the remote moves."""
+    project = open_project(cwd)
+    wanted = [str(TrackId.parse(text)) for text in track_ids]
+    with land_lock(project):
+        notes = [] if dry_run else resume_interrupted(project, keep)
+        for attempt in range(1, project.config.land.retries + 2):
+            result = _attempt(project, wanted, dry_run=dry_run, push=push, test=test,
+                              keep=keep)
+            if result is not None:
+                result.attempts, result.notes = attempt, notes + result.notes
+                return result
+    raise GitorchError(f"the remote's {project.main_branch} kept moving; gave up after "
+                       f"{project.config.land.retries + 1} attempts (nothing lost: run land "
+                       "again)")
+
+
+def _attempt(project: Project, wanted: list[str], *, dry_run: bool, push: bool, test: bool,
+             keep: bool) -> LandResult | None:
+    """One try; None when the push found the remote moved."""
+    failpoint("fetch")
+    sync = sync_main(project)
+    text = git.read_file_at(project.paths, sync.onto, project.config.roadmap)
+    if text is None:
+        raise GitorchError(f"{project.config.roadmap} is not committed on "
+                           f"{project.main_branch}")
+    roadmap = parse(text.decode("utf-8"), project.config.roadmap)
+    candidates, skipped = done_candidates(project, roadmap, wanted)
+    failpoint("replay")
+    stack = replay_stack(project, sync.onto, candidates)
+    result = LandResult(sync.local, sync.onto, dry_run, skipped=skipped,
+                        conflict=stack.conflicts)
+    if dry_run:
+        for candidate in stack.order:
+            result.would_land[candidate.track.id] = {
+                "commits": len(candidate.commits),
+                "files": git.changed_files(project.paths, candidate.base,
+                                           candidate.commits[-1])}
+        return result
+    _record_conflicts(project, stack.conflicts)
+    order = stack.order
+    if test and project.config.land.test_command and order:
+        failpoint("gate")
+        order = _gate(project, sync, order, result)
+    landed = {c.track.id: tip for c, tip in zip(order, _tips(project, sync, order),
+                                                   strict=True)}
+    if not landed:
+        return result
+    tip = list(landed.values())[-1]
+    final = roadmap_commit(project, tip, list(landed))
+    worktree = check_main_worktree(project, sync.local, final)
+    write_journal(project, sync, final, landed)
+    if sync.remote_name is not None and push and project.config.land.push:
+        failpoint("push")
+        outcome = git.push_atomic(project.paths, sync.remote_name, [
+            (f"refs/heads/{project.main_branch}", final, sync.remote)], 120.0)
+        if not outcome.ok:
+            journal_path(project).unlink(missing_ok=True)
+            if outcome.remote_moved:
+                return None
+            raise GitorchError(f"push to {sync.remote_name} was rejected: {outcome.message} "
+                               "(nothing landed)")
+        result.pushed = True
+    failpoint("ref-update")
+    advance_main(project, sync.local, final, worktree)
+    failpoint("cleanup")
+    result.notes += finish_tracks(project, landed, keep)
+    journal_path(project).unlink(missing_ok=True)
+    result.landed, result.main_new = list(landed), final
+    return result
+
+
+def _tips(project: Project, sync: MainSync, order: list[Candidate]) -> list[str]:
+    return replay_stack(project, sync.onto, order).tips if order else []
+
+
+def _gate(project: Project, sync: MainSync, order: list[Candidate],
+          result: LandResult) -> list[Candidate]:
+    """Test the whole stack; on failure find and drop the culprits by bisection."""
+    config = project.config.land
+    assert config.test_command is not None
+    gate = Gate(project, config.test_command, config.test_timeout)
+    by_id = {c.track.id: c for c in order}
+
+    def tips(ids: Sequence[str]) -> list[str]:
+        stack = replay_stack(project, sync.onto, [by_id[i] for i in ids])
+        # A track that only conflicts once a culprit is gone stays out of this stack.
+        result.conflict.update(stack.conflicts)
+        _record_conflicts(project, stack.conflicts)
+        return stack.tips
+
+    verdict = bisect(list(by_id), tips, gate.test, sync.onto)
+    result.gate_runs = len(gate.runs)
+    for track_text, output in verdict.failed.items():
+        result.gate_failed.append(track_text)
+        track = TrackId.parse(track_text)
+        _set_state(project, track, "gate-failed", "the tests failed with this track")
+        log = TrackLog(project.state.log(track), track.number)
+        log.banner(f"Test gate failed with Track {track_text}")
+        log.line(output)
+        log.close()
+    return [by_id[i] for i in verdict.passed if i not in result.conflict]
+
+
+def _record_conflicts(project: Project, conflicts: dict[str, list[str]]) -> None:
+    for track_text, paths in conflicts.items():
+        track = TrackId.parse(track_text)
+        _set_state(project, track, "conflict", "conflicts with main in " + ", ".join(paths))
+        log = TrackLog(project.state.log(track), track.number)
+        log.line(f"Conflict while landing: {', '.join(paths)}")
+        log.close()
+
+
+def _set_state(project: Project, track: TrackId, state: str, reason: str) -> None:
+    record = TrackRecord.load(project, track)
+    if record is not None:
+        record.state, record.reason = state, reason
+        record.save(project)
+
+
+def resume_interrupted(project: Project, keep: bool) -> list[str]:
+    """Finish a landing that was killed after it published, or forget one that did not."""
+    journal = read_journal(project)
+    if journal is None:
+        return []
+    new, local_old = str(journal["new"]), str(journal["local_old"])
+    local = git.resolve(project.paths, project.main_branch)
+    remote = remote_name(project)
+    remote_tip = (git.fetch_branch(project.paths, remote, project.main_branch, 120.0)
+                  if remote else None)
+    published = new in (local, remote_tip) or (
+        remote_tip is not None and git.is_ancestor(project.paths, new, remote_tip))
+    notes = []
+    if published:
+        if local == local_old:
+            worktree = check_main_worktree(project, local_old, new)
+            advance_main(project, local_old, new, worktree)
+        tracks = {str(k): str(v) for k, v in dict(journal["tracks"]).items()}
+        notes = finish_tracks(project, tracks, keep)
+        notes.insert(0, f"finished an interrupted landing of {', '.join(tracks)}")
+    journal_path(project).unlink(missing_ok=True)
+    return notes
+
+
+def render_land(result: LandResult, colour: bool) -> list[str]:
+    """The land result as lines for a person."""
+    lines = []
+    if result.dry_run:
+        for track, facts in result.would_land.items():
+            lines.append(f"would land {track}: {facts['commits']} commits, "
+                         f"{len(facts['files'])} files ({', '.join(facts['files'][:5])})")
+    for track in result.landed:
+        lines.append(paint(f"✓ {track} landed", "ok", colour))
+    for track, paths in result.conflict.items():
+        lines.append(paint(f"✗ {track} conflicts in {', '.join(paths)}", "bad", colour))
+    for track in result.gate_failed:
+        lines.append(paint(f"✗ {track} failed the test gate (output in its log)", "bad",
+                           colour))
+    for track, why in result.skipped.items():
+        lines.append(f"- {track} skipped: {why}")
+    if result.gate_runs:
+        lines.append(f"test gate: {result.gate_runs} runs")
+    if result.landed:
+        where = "pushed" if result.pushed else "not pushed"
+        lines.append(f"main {result.main_old[:12]} -> {result.main_new[:12]} ({where})")
+    elif not result.would_land:
+        lines.append("Nothing to land.")
+    lines += [f"note: {note}" for note in result.notes]
+    return lines

@@ -1,0 +1,254 @@
+"""Landing, step by step: sync main, replay the done tracks, gate, publish once, tidy up.
+
+Crash safety: nothing visible changes before the push; a journal written just before it
+lets the next land finish (or drop) a landing that was killed half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gitorch import git
+from gitorch.claims import drop_claim, read_claim
+from gitorch.errors import GitorchError
+from gitorch.events import read_events
+from gitorch.names import TrackId, branch_name, worktree_path
+from gitorch.project import Project
+from gitorch.replay import Conflict, replay, track_commits
+from gitorch.roadmap import Roadmap, Track, mark_done, parse
+from gitorch.state import read_json, write_json
+from gitorch.tracklog import TrackLog
+from gitorch.tracks import TrackRecord, now
+
+NETWORK_TIMEOUT = 120.0
+
+
+def failpoint(name: str) -> None:
+    """Pause at this step when GITORCH_FAILPOINT names it, for crash and race tests.
+
+    The pause writes GITORCH_FAILPOINT_FILE and lasts until that file is deleted, so a test
+    can kill land there, or change the world and let it go on.
+    """
+    if os.environ.get("GITORCH_FAILPOINT") != name:
+        return
+    marker = Path(os.environ["GITORCH_FAILPOINT_FILE"])
+    marker.write_text(f"{os.getpid()}\n")
+    while marker.exists():
+        time.sleep(0.02)
+
+
+@dataclass
+class Candidate:
+    """A done track, with what landing it would replay."""
+
+    track: Track
+    record: TrackRecord
+    base: str
+    commits: list[str]
+
+
+@dataclass
+class Stack:
+    """Tracks replayed one after another onto main, each with the tip after it."""
+
+    onto: str
+    order: list[Candidate] = field(default_factory=list)
+    tips: list[str] = field(default_factory=list)
+    conflicts: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def tip(self) -> str:
+        return self.tips[-1] if self.tips else self.onto
+
+
+def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
+                    ) -> tuple[list[Candidate], dict[str, str]]:
+    """The done tracks to land, in roadmap order, and why any named one is left out."""
+    skipped: dict[str, str] = {}
+    chosen = []
+    names = set(wanted)
+    for track in roadmap.tracks():
+        if names and track.id not in names:
+            continue
+        track_id = TrackId(track.group, track.number)
+        record = TrackRecord.load(project, track_id)
+        state = record.state if record else None
+        if state != "done" and not _done_by_trailer(project, track_id):
+            if names:
+                skipped[track.id] = f"not done ({state or track_state_word(roadmap, track)})"
+            continue
+        if record is None:
+            record = TrackRecord(track=track.id, state="done",
+                                 branch=branch_name(track_id, track.title),
+                                 worktree=str(worktree_path(project.worktrees_dir, track_id)))
+        tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+        if tip is None:
+            skipped[track.id] = f"branch {record.branch} is gone"
+            continue
+        base = record.base or git.merge_base(project.paths, tip, project.main_branch)
+        if base is None:
+            skipped[track.id] = f"branch {record.branch} shares no history with main"
+            continue
+        commits = track_commits(project.paths.main_worktree, base, tip)
+        if not commits:
+            skipped[track.id] = "no commits to land"
+            continue
+        chosen.append(Candidate(track, record, base, commits))
+    for name in names - {t.id for t in roadmap.tracks()}:
+        skipped[name] = "no such track"
+    return chosen, skipped
+
+
+def track_state_word(roadmap: Roadmap, track: Track) -> str:
+    return roadmap.track_state(track.id)
+
+
+def _done_by_trailer(project: Project, track: TrackId) -> bool:
+    return any(event.done for event in read_events(project.state, track))
+
+
+def replay_stack(project: Project, onto: str, candidates: Sequence[Candidate]) -> Stack:
+    """Replay each candidate in order onto the last; a conflicting one is left out."""
+    stack = Stack(onto)
+    for candidate in candidates:
+        outcome = replay(project.paths.main_worktree, stack.tip, candidate.base,
+                         candidate.commits)
+        if isinstance(outcome, Conflict):
+            stack.conflicts[candidate.track.id] = list(outcome.paths)
+            continue
+        stack.order.append(candidate)
+        stack.tips.append(outcome.head)
+    return stack
+
+
+def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
+    """A commit on tip marking the landed tracks (and finished groups) done."""
+    name = project.config.roadmap
+    data = git.read_file_at(project.paths, tip, name)
+    if data is None:
+        return tip
+    text = data.decode("utf-8")
+    marked = mark_done(text, landed, name)
+    if marked == text:
+        return tip
+    parse(marked, name)  # never commit a roadmap we could not read back
+    message = f"Mark {', '.join(landed)} done in {name}\n\nLanded by gitorch.\n"
+    return git.commit_file(project.paths, tip, name, marked.encode("utf-8"), message)
+
+
+@dataclass(frozen=True)
+class MainSync:
+    """Where main is locally and on the remote, and what to land onto."""
+
+    local: str
+    remote: str | None
+    remote_name: str | None
+    onto: str
+
+
+def sync_main(project: Project) -> MainSync:
+    """Fetch the remote's main and pick the newer of the two (refuse if they diverged)."""
+    branch = project.main_branch
+    local = git.resolve(project.paths, branch)
+    if local is None:
+        raise GitorchError(f"branch {branch} has no commits")
+    remote = remote_name(project)
+    if remote is None:
+        return MainSync(local, None, None, local)
+    remote_tip = git.fetch_branch(project.paths, remote, branch, NETWORK_TIMEOUT)
+    if remote_tip is None or remote_tip == local or git.is_ancestor(project.paths, remote_tip,
+                                                                      local):
+        return MainSync(local, remote_tip, remote, local)
+    if git.is_ancestor(project.paths, local, remote_tip):
+        return MainSync(local, remote_tip, remote, remote_tip)
+    raise GitorchError(f"{branch} and {remote}/{branch} have diverged; merge or rebase "
+                       f"{branch} onto {remote}/{branch} first")
+
+
+def remote_name(project: Project) -> str | None:
+    """The configured remote, if the repository has it."""
+    remote = project.config.remote
+    if remote is None or git.remote_url(project.paths, remote) is None:
+        return None
+    return remote
+
+
+def check_main_worktree(project: Project, old: str, new: str) -> Path | None:
+    """The worktree with main checked out; refuse if landing would overwrite its changes."""
+    for worktree in git.worktrees(project.paths):
+        if worktree.branch != project.main_branch:
+            continue
+        dirty = set(git.dirty_files(worktree.path))
+        clash = sorted(dirty & set(git.changed_files(project.paths, old, new)))
+        if clash:
+            raise GitorchError(f"landing would overwrite uncommitted changes in "
+                               f"{worktree.path}: {', '.join(clash[:5])}; commit or stash "
+                               "them (nothing landed)")
+        return worktree.path
+    return None
+
+
+def advance_main(project: Project, old: str, new: str, worktree: Path | None) -> None:
+    """Move main from old to new (only if still at old), bringing its worktree along."""
+    if old == new:
+        return
+    git.update_ref(project.paths, f"refs/heads/{project.main_branch}", new, old,
+                   "gitorch land: fast-forward to the landed tracks")
+    failpoint("worktree")
+    if worktree is not None:
+        git.fast_forward_worktree(worktree, old, new)
+
+
+# The journal: written before anything visible changes, removed when all is done.
+
+def journal_path(project: Project) -> Path:
+    return project.state.root / "landing.json"
+
+
+def write_journal(project: Project, sync: MainSync, new: str, landed: dict[str, str]) -> None:
+    write_json(journal_path(project), {"local_old": sync.local, "remote_old": sync.remote,
+                                       "new": new, "tracks": landed, "time": now()})
+
+
+def read_journal(project: Project) -> dict[str, Any] | None:
+    return read_json(journal_path(project))
+
+
+def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[str]:
+    """Mark landed tracks and tidy their claims, branches and worktrees; return notes."""
+    notes = []
+    for text, commit in landed.items():
+        track = TrackId.parse(text)
+        record = TrackRecord.load(project, track)
+        if record is not None and record.state != "landed":
+            record.state, record.reason, record.phase = "landed", None, None
+            record.ended_at = record.ended_at or now()
+            record.save(project)
+        log = TrackLog(project.state.log(track), track.number)
+        log.line(f"Track {track} landed on {project.main_branch} as {commit[:12]}")
+        log.close()
+        claim, _ = read_claim(project.paths, track)
+        if claim is not None:
+            try:
+                drop_claim(project.paths, track, claim)
+            except git.RefMoved:
+                notes.append(f"claim of {track} changed meanwhile; left in place")
+        if not keep and record is not None:
+            notes += _remove_track_tree(project, record)
+    return notes
+
+
+def _remove_track_tree(project: Project, record: TrackRecord) -> list[str]:
+    worktree = Path(record.worktree)
+    if (worktree / ".git").exists():
+        if git.dirty_files(worktree):
+            return [f"kept {worktree}: it has uncommitted changes"]
+        git.remove_worktree(project.paths, worktree, force=True)
+    if git.branch_exists(project.paths, record.branch):
+        git.delete_branch(project.paths, record.branch)
+    return []
