@@ -1,0 +1,460 @@
+"""gitorch.yaml, then the user's config file, then flags -> one typed, frozen Config."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+import platformdirs
+import yaml
+
+from gitorch.durations import format_duration as format_duration
+from gitorch.durations import parse_duration as parse_duration
+from gitorch.errors import GitorchError
+
+REPO_CONFIG_NAME = "gitorch.yaml"
+PRESET_NAMES = ("claude", "codex", "aider", "gemini")
+PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
+                 "worktree", "phase")
+
+
+class ConfigError(GitorchError):
+    """A config file or flag that gitorch cannot use; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    """Which agent runs each phase, and for how long at most."""
+
+    preset: str
+    command: tuple[str, ...] | None
+    timeout: float
+
+
+@dataclass(frozen=True)
+class PhaseConfig:
+    """One agent run in a track's worktree: its name and its prompt template."""
+
+    name: str
+    prompt: str
+
+
+@dataclass(frozen=True)
+class LandConfig:
+    """How finished tracks reach main: the test gate, the push, how often to retry."""
+
+    test_command: tuple[str, ...] | None
+    test_timeout: float
+    push: bool
+    retries: int
+
+
+@dataclass(frozen=True)
+class ClaimsConfig:
+    """Whether claims are pushed to the remote, and when a silent claim counts as stale."""
+
+    remote: bool
+    heartbeat: float
+    expire: float
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """The scheduled runner: how often it looks, for how long, how often a track is retried."""
+
+    every: float
+    for_: float
+    retries: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting gitorch reads, merged from the repository, the user and the flags."""
+
+    roadmap: str
+    main_branch: str | None
+    remote: str | None
+    max_parallel: int
+    worktrees_dir: str | None
+    agent: AgentConfig
+    phases: tuple[PhaseConfig, ...]
+    land: LandConfig
+    claims: ClaimsConfig
+    run: RunConfig
+
+
+_HEADER = """\
+You are a coding agent working unattended: nobody will answer questions, so make sensible
+decisions and carry on. You are in your own git worktree at {worktree}, on branch {branch},
+for one track of this project's roadmap.
+
+Group {group}: {group_title}
+Track {track}: {track_title}
+
+{track_body}
+"""
+
+_WORK = _HEADER + """
+Implement this track. Keep to its scope: leave other tracks and unrelated code alone.
+Follow the conventions of the code around you, and add or update tests for what you change.
+Commit as you go, in small steps with clear messages. Do not push, do not switch branches,
+and do not change the status markers in the roadmap: gitorch updates them when it lands.
+"""
+
+_REVIEW = _HEADER + """
+Review the work done on this branch for the track above.
+1. Run the project's tests (and its linters, if it has them). Fix whatever fails.
+2. Read every change this branch made since it left the main branch (git log, git diff
+   against the merge base). Check it against the track description: fix anything missing,
+   wrong or outside the track's scope.
+Commit each fix with a clear message. Do not push and do not switch branches.
+"""
+
+_COMMIT = _HEADER + """
+Finish the track.
+1. Update the documentation the track's changes affect (README, docs, changelog, comments),
+   and the track's notes in the roadmap if the project keeps any there; leave its status
+   marker alone, gitorch updates it when it lands.
+2. Commit everything, with clear messages; leave the working tree clean.
+Do not push and do not switch branches.
+"""
+
+DEFAULT_PHASES = (PhaseConfig("work", _WORK), PhaseConfig("review", _REVIEW),
+                  PhaseConfig("commit", _COMMIT))
+
+_DEFAULTS: dict[str, Any] = {
+    "roadmap": "ROADMAP.md", "main_branch": None, "remote": "origin", "max_parallel": 4,
+    "worktrees_dir": None, "phases": DEFAULT_PHASES,
+    "agent.preset": "claude", "agent.command": None, "agent.timeout": 2 * 3600.0,
+    "land.test_command": None, "land.test_timeout": 30 * 60.0, "land.push": True,
+    "land.retries": 3,
+    "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
+    "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
+}
+_Check = Callable[[object], object]
+_NULLABLE = frozenset({"main_branch", "remote", "worktrees_dir", "agent.command",
+                       "land.test_command"})
+
+
+def user_config_path() -> Path:
+    """The user's own config file, in the platform's config folder."""
+    return platformdirs.user_config_path("gitorch") / "config.yaml"
+
+
+def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) -> Config:
+    """Merge gitorch.yaml, the user's file and overrides (dotted keys) into one Config.
+
+    An override whose value is None is a flag not given, unless its key may be null
+    (main_branch, remote, worktrees_dir, agent.command, land.test_command).
+    """
+    user_file = user_config_path()
+    layers = [
+        _read_file(repo_root / REPO_CONFIG_NAME, REPO_CONFIG_NAME),
+        _read_file(user_file, str(user_file)),
+        (_overrides_tree(overrides or {}), _Source("command line")),
+    ]
+    merged = dict(_DEFAULTS)
+    where: dict[str, tuple[int, str]] = {}
+    for index, (tree, source) in enumerate(layers):
+        try:
+            settings = {} if tree is None else _flatten(tree, _SCHEMA, "")
+        except _Invalid as bad:
+            raise source.error(bad.sub, bad.message) from None
+        merged.update(settings)
+        where.update({key: (index, source.where(key)) for key in settings})
+    _check_claims(merged, where)
+    sections = {"agent": AgentConfig, "land": LandConfig, "claims": ClaimsConfig,
+                "run": RunConfig}
+    return Config(**{
+        top.name: _section(sections[top.name], top.name, merged)
+        if top.name in sections else merged[top.name] for top in fields(Config)
+    })
+
+
+def default_config_text() -> str:
+    """What `gitorch init` writes as gitorch.yaml: every line a comment, so all defaults."""
+    return """\
+# gitorch settings for this repository, shared with everyone who clones it.
+# Every key is optional; the commented lines show the defaults. All keys are described
+# in config.example.yaml in gitorch's source. Your own settings, which win over these,
+# go in config.yaml in your gitorch config folder (~/.config/gitorch/ on Linux).
+
+# roadmap: ROADMAP.md
+# max_parallel: 4
+# agent:
+#   preset: claude        # claude | codex | aider | gemini
+#   command: null         # argv list instead of a preset, e.g. ["my-agent", "{prompt_file}"]
+#   timeout: 2h           # per phase
+# land:
+#   test_command: null    # run before main moves, e.g. ["pytest", "-q"]
+"""
+
+
+class _Invalid(Exception):
+    """A value a check refused: what was expected, and the key path below the checked one."""
+
+    def __init__(self, message: str, sub: str = "") -> None:
+        super().__init__(message)
+        self.message, self.sub = message, sub
+
+    def within(self, prefix: str) -> _Invalid:
+        return _Invalid(self.message, prefix + self.sub)
+
+
+@dataclass
+class _Source:
+    """One layer's name as shown in errors, and the line of each dotted key in it."""
+
+    name: str
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def where(self, path: str, line: int | None = None) -> str:
+        while line is None and path:  # a key not in the file: the line of its parent
+            line = self.lines.get(path)
+            parent = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path)
+            path = parent if parent != path else ""
+        line = line or self.lines.get("")
+        return f"{self.name}:{line}" if line else self.name
+
+    def error(self, path: str, message: str, line: int | None = None) -> ConfigError:
+        prefix = f"{path}: " if path else ""
+        return ConfigError(f"{self.where(path, line)}: {prefix}{message}")
+
+
+def _read_file(path: Path, name: str) -> tuple[object, _Source]:
+    """The file's settings as plain values, with the line of each key; None when absent."""
+    source = _Source(name)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, source
+    except OSError as error:
+        raise ConfigError(f"{name}: cannot read it: {error.strerror or error}") from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        line = data[: bad.start].count(b"\n") + 1
+        raise ConfigError(f"{name}:{line}: not valid UTF-8; save the file as UTF-8") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is None:
+            return None, source
+        source.lines[""] = root.start_mark.line + 1
+        return _plain(root, "", source, yaml.constructor.SafeConstructor()), source
+    except yaml.MarkedYAMLError as bad:
+        mark = bad.problem_mark
+        if bad.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):
+            mark = bad.context_mark  # an unclosed bracket: point at where it opened
+        problem = ", ".join(part for part in (bad.context, bad.problem) if part)
+        raise source.error("", "invalid YAML: " + " ".join(problem.split()),
+                           mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as bad:
+        line = text[: bad.position].count("\n") + 1
+        raise source.error("", f"invalid YAML: character #x{bad.character:04X} is not allowed",
+                           line) from None
+
+
+def _plain(node: yaml.Node, path: str, source: _Source,
+           constructor: yaml.constructor.SafeConstructor, depth: int = 0) -> object:
+    """Node as dicts, lists and scalars, noting each key's line and refusing duplicate keys."""
+    if depth > 8:  # nothing in the schema is this deep; also stops recursive aliases
+        raise source.error(path, "nested too deeply")
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise source.error(path, "expected plain names as keys", line)
+            sub = f"{path}.{key_node.value}" if path else str(key_node.value)
+            if key_node.value in result:
+                raise source.error(sub, f"duplicate key (first at line {source.lines[sub]})",
+                                   line)
+            source.lines[sub] = line
+            result[key_node.value] = _plain(value_node, sub, source, constructor, depth + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items: list[object] = []
+        for index, item in enumerate(node.value):
+            sub = f"{path}[{index}]"
+            source.lines[sub] = item.start_mark.line + 1
+            items.append(_plain(item, sub, source, constructor, depth + 1))
+        return items
+    return constructor.construct_object(node, deep=True)
+
+
+def _overrides_tree(overrides: Mapping[str, object]) -> dict[str, object]:
+    """Dotted keys ("run.for") as the nested mapping a file would hold."""
+    tree: dict[str, object] = {}
+    for key, value in overrides.items():
+        if value is None and key not in _NULLABLE:
+            continue
+        section, dot, rest = key.partition(".")
+        if dot:
+            key, value = section, {rest: value}
+        current = tree.get(key)
+        if isinstance(current, dict) and isinstance(value, Mapping):
+            current.update(value)
+        else:
+            tree[key] = dict(value) if isinstance(value, Mapping) else value
+    return tree
+
+
+def _hint(word: str, choices: tuple[str, ...]) -> str:
+    """'did you mean X?' for a near miss, else the list of choices."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean {close[0]}?" if close else f"expected one of {', '.join(choices)}"
+
+
+def _expect(test: Callable[[Any], bool], message: str) -> _Check:
+    """A check that passes a value through when test holds, else says what was expected."""
+    def check(value: object) -> object:
+        if not test(value):
+            raise _Invalid(message)
+        return value
+
+    return check
+
+
+def _whole(minimum: int) -> _Check:
+    return _expect(lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= minimum,
+                   f"expected a whole number of at least {minimum}")
+
+
+_text = _expect(lambda v: isinstance(v, str) and bool(v.strip()), "expected a non-empty string")
+_flag = _expect(lambda v: isinstance(v, bool), "expected true or false")
+_phase_name = _expect(
+    lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", v) is not None,
+    "expected a short name like work or review (letters, digits, - and _)")
+
+
+def _roadmap(value: object) -> str:
+    windows = PureWindowsPath(value) if isinstance(value, str) else None
+    if (windows is None or windows.drive or windows.root or ".." in windows.parts
+            or not windows.parts):
+        raise _Invalid("expected a relative path inside the repository, like ROADMAP.md")
+    return PurePosixPath(*windows.parts).as_posix()
+
+
+def _duration(value: object) -> float:
+    try:
+        seconds = parse_duration(value)
+    except ValueError:
+        raise _Invalid("expected a duration like 90s, 10m or 2h") from None
+    if seconds <= 0:
+        raise _Invalid("expected a duration above zero, like 90s, 10m or 2h")
+    return seconds
+
+
+def _preset(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"expected one of {', '.join(PRESET_NAMES)}")
+    if value not in PRESET_NAMES:
+        raise _Invalid(f"unknown preset {value!r} ({_hint(value, PRESET_NAMES)})")
+    return value
+
+
+def _argv(value: object) -> tuple[str, ...]:
+    example = 'a list of arguments like ["pytest", "-q"]'
+    if isinstance(value, str):
+        raise _Invalid(f"expected {example}, not one string (nothing runs through a shell)")
+    if not isinstance(value, (list, tuple)):
+        raise _Invalid(f"expected {example}")
+    if not value:
+        raise _Invalid("expected at least one argument: the program to run")
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise _Invalid("expected a string; put it in quotes", f"[{index}]")
+    if not value[0].strip():
+        raise _Invalid("expected the program to run, not an empty string", "[0]")
+    return tuple(value)
+
+
+def _template(value: object) -> str:
+    """A prompt; other text in braces is kept as written, but a near-miss field is a typo."""
+    text = str(_text(value))
+    for name in re.findall(r"\{([A-Za-z_]+)\}", text):
+        close = difflib.get_close_matches(name, PROMPT_FIELDS, n=1)
+        if name not in PROMPT_FIELDS and close:
+            raise _Invalid(f"unknown field {{{name}}} (did you mean {{{close[0]}}}?)")
+    return text
+
+
+def _phases(value: object) -> tuple[PhaseConfig, ...]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise _Invalid("expected a non-empty list of phases, each with name and prompt")
+    phases: list[PhaseConfig] = []
+    first: dict[str, int] = {}
+    for index, item in enumerate(value):
+        at = f"[{index}]"
+        if isinstance(item, PhaseConfig):
+            item = {"name": item.name, "prompt": item.prompt}
+        checked = _flatten(item, {"name": _phase_name, "prompt": _template}, at)
+        missing = [key for key in ("name", "prompt") if f"{at}.{key}" not in checked]
+        if missing:
+            raise _Invalid(f"missing {missing[0]} (each phase needs name and prompt)", at)
+        name = checked[f"{at}.name"]
+        if name in first:
+            raise _Invalid(f"duplicate phase name {name!r} (first at phases[{first[name]}])",
+                           f"{at}.name")
+        first[name] = index
+        phases.append(PhaseConfig(name, checked[f"{at}.prompt"]))
+    return tuple(phases)
+
+
+_SCHEMA: dict[str, _Check | dict[str, _Check]] = {
+    "roadmap": _roadmap, "main_branch": _text, "remote": _text, "max_parallel": _whole(1),
+    "worktrees_dir": _text,
+    "agent": {"preset": _preset, "command": _argv, "timeout": _duration},
+    "phases": _phases,
+    "land": {"test_command": _argv, "test_timeout": _duration, "push": _flag,
+             "retries": _whole(0)},
+    "claims": {"remote": _flag, "heartbeat": _duration, "expire": _duration},
+    "run": {"every": _duration, "for": _duration, "retries": _whole(0)},
+}
+
+
+def _flatten(value: object, schema: Mapping[str, _Check | Mapping[str, _Check]],
+             path: str) -> dict[str, Any]:
+    """A mapping's checked values under dotted keys below path; the first problem raises."""
+    if not isinstance(value, Mapping):
+        what = f"a mapping with keys {', '.join(schema)}" if path else (
+            "key: value settings at the top level, like max_parallel: 4")
+        raise _Invalid(f"expected {what}", path)
+    settings: dict[str, Any] = {}
+    for key, item in value.items():
+        sub = f"{path}.{key}" if path else str(key)
+        check = schema.get(str(key))
+        if check is None:
+            raise _Invalid(f"unknown key ({_hint(str(key), tuple(schema))})", sub)
+        if isinstance(check, Mapping):
+            if item is not None:  # a section whose keys are all commented out
+                settings.update(_flatten(item, check, sub))
+        elif item is None and sub in _NULLABLE:
+            settings[sub] = None
+        else:
+            try:
+                settings[sub] = check(item)
+            except _Invalid as bad:
+                raise bad.within(sub) from None
+    return settings
+
+
+def _check_claims(merged: Mapping[str, Any], where: Mapping[str, tuple[int, str]]) -> None:
+    """A heartbeat as long as the expiry would make every live claim look stale."""
+    heartbeat, expire = merged["claims.heartbeat"], merged["claims.expire"]
+    if heartbeat < expire:
+        return
+    key = max(("claims.heartbeat", "claims.expire"), key=lambda k: where.get(k, (-1, ""))[0])
+    message = (f"expected a duration longer than claims.heartbeat ({format_duration(heartbeat)})"
+               if key == "claims.expire" else
+               f"expected a duration shorter than claims.expire ({format_duration(expire)})")
+    raise ConfigError(f"{where[key][1]}: {key}: {message}")
+
+
+def _section(cls: Any, prefix: str, merged: Mapping[str, Any]) -> Any:
+    """One section's dataclass from the merged settings (for_ is the YAML key "for")."""
+    return cls(*(merged[f"{prefix}.{each.name.rstrip('_')}"] for each in fields(cls)))
