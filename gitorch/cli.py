@@ -51,7 +51,8 @@ def init(uninstall: bool) -> None:
 @click.option("--watch", "-w", is_flag=True, help="Redraw every few seconds until Ctrl-C.")
 @click.option("--interval", "-n", type=click.FloatRange(min=0.1), default=2.0,
               show_default=True, help="Seconds between redraws with --watch.")
-def status(as_json: bool, watch: bool, interval: float) -> None:
+@click.option("--no-fetch", is_flag=True, help="Do not ask the remote for its claims.")
+def status(as_json: bool, watch: bool, interval: float, no_fetch: bool) -> None:
     """Show the groups, the tracks, their runners, claims and recent commits.
 
     Works from the main worktree, any track worktree and any subfolder.
@@ -62,12 +63,13 @@ def status(as_json: bool, watch: bool, interval: float) -> None:
 
     if watch:
         try:
-            for frame in watch_frames(Path.cwd(), interval, as_json, use_colour()):
+            for frame in watch_frames(Path.cwd(), interval, as_json, use_colour(),
+                                      not no_fetch):
                 click.echo(frame, nl=False)
         except KeyboardInterrupt:
             pass  # Ctrl-C is how a watch ends
         return
-    document = collect(Path.cwd())
+    document = collect(Path.cwd(), not no_fetch)
     if document["warning"]:
         warn(document["warning"])
     if as_json:
@@ -212,14 +214,15 @@ def logs(track: str, follow: bool, lines: int) -> None:
 @cli.command()
 @click.argument("track")
 @click.option("--stop", "stop_first", is_flag=True, help="Stop its runner first.")
-def release(track: str, stop_first: bool) -> None:
+@click.option("--force", is_flag=True, help="Also drop another machine's claim on the remote.")
+def release(track: str, stop_first: bool, force: bool) -> None:
     """Drop a track's claim; it becomes pending, its branch and worktree kept.
 
     Example: gitorch release E/1 --stop
     """
     from gitorch.commands.release import release as run_release
 
-    click.echo(run_release(Path.cwd(), track, stop_first))
+    click.echo(run_release(Path.cwd(), track, stop_first, force))
 
 
 @cli.command()

@@ -280,16 +280,29 @@ def merge_base(paths: RepoPaths, a: str, b: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def fetch_branch(paths: RepoPaths, remote: str, branch: str, timeout: float) -> str | None:
-    """Fetch remote's branch into refs/remotes/<remote>/<branch>; its tip, or None if absent."""
-    tracking = f"refs/remotes/{remote}/{branch}"
-    done = git(["fetch", "--quiet", "--no-tags", remote, f"+refs/heads/{branch}:{tracking}"],
+def fetch(paths: RepoPaths, remote: str, refspecs: list[str], timeout: float) -> bool:
+    """Fetch refspecs (pruning what the remote deleted); False if a named ref is absent."""
+    done = git(["fetch", "--quiet", "--no-tags", "--prune", remote, *refspecs],
                paths.main_worktree, check=False, timeout=timeout)
-    if done.returncode != 0:
-        if "couldn't find remote ref" in done.stderr:
-            return None
-        said = done.stderr.strip().splitlines()
-        raise GitorchError(f"git fetch {remote} failed: {said[-1] if said else 'no output'}")
+    if done.returncode == 0:
+        return True
+    if "couldn't find remote ref" in done.stderr:
+        return False
+    said = done.stderr.strip().splitlines()
+    raise GitorchError(f"git fetch {remote} failed: {said[-1] if said else 'no output'}")
+
+
+def fetch_branch(paths: RepoPaths, remote: str, branch: str, timeout: float,
+                 also: tuple[str, ...] = ()) -> str | None:
+    """Fetch remote's branch (and the also refspecs) into refs/remotes/<remote>/<branch>.
+
+    Returns the branch's tip there, or None if the remote has no such branch.
+    """
+    tracking = f"refs/remotes/{remote}/{branch}"
+    if not fetch(paths, remote, [f"+refs/heads/{branch}:{tracking}", *also], timeout):
+        if also:
+            fetch(paths, remote, list(also), timeout)
+        return None
     return read_ref(paths, tracking)
 
 

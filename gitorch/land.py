@@ -24,8 +24,7 @@ from gitorch.roadmap import Roadmap, Track, mark_done, parse
 from gitorch.state import read_json, write_json
 from gitorch.tracklog import TrackLog
 from gitorch.tracks import TrackRecord, now
-
-NETWORK_TIMEOUT = 120.0
+from gitorch.upstream import MainSync
 
 
 def failpoint(name: str) -> None:
@@ -139,43 +138,6 @@ def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
     parse(marked, name)  # never commit a roadmap we could not read back
     message = f"Mark {', '.join(landed)} done in {name}\n\nLanded by gitorch.\n"
     return git.commit_file(project.paths, tip, name, marked.encode("utf-8"), message)
-
-
-@dataclass(frozen=True)
-class MainSync:
-    """Where main is locally and on the remote, and what to land onto."""
-
-    local: str
-    remote: str | None
-    remote_name: str | None
-    onto: str
-
-
-def sync_main(project: Project) -> MainSync:
-    """Fetch the remote's main and pick the newer of the two (refuse if they diverged)."""
-    branch = project.main_branch
-    local = git.resolve(project.paths, branch)
-    if local is None:
-        raise GitorchError(f"branch {branch} has no commits")
-    remote = remote_name(project)
-    if remote is None:
-        return MainSync(local, None, None, local)
-    remote_tip = git.fetch_branch(project.paths, remote, branch, NETWORK_TIMEOUT)
-    if remote_tip is None or remote_tip == local or git.is_ancestor(project.paths, remote_tip,
-                                                                      local):
-        return MainSync(local, remote_tip, remote, local)
-    if git.is_ancestor(project.paths, local, remote_tip):
-        return MainSync(local, remote_tip, remote, remote_tip)
-    raise GitorchError(f"{branch} and {remote}/{branch} have diverged; merge or rebase "
-                       f"{branch} onto {remote}/{branch} first")
-
-
-def remote_name(project: Project) -> str | None:
-    """The configured remote, if the repository has it."""
-    remote = project.config.remote
-    if remote is None or git.remote_url(project.paths, remote) is None:
-        return None
-    return remote
 
 
 def check_main_worktree(project: Project, old: str, new: str) -> Path | None:

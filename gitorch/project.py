@@ -55,15 +55,15 @@ class LoadedRoadmap:
     warning: str | None
 
 
-def load_roadmap(project: Project) -> LoadedRoadmap:
-    """Read and parse the roadmap committed on the main branch."""
+def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
+    """Read and parse the roadmap committed on the main branch (or at rev)."""
     name = project.config.roadmap
     branch = project.main_branch
     if git.resolve(project.paths, branch) is None:
         raise GitorchError(
             f"branch {branch} has no commits yet; commit {name} to it first"
         )
-    committed = git.read_file_at(project.paths, branch, name)
+    committed = git.read_file_at(project.paths, rev or branch, name)
     on_disk = project.paths.main_worktree / name
     if committed is None:
         hint = f"commit it: git add {name} && git commit" if on_disk.is_file() else (
@@ -72,7 +72,7 @@ def load_roadmap(project: Project) -> LoadedRoadmap:
     text = _decode(committed, name)
     warning = None
     try:
-        if on_disk.read_bytes() != committed:
+        if rev is None and on_disk.read_bytes() != committed:
             warning = (f"{name} in {project.paths.main_worktree} differs from {branch}; "
                        f"gitorch reads the committed one (commit your edits to use them)")
     except OSError:

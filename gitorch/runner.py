@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 from types import FrameType
@@ -16,22 +17,49 @@ from gitorch.hook import mark_worktree
 from gitorch.names import TrackId
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.prompts import render
+from gitorch.remote_claims import heartbeat
 from gitorch.roadmap import Roadmap, Track
 from gitorch.state import write_atomic
 from gitorch.tracklog import TrackLog
 from gitorch.tracks import TrackRecord, now
+from gitorch.upstream import remote_name
 
 
 class _StopFlag:
-    """Set by SIGTERM, SIGINT or SIGHUP; the phase loop checks it."""
+    """Set by SIGTERM, SIGINT or SIGHUP, or a lost claim; the phase loop checks it."""
 
     def __init__(self) -> None:
         self.set = False
+        self.reason: str | None = None
+        self.event = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._handle)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
-        self.set = True
+        self.stop(None)
+
+    def stop(self, reason: str | None) -> None:
+        self.reason, self.set = reason, True
+        self.event.set()
+
+
+def _keep_claim_alive(project: Project, track: TrackId, base: str, stop: _StopFlag,
+                      log: TrackLog) -> None:
+    """With shared claims, refresh ours on the remote every heartbeat until we end."""
+    remote = remote_name(project) if project.config.claims.remote else None
+    if remote is None:
+        return
+
+    def beat() -> None:
+        while not stop.event.wait(project.config.claims.heartbeat):
+            try:
+                heartbeat(project, remote, track, base, os.getpid())
+            except GitorchError as error:
+                log.line(f"Heartbeat: {error}; stopping")
+                stop.stop(str(error))
+                return
+
+    threading.Thread(target=beat, daemon=True).start()
 
 
 def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
@@ -42,13 +70,15 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     record = TrackRecord.load(project, track_id)
     if record is None or record.base is None:
         raise GitorchError(f"track {track_id} has no claim record; use gitorch start")
-    roadmap = load_roadmap(project).roadmap
+    # The roadmap as of the claim, which is what the worktree starts from.
+    roadmap = load_roadmap(project, record.base).roadmap
     track = roadmap.track(str(track_id))
     log = TrackLog(project.state.log(track_id), track.number)
     record.state, record.pid, record.started_at = "running", os.getpid(), now()
     record.exit_code = record.failed_phase = record.reason = None
     record.save(project)
     append_run_line(project, f"start {track_id} pid={os.getpid()} branch={record.branch}")
+    _keep_claim_alive(project, track_id, record.base, stop, log)
     try:
         _run_phases(project, roadmap, track, record, log, stop)
     except GitorchError as error:
@@ -111,7 +141,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
                  + (f" ({outcome.reason})" if outcome.reason else ""))
         record.agent_pgid = None
         if outcome.stopped:
-            record.state, record.reason = "stopped", f"stopped during {phase.name}"
+            record.state = "stopped"
+            record.reason = stop.reason or f"stopped during {phase.name}"
             return
         if outcome.exit_code != 0:
             record.state, record.failed_phase = "failed", phase.name
@@ -120,7 +151,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
                              + (f": {outcome.reason}" if outcome.reason else ""))
             return
         if stop.set:
-            record.state, record.reason = "stopped", f"stopped after {phase.name}"
+            record.state = "stopped"
+            record.reason = stop.reason or f"stopped after {phase.name}"
             return
     commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
     if commits == 0:

@@ -14,6 +14,7 @@ from gitorch.errors import GitorchError
 from gitorch.names import TrackId, branch_name, worktree_path
 from gitorch.process import pid_running
 from gitorch.project import Project
+from gitorch.remote_claims import RemoteClaim, is_expired
 from gitorch.roadmap import Roadmap, Track
 from gitorch.state import read_json, write_json
 
@@ -115,13 +116,18 @@ def claims(project: Project) -> dict[str, Claim | None]:
 
 def observe(project: Project, roadmap: Roadmap, track: Track,
             claimed: dict[str, Claim | None], landed: frozenset[str], *,
-            holding_lock: bool = False) -> TrackView:
-    """Put together what is known of one track (holding_lock: the caller holds its lock)."""
+            holding_lock: bool = False, elsewhere: RemoteClaim | None = None) -> TrackView:
+    """Put together what is known of one track.
+
+    holding_lock: the caller holds its lock; elsewhere: its claim on the shared remote.
+    """
     track_id = TrackId(track.group, track.number)
     record = TrackRecord.load(project, track_id)
     is_claimed = track.id in claimed
     alive = record is not None and pid_alive(record.pid, record.host)
     state = _state(project, roadmap, track, record, is_claimed, alive, landed, holding_lock)
+    if state in ("pending", "blocked") and elsewhere is not None:
+        state = "stale" if is_expired(project, elsewhere) else "claimed"
     branch = record.branch if record else branch_name(track_id, track.title)
     worktree = record.worktree if record else str(worktree_path(project.worktrees_dir,
                                                                 track_id))

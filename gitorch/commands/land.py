@@ -15,7 +15,6 @@ from gitorch.errors import GitorchError
 from gitorch.gate import Gate, bisect
 from gitorch.land import (
     Candidate,
-    MainSync,
     advance_main,
     check_main_worktree,
     done_candidates,
@@ -23,18 +22,18 @@ from gitorch.land import (
     finish_tracks,
     journal_path,
     read_journal,
-    remote_name,
     replay_stack,
     roadmap_commit,
-    sync_main,
     write_journal,
 )
-from gitorch.names import TrackId
+from gitorch.names import TrackId, claim_ref
 from gitorch.output import paint
 from gitorch.project import Project, open_project
+from gitorch.remote_claims import claims_refspec, fetched_claims
 from gitorch.roadmap import parse
 from gitorch.tracklog import TrackLog
 from gitorch.tracks import TrackRecord
+from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name, sync_main
 
 
 @dataclass
@@ -103,7 +102,8 @@ def _attempt(project: Project, wanted: list[str], *, dry_run: bool, push: bool, 
              keep: bool) -> LandResult | None:
     """One try; None when the push found the remote moved."""
     failpoint("fetch")
-    sync = sync_main(project)
+    shared = project.config.claims.remote
+    sync = sync_main(project, also=(claims_refspec(),) if shared else ())
     text = git.read_file_at(project.paths, sync.onto, project.config.roadmap)
     if text is None:
         raise GitorchError(f"{project.config.roadmap} is not committed on "
@@ -136,8 +136,13 @@ def _attempt(project: Project, wanted: list[str], *, dry_run: bool, push: bool, 
     write_journal(project, sync, final, landed)
     if sync.remote_name is not None and push and project.config.land.push:
         failpoint("push")
+        # The landed tracks' claims go in the same atomic push as main.
+        there = fetched_claims(project) if shared else {}
+        claim_deletions = [(claim_ref(TrackId.parse(t)), None, there[t].commit)
+                           for t in landed if t in there]
         outcome = git.push_atomic(project.paths, sync.remote_name, [
-            (f"refs/heads/{project.main_branch}", final, sync.remote)], 120.0)
+            (f"refs/heads/{project.main_branch}", final, sync.remote), *claim_deletions],
+            NETWORK_TIMEOUT)
         if not outcome.ok:
             journal_path(project).unlink(missing_ok=True)
             if outcome.remote_moved:
@@ -210,7 +215,7 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
     new, local_old = str(journal["new"]), str(journal["local_old"])
     local = git.resolve(project.paths, project.main_branch)
     remote = remote_name(project)
-    remote_tip = (git.fetch_branch(project.paths, remote, project.main_branch, 120.0)
+    remote_tip = (git.fetch_branch(project.paths, remote, project.main_branch, NETWORK_TIMEOUT)
                   if remote else None)
     published = new in (local, remote_tip) or (
         remote_tip is not None and git.is_ancestor(project.paths, new, remote_tip))

@@ -13,13 +13,21 @@ import portalocker
 from gitorch import git
 from gitorch.claims import TrackLock, read_claim, take_claim
 from gitorch.errors import GitorchError
-from gitorch.names import TrackId
+from gitorch.names import TrackId, claim_ref
 from gitorch.process import child_env, signal_group
 from gitorch.project import Project, load_roadmap, open_project
+from gitorch.remote_claims import (
+    RemoteClaim,
+    claims_refspec,
+    fetched_claims,
+    is_expired,
+    push_claim,
+)
 from gitorch.roadmap import Group, Roadmap, Track
 from gitorch.tracks import TrackRecord, TrackView, claims, landed_tracks, observe, pid_alive
+from gitorch.upstream import remote_name, sync_main
 
-START_LOCK_TIMEOUT = 60.0
+START_LOCK_TIMEOUT = 300.0  # a start holding it may be fetching
 # A track named with --track may be started again from these states, in its worktree.
 RESTARTABLE = frozenset({"pending", "stale", "failed", "stopped"})
 
@@ -48,24 +56,57 @@ class StartResult:
     project: Project | None = None
 
 
+@dataclass(frozen=True)
+class Upstream:
+    """What the remote says before we claim: its main, and (remote claims on) its claims."""
+
+    base: str  # the commit new worktrees start from
+    roadmap_rev: str | None  # None: read the roadmap from the local main
+    remote: str | None  # set when claims are shared through this remote
+    claims: dict[str, RemoteClaim]
+    warning: str | None = None
+
+
+def sync_upstream(project: Project) -> Upstream:
+    """Fetch main (and remote claims) once; start from the remote's main when it is ahead."""
+    local = git.resolve(project.paths, project.main_branch)
+    if local is None:
+        raise GitorchError(f"branch {project.main_branch} has no commits")
+    if remote_name(project) is None:
+        return Upstream(local, None, None, {})
+    shared = project.config.claims.remote
+    try:
+        sync = sync_main(project, also=(claims_refspec(),) if shared else ())
+    except GitorchError as error:
+        if shared:
+            raise GitorchError(f"{error}; remote claims need the remote (nothing started)"
+                               ) from error
+        return Upstream(local, None, None, {}, warning=f"{error}; starting from local "
+                        f"{project.main_branch}")
+    rev = None if sync.onto == local else sync.onto
+    claims_there = fetched_claims(project) if shared else {}
+    return Upstream(sync.onto, rev, sync.remote_name if shared else None, claims_there)
+
+
 def start(cwd: Path, *, parallel: int | None, group: str | None, track_ids: list[str],
           dry_run: bool) -> StartResult:
     """Claim and launch; with dry_run, only say what would start."""
     overrides: dict[str, object] = {} if parallel is None else {"max_parallel": parallel}
     project = open_project(cwd, overrides)
-    loaded = load_roadmap(project)
-    roadmap = loaded.roadmap
-    wanted = [roadmap.track(str(TrackId.parse(t))).id for t in track_ids]
-    if group is not None:
-        roadmap.group(group)
     project.state.ensure()
     lock_path = project.state.root / "locks" / "start.lock"
     # One start at a time per repository: slots are counted and filled as one step.
     with portalocker.Lock(lock_path, "a", timeout=START_LOCK_TIMEOUT):
-        views = _views(project, roadmap)
+        upstream = sync_upstream(project)
+        loaded = load_roadmap(project, upstream.roadmap_rev)
+        roadmap = loaded.roadmap
+        wanted = [roadmap.track(str(TrackId.parse(t))).id for t in track_ids]
+        if group is not None:
+            roadmap.group(group)
+        views = _views(project, roadmap, upstream)
         result = StartResult(roadmap.current_group(), [v.track for v in views.values()
                                                         if v.state == "pending"],
-                             warning=loaded.warning, project=project)
+                             warning=loaded.warning or upstream.warning, project=project)
         candidates = _candidates(views, group, wanted, result)
         busy = sum(1 for v in views.values() if v.state in ("claimed", "running"))
         slots = project.config.max_parallel - busy
@@ -76,11 +117,11 @@ def start(cwd: Path, *, parallel: int | None, group: str | None, track_ids: list
             if dry_run:
                 result.would_start.append(view.track)
             else:
-                _claim_and_launch(project, roadmap, view, result)
+                _claim_and_launch(project, roadmap, view, upstream, result)
     return result
 
 
-def _views(project: Project, roadmap: Roadmap) -> dict[str, TrackView]:
+def _views(project: Project, roadmap: Roadmap, upstream: Upstream) -> dict[str, TrackView]:
     """Every track of the groups that may run now, plus any that is claimed."""
     landed = landed_tracks(project)
     claimed = claims(project)
@@ -90,7 +131,8 @@ def _views(project: Project, roadmap: Roadmap) -> dict[str, TrackView]:
         if not runnable and not any(t.id in claimed for t in group.tracks):
             continue
         for track in group.tracks:
-            views[track.id] = observe(project, roadmap, track, claimed, landed)
+            views[track.id] = observe(project, roadmap, track, claimed, landed,
+                                      elsewhere=upstream.claims.get(track.id))
     return views
 
 
@@ -113,7 +155,7 @@ def _candidates(views: dict[str, TrackView], group: str | None, wanted: list[str
 
 
 def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
-                      result: StartResult) -> None:
+                      upstream: Upstream, result: StartResult) -> None:
     track_id = view.id
     lock = TrackLock.try_acquire(project.state.lockfile(track_id))
     if lock is None:
@@ -122,23 +164,27 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
     try:
         # Re-check now that the lock is ours: another start may have finished it meanwhile.
         fresh = observe(project, roadmap, view.track, claims(project), landed_tracks(project),
-                        holding_lock=True)
+                        holding_lock=True, elsewhere=upstream.claims.get(view.track.id))
         if fresh.state not in RESTARTABLE:
             result.skipped.append((view.track.id, fresh.state))
             return
         record = fresh.record
         resumed = record is not None and record.base is not None
         if record is None or record.base is None:
-            base = git.resolve(project.paths, project.main_branch)
-            assert base is not None
             record = TrackRecord(track=view.track.id, state="claimed", branch=fresh.branch,
-                                 worktree=fresh.worktree, base=base)
+                                 worktree=fresh.worktree, base=upstream.base)
         _end_orphaned_agent(record)
         current, _ = read_claim(project.paths, track_id)
         try:
-            take_claim(project.paths, track_id, record.base or "", current)
+            mine = take_claim(project.paths, track_id, record.base or "", current)
         except git.RefMoved:
             result.skipped.append((view.track.id, "claimed elsewhere"))
+            return
+        refused = _share_claim(project, upstream, track_id, mine, current)
+        if refused is not None:
+            git.update_ref(project.paths, claim_ref(track_id), current, mine,
+                           f"gitorch: undo claim of {track_id}")
+            result.skipped.append((view.track.id, refused))
             return
         record.state, record.pid, record.agent_pgid = "claimed", None, None
         record.ended_at = None
@@ -149,6 +195,26 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
         result.launched.append(Launched(view.track, process.pid, log, resumed, process))
     finally:
         lock.release()
+
+
+def _share_claim(project: Project, upstream: Upstream, track: TrackId, mine: str,
+                 previous: str | None) -> str | None:
+    """Push our claim to the remote when claims are shared; why not, if it was refused."""
+    if upstream.remote is None:
+        return None
+    theirs = upstream.claims.get(str(track))
+    expected = None
+    if theirs is not None:
+        ours = theirs.commit == previous
+        if not ours and not is_expired(project, theirs):
+            return f"claimed by {theirs.claim.host if theirs.claim else 'another machine'}"
+        expected = theirs.commit
+    outcome = push_claim(project, upstream.remote, track, mine, expected)
+    if outcome.ok:
+        return None
+    if outcome.remote_moved:
+        return "claimed by another machine"
+    return f"the remote refused the claim: {outcome.message}"
 
 
 def _end_orphaned_agent(record: TrackRecord) -> None:

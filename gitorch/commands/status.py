@@ -12,31 +12,48 @@ from typing import Any
 
 from gitorch import git
 from gitorch.claims import Claim
+from gitorch.errors import GitorchError
 from gitorch.output import paint, safe_text, table
 from gitorch.project import Project, load_roadmap, open_project
+from gitorch.remote_claims import RemoteClaim, claims_refspec, fetched_claims
 from gitorch.roadmap import Roadmap, Track
 from gitorch.state import read_json
 from gitorch.tracks import as_json, claims, landed_tracks, observe, pid_alive
+from gitorch.upstream import NETWORK_TIMEOUT, remote_name
 
 LOG_TAIL_LINES = 3
 RECENT_COMMITS = 5
 
 
-def collect(cwd: Path) -> dict[str, Any]:
-    """The status document (DESIGN §8, plus the monitor's fields) for the repository."""
+def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
+    """The status document (DESIGN §8, plus the monitor's fields) for the repository.
+
+    With shared claims, fetch asks the remote for them first.
+    """
     project = open_project(cwd)
     loaded = load_roadmap(project)
     roadmap = loaded.roadmap
     current = roadmap.current_group()
     claimed = claims(project)
     landed = landed_tracks(project)
-    tracks = [observe(project, roadmap, t, claimed, landed)
-              for t in _shown_tracks(roadmap, claimed)]
+    warning = loaded.warning
+    elsewhere: dict[str, RemoteClaim] = {}
+    remote = remote_name(project) if project.config.claims.remote else None
+    if remote is not None:
+        if fetch:
+            try:
+                git.fetch(project.paths, remote, [claims_refspec()], NETWORK_TIMEOUT)
+            except GitorchError as error:
+                warning = f"{error}; showing the remote's claims as last fetched"
+        elsewhere = {t: c for t, c in fetched_claims(project).items()
+                     if c.commit != _local_commit(claimed, t)}
+    tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id))
+              for t in _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})]
     return {
         "repo": str(project.paths.main_worktree),
         "roadmap": project.config.roadmap,
         "main_branch": project.main_branch,
-        "warning": loaded.warning,
+        "warning": warning,
         "group": None if current is None else {"id": current.id, "title": current.title},
         "groups": [
             {"id": g.id, "title": g.title, "done": g.done,
@@ -49,14 +66,25 @@ def collect(cwd: Path) -> dict[str, Any]:
         "claims": [
             {"track": track, "host": claim.host if claim else None,
              "pid": claim.pid if claim else None, "time": claim.time if claim else None,
-             "damaged": claim is None}
+             "damaged": claim is None, "remote": False, "age": None}
             for track, claim in sorted(claimed.items())
+        ] + [
+            {"track": track, "host": there.claim.host if there.claim else None,
+             "pid": there.claim.pid if there.claim else None,
+             "time": there.claim.time if there.claim else None, "damaged": there.claim is None,
+             "remote": True, "age": there.age()}
+            for track, there in sorted(elsewhere.items())
         ],
         "main_worktree": _worktree_summary(project.paths.main_worktree),
         "recent_commits": [{"id": oid, "subject": subject} for oid, subject in
                            git.recent_commits(project.paths, project.main_branch,
                                               RECENT_COMMITS)],
     }
+
+
+def _local_commit(claimed: dict[str, Claim | None], track: str) -> str | None:
+    claim = claimed.get(track)
+    return claim.commit if claim else None
 
 
 def _group_state(roadmap: Roadmap, group_id: str, landed: frozenset[str]) -> str:
@@ -144,12 +172,20 @@ def render(document: dict[str, Any], colour: bool) -> list[str]:
     if document["claims"]:
         lines += ["", paint("Claims", "bold", colour)]
         lines += table([[c["track"], c["host"] or "?", f"pid {c['pid']}", c["time"] or "",
-                         "damaged claim commit" if c["damaged"] else ""]
-                        for c in document["claims"]])
+                         _claim_note(c)] for c in document["claims"]])
     lines += ["", f"{paint('Main worktree', 'bold', colour)}  {document['main_worktree']}",
               paint(f"Recent commits on {document['main_branch']}", "bold", colour)]
     lines += [f"  {c['id']} {safe_text(c['subject'])}" for c in document["recent_commits"]]
     return lines
+
+
+def _claim_note(claim: dict[str, Any]) -> str:
+    if claim["damaged"]:
+        return "damaged claim commit"
+    if claim["remote"]:
+        age = claim["age"]
+        return "on the remote" + (f", heartbeat {age:.0f}s ago" if age is not None else "")
+    return ""
 
 
 def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
@@ -183,11 +219,12 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
     return out
 
 
-def watch_frames(cwd: Path, interval: float, as_json: bool, colour: bool) -> Iterator[str]:
+def watch_frames(cwd: Path, interval: float, as_json: bool, colour: bool, fetch: bool
+                 ) -> Iterator[str]:
     """Frames to print every interval, forever: redrawn in place on a terminal."""
     in_place = sys.stdout.isatty() and not as_json
     while True:
-        document = collect(cwd)
+        document = collect(cwd, fetch)
         if as_json:
             yield json.dumps(document, ensure_ascii=False) + "\n"
         elif in_place:

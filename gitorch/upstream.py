@@ -1,0 +1,51 @@
+"""The remote's side of things: its main, fetched once, and which to build on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.project import Project
+
+NETWORK_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class MainSync:
+    """Where main is locally and on the remote, and what to land onto."""
+
+    local: str
+    remote: str | None
+    remote_name: str | None
+    onto: str
+
+
+def sync_main(project: Project, also: tuple[str, ...] = ()) -> MainSync:
+    """Fetch the remote's main (and the also refspecs) and pick the newer of the two.
+
+    Refuses if they diverged.
+    """
+    branch = project.main_branch
+    local = git.resolve(project.paths, branch)
+    if local is None:
+        raise GitorchError(f"branch {branch} has no commits")
+    remote = remote_name(project)
+    if remote is None:
+        return MainSync(local, None, None, local)
+    remote_tip = git.fetch_branch(project.paths, remote, branch, NETWORK_TIMEOUT, also)
+    if remote_tip is None or remote_tip == local or git.is_ancestor(project.paths, remote_tip,
+                                                                      local):
+        return MainSync(local, remote_tip, remote, local)
+    if git.is_ancestor(project.paths, local, remote_tip):
+        return MainSync(local, remote_tip, remote, remote_tip)
+    raise GitorchError(f"{branch} and {remote}/{branch} have diverged; merge or rebase "
+                       f"{branch} onto {remote}/{branch} first")
+
+
+def remote_name(project: Project) -> str | None:
+    """The configured remote, if the repository has it."""
+    remote = project.config.remote
+    if remote is None or git.remote_url(project.paths, remote) is None:
+        return None
+    return remote
