@@ -355,6 +355,12 @@ def dirty_files(worktree: Path) -> list[str]:
     return names
 
 
+def index_matches(worktree: Path, commit: str) -> bool:
+    """Whether a worktree's index holds exactly commit's tree."""
+    index = git(["write-tree"], worktree).stdout.strip()
+    return index == git(["rev-parse", f"{commit}^{{tree}}"], worktree).stdout.strip()
+
+
 def fast_forward_worktree(worktree: Path, old: str, new: str) -> None:
     """Bring a worktree's index and files from old to new, keeping untouched local changes."""
     git(["read-tree", "-m", "-u", old, new], worktree)

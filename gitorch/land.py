@@ -140,19 +140,25 @@ def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
     return git.commit_file(project.paths, tip, name, marked.encode("utf-8"), message)
 
 
+def main_checkout(project: Project) -> Path | None:
+    """The worktree that has main checked out, if any."""
+    for worktree in git.worktrees(project.paths):
+        if worktree.branch == project.main_branch:
+            return worktree.path
+    return None
+
+
 def check_main_worktree(project: Project, old: str, new: str) -> Path | None:
     """The worktree with main checked out; refuse if landing would overwrite its changes."""
-    for worktree in git.worktrees(project.paths):
-        if worktree.branch != project.main_branch:
-            continue
-        dirty = set(git.dirty_files(worktree.path))
-        clash = sorted(dirty & set(git.changed_files(project.paths, old, new)))
-        if clash:
-            raise GitorchError(f"landing would overwrite uncommitted changes in "
-                               f"{worktree.path}: {', '.join(clash[:5])}; commit or stash "
-                               "them (nothing landed)")
-        return worktree.path
-    return None
+    worktree = main_checkout(project)
+    if worktree is None:
+        return None
+    dirty = set(git.dirty_files(worktree))
+    clash = sorted(dirty & set(git.changed_files(project.paths, old, new)))
+    if clash:
+        raise GitorchError(f"landing would overwrite uncommitted changes in {worktree}: "
+                           f"{', '.join(clash[:5])}; commit or stash them (nothing landed)")
+    return worktree
 
 
 def advance_main(project: Project, old: str, new: str, worktree: Path | None) -> None:
@@ -169,7 +175,7 @@ def advance_main(project: Project, old: str, new: str, worktree: Path | None) ->
 # The journal: written before anything visible changes, removed when all is done.
 
 def journal_path(project: Project) -> Path:
-    return project.state.root / "landing.json"
+    return project.state.landing_journal
 
 
 def write_journal(project: Project, sync: MainSync, new: str, landed: dict[str, str]) -> None:

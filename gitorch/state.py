@@ -23,6 +23,11 @@ class StateDir:
         return self.root / "runs.log"
 
     @property
+    def landing_journal(self) -> Path:
+        """Written by land just before it publishes; removed when it is done."""
+        return self.root / "landing.json"
+
+    @property
     def scheduler(self) -> Path:
         """The record of the `gitorch run` scheduler: pid, host, started_at."""
         return self.root / "scheduler.json"

@@ -21,6 +21,7 @@ from gitorch.land import (
     failpoint,
     finish_tracks,
     journal_path,
+    main_checkout,
     read_journal,
     replay_stack,
     roadmap_commit,
@@ -222,8 +223,12 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
     notes = []
     if published:
         if local == local_old:
-            worktree = check_main_worktree(project, local_old, new)
-            advance_main(project, local_old, new, worktree)
+            advance_main(project, local_old, new, check_main_worktree(project, local_old, new))
+        elif local == new:
+            worktree = main_checkout(project)
+            if worktree is not None and git.index_matches(worktree, local_old):
+                # Killed between moving main and bringing its worktree along.
+                git.fast_forward_worktree(worktree, local_old, new)
         tracks = {str(k): str(v) for k, v in dict(journal["tracks"]).items()}
         notes = finish_tracks(project, tracks, keep)
         notes.insert(0, f"finished an interrupted landing of {', '.join(tracks)}")

@@ -76,6 +76,7 @@ def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
             for track, there in sorted(elsewhere.items())
         ],
         "main_worktree": _worktree_summary(project.paths.main_worktree),
+        "landing_interrupted": project.state.landing_journal.exists(),
         "recent_commits": [{"id": oid, "subject": subject} for oid, subject in
                            git.recent_commits(project.paths, project.main_branch,
                                               RECENT_COMMITS)],
@@ -173,6 +174,9 @@ def render(document: dict[str, Any], colour: bool) -> list[str]:
         lines += ["", paint("Claims", "bold", colour)]
         lines += table([[c["track"], c["host"] or "?", f"pid {c['pid']}", c["time"] or "",
                          _claim_note(c)] for c in document["claims"]])
+    if document["landing_interrupted"]:
+        lines += ["", paint("A landing was interrupted; gitorch land finishes it.", "warn",
+                            colour)]
     lines += ["", f"{paint('Main worktree', 'bold', colour)}  {document['main_worktree']}",
               paint(f"Recent commits on {document['main_branch']}", "bold", colour)]
     lines += [f"  {c['id']} {safe_text(c['subject'])}" for c in document["recent_commits"]]

@@ -1,0 +1,67 @@
+"""kill -9 of land at every step: main and the remote old-or-new, nothing lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from helpers import git, gitorch_exe, run_gitorch, scripted_repo
+
+STEPS = ["fetch", "replay", "gate", "push", "ref-update", "worktree", "cleanup"]
+ROUNDS = int(os.environ.get("GITORCH_CRASH_ROUNDS", "3"))
+ROADMAP = ("# Plan\n\n## Group A: Work\n\n### Track 1: One\nput one.txt 1\n\n"
+           "### Track 2: Two\nput two.txt 2\n\n## Group B: Later\n\n### Track 1: Next\n")
+
+
+def landed_completely(repo: Path, rev: str) -> bool:
+    files = git(repo, "ls-tree", "--name-only", rev).split()
+    roadmap = git(repo, "show", f"{rev}:ROADMAP.md")
+    return "one.txt" in files and "two.txt" in files and "## Group A: Work ✅" in roadmap
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_kill_during_land_leaves_old_or_new_and_the_next_land_finishes(
+        tmp_path: Path, step: str, round_number: int) -> None:
+    repo = scripted_repo(tmp_path, ROADMAP, extra_config="land:\n  test_command: [\"true\"]\n")
+    remote = tmp_path / "remote.git"
+    run_gitorch(repo, "start", "--wait", check=True)
+    old = git(repo, "rev-parse", "main").strip()
+    marker = tmp_path / "paused"
+    landing = subprocess.Popen([gitorch_exe(), "land"], cwd=repo, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={
+                                   **os.environ, "GITORCH_FAILPOINT": step,
+                                   "GITORCH_FAILPOINT_FILE": str(marker)})
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert landing.poll() is None, "land ended before reaching the step"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(landing.pid, signal.SIGKILL)
+    landing.wait()
+
+    for where in (repo, remote):
+        main = git(where, "rev-parse", "main").strip()
+        assert main == old or landed_completely(where, main), f"{where} half-landed"
+    for number, name in ((1, "one"), (2, "two")):
+        branch = git(repo, "for-each-ref", "--format=%(refname)",
+                     f"refs/heads/gitorch/A-{number}-{name}").strip()
+        assert branch or landed_completely(repo, "main"), f"A/{number}'s work was lost"
+
+    status = run_gitorch(repo, "status", check=True).stdout
+    interrupted = "A landing was interrupted; gitorch land finishes it." in status
+    assert interrupted == (step in ("push", "ref-update", "worktree", "cleanup"))
+    again = run_gitorch(repo, "land")
+    assert again.returncode == 0, again.stderr
+    main = git(repo, "rev-parse", "main").strip()
+    assert git(remote, "rev-parse", "main").strip() == main
+    assert landed_completely(repo, main)
+    subjects = git(repo, "log", "--format=%s", "main").splitlines()
+    assert subjects.count("A/1: scripted work") == 1
+    assert subjects.count("A/2: scripted work") == 1
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "for-each-ref", "refs/gitorch") == ""
