@@ -7,10 +7,10 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
+from gitorch.claims import lock_is_free
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import open_project
-from gitorch.tracks import TrackRecord, pid_alive
 
 POLL = 0.2
 
@@ -30,15 +30,17 @@ def logs(cwd: Path, track_text: str, lines: int, follow: bool) -> Iterator[str]:
             return
         pending = b""
         while True:
+            # Looked at before reading, so the runner's last lines are read after it ended.
+            # The lock is held from the claim until the runner exits.
+            ended = lock_is_free(project.state.lockfile(track))
             chunk = log.read()
             if chunk:
                 pending += chunk
                 *complete, pending = pending.split(b"\n")
                 yield from (line.decode("utf-8", "replace") for line in complete)
-                continue
-            record = TrackRecord.load(project, track)
-            if record is None or not pid_alive(record.pid, record.host):
+            elif ended:
                 if pending:
                     yield pending.decode("utf-8", "replace")
                 return
-            time.sleep(POLL)
+            else:
+                time.sleep(POLL)
