@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import getpass
 import os
-import secrets
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
-
-import portalocker
 
 from gitorch import git
 from gitorch.names import TrackId, claim_ref
@@ -28,6 +25,8 @@ class TrackLock:
     @classmethod
     def try_acquire(cls, path: Path) -> TrackLock | None:
         """The lock, or None if another process holds it. The file itself is never deleted."""
+        import portalocker  # here, not at the top: its import is a tenth of status's start-up
+
         path.parent.mkdir(parents=True, exist_ok=True)
         file = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as this object
         try:
@@ -71,6 +70,7 @@ class Claim:
 
 def claim_message(track: TrackId, base: str, pid: int) -> str:
     """A claim commit's message; the nonce keeps two claims from ever being one commit."""
+    import secrets
     fields = {
         "track": str(track),
         "host": socket.gethostname(),
