@@ -14,6 +14,7 @@ def healthy_repo(tmp_path: Path) -> Path:
     git(repo, "remote", "add", "origin", str(remote))
     git(repo, "push", "-q", "origin", "main")
     (repo / "gitorch.yaml").write_text("agent:\n  command: [git, --version]\n")
+    run_gitorch(repo, "init", check=True)
     return repo
 
 
@@ -22,8 +23,17 @@ def test_all_checks_pass(tmp_path: Path) -> None:
     done = run_gitorch(repo, "doctor")
     assert done.returncode == 0, done.stdout
     names = [line.split(":")[0] for line in done.stdout.splitlines()]
-    assert names == ["✓ git", "✓ repository", "✓ main branch", "✓ roadmap", "✓ agent",
-                     "✓ remote reachable", "✓ push rights"]
+    assert names == ["✓ git", "✓ repository", "✓ main branch", "✓ roadmap", "✓ hook",
+                     "✓ agent", "✓ remote reachable", "✓ push rights"]
+
+
+def test_missing_hook_says_to_run_init(tmp_path: Path) -> None:
+    repo = healthy_repo(tmp_path)
+    run_gitorch(repo, "init", "--uninstall", check=True)
+    done = run_gitorch(repo, "doctor")
+    assert done.returncode == 1
+    assert f"✗ hook: no gitorch post-commit hook in {repo / '.git' / 'hooks'}" in done.stdout
+    assert "    fix: gitorch init" in done.stdout
 
 
 def test_missing_agent_and_unreachable_remote_fail_with_fixes(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from gitorch import git
 from gitorch.agents import command_template
 from gitorch.errors import GitorchError
+from gitorch.hook import HOOK, is_ours
 from gitorch.process import Completed
 from gitorch.project import Project, load_roadmap, open_project
 
@@ -50,7 +52,7 @@ def doctor(cwd: Path) -> list[Check]:
                             "fix the error above, then run gitorch doctor again"))
         return checks
     checks.append(Check("repository", True, str(project.paths.main_worktree)))
-    for probe in (_main_branch, _roadmap, _agent, _remote):
+    for probe in (_main_branch, _roadmap, _hook, _agent, _remote):
         checks.extend(probe(project))
     return checks
 
@@ -84,6 +86,15 @@ def _roadmap(project: Project) -> list[Check]:
         checks.append(Check("roadmap committed", False, loaded.warning,
                             f"git add {project.config.roadmap} && git commit"))
     return checks
+
+
+def _hook(project: Project) -> list[Check]:
+    hooks = git.hooks_dir(project.paths)
+    installed = hooks / HOOK
+    if not (is_ours(installed) and os.access(installed, os.X_OK)):
+        return [Check("hook", False, f"no gitorch post-commit hook in {hooks}",
+                      "gitorch init")]
+    return [Check("hook", True, str(installed))]
 
 
 def _agent(project: Project) -> list[Check]:
