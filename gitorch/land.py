@@ -16,14 +16,13 @@ from typing import Any
 from gitorch import git
 from gitorch.claims import drop_claim, read_claim
 from gitorch.errors import GitorchError
-from gitorch.events import read_events
-from gitorch.names import TrackId, branch_name, worktree_path
+from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.replay import Conflict, replay, track_commits
 from gitorch.roadmap import Roadmap, Track, mark_done, parse
 from gitorch.state import read_json, write_json
 from gitorch.tracklog import TrackLog
-from gitorch.tracks import TrackRecord, now
+from gitorch.tracks import TrackRecord, done_by_trailer, now
 from gitorch.upstream import MainSync
 
 
@@ -76,15 +75,12 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
             continue
         track_id = TrackId(track.group, track.number)
         record = TrackRecord.load(project, track_id)
-        state = record.state if record else None
-        if state != "done" and not _done_by_trailer(project, track_id):
+        if record is None or (record.state != "done" and not done_by_trailer(
+                project, track_id, record.branch)):
             if names:
-                skipped[track.id] = f"not done ({state or track_state_word(roadmap, track)})"
+                state = record.state if record else roadmap.track_state(track.id)
+                skipped[track.id] = f"not done ({state})"
             continue
-        if record is None:
-            record = TrackRecord(track=track.id, state="done",
-                                 branch=branch_name(track_id, track.title),
-                                 worktree=str(worktree_path(project.worktrees_dir, track_id)))
         tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
         if tip is None:
             skipped[track.id] = f"branch {record.branch} is gone"
@@ -101,14 +97,6 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
     for name in names - {t.id for t in roadmap.tracks()}:
         skipped[name] = "no such track"
     return chosen, skipped
-
-
-def track_state_word(roadmap: Roadmap, track: Track) -> str:
-    return roadmap.track_state(track.id)
-
-
-def _done_by_trailer(project: Project, track: TrackId) -> bool:
-    return any(event.done for event in read_events(project.state, track))
 
 
 def replay_stack(project: Project, onto: str, candidates: Sequence[Candidate]) -> Stack:

@@ -11,6 +11,7 @@ from typing import Any
 from gitorch import git
 from gitorch.claims import Claim, lock_is_free, parse_claim
 from gitorch.errors import GitorchError
+from gitorch.events import read_events
 from gitorch.names import TrackId, branch_name, worktree_path
 from gitorch.process import pid_running
 from gitorch.project import Project
@@ -148,11 +149,22 @@ def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord
         return roadmap.track_state(track.id, landed)
     if alive and record is not None:
         return record.state
+    if record is not None and done_by_trailer(project, TrackId.parse(record.track),
+                                              record.branch):
+        return "done"
     if record is not None and record.state in ENDED:
         return record.state
     if holding_lock or lock_is_free(project.state.lockfile(TrackId(track.group, track.number))):
         return "stale"
     return record.state if record else "claimed"
+
+
+def done_by_trailer(project: Project, track: TrackId, branch: str) -> bool:
+    """Whether someone finished the track by hand: its branch tip says `Gitorch-Done: true`."""
+    events = read_events(project.state, track)
+    if not events or not events[-1].done:
+        return False
+    return git.read_ref(project.paths, f"refs/heads/{branch}") == events[-1].commit
 
 
 def landed_tracks(project: Project) -> frozenset[str]:
