@@ -9,7 +9,6 @@ which runs it with the same arguments and stdin and exits with its exit code.
 from __future__ import annotations
 
 import os
-import tempfile
 from importlib.resources import files
 from pathlib import Path
 
@@ -107,13 +106,4 @@ def _same_file_contents(one: Path, other: Path) -> bool:
 
 def _write_executable(path: Path, data: bytes) -> None:
     """Write an executable file atomically, so that git never runs half a hook."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o755)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data, mode=0o755)
