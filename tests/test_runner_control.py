@@ -12,12 +12,13 @@ from test_claims import process_gone
 
 
 def started_record(repo: Path, track: str) -> dict[str, object]:
-    """Wait until the track's agent is running and return its record."""
+    """Wait until the track's agent has committed its work and return its record."""
     key = "group_{}_track_{}".format(*track.split("/"))
     path = repo / ".git" / "gitorch" / "tracks" / f"{key}.json"
+    scratch = repo.parent / f"{repo.name}.tracks" / key / "uncommitted-work.txt"
     deadline = time.monotonic() + 30
     while True:
-        if path.exists():
+        if path.exists() and scratch.exists():
             record = json.loads(path.read_text())
             if record.get("agent_pgid"):
                 return dict(record)

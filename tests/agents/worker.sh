@@ -12,8 +12,9 @@ fi
 if [ "$GITORCH_PHASE" = work ]; then
   name="track-$(printf '%s' "$GITORCH_TRACK" | tr / -).txt"
   echo "work on $GITORCH_TRACK" >> "$name"
-  echo "scratch" > "uncommitted-$GITORCH_PHASE.txt"
   git add "$name"
   git commit -q -m "Work on $GITORCH_TRACK"
+  # Left uncommitted, and only once the commit is made: tests wait for it.
+  echo "scratch" > "uncommitted-$GITORCH_PHASE.txt"
 fi
 sleep "${AGENT_SLEEP:-0}"
