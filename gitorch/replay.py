@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitorch import git
-from gitorch.git import TREE_MODE, TreeEntry
+from gitorch.git import objects
+from gitorch.git.objects import TREE_MODE, TreeEntry
 
 Parts = tuple[str, ...]
 # A path the commit changed, what its parent had there and what it has (None: nothing).
@@ -45,7 +45,7 @@ def track_commits(repo: Path, base: str, tip: str) -> list[str]:
     As rebase does by default, merge commits are left out and the commits they brought in
     are replayed in git's topological order.
     """
-    return git.rev_list(repo, ["--reverse", "--topo-order", "--no-merges", f"{base}..{tip}"])
+    return objects.rev_list(repo, ["--reverse", "--topo-order", "--no-merges", f"{base}..{tip}"])
 
 
 def replay(repo: Path, onto: str, base: str, commits: Sequence[str]) -> Replayed | Conflict:
@@ -57,10 +57,10 @@ def replay(repo: Path, onto: str, base: str, commits: Sequence[str]) -> Replayed
     Writes objects only; moves no ref.
     """
     trees = _Trees(repo)
-    head, head_tree = onto, git.read_commit(repo, onto).tree
+    head, head_tree = onto, objects.read_commit(repo, onto).tree
     mapping: dict[str, str] = {}
     for commit in commits:
-        info = git.read_commit(repo, commit)
+        info = objects.read_commit(repo, commit)
         if len(info.parents) > 1:
             raise ValueError(f"cannot replay merge commit {commit} of the track based at "
                              f"{base[:12]}; list the commits with track_commits()")
@@ -69,13 +69,13 @@ def replay(repo: Path, onto: str, base: str, commits: Sequence[str]) -> Replayed
             head, head_tree = commit, info.tree
             mapping[commit] = commit
             continue
-        parent_tree = git.read_commit(repo, parent).tree if parent else trees.write({})
+        parent_tree = objects.read_commit(repo, parent).tree if parent else trees.write({})
         if info.tree == parent_tree:  # empty to begin with: rebase keeps it
             new_tree = head_tree
         else:
             merged = _apply(trees, parent_tree, info.tree, head_tree)
             if merged is None:
-                outcome = git.merge_commits(repo, parent, head, commit)
+                outcome = objects.merge_commits(repo, parent, head, commit)
                 if outcome.tree is None:
                     return Conflict(commit, outcome.conflicts)
                 merged = outcome.tree
@@ -83,7 +83,7 @@ def replay(repo: Path, onto: str, base: str, commits: Sequence[str]) -> Replayed
                 mapping[commit] = head
                 continue
             new_tree = merged
-        head = git.write_replayed_commit(repo, commit, new_tree, head)
+        head = objects.write_replayed_commit(repo, commit, new_tree, head)
         head_tree = new_tree
         mapping[commit] = head
     return Replayed(head, mapping)
@@ -99,11 +99,11 @@ class _Trees:
     def read(self, tree: str) -> Mapping[str, TreeEntry]:
         found = self.known.get(tree)
         if found is None:
-            found = self.known[tree] = git.read_tree(self.repo, tree)
+            found = self.known[tree] = objects.read_tree(self.repo, tree)
         return found
 
     def write(self, entries: dict[str, TreeEntry]) -> str:
-        tree = git.write_tree(self.repo, entries)
+        tree = objects.write_tree(self.repo, entries)
         self.known[tree] = entries
         return tree
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from helpers import git
 
 from gitorch import git as gitmod
+from gitorch.git import objects
 from gitorch.replay import Conflict, Replayed, replay, track_commits
-from tests.helpers import git
 
 
 @dataclass(frozen=True)
@@ -330,7 +331,7 @@ def test_untouched_paths_need_no_merge(tmp_path: Path, monkeypatch: pytest.Monke
     def no_merge(*args: object) -> object:
         raise AssertionError("merged although main did not touch the paths")
 
-    monkeypatch.setattr(gitmod, "merge_commits", no_merge)
+    monkeypatch.setattr(objects, "merge_commits", no_merge)
     result = replay(repo, main, base, track_commits(repo, base, tip))
     assert isinstance(result, Replayed)
     assert git(repo, "diff", "--name-only", main, result.head).split() == [
@@ -389,8 +390,8 @@ def test_conflict_named_only_in_merge_tree_messages() -> None:
     rename, say); then the CONFLICT messages name the paths."""
     fields = ["tree", "", "1", "a/x", "Auto-merging", "Auto-merging a/x\n",
               "2", "b/y", "c/y", "CONFLICT (implicit dir rename)", "Existing file...\n", ""]
-    assert gitmod._conflicted_paths(fields) == ["b/y", "c/y"]
-    assert gitmod._conflicted_paths(["tree", "f.txt", "", "1", "f.txt", "CONFLICT (contents)",
+    assert objects._conflicted_paths(fields) == ["b/y", "c/y"]
+    assert objects._conflicted_paths(["tree", "f.txt", "", "1", "f.txt", "CONFLICT (contents)",
                                      "CONFLICT (content): f.txt\n", ""]) == ["f.txt"]
 
 

@@ -1,7 +1,8 @@
-"""The only module that runs git or imports pygit2.
+"""All git access goes through this package; nothing else runs git or imports pygit2.
 
-Read paths (discovery, blobs, logs) use the git command line so that `status` and the hook
-never pay pygit2's import cost; object and ref writing imports pygit2 lazily.
+This module uses the git command line: discovery, refs, worktrees, fetch and push, so that
+`status` and the hook never pay pygit2's import cost. `gitorch.git.objects` reads and
+writes objects in memory through pygit2, for land's replay.
 """
 
 from __future__ import annotations
@@ -9,17 +10,12 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 from gitorch import process
 from gitorch.errors import GitorchError
-
-if TYPE_CHECKING:
-    import pygit2
 
 
 @dataclass(frozen=True)
@@ -413,163 +409,3 @@ def hooks_dir(paths: RepoPaths) -> Path:
     out = git(["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
               paths.main_worktree).stdout
     return Path(out.strip())
-
-
-# In-memory history rewriting for `land` (gitorch.replay): raw objects read and written
-# through pygit2's object database, merges through git's own merge-tree.
-
-TREE_MODE = 0o040000
-_TREE_TYPE = 2  # pygit2.enums.ObjectType.TREE, without importing pygit2 at module load
-_COMMIT_TYPE = 1
-_TREE_ENTRY = re.compile(rb"(\d+) ([^\0]*)\0(.{20})", re.DOTALL)
-# Throwaway merge-base commits carry a fixed identity and date so the same tree always
-# makes the same object.
-_THROWAWAY_SIGNATURE = b"gitorch <gitorch@localhost> 0 +0000"
-
-
-class TreeEntry(NamedTuple):
-    """One entry of a tree object: mode (0o100644, 0o100755, 0o120000, TREE_MODE...) and id."""
-
-    mode: int
-    oid: str
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    """The tree and parents of one commit."""
-
-    tree: str
-    parents: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TreeMerge:
-    """git's three-way merge: the merged tree, or None and the paths it left in conflict."""
-
-    tree: str | None
-    conflicts: tuple[str, ...]
-
-
-@lru_cache(maxsize=8)
-def _repository(repo: Path) -> pygit2.Repository:
-    import pygit2
-
-    return pygit2.Repository(str(repo))
-
-
-def _read_object(repo: Path, oid: str, kind: int) -> bytes:
-    found, data = _repository(repo).odb.read(oid)
-    if found != kind:
-        raise GitorchError(f"{oid} is not a {'tree' if kind == _TREE_TYPE else 'commit'}")
-    return data
-
-
-def _write_object(repo: Path, kind: int, data: bytes) -> str:
-    return str(_repository(repo).odb.write(kind, data))
-
-
-def read_commit(repo: Path, oid: str) -> CommitInfo:
-    """The tree and parents of commit oid."""
-    lines = iter(_read_object(repo, oid, _COMMIT_TYPE).split(b"\n"))
-    tree = next(lines).removeprefix(b"tree ").decode()  # always the first line
-    parents = []
-    for line in lines:  # the parents follow it
-        if not line.startswith(b"parent "):
-            break
-        parents.append(line[7:].decode())
-    return CommitInfo(tree, tuple(parents))
-
-
-def read_tree(repo: Path, tree: str) -> dict[str, TreeEntry]:
-    """The entries of one tree object (not recursive), by name."""
-    return {
-        name.decode("utf-8", "surrogateescape"): TreeEntry(int(mode, 8), oid.hex())
-        for mode, name, oid in _TREE_ENTRY.findall(_read_object(repo, tree, _TREE_TYPE))
-    }
-
-
-def write_tree(repo: Path, entries: Mapping[str, TreeEntry]) -> str:
-    """Write one tree object holding entries (in git's order) and return its id."""
-    encoded = [(name.encode("utf-8", "surrogateescape"), entry) for name, entry in entries.items()]
-    # git sorts a tree as if each subtree's name ended in "/".
-    encoded.sort(key=lambda item: item[0] + b"/" if item[1].mode == TREE_MODE else item[0])
-    data = b"".join(b"%o %s\0%s" % (entry.mode, name, bytes.fromhex(entry.oid))
-                    for name, entry in encoded)
-    return _write_object(repo, _TREE_TYPE, data)
-
-
-def write_replayed_commit(repo: Path, original: str, tree: str, parent: str) -> str:
-    """A copy of commit original on a new tree and parent; returns its id.
-
-    Author, committer, encoding and message are kept byte for byte (so a replay is
-    deterministic); a signature would no longer verify and is dropped, as `git rebase` does.
-    """
-    header, _, message = _read_object(repo, original, _COMMIT_TYPE).partition(b"\n\n")
-    kept = [line for line in header.split(b"\n")
-            if line.startswith((b"author ", b"committer ", b"encoding "))]
-    data = b"tree %s\nparent %s\n%s\n\n%s" % (tree.encode(), parent.encode(),
-                                              b"\n".join(kept), message)
-    return _write_object(repo, _COMMIT_TYPE, data)
-
-
-def _throwaway_commit(repo: Path, tree: str, parent: str | None) -> str:
-    parent_line = b"parent %s\n" % parent.encode() if parent else b""
-    data = b"tree %s\n%sauthor %s\ncommitter %s\n\ngitorch merge input\n" % (
-        tree.encode(), parent_line, _THROWAWAY_SIGNATURE, _THROWAWAY_SIGNATURE)
-    return _write_object(repo, _COMMIT_TYPE, data)
-
-
-def merge_commits(repo: Path, base: str | None, ours: str, theirs: str) -> TreeMerge:
-    """git's own three-way merge of commits ours and theirs over base, as cherry-pick does.
-
-    base None stands for the empty tree (theirs is a root commit). Writes the merged tree
-    (and, before git 2.40, three throwaway commits); moves no ref.
-    """
-    if base is None:
-        base = _throwaway_commit(repo, _write_object(repo, _TREE_TYPE, b""), None)
-    if version() >= (2, 40, 0):
-        args = [f"--merge-base={base}", ours, theirs]
-    else:
-        # No --merge-base yet: give the two trees a common root commit holding base's tree,
-        # so that merge-tree finds exactly that merge base.
-        root = _throwaway_commit(repo, read_commit(repo, base).tree, None)
-        args = [_throwaway_commit(repo, read_commit(repo, side).tree, root)
-                for side in (ours, theirs)]
-    done = git(["merge-tree", "--write-tree", "-z", "--name-only", *args], repo, check=False)
-    if done.returncode not in (0, 1):
-        raise process.ProcessError(["git", "merge-tree", *args], done.returncode, done.stdout,
-                                   done.stderr)
-    fields = done.stdout.split("\0")
-    if done.returncode == 0:
-        return TreeMerge(fields[0], ())
-    # git moves a file out of a folder's way to <path>~<side>; <side> is one of our ids here.
-    paths = (_strip_suffixes(path, [f"~{side}" for side in args[-2:]])
-             for path in _conflicted_paths(fields))
-    return TreeMerge(None, tuple(dict.fromkeys(paths)))
-
-
-def _strip_suffixes(text: str, suffixes: list[str]) -> str:
-    for suffix in suffixes:
-        text = text.removesuffix(suffix)
-    return text
-
-
-def _conflicted_paths(fields: list[str]) -> list[str]:
-    """The paths in `merge-tree --write-tree -z --name-only` output of a conflicted merge."""
-    # Fields: the tree, the conflicted paths, "", then messages, each as
-    # <count>, <count paths>, <type>, <text>.
-    end = fields.index("", 1)
-    paths = fields[1:end]
-    at = end + 1
-    # A conflict can leave nothing unmerged in the index; then the messages name its paths.
-    while not fields[1:end] and at < len(fields) and fields[at].isdigit():
-        count = int(fields[at])
-        if fields[at + count + 1].startswith("CONFLICT"):
-            paths += fields[at + 1:at + count + 1]
-        at += count + 3
-    return paths
-
-
-def rev_list(repo: Path, args: list[str]) -> list[str]:
-    """The commit ids `git rev-list args` prints, in its order."""
-    return git(["rev-list", *args, "--"], repo).stdout.split()
