@@ -183,7 +183,8 @@ def land(tracks: tuple[str, ...], dry_run: bool, no_push: bool, no_test: bool, k
 
 @cli.command()
 @click.argument("tracks", nargs=-1)
-@click.option("--all", "every", is_flag=True, help="Stop every runner gitorch started.")
+@click.option("--all", "every", is_flag=True,
+              help="Stop the scheduler (gitorch run) and every runner gitorch started.")
 def stop(tracks: tuple[str, ...], every: bool) -> None:
     """Stop track runners and their agents; worktrees and commits stay as they are.
 
@@ -252,20 +253,73 @@ def runner(track: str, lock_fd: int) -> None:
     sys.exit(run_track(Path.cwd(), TrackId.parse(track), lock_fd))
 
 
+@cli.command("run")
+@click.option("--every", metavar="DURATION", default=None,
+              help="How often to land what waits, retry and log (default run.every: 10m).")
+@click.option("--for", "for_", metavar="DURATION", default=None,
+              help="Start nothing new after this long (default run.for: 6h).")
+@click.option("--parallel", "-p", type=click.IntRange(min=1), default=None,
+              help="How many tracks may run at once (default: max_parallel).")
+@click.option("--detach", is_flag=True, help="Run in the background; log to .git/gitorch/run.log.")
+@click.option("--hard-stop", is_flag=True,
+              help="When --for runs out, stop running tracks after --grace.")
+@click.option("--grace", metavar="DURATION", default="30s", show_default=True,
+              help="With --hard-stop, how long running tracks may still take.")
+@click.option("--lock-fd", type=int, default=None, hidden=True)
+def run_command(every: str | None, for_: str | None, parallel: int | None, detach: bool,
+                hard_stop: bool, grace: str, lock_fd: int | None) -> None:
+    """Keep every slot busy until the roadmap is done: start, land, next group.
+
+    A track starts as soon as a slot frees; done tracks land at once when that lets
+    another start, else at the next tick. Failed tracks are retried (run.retries).
+    Exit 0 when the roadmap is done or --for ran out (or on Ctrl-C, leaving runners
+    running); 1 when tracks are left failed or conflicting.
+
+    Example: gitorch run --every 10m --for 6h --detach
+    """
+    from gitorch.commands.run import RunSettings, render_summary, run, trouble
+    from gitorch.commands.run import detach as run_detached
+
+    settings = RunSettings(every, for_, parallel, hard_stop, grace)
+    if detach:
+        started = run_detached(Path.cwd(), settings)
+        click.echo(f"Scheduler running in the background (PID {started.pid})")
+        click.echo(f"  log: {started.log}")
+        click.echo("  stop it and its runners: gitorch stop --all")
+        return
+    summary = run(Path.cwd(), settings, click.echo, lock_fd)
+    click.echo("\n".join(render_summary(summary, use_colour())))
+    problem = trouble(summary)
+    if problem:
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(1)
+
+
 @cli.command()
 @click.option("--clean", is_flag=True, help="Remove the demo folder afterwards.")
 def demo(clean: bool) -> None:
-    """Run gitorch on a throwaway repository with a sample roadmap.
+    """Run the whole cycle on a throwaway repository with a simulated agent.
+
+    Makes a repository with a bare remote and a sample roadmap, then runs the
+    scheduler through every group: no network and no API key needed.
 
     Example: gitorch demo --clean
     """
     from gitorch.commands.demo import demo as run_demo
-    from gitorch.commands.status import render
+    from gitorch.commands.run import render_summary, trouble
 
-    folder, document = run_demo(clean)
-    click.echo("\n".join(render(document, use_colour())))
+    result = run_demo(clean, click.echo)
+    click.echo("\n".join(render_summary(result.summary, use_colour())))
     click.echo("")
-    click.echo("Demo folder removed." if clean else f"Demo folder: {folder}")
+    if clean:
+        click.echo("Demo folder removed.")
+    else:
+        click.echo(f"Demo folder: {result.folder}")
+        click.echo(f"  look around: cd {result.repo} && gitorch status && git log --oneline")
+    problem = trouble(result.summary)
+    if problem:
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(1)
 
 
 def main() -> None:

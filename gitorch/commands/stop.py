@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gitorch.commands.run import end_scheduler
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import open_project
@@ -16,6 +17,8 @@ def stop(cwd: Path, track_ids: list[str], every: bool) -> list[str]:
     if not track_ids and not every:
         raise GitorchError("name the tracks to stop (e.g. gitorch stop E/1) or use --all")
     project = open_project(cwd)
+    # The scheduler goes first, so that it launches nothing while its runners are stopped.
+    scheduler = end_scheduler(project) if every else None
     if every:
         records = [r for r in TrackRecord.all(project) if r.state in ("claimed", "running")]
     else:
@@ -26,7 +29,7 @@ def stop(cwd: Path, track_ids: list[str], every: bool) -> list[str]:
             if record is None:
                 raise GitorchError(f"track {track} has never been started")
             records.append(record)
-    said = []
+    said = [] if scheduler is None else [f"Stopped the scheduler (PID {scheduler})"]
     for record in records:
         ended = end_runner(record)
         fresh = TrackRecord.load(project, TrackId.parse(record.track)) or record
