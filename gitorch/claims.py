@@ -5,6 +5,8 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,6 +45,17 @@ class TrackLock:
     def release(self) -> None:
         """Close our descriptor; a child that inherited it keeps the lock."""
         self._file.close()
+
+
+@contextmanager
+def repository_lock(state_root: Path, name: str, timeout: float = 300.0) -> Iterator[None]:
+    """Wait for an exclusive lock that every gitorch process of the repository shares."""
+    import portalocker
+
+    path = state_root / "locks" / f"{name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with portalocker.Lock(path, "a", timeout=timeout):
+        yield
 
 
 def lock_is_free(path: Path) -> bool:

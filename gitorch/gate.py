@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitorch import git
+from gitorch.claims import repository_lock
 from gitorch.errors import GitorchError
 from gitorch.process import child_env, end_group
 from gitorch.project import Project
@@ -42,8 +43,9 @@ class Gate:
         if (self.worktree / ".git").exists():
             git.checkout_detached(self.worktree, commit)
         else:
-            git.prune_worktrees(self.project.paths)
-            git.add_detached_worktree(self.project.paths, self.worktree, commit)
+            with repository_lock(self.project.state.root, "worktrees"):
+                git.prune_worktrees(self.project.paths)
+                git.add_detached_worktree(self.project.paths, self.worktree, commit)
         run = self._run(commit)
         self.runs.append(run)
         return run

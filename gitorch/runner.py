@@ -12,6 +12,7 @@ from types import FrameType
 from gitorch import git
 from gitorch.agent_process import run_agent
 from gitorch.agents import invocation
+from gitorch.claims import repository_lock
 from gitorch.errors import GitorchError
 from gitorch.hook import mark_worktree
 from gitorch.names import TrackId
@@ -170,9 +171,11 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
     else:
         if path.exists():
             raise GitorchError(f"{path} exists but is not a git worktree; move it away")
-        git.prune_worktrees(project.paths)
-        start = None if git.branch_exists(project.paths, record.branch) else record.base
-        git.add_worktree(project.paths, path, record.branch, start)
+        # prune would drop the entry of a worktree another runner is adding meanwhile.
+        with repository_lock(project.state.root, "worktrees"):
+            git.prune_worktrees(project.paths)
+            start = None if git.branch_exists(project.paths, record.branch) else record.base
+            git.add_worktree(project.paths, path, record.branch, start)
         log.line(f"Created worktree {path} on {record.branch}"
                  + (f" from {record.base[:12]}" if start else " (existing branch)"))
     mark_worktree(git.worktree_git_dir(path), TrackId.parse(record.track))

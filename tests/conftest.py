@@ -6,15 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Ada Tester",
-    "GIT_AUTHOR_EMAIL": "ada@example.com",
-    "GIT_COMMITTER_NAME": "Ada Tester",
-    "GIT_COMMITTER_EMAIL": "ada@example.com",
-    "GIT_AUTHOR_DATE": "2026-01-09T12:00:00Z",
-    "GIT_COMMITTER_DATE": "2026-01-09T12:00:00Z",
-}
+from helpers import GIT_IDENTITY
 
 
 @pytest.fixture(autouse=True)

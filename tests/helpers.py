@@ -9,6 +9,15 @@ from pathlib import Path
 
 SAMPLES = Path(__file__).parent / "fixtures" / "roadmaps"
 
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Ada Tester",
+    "GIT_AUTHOR_EMAIL": "ada@example.com",
+    "GIT_COMMITTER_NAME": "Ada Tester",
+    "GIT_COMMITTER_EMAIL": "ada@example.com",
+    "GIT_AUTHOR_DATE": "2026-01-09T12:00:00Z",
+    "GIT_COMMITTER_DATE": "2026-01-09T12:00:00Z",
+}
+
 
 def git(cwd: Path, *args: str) -> str:
     """Run git in cwd and return its stdout; fail the test on a non-zero exit."""

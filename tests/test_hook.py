@@ -10,8 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import GIT_IDENTITY
-from helpers import git, make_repo, run_gitorch, sample
+from helpers import GIT_IDENTITY, git, make_repo, run_gitorch, sample
 
 from gitorch import git as gitorch_git
 from gitorch import hook

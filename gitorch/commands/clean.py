@@ -5,18 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitorch import git
-from gitorch.claims import lock_is_free
+from gitorch.claims import repository_lock
 from gitorch.commands.release import forget_claim
+from gitorch.errors import GitorchError
 from gitorch.names import TrackId
+from gitorch.output import safe_text
 from gitorch.project import Project, open_project
-from gitorch.tracks import TrackRecord, claims
+from gitorch.tracks import TrackRecord, claims, lock_free
 
 
 def clean(cwd: Path, force: bool) -> list[str]:
     """Tidy up; never removes uncommitted work or unlanded commits unless force."""
     project = open_project(cwd)
     said = []
-    git.prune_worktrees(project.paths)
+    with repository_lock(project.state.root, "worktrees"):
+        git.prune_worktrees(project.paths)
     for record in TrackRecord.all(project):
         track = TrackId.parse(record.track)
         if record.state == "landed":
@@ -24,14 +27,20 @@ def clean(cwd: Path, force: bool) -> list[str]:
         elif record.state in ("claimed", "running") and _unheld(project, track):
             said.append(forget_claim(project, track) + " (stale)")
     for track_text in claims(project):
-        track = TrackId.parse(track_text)
+        try:
+            track = TrackId.parse(track_text)
+        except GitorchError:
+            # Not a ref gitorch makes: whatever it holds is someone's to look at.
+            said.append(f"Left refs/gitorch/claims/{safe_text(track_text)} alone: it is not "
+                        "a track's claim")
+            continue
         if TrackRecord.load(project, track) is None and _unheld(project, track):
             said.append(forget_claim(project, track) + " (claim without a record)")
     return said or ["Nothing to clean."]
 
 
 def _unheld(project: Project, track: TrackId) -> bool:
-    return lock_is_free(project.state.lockfile(track))
+    return lock_free(project, track)
 
 
 def _remove_landed(project: Project, record: TrackRecord, force: bool) -> list[str]:

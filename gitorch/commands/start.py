@@ -8,10 +8,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import portalocker
-
 from gitorch import git
-from gitorch.claims import TrackLock, read_claim, take_claim
+from gitorch.claims import TrackLock, read_claim, repository_lock, take_claim
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId, claim_ref
 from gitorch.process import child_env, signal_group
@@ -94,9 +92,8 @@ def start(cwd: Path, *, parallel: int | None, group: str | None, track_ids: list
     overrides: dict[str, object] = {} if parallel is None else {"max_parallel": parallel}
     project = open_project(cwd, overrides)
     project.state.ensure()
-    lock_path = project.state.root / "locks" / "start.lock"
     # One start at a time per repository: slots are counted and filled as one step.
-    with portalocker.Lock(lock_path, "a", timeout=START_LOCK_TIMEOUT):
+    with repository_lock(project.state.root, "start", START_LOCK_TIMEOUT):
         upstream = sync_upstream(project)
         loaded = load_roadmap(project, upstream.roadmap_rev)
         roadmap = loaded.roadmap
