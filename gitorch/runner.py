@@ -75,13 +75,16 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     roadmap = load_roadmap(project, record.base).roadmap
     track = roadmap.track(str(track_id))
     log = TrackLog(project.state.log(track_id), track.number)
+    # A runner that died mid-phase left that phase in its record; one that failed or was
+    # stopped left failed_phase. Earlier phases finished: they are not run again.
+    resume_from = record.phase or record.failed_phase
     record.state, record.pid, record.started_at = "running", os.getpid(), now()
     record.exit_code = record.failed_phase = record.reason = None
     record.save(project)
     append_run_line(project, f"start {track_id} pid={os.getpid()} branch={record.branch}")
     _keep_claim_alive(project, track_id, record.base, stop, log)
     try:
-        _run_phases(project, roadmap, track, record, log, stop)
+        _run_phases(project, roadmap, track, record, log, stop, resume_from)
     except GitorchError as error:
         record.state, record.reason = "failed", str(error)
     log.line(f"Track {track_id} ended: {record.state}"
@@ -107,12 +110,17 @@ def _check_lock(project: Project, track_id: TrackId, lock_fd: int) -> None:
 
 
 def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
-                log: TrackLog, stop: _StopFlag) -> None:
+                log: TrackLog, stop: _StopFlag, resume_from: str | None) -> None:
     worktree = Path(record.worktree)
     assert record.base is not None
     _ensure_worktree(project, record, log)
     phases = project.config.phases
-    for index, phase in enumerate(phases, 1):
+    names = [phase.name for phase in phases]
+    first = names.index(resume_from) if resume_from in names else 0
+    if first:
+        log.line(f"Resuming at phase {names[first]}; {', '.join(names[:first])} finished "
+                 "before")
+    for index, phase in enumerate(phases[first:], first + 1):
         record.phase = phase.name
         record.save(project)
         log.banner(f"Phase {phase.name} ({index}/{len(phases)}) of Track {track.id}: "
@@ -142,7 +150,7 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
                  + (f" ({outcome.reason})" if outcome.reason else ""))
         record.agent_pgid = None
         if outcome.stopped:
-            record.state = "stopped"
+            record.state, record.failed_phase = "stopped", phase.name
             record.reason = stop.reason or f"stopped during {phase.name}"
             return
         if outcome.exit_code != 0:
@@ -151,8 +159,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             record.reason = (f"phase {phase.name} exited {outcome.exit_code}"
                              + (f": {outcome.reason}" if outcome.reason else ""))
             return
-        if stop.set:
-            record.state = "stopped"
+        if stop.set and index < len(names):
+            record.state, record.failed_phase = "stopped", names[index]
             record.reason = stop.reason or f"stopped after {phase.name}"
             return
     commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import socket
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from gitorch import git
 from gitorch.claims import Claim, lock_is_free, parse_claim
 from gitorch.errors import GitorchError
 from gitorch.events import read_events
 from gitorch.names import TrackId, branch_name, worktree_path
-from gitorch.process import pid_running
+from gitorch.process import ProcessError, pid_running
 from gitorch.project import Project
 from gitorch.remote_claims import RemoteClaim, is_expired
 from gitorch.roadmap import Roadmap, Track
@@ -44,23 +45,31 @@ class TrackRecord:
     updated_at: str | None = None
     ended_at: str | None = None
     exit_code: int | None = None
-    failed_phase: str | None = None
+    failed_phase: str | None = None  # the phase a failed or stopped run ended in
     reason: str | None = None
     attempts: int = 0
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
-        """The record, or None if it is missing or damaged."""
-        return cls._read(project.state.record(track))
+        """The record, or None if it is missing or damaged (or another track's)."""
+        record = cls._read(project.state.record(track))
+        return record if record is not None and record.track == str(track) else None
 
     @classmethod
     def _read(cls, path: Path) -> TrackRecord | None:
         document = read_json(path)
         if document is None:
             return None
-        known = {f.name for f in fields(cls)}
+        types = _record_types()
+        values = {k: v for k, v in document.items() if k in types}
+        # A damaged record is no record: a wrong type would fail far from here, and a pid
+        # below 2 would have kill() signal a whole process group, or every process.
+        if any(isinstance(v, bool) or not isinstance(v, types[k]) for k, v in values.items()):
+            return None
+        if any(isinstance(values.get(k), int) and values[k] < 2 for k in ("pid", "agent_pgid")):
+            return None
         try:
-            record = cls(**{k: v for k, v in document.items() if k in known})
+            record = cls(**values)
             TrackId.parse(record.track)
         except (TypeError, GitorchError):
             return None
@@ -68,14 +77,21 @@ class TrackRecord:
 
     @classmethod
     def all(cls, project: Project) -> list[TrackRecord]:
-        """Every readable record, in file-name order."""
+        """Every readable record, in file-name order (one under another track's name is not)."""
         folder = project.state.root / "tracks"
         paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
-        return [record for record in map(cls._read, paths) if record is not None]
+        read = ((path, cls._read(path)) for path in paths)
+        return [record for path, record in read if record is not None
+                and path == project.state.record(TrackId.parse(record.track))]
 
     def save(self, project: Project) -> None:
         self.updated_at = now()
         write_json(project.state.record(TrackId.parse(self.track)), asdict(self))
+
+
+@cache
+def _record_types() -> dict[str, Any]:
+    return get_type_hints(TrackRecord)
 
 
 def pid_alive(pid: int | None, host: str | None) -> bool:
@@ -100,6 +116,7 @@ class TrackView:
     waiting_on: tuple[str, ...]
 
     log: Path
+    problem: str | None = None  # damage done by hand, in one line
 
     @property
     def id(self) -> TrackId:
@@ -108,11 +125,16 @@ class TrackView:
 
 def claims(project: Project) -> dict[str, Claim | None]:
     """Every local claim ref, by track id, with the claim it records (None: damaged)."""
-    found: dict[str, Claim | None] = {}
-    for ref, (commit, message) in git.ref_messages(project.paths, "refs/gitorch/claims/").items():
-        track = ref.removeprefix("refs/gitorch/claims/")
-        found[track] = parse_claim(commit, message)
-    return found
+    prefix = "refs/gitorch/claims/"
+    try:
+        refs = git.ref_messages(project.paths, prefix)
+    except ProcessError:
+        # A ref at a missing object stops for-each-ref from reading any message: read each
+        # on its own, so that one damaged claim does not hide the others.
+        refs = {ref: (commit, git.commit_message(project.paths, commit) or "")
+                for ref, commit in git.list_refs(project.paths, prefix).items()}
+    return {ref.removeprefix(prefix): parse_claim(commit, message)
+            for ref, (commit, message) in refs.items()}
 
 
 def observe(project: Project, roadmap: Roadmap, track: Track,
@@ -136,9 +158,28 @@ def observe(project: Project, roadmap: Roadmap, track: Track,
     if record is not None and record.base is not None:
         commits = git.log_subjects(project.paths, record.base, branch)
     waiting = roadmap.waiting_on(track.id, landed) if state == "blocked" else ()
+    problem = _problem(project, track_id, record, alive, bool(commits))
     return TrackView(track, state, record, claimed.get(track.id), is_claimed, alive, branch,
                      worktree, len(commits), commits[0] if commits else None, waiting,
-                     project.state.log(track_id))
+                     project.state.log(track_id), problem)
+
+
+def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive: bool,
+             has_commits: bool) -> str | None:
+    """What was damaged by hand around a track, in one line: the first thing found."""
+    state = project.state
+    if record is None and state.record(track).exists():
+        return f"damaged record {state.record(track)} (read as none)"
+    for what, path in (("lockfile", state.lockfile(track)), ("log", state.log(track))):
+        if path.exists() and not path.is_file():
+            return f"{what} {path} is not a file"
+    if record is None or record.started_at is None or record.state == "landed" or alive:
+        return None  # nothing made yet, or taken down by land, or a runner at work
+    if not has_commits and not git.branch_exists(project.paths, record.branch):
+        return f"branch {record.branch} is missing"
+    if not Path(record.worktree).exists():
+        return f"worktree {record.worktree} is missing"
+    return None
 
 
 def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord | None,
@@ -154,9 +195,17 @@ def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord
         return "done"
     if record is not None and record.state in ENDED:
         return record.state
-    if holding_lock or lock_is_free(project.state.lockfile(TrackId(track.group, track.number))):
+    if holding_lock or lock_free(project, TrackId(track.group, track.number)):
         return "stale"
     return record.state if record else "claimed"
+
+
+def lock_free(project: Project, track: TrackId) -> bool:
+    """Whether no runner holds the track's lock; a lockfile made into a folder holds none."""
+    path = project.state.lockfile(track)
+    if path.exists() and not path.is_file():
+        return True  # no runner could lock it (one that held the old file has a live pid)
+    return lock_is_free(path)
 
 
 def done_by_trailer(project: Project, track: TrackId, branch: str) -> bool:
@@ -195,4 +244,5 @@ def as_json(view: TrackView) -> dict[str, Any]:
         "started_at": record.started_at if record else None,
         "updated_at": record.updated_at if record else None,
         "reason": record.reason if record else None,
+        "problem": view.problem,
     }

@@ -158,3 +158,18 @@ def test_missing_agent_hang_noise_and_self_destruct(tmp_path: Path) -> None:
     assert "bin\\0ary\ufffd\ufffd bytes" in log
     assert max(len(line) for line in log.splitlines()) < 70_000
 
+
+
+def test_failed_track_restarted_by_name_resumes_at_the_failed_phase(tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo")
+    runs = tmp_path / "runs.txt"
+    failed = run_gitorch(repo, "start", "-t", "A/2", "--wait",
+                         env={"AGENT_FAIL_PHASE": "review", "AGENT_RUNS": str(runs)})
+    assert failed.returncode == 1
+    runs.write_text("")
+    again = run_gitorch(repo, "start", "-t", "A/2", "--wait", env={"AGENT_RUNS": str(runs)},
+                        check=True)
+    assert "Resuming Group A, Track 2: Beta" in again.stdout
+    assert runs.read_text().splitlines() == ["A/2 review", "A/2 commit"]
+    log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_2.log").read_text()
+    assert "Resuming at phase review; work finished before" in log
