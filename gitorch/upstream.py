@@ -21,17 +21,18 @@ class MainSync:
     onto: str
 
 
-def sync_main(project: Project, also: tuple[str, ...] = ()) -> MainSync:
+def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = False
+              ) -> MainSync:
     """Fetch the remote's main (and the also refspecs) and pick the newer of the two.
 
-    Refuses if they diverged.
+    Refuses if they diverged. offline: leave the remote alone and use the local main.
     """
     branch = project.main_branch
     local = git.resolve(project.paths, branch)
     if local is None:
         raise GitorchError(f"branch {branch} has no commits")
     remote = remote_name(project)
-    if remote is None:
+    if remote is None or offline:
         return MainSync(local, None, None, local)
     remote_tip = git.fetch_branch(project.paths, remote, branch, NETWORK_TIMEOUT, also)
     if remote_tip is None or remote_tip == local or git.is_ancestor(project.paths, remote_tip,

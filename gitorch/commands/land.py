@@ -104,7 +104,8 @@ def _attempt(project: Project, wanted: list[str], *, dry_run: bool, push: bool, 
     """One try; None when the push found the remote moved."""
     failpoint("fetch")
     shared = project.config.claims.remote
-    sync = sync_main(project, also=(claims_refspec(),) if shared else ())
+    publish = push and project.config.land.push
+    sync = sync_main(project, also=(claims_refspec(),) if shared else (), offline=not publish)
     text = git.read_file_at(project.paths, sync.onto, project.config.roadmap)
     if text is None:
         raise GitorchError(f"{project.config.roadmap} is not committed on "
@@ -135,7 +136,7 @@ def _attempt(project: Project, wanted: list[str], *, dry_run: bool, push: bool, 
     final = roadmap_commit(project, tip, list(landed))
     worktree = check_main_worktree(project, sync.local, final)
     write_journal(project, sync, final, landed)
-    if sync.remote_name is not None and push and project.config.land.push:
+    if sync.remote_name is not None:
         failpoint("push")
         # The landed tracks' claims go in the same atomic push as main.
         there = fetched_claims(project) if shared else {}
