@@ -59,12 +59,10 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
     """Read and parse the roadmap committed on the main branch (or at rev)."""
     name = project.config.roadmap
     branch = project.main_branch
-    if git.resolve(project.paths, branch) is None:
-        raise GitorchError(
-            f"branch {branch} has no commits yet; commit {name} to it first"
-        )
     committed = git.read_file_at(project.paths, rev or branch, name)
     on_disk = project.paths.main_worktree / name
+    if committed is None and git.resolve(project.paths, branch) is None:
+        raise GitorchError(f"branch {branch} has no commits yet; commit {name} to it first")
     if committed is None:
         hint = f"commit it: git add {name} && git commit" if on_disk.is_file() else (
             "create it, or set `roadmap:` in gitorch.yaml")
