@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gitorch import git
+from gitorch.errors import GitorchError
 from gitorch.names import TrackId, claim_ref
 
 CLAIM_SUBJECT = "gitorch claim"
@@ -26,11 +27,18 @@ class TrackLock:
 
     @classmethod
     def try_acquire(cls, path: Path) -> TrackLock | None:
-        """The lock, or None if another process holds it. The file itself is never deleted."""
+        """The lock, or None if another process holds it. The file itself is never deleted.
+
+        Raises GitorchError when the lockfile cannot be opened (a folder put there, say).
+        """
         import portalocker  # here, not at the top: its import is a tenth of status's start-up
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as this object
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            file = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as this object
+        except OSError as error:
+            raise GitorchError(f"cannot use the lockfile {path}: {error.strerror}; "
+                               "remove it") from error
         try:
             portalocker.lock(file, portalocker.LOCK_EX | portalocker.LOCK_NB)
         except portalocker.LockException:
@@ -59,8 +67,14 @@ def repository_lock(state_root: Path, name: str, timeout: float = 300.0) -> Iter
 
 
 def lock_is_free(path: Path) -> bool:
-    """Whether nobody holds path's lock (taking it for an instant to find out)."""
-    lock = TrackLock.try_acquire(path)
+    """Whether nobody holds path's lock (taking it for an instant to find out).
+
+    A lockfile that cannot be opened counts as held: nothing may take that track.
+    """
+    try:
+        lock = TrackLock.try_acquire(path)
+    except GitorchError:
+        return False
     if lock is None:
         return False
     lock.release()

@@ -175,6 +175,11 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
     path = Path(record.worktree)
     assert record.base is not None
     if (path / ".git").exists():
+        if not git.branch_exists(project.paths, record.branch):
+            # Deleted by hand under its worktree: the files stay, the history restarts at
+            # the base instead of as a new root.
+            git.create_branch(project.paths, record.branch, record.base)
+            log.line(f"Branch {record.branch} was gone; made it again at {record.base[:12]}")
         log.line(f"Reusing worktree {path} on {record.branch}")
     else:
         if path.exists():

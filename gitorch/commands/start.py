@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from gitorch import git
 from gitorch.claims import TrackLock, read_claim, repository_lock, take_claim
@@ -154,8 +155,15 @@ def _candidates(views: dict[str, TrackView], group: str | None, wanted: list[str
 def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
                       upstream: Upstream, result: StartResult) -> None:
     track_id = view.id
-    lock = TrackLock.try_acquire(project.state.lockfile(track_id))
+    try:
+        lock = TrackLock.try_acquire(project.state.lockfile(track_id))
+        # Opened before the claim, so a log that cannot be written leaves no claim behind.
+        log = _open_log(project.state.log(track_id))
+    except GitorchError as error:
+        result.skipped.append((view.track.id, str(error)))
+        return
     if lock is None:
+        log.close()
         result.skipped.append((view.track.id, "claimed by a running runner"))
         return
     try:
@@ -167,6 +175,9 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
             return
         record = fresh.record
         resumed = record is not None and record.base is not None
+        if record is not None and not git.branch_exists(project.paths, record.branch):
+            # Its branch was deleted by hand: run every phase again from the current main.
+            record.base, record.phase, record.failed_phase = upstream.base, None, None
         if record is None or record.base is None:
             record = TrackRecord(track=view.track.id, state="claimed", branch=fresh.branch,
                                  worktree=fresh.worktree, base=upstream.base)
@@ -187,11 +198,21 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
         record.ended_at = None
         record.attempts += 1
         record.save(project)
-        process = _spawn_runner(project, track_id, lock)
-        log = project.state.log(track_id)
-        result.launched.append(Launched(view.track, process.pid, log, resumed, process))
+        process = _spawn_runner(project, track_id, lock, log)
+        result.launched.append(Launched(view.track, process.pid, project.state.log(track_id),
+                                        resumed, process))
     finally:
         lock.release()
+        log.close()
+
+
+def _open_log(path: Path) -> BinaryIO:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "ab")
+    except OSError as error:
+        raise GitorchError(f"cannot write the log {path}: {error.strerror}; "
+                           "remove what is there") from error
 
 
 def _share_claim(project: Project, upstream: Upstream, track: TrackId, mine: str,
@@ -220,17 +241,15 @@ def _end_orphaned_agent(record: TrackRecord) -> None:
         signal_group(record.agent_pgid, signal.SIGKILL)
 
 
-def _spawn_runner(project: Project, track: TrackId, lock: TrackLock) -> subprocess.Popen[bytes]:
+def _spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: BinaryIO
+                  ) -> subprocess.Popen[bytes]:
     """A runner in its own session that inherits the track's lock and outlives us."""
-    log = project.state.log(track)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd)],
-            cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,
-            stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(lock.fd,),
-            env=child_env(),
-        )
+    return subprocess.Popen(
+        [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd)],
+        cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,
+        stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(lock.fd,),
+        env=child_env(),
+    )
 
 
 def wait_for(launched: list[Launched], project: Project) -> list[tuple[Launched, TrackRecord]]:

@@ -255,6 +255,10 @@ def remove_worktree(paths: RepoPaths, path: Path, force: bool) -> None:
     git(["worktree", "remove", *(["--force"] if force else []), str(path)], paths.main_worktree)
 
 
+def create_branch(paths: RepoPaths, branch: str, start: str) -> None:
+    git(["branch", branch, start], paths.main_worktree)
+
+
 def delete_branch(paths: RepoPaths, branch: str) -> None:
     git(["branch", "-D", branch], paths.main_worktree)
 
