@@ -139,10 +139,12 @@ def claims(project: Project) -> dict[str, Claim | None]:
 
 def observe(project: Project, roadmap: Roadmap, track: Track,
             claimed: dict[str, Claim | None], landed: frozenset[str], *,
-            holding_lock: bool = False, elsewhere: RemoteClaim | None = None) -> TrackView:
+            holding_lock: bool = False, elsewhere: RemoteClaim | None = None,
+            detail: bool = True) -> TrackView:
     """Put together what is known of one track.
 
-    holding_lock: the caller holds its lock; elsewhere: its claim on the shared remote.
+    holding_lock: the caller holds its lock; elsewhere: its claim on the shared remote;
+    detail: also count its commits and look for damage (status wants them, start does not).
     """
     track_id = TrackId(track.group, track.number)
     record = TrackRecord.load(project, track_id)
@@ -155,10 +157,10 @@ def observe(project: Project, roadmap: Roadmap, track: Track,
     worktree = record.worktree if record else str(worktree_path(project.worktrees_dir,
                                                                 track_id))
     commits: list[str] = []
-    if record is not None and record.base is not None:
+    if detail and record is not None and record.base is not None:
         commits = git.log_subjects(project.paths, record.base, branch)
     waiting = roadmap.waiting_on(track.id, landed) if state == "blocked" else ()
-    problem = _problem(project, track_id, record, alive, bool(commits))
+    problem = _problem(project, track_id, record, alive, bool(commits)) if detail else None
     return TrackView(track, state, record, claimed.get(track.id), is_claimed, alive, branch,
                      worktree, len(commits), commits[0] if commits else None, waiting,
                      project.state.log(track_id), problem)

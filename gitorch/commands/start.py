@@ -130,7 +130,7 @@ def _views(project: Project, roadmap: Roadmap, upstream: Upstream) -> dict[str, 
             continue
         for track in group.tracks:
             views[track.id] = observe(project, roadmap, track, claimed, landed,
-                                      elsewhere=upstream.claims.get(track.id))
+                                      elsewhere=upstream.claims.get(track.id), detail=False)
     return views
 
 
@@ -169,7 +169,8 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
     try:
         # Re-check now that the lock is ours: another start may have finished it meanwhile.
         fresh = observe(project, roadmap, view.track, claims(project), landed_tracks(project),
-                        holding_lock=True, elsewhere=upstream.claims.get(view.track.id))
+                        holding_lock=True, elsewhere=upstream.claims.get(view.track.id),
+                        detail=False)
         if fresh.state not in RESTARTABLE:
             result.skipped.append((view.track.id, fresh.state))
             return
