@@ -5,16 +5,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import platformdirs
-import yaml
 
 from gitorch.durations import format_duration as format_duration
 from gitorch.durations import parse_duration as parse_duration
 from gitorch.errors import GitorchError
+from gitorch.yamlfile import Source, YamlFileError, read_yaml
 
 REPO_CONFIG_NAME = "gitorch.yaml"
 PRESET_NAMES = ("claude", "codex", "aider", "gemini")
@@ -155,7 +155,7 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
     layers = [
         _read_file(repo_root / REPO_CONFIG_NAME, REPO_CONFIG_NAME),
         _read_file(user_file, str(user_file)),
-        (_overrides_tree(overrides or {}), _Source("command line")),
+        (_overrides_tree(overrides or {}), Source("command line")),
     ]
     merged = dict(_DEFAULTS)
     where: dict[str, tuple[int, str]] = {}
@@ -163,7 +163,7 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
         try:
             settings = {} if tree is None else _flatten(tree, _SCHEMA, "")
         except _Invalid as bad:
-            raise source.error(bad.sub, bad.message) from None
+            raise ConfigError(source.message(bad.sub, bad.message)) from None
         merged.update(settings)
         where.update({key: (index, source.where(key)) for key in settings})
     _check_claims(merged, where)
@@ -205,85 +205,12 @@ class _Invalid(Exception):
         return _Invalid(self.message, prefix + self.sub)
 
 
-@dataclass
-class _Source:
-    """One layer's name as shown in errors, and the line of each dotted key in it."""
-
-    name: str
-    lines: dict[str, int] = field(default_factory=dict)
-
-    def where(self, path: str, line: int | None = None) -> str:
-        while line is None and path:  # a key not in the file: the line of its parent
-            line = self.lines.get(path)
-            parent = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path)
-            path = parent if parent != path else ""
-        line = line or self.lines.get("")
-        return f"{self.name}:{line}" if line else self.name
-
-    def error(self, path: str, message: str, line: int | None = None) -> ConfigError:
-        prefix = f"{path}: " if path else ""
-        return ConfigError(f"{self.where(path, line)}: {prefix}{message}")
-
-
-def _read_file(path: Path, name: str) -> tuple[object, _Source]:
-    """The file's settings as plain values, with the line of each key; None when absent."""
-    source = _Source(name)
+def _read_file(path: Path, name: str) -> tuple[object, Source]:
+    """A config file's settings as plain values, with the line of each key; None when absent."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, source
-    except OSError as error:
-        raise ConfigError(f"{name}: cannot read it: {error.strerror or error}") from error
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as bad:
-        line = data[: bad.start].count(b"\n") + 1
-        raise ConfigError(f"{name}:{line}: not valid UTF-8; save the file as UTF-8") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        if root is None:
-            return None, source
-        source.lines[""] = root.start_mark.line + 1
-        return _plain(root, "", source, yaml.constructor.SafeConstructor()), source
-    except yaml.MarkedYAMLError as bad:
-        mark = bad.problem_mark
-        if bad.context_mark is not None and (mark is None or mark.index >= len(text.rstrip())):
-            mark = bad.context_mark  # an unclosed bracket: point at where it opened
-        problem = ", ".join(part for part in (bad.context, bad.problem) if part)
-        raise source.error("", "invalid YAML: " + " ".join(problem.split()),
-                           mark.line + 1 if mark else None) from None
-    except yaml.reader.ReaderError as bad:
-        line = text[: bad.position].count("\n") + 1
-        raise source.error("", f"invalid YAML: character #x{bad.character:04X} is not allowed",
-                           line) from None
-
-
-def _plain(node: yaml.Node, path: str, source: _Source,
-           constructor: yaml.constructor.SafeConstructor, depth: int = 0) -> object:
-    """Node as dicts, lists and scalars, noting each key's line and refusing duplicate keys."""
-    if depth > 8:  # nothing in the schema is this deep; also stops recursive aliases
-        raise source.error(path, "nested too deeply")
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, object] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise source.error(path, "expected plain names as keys", line)
-            sub = f"{path}.{key_node.value}" if path else str(key_node.value)
-            if key_node.value in result:
-                raise source.error(sub, f"duplicate key (first at line {source.lines[sub]})",
-                                   line)
-            source.lines[sub] = line
-            result[key_node.value] = _plain(value_node, sub, source, constructor, depth + 1)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items: list[object] = []
-        for index, item in enumerate(node.value):
-            sub = f"{path}[{index}]"
-            source.lines[sub] = item.start_mark.line + 1
-            items.append(_plain(item, sub, source, constructor, depth + 1))
-        return items
-    return constructor.construct_object(node, deep=True)
+        return read_yaml(path, name)
+    except YamlFileError as bad:
+        raise ConfigError(str(bad)) from None
 
 
 def _overrides_tree(overrides: Mapping[str, object]) -> dict[str, object]:
@@ -326,9 +253,22 @@ def _whole(minimum: int) -> _Check:
 
 _text = _expect(lambda v: isinstance(v, str) and bool(v.strip()), "expected a non-empty string")
 _flag = _expect(lambda v: isinstance(v, bool), "expected true or false")
+# A phase name is part of a file name (the prompt file): keep it well inside NAME_MAX.
 _phase_name = _expect(
-    lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", v) is not None,
+    lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", v) is not None,
     "expected a short name like work or review (letters, digits, - and _)")
+# Names git refuses for a branch or remote (git check-ref-format), or that read as an option.
+_BAD_REF = re.compile(r"^[-./]|[/.]$|^@$|\.\.|//|/\.|@\{|\.lock(?:/|$)|[\x00-\x20\x7f~^:?*\[\\]")
+
+
+def _ref_name(what: str, example: str) -> _Check:
+    def check(value: object) -> object:
+        name = str(_text(value))
+        if _BAD_REF.search(name):
+            raise _Invalid(f"expected a {what} name like {example}, as git allows it")
+        return name
+
+    return check
 
 
 def _roadmap(value: object) -> str:
@@ -336,6 +276,8 @@ def _roadmap(value: object) -> str:
     if (windows is None or windows.drive or windows.root or ".." in windows.parts
             or not windows.parts):
         raise _Invalid("expected a relative path inside the repository, like ROADMAP.md")
+    if re.search(r"[\x00-\x1f\x7f]", str(value)):
+        raise _Invalid("expected a file name without control characters, like ROADMAP.md")
     return PurePosixPath(*windows.parts).as_posix()
 
 
@@ -406,7 +348,8 @@ def _phases(value: object) -> tuple[PhaseConfig, ...]:
 
 
 _SCHEMA: dict[str, _Check | dict[str, _Check]] = {
-    "roadmap": _roadmap, "main_branch": _text, "remote": _text, "max_parallel": _whole(1),
+    "roadmap": _roadmap, "main_branch": _ref_name("branch", "main"),
+    "remote": _ref_name("remote", "origin"), "max_parallel": _whole(1),
     "worktrees_dir": _text,
     "agent": {"preset": _preset, "command": _argv, "timeout": _duration},
     "phases": _phases,

@@ -10,7 +10,10 @@ from pathlib import Path
 from gitorch.errors import GitorchError
 
 SLUG_MAX = 40
-_TRACK_ID = re.compile(r"([A-Za-z0-9]+)/([0-9]+)")
+# Longer ids would make file names and ref components past what file systems allow.
+GROUP_ID_MAX = 32
+TRACK_NUMBER_DIGITS = 9
+_TRACK_ID = re.compile(rf"([A-Za-z0-9]{{1,{GROUP_ID_MAX}}})/([0-9]{{1,{TRACK_NUMBER_DIGITS}}})")
 
 
 @dataclass(frozen=True, order=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from gitorch.errors import GitorchError
+from gitorch.names import GROUP_ID_MAX, TRACK_NUMBER_DIGITS
 from gitorch.roadmap_markers import (
     Head,
     Status,
@@ -29,6 +30,9 @@ TrackState = Literal["done", "pending", "blocked"]
 
 # What each track or group ("Group C") waits on: (node, line that says so, written explicitly).
 _Edges = dict[str, list[tuple[str, int, bool]]]
+_Cycle = list[tuple[str, str, int, bool]]  # (source, target, line, explicit)
+# Suffix of the node "C starts", which waits on group C's prerequisites for it and its tracks.
+_START = " starts"
 
 
 class RoadmapError(GitorchError):
@@ -188,18 +192,23 @@ def parse(text: str, path: str = "ROADMAP.md") -> Roadmap:
         group = Group(gid, draft.head.title, draft.head.status, draft.line, tracks, prerequisites)
         groups.append(group)
         if group.status != "done":
-            # A group waits on its prerequisites, and only finishes when its tracks do.
-            waits = [(f"Group {p}", line or group.line, line is not None) for p in prerequisites]
-            edges[f"Group {gid}"] = [*waits, *((t.id, t.line, False) for t in tracks)]
+            # A group waits on its prerequisites, and only finishes when its tracks do. Its
+            # tracks wait on them through one node: a copy of every group above for each
+            # track made the cycle check quadratic in the size of a long roadmap.
+            start = gid + _START
+            edges[start] = [(f"Group {p}", line or group.line, line is not None)
+                            for p in prerequisites]
+            edges[f"Group {gid}"] = [(start, group.line, False),
+                                     *((t.id, t.line, False) for t in tracks)]
             for track in tracks:
-                edges.setdefault(track.id, []).extend(waits)
+                edges.setdefault(track.id, []).append((start, track.line, False))
     roadmap = Roadmap(path, tuple(groups))
     known_tracks = {track.id for track in roadmap.tracks()}
     for track in roadmap.tracks():
         for dep in track.depends_on:
             if dep not in known_tracks:
                 line = next(n for target, n, _ in edges[track.id] if target == dep)
-                raise RoadmapError(f"{path}:{line}: track {track.id} depends on {dep}, "
+                raise RoadmapError(f"{path}:{line}: track {track.id} depends on {_shown(dep)}, "
                                    "which is not in the roadmap")
     _check_cycles(path, roadmap, edges)
     return roadmap
@@ -210,7 +219,7 @@ def _scan(lines: list[str], path: str) -> list[_GroupDraft]:
     drafts: list[_GroupDraft] = []
     group: _GroupDraft | None = None
     track: _TrackDraft | None = None
-    seen_groups: dict[str, int] = {}
+    seen_groups: dict[str, tuple[str, int]] = {}  # upper-cased id -> (id, line)
     for index, (visible, fenced) in enumerate(mask(lines)):
         number, raw = index + 1, lines[index]
         level = heading_level(visible)
@@ -218,14 +227,23 @@ def _scan(lines: list[str], path: str) -> list[_GroupDraft]:
                         and indent_of(raw if fenced else visible) > track.head.indent)
         head = None if fenced or in_item_body else read_head(visible)
         if head and head.kind == "group" and level:
-            if head.key in seen_groups:
+            if len(head.key) > GROUP_ID_MAX:
+                raise RoadmapError(f"{path}:{number}: group id {_shown(head.key)} is too long "
+                                   f"(at most {GROUP_ID_MAX} letters and digits)")
+            # Ids that differ only in case would share file names where case is not kept.
+            first_id, first_line = seen_groups.setdefault(head.key.upper(), (head.key, number))
+            if first_line != number:
+                same = "" if first_id == head.key else (
+                    f" as {first_id}; ids differing only in case share file names")
                 raise RoadmapError(f"{path}:{number}: duplicate group {head.key} "
-                                   f"(first at line {seen_groups[head.key]})")
-            seen_groups[head.key] = number
+                                   f"(first at line {first_line}{same})")
             group, track = _GroupDraft(head, number), None
             drafts.append(group)
             continue
         if group and head and head.kind == "track" and (level == 0 or level > group.head.level):
+            if len(head.key) > TRACK_NUMBER_DIGITS:
+                raise RoadmapError(f"{path}:{number}: track number {_shown(head.key)} is too "
+                                   f"long (at most {TRACK_NUMBER_DIGITS} digits)")
             first = group.numbers.setdefault(int(head.key), number)
             if first != number:
                 raise RoadmapError(f"{path}:{number}: duplicate track {group.head.key}/"
@@ -266,7 +284,8 @@ def _track(path: str, gid: str, group: _GroupDraft, draft: _TrackDraft, edges: _
                                f"{track_id}: list tracks like 'Track 2', '2' or 'D/3'")
         for dep in ids:
             dep_group, _, dep_number = dep.rpartition("/")
-            dep_id = f"{dep_group or gid}/{int(dep_number)}"
+            # As int() would read it, without its cost (or its limit) on a long number.
+            dep_id = f"{dep_group or gid}/{dep_number.lstrip('0') or '0'}"
             if dep_id == track_id:
                 raise RoadmapError(f"{path}:{line}: track {track_id} depends on itself")
             if dep_id not in depends:
@@ -290,8 +309,8 @@ def _prerequisites(path: str, draft: _GroupDraft, above: list[str], known: list[
         first = first or line
         for gid in read:
             if gid not in known:
-                raise RoadmapError(f"{path}:{line}: group {draft.head.key} needs group {gid}, "
-                                   f"which is not in the roadmap")
+                raise RoadmapError(f"{path}:{line}: group {draft.head.key} needs group "
+                                   f"{_shown(gid)}, which is not in the roadmap")
             if gid == draft.head.key:
                 raise RoadmapError(
                     f"{path}:{line}: group {gid} lists itself as a prerequisite")
@@ -306,6 +325,7 @@ def _check_cycles(path: str, roadmap: Roadmap, edges: _Edges) -> None:
                                 for n in (f"Group {g.id}", *(t.id for t in g.tracks))])
     if not found:
         return
+    found = _bypass_starts(found)
     order = {t.id: t.line for t in roadmap.tracks()}
     order.update((f"Group {g.id}", g.line) for g in roadmap.groups)
     # Start at the first written dependency in file order, so the same cycle always reads alike.
@@ -315,14 +335,26 @@ def _check_cycles(path: str, roadmap: Roadmap, edges: _Edges) -> None:
     raise RoadmapError(f"{path}:{cycle[0][2]}: dependency cycle: {names}")
 
 
-def _find_cycle(edges: _Edges, nodes: list[str]) -> list[tuple[str, str, int, bool]] | None:
+def _bypass_starts(cycle: _Cycle) -> _Cycle:
+    """The cycle with each hop through a group's start node read as one wait, as written."""
+    hops = []
+    for index, (source, target, line, explicit) in enumerate(cycle):
+        if source.endswith(_START):
+            continue
+        if target.endswith(_START):
+            _, target, line, explicit = cycle[(index + 1) % len(cycle)]
+        hops.append((source, target, line, explicit))
+    return hops
+
+
+def _find_cycle(edges: _Edges, nodes: list[str]) -> _Cycle | None:
     """The edges (source, target, line, explicit) of one cycle, found depth first."""
     state: dict[str, bool] = {}  # False: on the current path; True: finished
     for root in nodes:
         if root in state:
             continue
         state[root] = False
-        path: list[tuple[str, str, int, bool]] = []
+        path: _Cycle = []
         stack = [(root, iter(edges.get(root, [])))]
         while stack:
             node, pending = stack[-1]
@@ -364,6 +396,8 @@ def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md") -> 
     return bom + "".join(line + end for line, (_, end) in zip(lines, pieces, strict=True))
 
 
-def _shown(text: str) -> str:
-    """Text from outside (a command line, say) made safe for a one-line message."""
+def _shown(text: str, limit: int = 40) -> str:
+    """Text from outside (a command line, say) made safe and short for a one-line message."""
+    if len(text) > limit:
+        text = text[:limit - 1] + "\u2026"
     return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", text)

@@ -22,7 +22,9 @@ _DECO = (
 )
 _WORD = r"(?:done|in[ \t-]?progress|pending)"
 _TOKEN = re.compile(
-    rf"(?P<mark>[{_DECO}]+[ \t]*(?i:{_WORD})\b"
+    # A marker's decoration is read from the start of its run only: trying every position
+    # inside a long run of emoji would take time quadratic in its length.
+    rf"(?P<mark>(?<![{_DECO}])[{_DECO}]+[ \t]*(?i:{_WORD})\b"
     r"|(?:\u2705|\U0001f504|\u23f3)\ufe0f?"
     rf"|(?:\*\*|__)[ \t]*(?i:{_WORD})[ \t]*(?:\*\*|__)"
     rf"|\[[ \t]*(?i:x|{_WORD})?[ \t]*\]"
@@ -251,6 +253,8 @@ def read_track_ids(text: str) -> list[str] | None:
         if found.lastgroup == "id":
             ids.append(found.group("id"))
         elif found.group("range"):
+            if max(len(found.group("range")), len(found.group("to"))) > 9:
+                break  # no track has a number this long; int() would refuse the longest
             low, high = int(found.group("range")), int(found.group("to"))
             if not low <= high <= low + 100:
                 break
