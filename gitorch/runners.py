@@ -25,6 +25,19 @@ def is_our_runner(pid: int, track: str) -> bool:
     return b"_runner" in argv and track.encode() in argv
 
 
+def is_our_agent(pgid: int, track: str) -> bool:
+    """Whether the process group pgid still leads the agent a runner started for track.
+
+    Agents are any command, so their name says nothing; the environment the runner gave
+    them does. Without /proc this cannot be told, and the answer is no.
+    """
+    try:
+        environ = Path(f"/proc/{pgid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return f"GITORCH_TRACK={track}".encode() in environ
+
+
 def end_runner(record: TrackRecord, grace: float = STOP_GRACE) -> bool:
     """SIGTERM a live runner (it ends its agent and records `stopped`); SIGKILL after grace.
 

@@ -23,6 +23,7 @@ from gitorch.remote_claims import (
     push_claim,
 )
 from gitorch.roadmap import Group, Roadmap, Track
+from gitorch.runners import is_our_agent
 from gitorch.tracks import TrackRecord, TrackView, claims, landed_tracks, observe, pid_alive
 from gitorch.upstream import remote_name, sync_main
 
@@ -238,8 +239,9 @@ def _share_claim(project: Project, upstream: Upstream, track: TrackId, mine: str
 
 def _end_orphaned_agent(record: TrackRecord) -> None:
     """An agent whose runner was killed may still be at work in the worktree: end it."""
-    if record.agent_pgid and pid_alive(record.agent_pgid, record.host):
-        signal_group(record.agent_pgid, signal.SIGKILL)
+    pgid = record.agent_pgid
+    if pgid and pid_alive(pgid, record.host) and is_our_agent(pgid, record.track):
+        signal_group(pgid, signal.SIGKILL)
 
 
 def _spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: BinaryIO
