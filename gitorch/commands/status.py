@@ -195,7 +195,7 @@ def _claim_note(claim: dict[str, Any]) -> str:
 def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
     rows = []
     for track in tracks:
-        if track.get("problem"):
+        if track["problem"]:
             note = f"problem: {track['problem']}"
         elif track["waiting_on"]:
             note = "waits on " + ", ".join(track["waiting_on"])
