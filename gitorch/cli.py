@@ -106,14 +106,16 @@ def doctor() -> None:
 @click.option("--track", "-t", "tracks", multiple=True,
               help="Start exactly this track (e.g. E/1); repeatable.")
 @click.option("--wait", is_flag=True, help="Block until the runners end.")
+@click.option("--land", "then_land", is_flag=True,
+              help="Wait, then land every done track (as gitorch land).")
 @click.option("--dry-run", is_flag=True, help="Claim nothing; say what would start.")
 def start(parallel: int | None, group: str | None, tracks: tuple[str, ...], wait: bool,
-          dry_run: bool) -> None:
+          then_land: bool, dry_run: bool) -> None:
     """Claim ready tracks and start one agent runner per track.
 
     Runners work in the background; follow them with `gitorch status`.
 
-    Example: gitorch start --parallel 2 --wait
+    Example: gitorch start --parallel 2 --wait --land
     """
     from gitorch.commands.start import start as run_start
     from gitorch.commands.start import wait_for
@@ -139,17 +141,24 @@ def start(parallel: int | None, group: str | None, tracks: tuple[str, ...], wait
         click.echo(f"Skipped {track_id}: {why}")
     if not result.launched and not result.would_start:
         click.echo("Nothing to start.")
-    if wait and result.launched:
+    failed = 0
+    if (wait or then_land) and result.launched:
         assert result.project is not None
-        failed = 0
         for run, record in wait_for(result.launched, result.project):
             if record.state == "done":
                 click.echo(f"✓ Track {run.track.number} completed successfully")
             else:
                 failed += 1
                 click.echo(f"✗ Track {run.track.number} {record.state} ({record.reason})")
-        if failed:
-            sys.exit(1)
+    if then_land and not dry_run:
+        from gitorch.commands.land import land as run_land
+        from gitorch.commands.land import render_land
+
+        landing = run_land(Path.cwd(), [], dry_run=False, push=True, test=True, keep=False)
+        click.echo("\n".join(render_land(landing, use_colour())))
+        failed += len(landing.conflict) + len(landing.gate_failed)
+    if failed:
+        sys.exit(1)
 
 
 @cli.command()
