@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 SAMPLES = Path(__file__).parent / "fixtures" / "roadmaps"
 
@@ -129,3 +131,37 @@ def scripted_repo(tmp_path: Path, roadmap: str, *, remote: bool = True,
         git(repo, "remote", "add", "origin", str(tmp_path / "remote.git"))
         git(repo, "push", "-q", "origin", "main")
     return repo
+
+
+def _start_when_released(barrier: Any, repo: str, track_ids: list[str],
+                         parallel: int | None, ledger: str | None) -> None:
+    from gitorch.commands.start import start
+
+    os.chdir(repo)
+    barrier.wait()
+    result = start(Path(repo), parallel=parallel, group=None, track_ids=track_ids,
+                   dry_run=False)
+    launched = "".join(f"{run.track.id}\n" for run in result.launched)
+    if ledger and launched:
+        fd = os.open(ledger, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        os.write(fd, launched.encode())
+        os.close(fd)
+
+
+def race_starts(repos: list[Path], *, track_ids: list[str] | None = None,
+                parallel: int | None = None, ledger: Path | None = None) -> None:
+    """Run gitorch's start once per entry of repos, each in its own process, all at once.
+
+    The processes are forked after gitorch is imported and released together by a barrier,
+    so they really race. With ledger, each appends the tracks it launched.
+    """
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(repos))
+    racers = [context.Process(target=_start_when_released, args=(
+        barrier, str(repo), track_ids or [], parallel, str(ledger) if ledger else None))
+        for repo in repos]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=120)
+        assert racer.exitcode == 0

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import time
 from collections import Counter
 from pathlib import Path
 
-from helpers import agent_repo, git, run_gitorch, wait_ended
+from helpers import agent_repo, git, race_starts, run_gitorch, wait_ended
 
 from gitorch.claims import parse_claim
 
@@ -18,29 +17,13 @@ ROUNDS = int(os.environ.get("GITORCH_RACE_ROUNDS", "20"))
 STARTERS = 16
 
 
-def _start_after(barrier: multiprocessing.synchronize.Barrier, repo: str) -> None:
-    from gitorch.commands.start import start
-
-    os.chdir(repo)
-    barrier.wait()
-    start(Path(repo), parallel=None, group=None, track_ids=[], dry_run=False)
-
-
 def test_sixteen_starts_at_once_run_each_track_exactly_once(tmp_path: Path) -> None:
-    context = multiprocessing.get_context("fork")
     for round_number in range(ROUNDS):
         repo = agent_repo(tmp_path / f"repo{round_number}",
                           extra_config="phases:\n  - {name: work, prompt: go}\n")
         runs = tmp_path / f"runs{round_number}.txt"
         os.environ["AGENT_RUNS"] = str(runs)
-        barrier = context.Barrier(STARTERS)
-        starters = [context.Process(target=_start_after, args=(barrier, str(repo)))
-                    for _ in range(STARTERS)]
-        for starter in starters:
-            starter.start()
-        for starter in starters:
-            starter.join(timeout=120)
-            assert starter.exitcode == 0
+        race_starts([repo] * STARTERS)
         for track in ("A/1", "A/2", "A/3", "A/4"):
             assert wait_ended(repo, track)["state"] == "done"
         counted = Counter(runs.read_text().splitlines())

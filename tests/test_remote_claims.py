@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import time
 from collections import Counter
 from pathlib import Path
 
-from helpers import AGENTS, git, make_repo, run_gitorch, wait_ended
+from helpers import AGENTS, git, make_repo, race_starts, run_gitorch, wait_ended
 
 ROUNDS = int(os.environ.get("GITORCH_REMOTE_ROUNDS", "10"))
 
@@ -35,30 +34,14 @@ def shared_setup(tmp_path: Path, clones: int, config_extra: str = "") -> list[Pa
     return paths
 
 
-def _start_after(barrier: multiprocessing.synchronize.Barrier, repo: str) -> None:
-    from gitorch.commands.start import start
-
-    os.chdir(repo)
-    barrier.wait()
-    start(Path(repo), parallel=4, group=None, track_ids=[], dry_run=False)
-
-
 def test_three_clones_racing_run_each_track_once_then_land_linear(tmp_path: Path) -> None:
-    context = multiprocessing.get_context("fork")
     for round_number in range(ROUNDS):
         folder = tmp_path / f"round{round_number}"
         folder.mkdir()
         clones = shared_setup(folder, 3)
         runs = folder / "runs.txt"
         os.environ["AGENT_RUNS"] = str(runs)
-        barrier = context.Barrier(len(clones))
-        starters = [context.Process(target=_start_after, args=(barrier, str(clone)))
-                    for clone in clones]
-        for starter in starters:
-            starter.start()
-        for starter in starters:
-            starter.join(timeout=120)
-            assert starter.exitcode == 0
+        race_starts(clones, parallel=4)
         ran_by: dict[str, Path] = {}
         deadline = time.monotonic() + 60
         while len(ran_by) < 6:
@@ -82,14 +65,6 @@ def test_three_clones_racing_run_each_track_once_then_land_linear(tmp_path: Path
             assert git(remote, "for-each-ref", "refs/gitorch") == ""
 
 
-def _take_over(barrier: multiprocessing.synchronize.Barrier, repo: str) -> None:
-    from gitorch.commands.start import start
-
-    os.chdir(repo)
-    barrier.wait()
-    start(Path(repo), parallel=None, group=None, track_ids=["A/1"], dry_run=False)
-
-
 def test_expired_claim_is_taken_over_by_exactly_one_and_live_ones_never(
         tmp_path: Path) -> None:
     clones = shared_setup(tmp_path, 3, "  heartbeat: 1s\n  expire: 3s\n")
@@ -110,14 +85,7 @@ def test_expired_claim_is_taken_over_by_exactly_one_and_live_ones_never(
     time.sleep(4.5)  # A/1's claim expires; A/2's runner keeps beating
     live = run_gitorch(clones[1], "start", "-t", "A/2", check=True)
     assert "Skipped A/2: claimed" in live.stdout
-    context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(2)
-    racers = [context.Process(target=_take_over, args=(barrier, str(clone)))
-              for clone in clones[1:]]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join(timeout=60)
+    race_starts(clones[1:], track_ids=["A/1"])
     winners = [c for c in clones[1:]
                if (c / ".git" / "gitorch" / "tracks" / "group_A_track_1.json").exists()]
     assert len(winners) == 1

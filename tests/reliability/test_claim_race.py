@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections import Counter
 from pathlib import Path
 
-from helpers import agent_repo, wait_ended
-
-from gitorch.commands.start import start
+from helpers import agent_repo, race_starts, wait_ended
 
 # 10 rounds in the normal suite; GITORCH_STRESS=5 gives the 50 rounds run by hand.
 ROUNDS = 10 * int(os.environ.get("GITORCH_STRESS", "1"))
@@ -19,33 +16,14 @@ EIGHT = "# Plan\n\n## Group A: Eight\n\n" + "".join(
     f"### Track {n}: Part {n}\nx\n\n" for n in range(1, 9))
 
 
-def _race(barrier: multiprocessing.synchronize.Barrier, repo: str, ledger: str) -> None:
-    os.chdir(repo)
-    barrier.wait()
-    result = start(Path(repo), parallel=None, group=None, track_ids=[], dry_run=False)
-    line = "".join(f"{run.track.id}\n" for run in result.launched)
-    if line:
-        fd = os.open(ledger, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-        os.write(fd, line.encode())
-        os.close(fd)
-
-
 def test_racing_starts_claim_every_track_exactly_once(tmp_path: Path) -> None:
-    context = multiprocessing.get_context("fork")
     began = time.monotonic()
     repos = []
     for round_number in range(ROUNDS):
         repo = agent_repo(tmp_path / f"r{round_number}", EIGHT,
                           extra_config="max_parallel: 8\nphases:\n  - {name: work, prompt: go}\n")
         ledger = tmp_path / f"ledger{round_number}"
-        barrier = context.Barrier(RACERS)
-        racers = [context.Process(target=_race, args=(barrier, str(repo), str(ledger)))
-                  for _ in range(RACERS)]
-        for racer in racers:
-            racer.start()
-        for racer in racers:
-            racer.join(timeout=120)
-            assert racer.exitcode == 0
+        race_starts([repo] * RACERS, ledger=ledger)
         launched = Counter(ledger.read_text().splitlines())
         assert launched == Counter({f"A/{n}": 1 for n in range(1, 9)}), (round_number, launched)
         repos.append(repo)
