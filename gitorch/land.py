@@ -141,8 +141,8 @@ def check_main_worktree(project: Project, old: str, new: str) -> Path | None:
     worktree = main_checkout(project)
     if worktree is None:
         return None
-    dirty = set(git.dirty_files(worktree))
-    clash = sorted(dirty & set(git.changed_files(project.paths, old, new)))
+    changed = git.changed_files(project.paths, old, new)
+    clash = sorted(git.dirty_files(worktree, among=changed))
     if clash:
         raise GitorchError(f"landing would overwrite uncommitted changes in {worktree}: "
                            f"{', '.join(clash[:5])}; commit or stash them (nothing landed)")

@@ -341,9 +341,16 @@ def changed_files(paths: RepoPaths, old: str, new: str) -> list[str]:
     return [name for name in out.split("\0") if name]
 
 
-def dirty_files(worktree: Path) -> list[str]:
-    """Paths with uncommitted changes (tracked or untracked) in a worktree."""
-    out = git(["status", "--porcelain", "-z", "--untracked-files=all"], worktree).stdout
+def dirty_files(worktree: Path, among: list[str] | None = None) -> list[str]:
+    """Paths with uncommitted changes (tracked or untracked) in a worktree.
+
+    among: look only at these paths; a large worktree is then not scanned whole.
+    """
+    if among == []:
+        return []
+    limit = ["--", *among] if among is not None else []
+    out = git(["--literal-pathspecs", "status", "--porcelain", "-z", "--untracked-files=all",
+               *limit], worktree).stdout
     names = []
     entries = iter(out.split("\0"))
     for entry in entries:
