@@ -1,0 +1,87 @@
+"""Case start: `gitorch start` of 4 tracks against 4 sequential `git worktree add`.
+
+On the 20,100-file repository (5,100 files with --quick), the time from running `gitorch
+start` (the console script) until every track's worktree exists and every agent has
+started, against creating the 4 worktrees (and branches) one after another with `git
+worktree add`. The stand-in agent's first act is to append `date +%s.%N` to a file; the
+clock for this case is therefore the wall clock (time.time() just before `gitorch start`
+is run), the only clock a shell agent and Python share. The baseline is timed with
+time.perf_counter. Between runs the worktrees, branches, claim refs and records are
+removed, after the runners have ended.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from benchmarks.common import CaseResult, Row, git, gitorch, interleaved, ratio, timed, wait_until
+from benchmarks.repo import describe, make_repository, remove_tree, size_for
+
+TRACKS = 4
+
+
+class Starting:
+    """The repository of 4 pending tracks, started each way and put back after."""
+
+    def __init__(self, folder: Path, files_per_folder: int) -> None:
+        self.folder = folder
+        self.repo = make_repository(folder, TRACKS, TRACKS, files_per_folder)
+        self.state = self.repo / ".git" / "gitorch"
+        self.stamps = folder / "stamps.txt"
+        self.returned: list[float] = []  # how long `gitorch start` itself took, per run
+
+    def by_gitorch(self) -> float:
+        self.stamps.unlink(missing_ok=True)
+        env = {"AGENT_STAMPS": str(self.stamps), "AGENT_COMMITS": "0"}
+        began = time.time()
+        self.returned.append(timed(lambda: gitorch(self.repo, "start", env=env)))
+        wait_until(lambda: self.stamps.exists()
+                   and len(self.stamps.read_text().split()) == TRACKS, 120, "the agents")
+        took = max(float(stamp) for stamp in self.stamps.read_text().split()) - began
+        records = [self.state / "tracks" / f"group_A_track_{n}.json"
+                   for n in range(1, TRACKS + 1)]
+        wait_until(lambda: all('"ended_at": "' in r.read_text() for r in records), 120,
+                   "the runners to end")
+        self.reset([f"gitorch/A-{n}-part-{n}" for n in range(1, TRACKS + 1)],
+                   self.repo.parent / "repo.tracks")
+        for record in records:
+            record.unlink()
+        git(self.repo, "update-ref", "--stdin", input="".join(
+            f"delete refs/gitorch/claims/A/{n}\n" for n in range(1, TRACKS + 1)))
+        return took
+
+    def by_worktree_add(self) -> float:
+        folder = self.folder / "plain"
+        names = [f"plain/{n}" for n in range(1, TRACKS + 1)]
+
+        def add() -> None:
+            for n, name in enumerate(names, 1):
+                git(self.repo, "worktree", "add", "-q", "-b", name, str(folder / f"wt{n}"),
+                    "main")
+
+        took = timed(add)
+        self.reset(names, folder)
+        return took
+
+    def reset(self, branches: list[str], worktrees: Path) -> None:
+        remove_tree(worktrees)
+        git(self.repo, "worktree", "prune")
+        git(self.repo, "branch", "-q", "-D", *branches)
+
+
+def run_case(folder: Path, quick: bool) -> CaseResult:
+    runs = 2 if quick else 5
+    size = size_for(quick)
+    result = CaseResult("start", "start 4 tracks",
+                        f"{describe(size)}, {TRACKS} tracks; median of {runs} runs, interleaved, "
+                        "after 1 warm-up round")
+    starting = Starting(folder, size)
+    samples = interleaved(runs, {"gitorch start -> 4 agents running": starting.by_gitorch,
+                                 "4 x git worktree add": starting.by_worktree_add})
+    result.rows = [Row(name, took) for name, took in samples.items()]
+    result.rows.insert(1, Row("gitorch start returns", starting.returned[1:]))
+    result.ratios.append(ratio("gitorch start / 4 x git worktree add",
+                               result.row("gitorch start -> 4 agents running"),
+                               result.row("4 x git worktree add"), ("<=", 1.0)))
+    return result

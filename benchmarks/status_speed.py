@@ -1,0 +1,94 @@
+"""Case status: `gitorch status --json` with 8 tracks, 4 done and 4 running.
+
+On the 20,100-file repository (5,100 files with --quick), `gitorch start --wait` finishes
+tracks 1-4 (2 commits each); a second `gitorch start` leaves tracks 5-8 running, their
+agents asleep after one commit. `gitorch status --json` is then timed against `gitorch
+--version` (the console script's own start-up: Python, click) and `git status` in the main
+worktree (which status runs too). One more run with PYTHONPROFILEIMPORTTIME (python -X
+importtime) says whether pygit2 was imported and which imports cost most; one with a
+counting `git` shim on PATH says how many git processes status starts. The agents are
+stopped at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from benchmarks.common import (
+    GITORCH,
+    CaseResult,
+    Check,
+    Row,
+    git,
+    git_process_count,
+    gitorch,
+    interleaved,
+    ratio,
+    timed,
+    wait_until,
+)
+from benchmarks.repo import describe, make_repository, size_for
+
+TRACKS = 8
+
+
+def import_times(repo: Path) -> dict[str, float]:
+    """Each imported module's cumulative import time in ms, from one `gitorch status --json`."""
+    done = subprocess.run([GITORCH, "status", "--json"], cwd=repo, capture_output=True,
+                          text=True, check=True,
+                          env={**os.environ, "PYTHONPROFILEIMPORTTIME": "1"})
+    found = {}
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = line.removeprefix("import time:").split("|")
+        found[name.strip()] = int(cumulative) / 1000
+    return found
+
+
+def run_case(folder: Path, quick: bool) -> CaseResult:
+    runs = 5 if quick else 15
+    size = size_for(quick)
+    result = CaseResult("status", "status --json, 8 tracks",
+                        f"{describe(size)}, {TRACKS} tracks: 4 done, 4 running (sleeping agents); "
+                        f"median of {runs} runs, interleaved, after 1 warm-up round")
+    repo = make_repository(folder, TRACKS, 4, size)
+    try:
+        gitorch(repo, "start", "--wait", env={"AGENT_COMMITS": "2"})
+        gitorch(repo, "start", env={"AGENT_COMMITS": "1", "AGENT_SLEEP": "3600"})
+        records = [repo / ".git" / "gitorch" / "tracks" / f"group_A_track_{n}.json"
+                   for n in range(5, TRACKS + 1)]
+        wait_until(lambda: all(r.exists() and json.loads(r.read_text())["agent_pgid"]
+                               for r in records), 120, "the sleeping agents")
+        document = json.loads(gitorch(repo, "status", "--json").stdout)
+        states = sorted(t["state"] for t in document["tracks"])
+        seen = states == ["done"] * 4 + ["running"] * 4
+        result.checks.append(Check("status saw 4 done and 4 running"
+                                   + ("" if seen else f" (it saw {', '.join(states)})"), seen))
+        samples = interleaved(runs, {
+            "gitorch status --json": lambda: timed(lambda: gitorch(repo, "status", "--json")),
+            "gitorch --version": lambda: timed(lambda: gitorch(repo, "--version")),
+            "git status": lambda: timed(lambda: git(repo, "status", "--porcelain")),
+        })
+        result.rows = [Row(name, took) for name, took in samples.items()]
+        status = result.row("gitorch status --json")
+        result.ratios += [ratio("status / gitorch --version", status,
+                                result.row("gitorch --version")),
+                          ratio("status / git status", status, result.row("git status"))]
+        imports = import_times(repo)
+        result.checks.append(Check("pygit2 not imported", "pygit2" not in imports))
+        top = sorted(((ms, name) for name, ms in imports.items()
+                      if name.startswith(("gitorch", "portalocker", "yaml", "click",
+                                          "platformdirs", "importlib.metadata"))),
+                     reverse=True)[:6]
+        result.notes.append("imports (cumulative, one run): " + ", ".join(
+            f"{name} {ms:.0f} ms" for ms, name in top))
+        count = git_process_count(lambda env: gitorch(repo, "status", "--json", env=env),
+                                  folder)
+        result.notes.append(f"status starts {count} git processes")
+    finally:
+        subprocess.run([GITORCH, "stop", "--all"], cwd=repo, capture_output=True, check=False)
+    return result
