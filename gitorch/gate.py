@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
@@ -110,7 +109,3 @@ def bisect(tracks: Sequence[str], stack_tips: Callable[[Sequence[str]], list[str
                            "fix main first (nothing landed)")
     return GateVerdict(remaining, failed)
 
-
-def max_runs(tracks: int, culprits: int) -> int:
-    """The bound on test runs the issue promises: 1 + 2k * ceil(log2 n)."""
-    return 1 + 2 * culprits * math.ceil(math.log2(max(tracks, 2)))
