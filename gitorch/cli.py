@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -324,7 +326,10 @@ def demo(clean: bool) -> None:
         click.echo("Demo folder removed.")
     else:
         click.echo(f"Demo folder: {result.folder}")
-        click.echo(f"  look around: cd {result.repo} && gitorch status && git log --oneline")
+        # The command as the user can type it: a venv's script is often not on PATH.
+        on_path = shutil.which("gitorch") == os.path.abspath(sys.argv[0])
+        command = "gitorch" if on_path else os.path.abspath(sys.argv[0])
+        click.echo(f"  look around: cd {result.repo} && {command} status && git log --oneline")
     problem = trouble(result.summary)
     if problem:
         click.echo(f"Error: {problem}", err=True)
