@@ -12,6 +12,7 @@ Budget (issue: post-commit hook): at most 15 ms more in a track, 5 ms outside on
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 from benchmarks.common import CaseResult, Check, Ratio, Row, git, ratio, timed
@@ -47,9 +48,8 @@ def measure(folder: Path, commits: int) -> tuple[dict[tuple[str, bool], list[flo
             else:
                 os.replace(installed, aside)
             for place, cwd in places.items():
-                message = f"Commit {round_} hook {on}"
-                took = timed(lambda cwd=cwd, message=message: git(
-                    cwd, "commit", "-q", "--allow-empty", "-m", message))
+                took = timed(partial(git, cwd, "commit", "-q", "--allow-empty", "-m",
+                                     f"Commit {round_} hook {on}"))
                 if round_ >= WARMUP:
                     samples[place, on].append(took)
     events = repo / ".git" / "gitorch" / "events" / "group_E_track_1.log"

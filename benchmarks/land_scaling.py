@@ -13,6 +13,7 @@ put back between runs as in the land case.
 from __future__ import annotations
 
 import statistics
+from functools import partial
 from pathlib import Path
 
 from benchmarks.common import CaseResult, Ratio, Row, git, gitorch, interleaved, timed
@@ -64,8 +65,7 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
                         "made the fast way (no worktrees); median of "
                         f"{runs} runs, sizes interleaved, after 1 warm-up round")
     scaling = Scaling(folder, sizes[-1])
-    samples = interleaved(runs, {f"land {n} tracks": (lambda n=n: scaling.land(n))
-                                 for n in sizes})
+    samples = interleaved(runs, {f"land {n} tracks": partial(scaling.land, n) for n in sizes})
     result.rows = [Row(name, took) for name, took in samples.items()]
     medians = [(n, row.median) for n, row in zip(sizes, result.rows, strict=True)]
     per_commit = {n: took * 1000 / (n * COMMITS) for n, took in medians}

@@ -151,14 +151,13 @@ STEPS = [("gitorch/process.py", "_spawn", "all child processes"),
 
 def profile_summary(path: Path) -> str:
     """Total, and the cumulative ms of each of STEPS, from a cProfile output file."""
-    stats = pstats.Stats(str(path))
-    found = {}
-    for (filename, _, function), (_, _, _, cumulative, _) in stats.stats.items():
-        for suffix, name, label in STEPS:
-            if filename.endswith(suffix) and function == name:
-                found[label] = found.get(label, 0.0) + cumulative
-    parts = [f"{label} {found[label] * 1000:.0f} ms" for _, _, label in STEPS if label in found]
-    return f"total {stats.total_tt * 1000:.0f} ms; " + ", ".join(parts)
+    profile = pstats.Stats(str(path)).get_stats_profile()
+    parts = []
+    for suffix, name, label in STEPS:
+        found = profile.func_profiles.get(name)
+        if found is not None and found.file_name.endswith(suffix):
+            parts.append(f"{label} {found.cumtime * 1000:.0f} ms")
+    return f"total {profile.total_tt * 1000:.0f} ms; " + ", ".join(parts)
 
 
 def run_case(folder: Path, quick: bool) -> CaseResult:
