@@ -124,12 +124,14 @@ def _attempt(project: Project, wanted: list[str], *, dry_run: bool, push: bool, 
                                            candidate.commits[-1])}
         return result
     _record_conflicts(project, stack.conflicts)
-    order = stack.order
+    order, tips = stack.order, stack.tips
     if test and project.config.land.test_command and order:
         failpoint("gate")
-        order = _gate(project, sync, order, result)
-    landed = {c.track.id: tip for c, tip in zip(order, _tips(project, sync, order),
-                                                   strict=True)}
+        gated = _gate(project, sync, order, result)
+        if gated != order:  # culprits left out: the rest stack up differently
+            order = gated
+            tips = replay_stack(project, sync.onto, order).tips if order else []
+    landed = {c.track.id: tip for c, tip in zip(order, tips, strict=True)}
     if not landed:
         return result
     tip = list(landed.values())[-1]
@@ -159,10 +161,6 @@ def _attempt(project: Project, wanted: list[str], *, dry_run: bool, push: bool, 
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
     return result
-
-
-def _tips(project: Project, sync: MainSync, order: list[Candidate]) -> list[str]:
-    return replay_stack(project, sync.onto, order).tips if order else []
 
 
 def _gate(project: Project, sync: MainSync, order: list[Candidate],
