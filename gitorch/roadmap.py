@@ -133,7 +133,7 @@ class Roadmap:
 
     def ready_tracks(self, landed: frozenset[str] = frozenset()) -> tuple[Track, ...]:
         """Every pending track: the current group's first, then later ready groups'."""
-        first = next((i for i, g in enumerate(self.groups) if not self._done(g, landed)), None)
+        first = next((i for i, g in enumerate(self.groups) if not self.group_done(g, landed)), None)
         if first is None:
             return ()
         return tuple(track for group in self.groups[first:] for track in group.tracks
@@ -150,10 +150,11 @@ class Roadmap:
         return (*tracks, *(f"Group {group_id}" for group_id in groups))
 
     def _waiting_groups(self, group: Group, landed: frozenset[str]) -> list[str]:
-        return [p for p in group.prerequisites if not self._done(self.group(p), landed)]
+        return [p for p in group.prerequisites if not self.group_done(self.group(p), landed)]
 
     @staticmethod
-    def _done(group: Group, landed: frozenset[str]) -> bool:
+    def group_done(group: Group, landed: frozenset[str] = frozenset()) -> bool:
+        """Whether group is marked done, or has tracks and all are done or landed."""
         return group.status == "done" or (
             bool(group.tracks) and all(t.done or t.id in landed for t in group.tracks))
 

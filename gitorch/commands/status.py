@@ -89,8 +89,7 @@ def _local_commit(claimed: dict[str, Claim | None], track: str) -> str | None:
 
 
 def _group_state(roadmap: Roadmap, group_id: str, landed: frozenset[str]) -> str:
-    group = roadmap.group(group_id)
-    if group.done or (all(t.done or t.id in landed for t in group.tracks) and group.tracks):
+    if roadmap.group_done(roadmap.group(group_id), landed):
         return "done"
     return "ready" if roadmap.group_ready(group_id, landed) else "blocked"
 
