@@ -16,8 +16,8 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks.common import CaseResult, Check, Ratio, Row, git, ratio, timed
-from gitorch import hook
 from gitorch.names import TrackId
+from gitorch.tracks import hook
 
 BUDGET_MS = {"track worktree": 15.0, "main worktree": 5.0}
 WARMUP = 3

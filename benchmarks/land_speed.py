@@ -6,7 +6,7 @@ Then main moves on by 3 commits no track touches, so every track must really be 
 Each run lands the same 50 commits onto the same main, four ways:
 
   gitorch land       `gitorch land --no-push --keep`, the console script as a process
-  replay in process  gitorch.replay over the same commits in this process (the heart of
+  replay in process  gitorch.land.replay over the same commits in this process (the heart of
                      land, without Python's start, pygit2's import, bookkeeping and the
                      checkout)
   rebase loop        per track, in its worktree: `git rebase main`, then in the main
@@ -47,7 +47,7 @@ from benchmarks.common import (
 )
 from benchmarks.repo import FILES_PER_FOLDER, Snapshot, describe, make_repository, move_main
 from gitorch.git import objects
-from gitorch.replay import Replayed, replay, track_commits
+from gitorch.land.replay import Replayed, replay, track_commits
 
 TRACKS, COMMITS = 10, 5
 LAND = ["land", "--no-push", "--keep"]

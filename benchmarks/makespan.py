@@ -24,11 +24,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from gitorch.commands.demo import demo_config, make_repository
 from gitorch.commands.land import land
-from gitorch.commands.run import RunSettings, run
-from gitorch.commands.start import start, wait_for
-from gitorch.roadmap import Roadmap, parse
+from gitorch.commands.run import run
+from gitorch.commands.start import start
+from gitorch.demo.sandbox import demo_config, make_repository
+from gitorch.roadmap.model import Roadmap
+from gitorch.roadmap.reader import parse
+from gitorch.schedule.daemon import RunSettings
+from gitorch.tracks.launch import wait_for
 
 SLOTS = 4
 # (title, effort in seconds, dependencies): one long track, short ones around it whose

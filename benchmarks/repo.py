@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.common import NO_HOOKS, git, gitorch
-from gitorch.claims import take_claim
 from gitorch.names import TrackId, branch_name, worktree_path
 from gitorch.project import open_project
-from gitorch.tracks import TrackRecord, now
+from gitorch.tracks.claims import take_claim
+from gitorch.tracks.records import TrackRecord, now
 
 FOLDERS = [f"src/area{a:02d}/part{b:02d}" for a in range(20) for b in range(15)]
 FILES_PER_FOLDER = 67  # 20,100 files

@@ -119,39 +119,18 @@ def start(parallel: int | None, group: str | None, tracks: tuple[str, ...], wait
 
     Example: gitorch start --parallel 2 --wait --land
     """
+    from gitorch.commands.start import render_start, report_ended
     from gitorch.commands.start import start as run_start
-    from gitorch.commands.start import wait_for
-    from gitorch.output import safe_text
 
     result = run_start(Path.cwd(), parallel=parallel, group=group, track_ids=list(tracks),
                        dry_run=dry_run)
     if result.warning:
         warn(result.warning)
-    if result.group is not None:
-        click.echo(f"Current group: {result.group.id}: {safe_text(result.group.title)}")
-    click.echo("Available tracks: " + (", ".join(t.id for t in result.available) or "none"))
-    for track in result.would_start:
-        click.echo(f"Would start Group {track.group}, Track {track.number}: "
-                   f"{safe_text(track.title)}")
-    for run in result.launched:
-        verb = "Resuming" if run.resumed else "Starting on"
-        click.echo(f"{verb} Group {run.track.group}, Track {run.track.number}: "
-                   f"{safe_text(run.track.title)}")
-        click.echo(f"  log: {run.log}")
-        click.echo(f"  runner PID: {run.pid}")
-    for track_id, why in result.skipped:
-        click.echo(f"Skipped {track_id}: {why}")
-    if not result.launched and not result.would_start:
-        click.echo("Nothing to start.")
+    click.echo("\n".join(render_start(result)))
     failed = 0
     if (wait or then_land) and result.launched:
-        assert result.project is not None
-        for run, record in wait_for(result.launched, result.project):
-            if record.state == "done":
-                click.echo(f"✓ Track {run.track.number} completed successfully")
-            else:
-                failed += 1
-                click.echo(f"✗ Track {run.track.number} {record.state} ({record.reason})")
+        lines, failed = report_ended(result)
+        click.echo("\n".join(lines))
     if then_land and not dry_run:
         from gitorch.commands.land import land as run_land
         from gitorch.commands.land import render_land
@@ -258,10 +237,9 @@ def runner(track: str, lock_fd: int) -> None:
 
     Example: (internal)
     """
-    from gitorch.names import TrackId
-    from gitorch.runner import run_track
+    from gitorch.commands.runner import run
 
-    sys.exit(run_track(Path.cwd(), TrackId.parse(track), lock_fd))
+    sys.exit(run(Path.cwd(), track, lock_fd))
 
 
 @cli.command("run")

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitorch import git
-from gitorch.config import Config, load_config
+from gitorch.config.loader import load_config
+from gitorch.config.settings import Config
 from gitorch.errors import GitorchError
 from gitorch.names import default_worktrees_dir
-from gitorch.roadmap import Roadmap, parse
+from gitorch.roadmap.model import Roadmap
+from gitorch.roadmap.reader import parse
 from gitorch.state import StateDir
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.git import network
 from gitorch.project import Project
 
 NETWORK_TIMEOUT = 120.0
@@ -34,7 +35,7 @@ def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = Fals
     remote = remote_name(project)
     if remote is None or offline:
         return MainSync(local, None, None, local)
-    remote_tip = git.fetch_branch(project.paths, remote, branch, NETWORK_TIMEOUT, also)
+    remote_tip = network.fetch_branch(project.paths, remote, branch, NETWORK_TIMEOUT, also)
     if remote_tip is None or remote_tip == local or git.is_ancestor(project.paths, remote_tip,
                                                                       local):
         return MainSync(local, remote_tip, remote, local)
@@ -47,6 +48,6 @@ def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = Fals
 def remote_name(project: Project) -> str | None:
     """The configured remote, if the repository has it."""
     remote = project.config.remote
-    if remote is None or git.remote_url(project.paths, remote) is None:
+    if remote is None or network.remote_url(project.paths, remote) is None:
         return None
     return remote

@@ -4,66 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gitorch import git
-from gitorch.claims import drop_claim, read_claim
-from gitorch.errors import GitorchError
-from gitorch.names import TrackId, claim_ref
-from gitorch.project import Project, open_project
-from gitorch.remote_claims import claims_refspec, fetched_claims
-from gitorch.runners import end_runner
-from gitorch.tracks import TrackRecord, pid_alive
-from gitorch.upstream import NETWORK_TIMEOUT, remote_name
+from gitorch.names import TrackId
+from gitorch.project import open_project
+from gitorch.tracks.release import release as release_track
 
 
 def release(cwd: Path, track_text: str, stop_first: bool, force: bool = False) -> str:
     """Free the track's claim so it is pending again."""
-    project = open_project(cwd)
-    track = TrackId.parse(track_text)
-    record = TrackRecord.load(project, track)
-    if record is not None and pid_alive(record.pid, record.host):
-        if not stop_first:
-            raise GitorchError(f"track {track}'s runner (PID {record.pid}) is running; "
-                               f"stop it first or use gitorch release --stop {track}")
-        end_runner(record)
-    return forget_claim(project, track, force)
-
-
-def forget_claim(project: Project, track: TrackId, force: bool = False) -> str:
-    """Delete the claim ref (here and, shared, on the remote) and the record."""
-    commit, _ = read_claim(project.paths, track)
-    record = TrackRecord.load(project, track)
-    remote = _drop_remote_claim(project, track, commit, force)
-    if commit is None and record is None:
-        return f"Track {track} was not claimed{remote}."
-    if commit is not None:
-        try:
-            drop_claim(project.paths, track, commit)
-        except git.RefMoved as moved:
-            raise GitorchError(f"track {track} was claimed again meanwhile; nothing "
-                               "released") from moved
-    project.state.record(track).unlink(missing_ok=True)
-    kept = f"; branch {record.branch} and worktree {record.worktree} kept" if record else ""
-    return f"Released {track}{remote}{kept}."
-
-
-def _drop_remote_claim(project: Project, track: TrackId, ours: str | None,
-                       force: bool) -> str:
-    """Delete the track's claim on the shared remote if it is ours (or force)."""
-    remote = remote_name(project) if project.config.claims.remote else None
-    if remote is None:
-        return ""
-    git.fetch(project.paths, remote, [claims_refspec()], NETWORK_TIMEOUT)
-    there = fetched_claims(project).get(str(track))
-    if there is None:
-        return ""
-    host = there.claim.host if there.claim else "an unknown machine"
-    # Ours only if it is the very claim commit we hold: one host may have several clones.
-    if there.commit != ours and not force:
-        raise GitorchError(f"track {track} is claimed by {host} on {remote}; release it "
-                           "there, or use --force")
-    outcome = git.push_atomic(project.paths, remote, [(claim_ref(track), None, there.commit)],
-                              NETWORK_TIMEOUT)
-    if not outcome.ok:
-        raise GitorchError(f"could not release the claim of {track} on {remote}: "
-                           f"{outcome.message}")
-    return f" (also on {remote})"
+    return release_track(open_project(cwd), TrackId.parse(track_text), stop_first, force)

@@ -1,8 +1,8 @@
 """All git access goes through this package; nothing else runs git or imports pygit2.
 
-This module uses the git command line: discovery, refs, worktrees, fetch and push, so that
-`status` and the hook never pay pygit2's import cost. `gitorch.git.objects` reads and
-writes objects in memory through pygit2, for land's replay.
+This module uses the git command line for discovery, refs and worktrees, so that `status`
+and the hook never pay pygit2's import cost; `network` fetches and pushes, and `objects`
+reads and writes objects in memory through pygit2, for land's replay.
 """
 
 from __future__ import annotations
@@ -105,24 +105,6 @@ def recent_commits(paths: RepoPaths, rev: str, count: int) -> list[tuple[str, st
 def worktree_changes(worktree: Path) -> list[str]:
     """`git status --porcelain` lines of a worktree (empty when clean)."""
     return git(["status", "--porcelain", "--untracked-files=normal"], worktree).stdout.splitlines()
-
-
-def remote_url(paths: RepoPaths, remote: str) -> str | None:
-    """The fetch URL of remote, or None if the repository has no such remote."""
-    done = git(["remote", "get-url", remote], paths.worktree, check=False)
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
-def ls_remote(paths: RepoPaths, remote: str, timeout: float) -> process.Completed:
-    """Ask the remote for its refs (reachability and credentials check)."""
-    return git(["ls-remote", "--heads", remote], paths.worktree, check=False, timeout=timeout)
-
-
-def push_dry_run(paths: RepoPaths, remote: str, refspec: str, timeout: float
-                 ) -> process.Completed:
-    """Check push rights without changing the remote."""
-    return git(["push", "--dry-run", "--porcelain", remote, refspec], paths.worktree,
-               check=False, timeout=timeout)
 
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -278,61 +260,6 @@ def is_ancestor(paths: RepoPaths, ancestor: str, descendant: str) -> bool:
 def merge_base(paths: RepoPaths, a: str, b: str) -> str | None:
     done = git(["merge-base", a, b], paths.worktree, check=False)
     return done.stdout.strip() if done.returncode == 0 else None
-
-
-def fetch(paths: RepoPaths, remote: str, refspecs: list[str], timeout: float) -> bool:
-    """Fetch refspecs (pruning what the remote deleted); False if a named ref is absent."""
-    done = git(["fetch", "--quiet", "--no-tags", "--prune", remote, *refspecs],
-               paths.main_worktree, check=False, timeout=timeout)
-    if done.returncode == 0:
-        return True
-    if "couldn't find remote ref" in done.stderr:
-        return False
-    said = done.stderr.strip().splitlines()
-    raise GitorchError(f"git fetch {remote} failed: {said[-1] if said else 'no output'}")
-
-
-def fetch_branch(paths: RepoPaths, remote: str, branch: str, timeout: float,
-                 also: tuple[str, ...] = ()) -> str | None:
-    """Fetch remote's branch (and the also refspecs) into refs/remotes/<remote>/<branch>.
-
-    Returns the branch's tip there, or None if the remote has no such branch.
-    """
-    tracking = f"refs/remotes/{remote}/{branch}"
-    if not fetch(paths, remote, [f"+refs/heads/{branch}:{tracking}", *also], timeout):
-        if also:
-            fetch(paths, remote, list(also), timeout)
-        return None
-    return read_ref(paths, tracking)
-
-
-@dataclass(frozen=True)
-class PushOutcome:
-    """How an atomic push went: ok, or rejected because the remote moved, or failed."""
-
-    ok: bool
-    remote_moved: bool
-    message: str
-
-
-def push_atomic(paths: RepoPaths, remote: str, updates: list[tuple[str, str | None, str | None]],
-                timeout: float) -> PushOutcome:
-    """Push (ref, new or None to delete, expected remote value or None for absent) at once.
-
-    Every ref carries a lease, so a remote that moved since we looked rejects the whole push.
-    """
-    args = ["push", "--atomic", "--porcelain", "--no-verify"]
-    refspecs = []
-    for ref, new, expected in updates:
-        args.append(f"--force-with-lease={ref}:{expected or ''}")
-        refspecs.append(f"{new}:{ref}" if new else f":{ref}")
-    done = git([*args, remote, *refspecs], paths.main_worktree, check=False, timeout=timeout)
-    if done.returncode == 0:
-        return PushOutcome(True, False, "")
-    said = (done.stderr + done.stdout).strip()
-    moved = "stale info" in said or "fetch first" in said or "non-fast-forward" in said
-    last = [line for line in said.splitlines() if line.strip()]
-    return PushOutcome(False, moved, last[-1] if last else f"git push exited {done.returncode}")
 
 
 def changed_files(paths: RepoPaths, old: str, new: str) -> list[str]:

@@ -20,7 +20,7 @@ from hostile import AGENT_CONFIG, STRESS, assert_works, new_repo, status_documen
 
 from gitorch.names import TrackId
 from gitorch.project import open_project
-from gitorch.tracks import TrackRecord
+from gitorch.tracks.records import TrackRecord
 
 TRACKS = 7
 ROADMAP = ("# Roadmap\n\n## Group A: Damage\n\n" + "".join(

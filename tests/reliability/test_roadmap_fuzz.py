@@ -18,7 +18,9 @@ import pytest
 from hostile import BRANCH, STRESS
 
 from gitorch.names import TrackId, branch_name, slug, worktree_path
-from gitorch.roadmap import Roadmap, RoadmapError, mark_done, parse
+from gitorch.roadmap.model import Roadmap, RoadmapError
+from gitorch.roadmap.reader import parse
+from gitorch.roadmap.writeback import mark_done
 
 ROUNDS = 300 * STRESS
 CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029"
@@ -148,7 +150,8 @@ def test_random_roadmaps(tmp_path: Path, seed: int) -> None:
 LONG_RUN = 20_000
 PARSE_ALL = """
 import json, sys
-from gitorch.roadmap import RoadmapError, parse
+from gitorch.roadmap.model import RoadmapError
+from gitorch.roadmap.reader import parse
 for text in json.load(sys.stdin):
     try:
         parse(text)

@@ -1,0 +1,117 @@
+"""The typed, frozen Config and its parts, with the built-in phase prompts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gitorch.errors import GitorchError
+
+REPO_CONFIG_NAME = "gitorch.yaml"
+PRESET_NAMES = ("claude", "codex", "aider", "gemini")
+PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
+                 "worktree", "phase")
+
+
+class ConfigError(GitorchError):
+    """A config file or flag that gitorch cannot use; the message names file, line and key."""
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    """Which agent runs each phase, and for how long at most."""
+
+    preset: str
+    command: tuple[str, ...] | None
+    timeout: float
+
+
+@dataclass(frozen=True)
+class PhaseConfig:
+    """One agent run in a track's worktree: its name and its prompt template."""
+
+    name: str
+    prompt: str
+
+
+@dataclass(frozen=True)
+class LandConfig:
+    """How finished tracks reach main: the test gate, the push, how often to retry."""
+
+    test_command: tuple[str, ...] | None
+    test_timeout: float
+    push: bool
+    retries: int
+
+
+@dataclass(frozen=True)
+class ClaimsConfig:
+    """Whether claims are pushed to the remote, and when a silent claim counts as stale."""
+
+    remote: bool
+    heartbeat: float
+    expire: float
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """The scheduled runner: how often it looks, for how long, how often a track is retried."""
+
+    every: float
+    for_: float
+    retries: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting gitorch reads, merged from the repository, the user and the flags."""
+
+    roadmap: str
+    main_branch: str | None
+    remote: str | None
+    max_parallel: int
+    worktrees_dir: str | None
+    agent: AgentConfig
+    phases: tuple[PhaseConfig, ...]
+    land: LandConfig
+    claims: ClaimsConfig
+    run: RunConfig
+
+
+_HEADER = """\
+You are a coding agent working unattended: nobody will answer questions, so make sensible
+decisions and carry on. You are in your own git worktree at {worktree}, on branch {branch},
+for one track of this project's roadmap.
+
+Group {group}: {group_title}
+Track {track}: {track_title}
+
+{track_body}
+"""
+
+_WORK = _HEADER + """
+Implement this track. Keep to its scope: leave other tracks and unrelated code alone.
+Follow the conventions of the code around you, and add or update tests for what you change.
+Commit as you go, in small steps with clear messages. Do not push, do not switch branches,
+and do not change the status markers in the roadmap: gitorch updates them when it lands.
+"""
+
+_REVIEW = _HEADER + """
+Review the work done on this branch for the track above.
+1. Run the project's tests (and its linters, if it has them). Fix whatever fails.
+2. Read every change this branch made since it left the main branch (git log, git diff
+   against the merge base). Check it against the track description: fix anything missing,
+   wrong or outside the track's scope.
+Commit each fix with a clear message. Do not push and do not switch branches.
+"""
+
+_COMMIT = _HEADER + """
+Finish the track.
+1. Update the documentation the track's changes affect (README, docs, changelog, comments),
+   and the track's notes in the roadmap if the project keeps any there; leave its status
+   marker alone, gitorch updates it when it lands.
+2. Commit everything, with clear messages; leave the working tree clean.
+Do not push and do not switch branches.
+"""
+
+DEFAULT_PHASES = (PhaseConfig("work", _WORK), PhaseConfig("review", _REVIEW),
+                  PhaseConfig("commit", _COMMIT))

@@ -1,0 +1,85 @@
+"""git's command line for talking to remotes: reach, fetch, and atomic pushes with leases.
+
+The user's own git runs these, so credential helpers, SSH config and the remote's hooks apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gitorch import process
+from gitorch.errors import GitorchError
+from gitorch.git import RepoPaths, git, read_ref
+
+
+def remote_url(paths: RepoPaths, remote: str) -> str | None:
+    """The fetch URL of remote, or None if the repository has no such remote."""
+    done = git(["remote", "get-url", remote], paths.worktree, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def ls_remote(paths: RepoPaths, remote: str, timeout: float) -> process.Completed:
+    """Ask the remote for its refs (reachability and credentials check)."""
+    return git(["ls-remote", "--heads", remote], paths.worktree, check=False, timeout=timeout)
+
+
+def push_dry_run(paths: RepoPaths, remote: str, refspec: str, timeout: float
+                 ) -> process.Completed:
+    """Check push rights without changing the remote."""
+    return git(["push", "--dry-run", "--porcelain", remote, refspec], paths.worktree,
+               check=False, timeout=timeout)
+
+
+def fetch(paths: RepoPaths, remote: str, refspecs: list[str], timeout: float) -> bool:
+    """Fetch refspecs (pruning what the remote deleted); False if a named ref is absent."""
+    done = git(["fetch", "--quiet", "--no-tags", "--prune", remote, *refspecs],
+               paths.main_worktree, check=False, timeout=timeout)
+    if done.returncode == 0:
+        return True
+    if "couldn't find remote ref" in done.stderr:
+        return False
+    said = done.stderr.strip().splitlines()
+    raise GitorchError(f"git fetch {remote} failed: {said[-1] if said else 'no output'}")
+
+
+def fetch_branch(paths: RepoPaths, remote: str, branch: str, timeout: float,
+                 also: tuple[str, ...] = ()) -> str | None:
+    """Fetch remote's branch (and the also refspecs) into refs/remotes/<remote>/<branch>.
+
+    Returns the branch's tip there, or None if the remote has no such branch.
+    """
+    tracking = f"refs/remotes/{remote}/{branch}"
+    if not fetch(paths, remote, [f"+refs/heads/{branch}:{tracking}", *also], timeout):
+        if also:
+            fetch(paths, remote, list(also), timeout)
+        return None
+    return read_ref(paths, tracking)
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    """How an atomic push went: ok, or rejected because the remote moved, or failed."""
+
+    ok: bool
+    remote_moved: bool
+    message: str
+
+
+def push_atomic(paths: RepoPaths, remote: str, updates: list[tuple[str, str | None, str | None]],
+                timeout: float) -> PushOutcome:
+    """Push (ref, new or None to delete, expected remote value or None for absent) at once.
+
+    Every ref carries a lease, so a remote that moved since we looked rejects the whole push.
+    """
+    args = ["push", "--atomic", "--porcelain", "--no-verify"]
+    refspecs = []
+    for ref, new, expected in updates:
+        args.append(f"--force-with-lease={ref}:{expected or ''}")
+        refspecs.append(f"{new}:{ref}" if new else f":{ref}")
+    done = git([*args, remote, *refspecs], paths.main_worktree, check=False, timeout=timeout)
+    if done.returncode == 0:
+        return PushOutcome(True, False, "")
+    said = (done.stderr + done.stdout).strip()
+    moved = "stale info" in said or "fetch first" in said or "non-fast-forward" in said
+    last = [line for line in said.splitlines() if line.strip()]
+    return PushOutcome(False, moved, last[-1] if last else f"git push exited {done.returncode}")

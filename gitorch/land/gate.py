@@ -1,0 +1,111 @@
+"""The test gate of land: the test command on a commit, and bisection to find culprits."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.process import child_env, end_group
+from gitorch.project import Project
+from gitorch.tracks.claims import repository_lock
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """One run of the test command."""
+
+    commit: str
+    passed: bool
+    output: str
+
+
+@dataclass
+class Gate:
+    """Runs the test command in a scratch worktree that is reused between lands."""
+
+    project: Project
+    command: tuple[str, ...]
+    timeout: float
+    runs: list[TestRun] = field(default_factory=list)
+
+    @property
+    def worktree(self) -> Path:
+        return self.project.state.root / "gate"
+
+    def test(self, commit: str) -> TestRun:
+        """Check out commit in the scratch worktree and run the test command there."""
+        if (self.worktree / ".git").exists():
+            git.checkout_detached(self.worktree, commit)
+        else:
+            with repository_lock(self.project.state.root, "worktrees"):
+                git.prune_worktrees(self.project.paths)
+                git.add_detached_worktree(self.project.paths, self.worktree, commit)
+        run = self._run(commit)
+        self.runs.append(run)
+        return run
+
+    def _run(self, commit: str) -> TestRun:
+        # Its own process group and a file for output, so a timeout ends every process it
+        # started and no leftover child can hold a pipe open.
+        with tempfile.TemporaryFile() as output:
+            try:
+                tests = subprocess.Popen(list(self.command), cwd=self.worktree, env=child_env(),
+                                         stdin=subprocess.DEVNULL, stdout=output,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+            except FileNotFoundError as missing:
+                raise GitorchError(f"land.test_command: {self.command[0]}: not found"
+                                   ) from missing
+            try:
+                code = tests.wait(timeout=self.timeout)
+                note = ""
+            except subprocess.TimeoutExpired:
+                end_group(tests)
+                code, note = -1, f"\ntimed out after {self.timeout:.0f}s\n"
+            output.seek(0)
+            said = output.read().decode("utf-8", "replace")
+        return TestRun(commit, code == 0, said + note)
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """Which tracks passed the gate together, and which failed it with what output."""
+
+    passed: list[str]
+    failed: dict[str, str]
+
+
+def bisect(tracks: Sequence[str], stack_tips: Callable[[Sequence[str]], list[str]],
+           test: Callable[[str], TestRun], base: str) -> GateVerdict:
+    """Find the tracks whose addition makes the tests fail.
+
+    stack_tips(tracks) replays those tracks in order and returns the tip after each. For k
+    culprits among n tracks this runs the tests at most 1 + k * (ceil(log2 n) + 1) times,
+    plus once on main when every track failed.
+    """
+    remaining = list(tracks)
+    failed: dict[str, str] = {}
+    while remaining:
+        tips = stack_tips(remaining)
+        whole = test(tips[-1])
+        if whole.passed:
+            break
+        good, bad, bad_output = 0, len(remaining), whole.output
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            run = test(tips[middle - 1])
+            if run.passed:
+                good = middle
+            else:
+                bad, bad_output = middle, run.output
+        failed[remaining.pop(bad - 1)] = bad_output
+    # Every track failing may mean main itself is red: one more run tells.
+    if failed and not remaining and not test(base).passed:
+        raise GitorchError("the tests fail on main itself, before any track; "
+                           "fix main first (nothing landed)")
+    return GateVerdict(remaining, failed)
+

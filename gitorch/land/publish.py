@@ -1,0 +1,118 @@
+"""Landing, step by step: sync main, replay the done tracks, gate, publish once, tidy up.
+
+Crash safety: nothing visible changes before the push; a journal written just before it
+lets the next land finish (or drop) a landing that was killed half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.names import TrackId
+from gitorch.project import Project
+from gitorch.state import read_json, write_json
+from gitorch.tracks.claims import drop_claim, read_claim
+from gitorch.tracks.log import TrackLog
+from gitorch.tracks.records import TrackRecord, now
+from gitorch.upstream import MainSync
+
+
+def failpoint(name: str) -> None:
+    """Pause at this step when GITORCH_FAILPOINT names it, for crash and race tests.
+
+    The pause writes GITORCH_FAILPOINT_FILE and lasts until that file is deleted, so a test
+    can kill land there, or change the world and let it go on.
+    """
+    if os.environ.get("GITORCH_FAILPOINT") != name:
+        return
+    marker = Path(os.environ["GITORCH_FAILPOINT_FILE"])
+    marker.write_text(f"{os.getpid()}\n")
+    while marker.exists():
+        time.sleep(0.02)
+
+
+def main_checkout(project: Project) -> Path | None:
+    """The worktree that has main checked out, if any."""
+    for worktree in git.worktrees(project.paths):
+        if worktree.branch == project.main_branch:
+            return worktree.path
+    return None
+
+
+def check_main_worktree(project: Project, old: str, new: str) -> Path | None:
+    """The worktree with main checked out; refuse if landing would overwrite its changes."""
+    worktree = main_checkout(project)
+    if worktree is None:
+        return None
+    changed = git.changed_files(project.paths, old, new)
+    clash = sorted(git.dirty_files(worktree, among=changed))
+    if clash:
+        raise GitorchError(f"landing would overwrite uncommitted changes in {worktree}: "
+                           f"{', '.join(clash[:5])}; commit or stash them (nothing landed)")
+    return worktree
+
+
+def advance_main(project: Project, old: str, new: str, worktree: Path | None) -> None:
+    """Move main from old to new (only if still at old), bringing its worktree along."""
+    if old == new:
+        return
+    git.update_ref(project.paths, f"refs/heads/{project.main_branch}", new, old,
+                   "gitorch land: fast-forward to the landed tracks")
+    failpoint("worktree")
+    if worktree is not None:
+        git.fast_forward_worktree(worktree, old, new)
+
+
+# The journal: written before anything visible changes, removed when all is done.
+
+def journal_path(project: Project) -> Path:
+    return project.state.landing_journal
+
+
+def write_journal(project: Project, sync: MainSync, new: str, landed: dict[str, str]) -> None:
+    write_json(journal_path(project), {"local_old": sync.local, "remote_old": sync.remote,
+                                       "new": new, "tracks": landed, "time": now()})
+
+
+def read_journal(project: Project) -> dict[str, Any] | None:
+    return read_json(journal_path(project))
+
+
+def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[str]:
+    """Mark landed tracks and tidy their claims, branches and worktrees; return notes."""
+    notes = []
+    for text, commit in landed.items():
+        track = TrackId.parse(text)
+        record = TrackRecord.load(project, track)
+        if record is not None and record.state != "landed":
+            record.state, record.reason, record.phase = "landed", None, None
+            record.ended_at = record.ended_at or now()
+            record.save(project)
+        log = TrackLog(project.state.log(track), track.number)
+        log.line(f"Track {track} landed on {project.main_branch} as {commit[:12]}")
+        log.close()
+        claim, _ = read_claim(project.paths, track)
+        if claim is not None:
+            try:
+                drop_claim(project.paths, track, claim)
+            except git.RefMoved:
+                notes.append(f"claim of {track} changed meanwhile; left in place")
+        if not keep and record is not None:
+            notes += _remove_track_tree(project, record)
+    return notes
+
+
+def _remove_track_tree(project: Project, record: TrackRecord) -> list[str]:
+    worktree = Path(record.worktree)
+    if (worktree / ".git").exists():
+        if git.dirty_files(worktree):
+            return [f"kept {worktree}: it has uncommitted changes"]
+        git.remove_worktree(project.paths, worktree, force=True)
+    if git.branch_exists(project.paths, record.branch):
+        git.delete_branch(project.paths, record.branch)
+    return []

@@ -1,0 +1,102 @@
+"""The stack: done tracks found and replayed onto main one after another, in memory."""
+
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gitorch import git
+from gitorch.land.replay import Conflict, replay, track_commits
+from gitorch.names import TrackId
+from gitorch.project import Project
+from gitorch.roadmap.model import Roadmap, Track
+from gitorch.roadmap.reader import parse
+from gitorch.roadmap.writeback import mark_done
+from gitorch.tracks.records import TrackRecord, done_by_trailer
+
+
+@dataclass
+class Candidate:
+    """A done track, with what landing it would replay."""
+
+    track: Track
+    record: TrackRecord
+    base: str
+    commits: list[str]
+
+
+@dataclass
+class Stack:
+    """Tracks replayed one after another onto main, each with the tip after it."""
+
+    onto: str
+    order: list[Candidate] = field(default_factory=list)
+    tips: list[str] = field(default_factory=list)
+    conflicts: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def tip(self) -> str:
+        return self.tips[-1] if self.tips else self.onto
+
+
+def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
+                    ) -> tuple[list[Candidate], dict[str, str]]:
+    """The done tracks to land, in roadmap order, and why any named one is left out."""
+    skipped: dict[str, str] = {}
+    chosen = []
+    names = set(wanted)
+    for track in roadmap.tracks():
+        if names and track.id not in names:
+            continue
+        track_id = TrackId(track.group, track.number)
+        record = TrackRecord.load(project, track_id)
+        if record is None or (record.state != "done" and not done_by_trailer(
+                project, track_id, record.branch)):
+            if names:
+                state = record.state if record else roadmap.track_state(track.id)
+                skipped[track.id] = f"not done ({state})"
+            continue
+        tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+        if tip is None:
+            skipped[track.id] = f"branch {record.branch} is gone"
+            continue
+        base = record.base or git.merge_base(project.paths, tip, project.main_branch)
+        if base is None:
+            skipped[track.id] = f"branch {record.branch} shares no history with main"
+            continue
+        commits = track_commits(project.paths.main_worktree, base, tip)
+        if not commits:
+            skipped[track.id] = "no commits to land"
+            continue
+        chosen.append(Candidate(track, record, base, commits))
+    for name in names - {t.id for t in roadmap.tracks()}:
+        skipped[name] = "no such track"
+    return chosen, skipped
+
+
+def replay_stack(project: Project, onto: str, candidates: Sequence[Candidate]) -> Stack:
+    """Replay each candidate in order onto the last; a conflicting one is left out."""
+    stack = Stack(onto)
+    for candidate in candidates:
+        outcome = replay(project.paths.main_worktree, stack.tip, candidate.base,
+                         candidate.commits)
+        if isinstance(outcome, Conflict):
+            stack.conflicts[candidate.track.id] = list(outcome.paths)
+            continue
+        stack.order.append(candidate)
+        stack.tips.append(outcome.head)
+    return stack
+
+
+def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
+    """A commit on tip marking the landed tracks (and finished groups) done."""
+    name = project.config.roadmap
+    data = git.read_file_at(project.paths, tip, name)
+    if data is None:
+        return tip
+    text = data.decode("utf-8")
+    marked = mark_done(text, landed, name)
+    if marked == text:
+        return tip
+    parse(marked, name)  # never commit a roadmap we could not read back
+    message = f"Mark {', '.join(landed)} done in {name}\n\nLanded by gitorch.\n"
+    return git.commit_file(project.paths, tip, name, marked.encode("utf-8"), message)

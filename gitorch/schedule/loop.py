@@ -1,0 +1,382 @@
+"""The scheduled runner's loop (`gitorch run`): keep every slot busy, land when it helps.
+
+The loop reads the track records a few times a second. A freed slot is filled at once
+with the next ready track, never waiting for a batch. Finished tracks land at once when
+that lets a waiting track start or finishes a group, otherwise at the next tick, so pushes
+stay few. Every tick also resumes stale tracks (start does), retries failed ones with a
+back-off, and writes a line to runs.log. The claims (lockfile and ref) are what keep a
+track from running twice, so a new loop adopts the runners an earlier one left behind.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.land.coordinator import LandResult, land
+from gitorch.names import TrackId
+from gitorch.output import safe_text
+from gitorch.project import Project, load_roadmap
+from gitorch.roadmap.model import Roadmap
+from gitorch.schedule.snapshot import BUSY, Snapshot, landing_helps, look, startable
+from gitorch.tracks.control import end_runner, mark_stopped
+from gitorch.tracks.launch import StartResult, start
+from gitorch.tracks.records import TrackRecord
+from gitorch.tracks.runner import append_run_line
+
+LAND_GIVE_UP = 3  # failed lands in a row, with nothing else to do, end the run
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the loop runs: its tick, its time limit, its slots, its retries."""
+
+    every: float
+    for_: float
+    parallel: int
+    retries: int
+    hard_stop: bool = False
+    grace: float = 30.0
+    poll: float = 0.25
+
+
+@dataclass
+class Summary:
+    """How a run ended: why, what landed, what needs a person, and the times."""
+
+    reason: str  # done | time | stuck | signal
+    landed: list[str]
+    failed: list[str]
+    conflicts: list[str]
+    stopped: list[str]
+    running: list[str]
+    waiting: dict[str, list[str]]  # never started: what each waits on
+    pushes: int
+    wall: float
+    track_times: dict[str, float]
+    errors: list[str]
+
+    @property
+    def exit_code(self) -> int:
+        """0, unless tracks (or a landing) were left for a person: then 1."""
+        if self.reason == "signal":
+            return 0
+        return 1 if self.failed or self.conflicts or self.reason == "stuck" else 0
+
+
+def _epoch(stamp: str | None) -> float | None:
+    if stamp is None:
+        return None
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return moment.timestamp()
+
+
+def clock(seconds: float) -> str:
+    """Elapsed time, compact: 0:03.2, 12:45.0, 1:02:03."""
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    return f"{hours}:{minutes:02d}:{rest:02.0f}" if hours else f"{minutes}:{rest:04.1f}"
+
+
+@dataclass
+class Scheduler:
+    """One run of the loop over one repository."""
+
+    project: Project
+    options: Options
+    out: Callable[[str], None]
+    stopping: Callable[[], bool]
+    began: float = field(default_factory=time.monotonic)
+    landed: list[str] = field(default_factory=list)
+    pushes: int = 0
+    errors: list[str] = field(default_factory=list)
+    track_times: dict[str, float] = field(default_factory=dict)
+    _since: dict[str, float] = field(default_factory=dict)  # running tracks: began (monotonic)
+    _failed_at: dict[str, float] = field(default_factory=dict)
+    _restart: set[str] = field(default_factory=set)  # stopped before we began: resume them
+    _given_up: dict[str, str] = field(default_factory=dict)  # start refused to restart these
+    _left_out: dict[str, str | None] = field(default_factory=dict)  # land skipped: updated_at
+    _land_failures: int = 0
+    _idle: object = None  # the world when start last launched nothing
+    _last: Snapshot | None = None
+    _roadmap: tuple[str, Roadmap] | None = None
+    _said_error: str | None = None
+    _shown: str = ""
+
+    def say(self, text: str) -> None:
+        self.out(f"[{clock(time.monotonic() - self.began)}] {text}")
+
+    def run(self) -> Summary:
+        """Schedule until the roadmap is done, time runs out, it is stuck, or told to stop."""
+        self._adopt(self._look())
+        deadline = self.began + self.options.for_
+        next_tick = self.began
+        timed_out = hard_stopped = False
+        while True:
+            if self.stopping():
+                return self._summary("signal", self._look())
+            now = time.monotonic()
+            tick = now >= next_tick
+            if tick:
+                next_tick = now + self.options.every
+            snap = self._look()
+            if now >= deadline and not timed_out:
+                timed_out = True
+                self.say("Time is up: starting nothing new"
+                         + (f"; stopping running tracks in {self.options.grace:g}s"
+                            if self.options.hard_stop and snap.busy else
+                            "; waiting for running tracks" if snap.busy else ""))
+            if (timed_out and self.options.hard_stop and not hard_stopped
+                    and now >= deadline + self.options.grace):
+                hard_stopped = True
+                self._stop_running(snap)
+                snap = self._look()
+            roadmap = self._current_roadmap()
+            if self._should_land(roadmap, snap, tick, timed_out):
+                self._land(snap)
+                snap, roadmap = self._look(), self._current_roadmap()
+            if not timed_out and self._fill(roadmap, snap, tick):
+                snap = self._look()
+            if tick:
+                self._tick_line(snap)
+            reason = self._finished(roadmap, snap, timed_out)
+            if reason is not None:
+                return self._summary(reason, snap)
+            time.sleep(self.options.poll)
+
+    # Looking.
+
+    def _look(self) -> Snapshot:
+        """A fresh snapshot; reports what changed since the last one."""
+        snap = look(self.project)
+        last, now = self._last, time.monotonic()
+        self._last = snap
+        changed = False
+        for track, record in snap.records.items():
+            if track in snap.busy and track not in self._since:
+                self._since[track] = now
+            if last is None:
+                continue
+            before = last.records.get(track)
+            if before is not None and (before.state, track in last.busy, track in last.stale) \
+                    == (record.state, track in snap.busy, track in snap.stale):
+                continue
+            changed = True
+            if before is None:
+                continue  # just claimed: start said so
+            if track in snap.stale and track not in last.stale:
+                self.say(f"… Track {track}: its runner is gone; it will be resumed")
+            elif record.state in ("done", "failed", "stopped") and before.state in BUSY:
+                self._ended(record, now)
+        view = self._view(snap)
+        if changed and view != self._shown:
+            self.out(view)
+            self._shown = view
+        return snap
+
+    def _ended(self, record: TrackRecord, now: float) -> None:
+        track = record.track
+        took = now - self._since.pop(track, now)
+        self.track_times[track] = took
+        if record.state == "done":
+            self.say(f"✓ Track {track} done in {took:.1f}s")
+        elif record.state == "stopped":
+            self.say(f"■ Track {track} stopped ({record.reason})")
+        else:
+            self._failed_at[track] = now
+            left = self.options.retries + 1 - record.attempts
+            then = (f"retrying in {self._backoff(record):g}s" if left > 0
+                    else "no retries left")
+            self.say(f"✗ Track {track} failed ({record.reason}); {then}")
+
+    def _view(self, snap: Snapshot) -> str:
+        """The compact live view: slots, running, waiting to land, landed."""
+        free = max(0, self.options.parallel - len(snap.busy))
+        parts = [f"running {' '.join(sorted(snap.busy)) or '-'}"]
+        if snap.having("done"):
+            parts.append(f"to land {' '.join(snap.having('done'))}")
+        parts.append(f"landed {len(self.landed)}")
+        return f"          {'█' * len(snap.busy)}{'░' * free}  " + " · ".join(parts)
+
+    def _adopt(self, snap: Snapshot) -> None:
+        """Take over the runners an earlier run left, and resume tracks stopped before."""
+        wall, now = time.time(), time.monotonic()
+        for track in sorted(snap.busy):
+            began = _epoch(snap.records[track].started_at)
+            self._since[track] = now - (wall - began) if began else now
+        if snap.busy:
+            self.say(f"Adopting {len(snap.busy)} running tracks: {', '.join(sorted(snap.busy))}")
+        self._restart = set(snap.having("stopped"))
+
+    def _current_roadmap(self) -> Roadmap:
+        """The roadmap on main, read again only when main moves."""
+        tip = git.resolve(self.project.paths, self.project.main_branch) or ""
+        if self._roadmap is None or self._roadmap[0] != tip:
+            self._roadmap = (tip, load_roadmap(self.project, tip or None).roadmap)
+        return self._roadmap[1]
+
+    # Deciding.
+
+    def _awaiting_land(self, snap: Snapshot) -> list[str]:
+        return [t for t in snap.having("done")
+                if self._left_out.get(t, "-") != snap.records[t].updated_at]
+
+    def _should_land(self, roadmap: Roadmap, snap: Snapshot, tick: bool,
+                     timed_out: bool) -> bool:
+        if not self._awaiting_land(snap):
+            return False
+        if self._land_failures:
+            return tick  # after a failure, try again only at ticks
+        if tick or not snap.busy:
+            return True
+        if timed_out:
+            return False  # one landing once the running tracks end
+        return landing_helps(roadmap, snap, self.options.parallel - len(snap.busy))
+
+    def _backoff(self, record: TrackRecord) -> float:
+        return float(self.options.every * 2 ** max(0, record.attempts - 1))
+
+    def _restarts(self, snap: Snapshot) -> tuple[list[str], list[str]]:
+        """Tracks to start again: (due now, failed ones waiting for their back-off)."""
+        due = sorted(t for t in self._restart - set(self._given_up)
+                     if t in snap.records and snap.records[t].state == "stopped")
+        later: list[str] = []
+        for track in snap.having("failed"):
+            record = snap.records[track]
+            if track in self._given_up or record.attempts > self.options.retries:
+                continue
+            failed = self._failed_at.get(track)
+            if failed is None:  # failed before this run: count from its end
+                ended = _epoch(record.ended_at)
+                failed = time.monotonic() - (time.time() - ended) if ended else 0.0
+            ready = time.monotonic() >= failed + self._backoff(record)
+            (due if ready else later).append(track)
+        return due, later
+
+    def _fill(self, roadmap: Roadmap, snap: Snapshot, tick: bool) -> bool:
+        """Start retries first, then ready tracks, in the free slots; whether any started."""
+        free = self.options.parallel - len(snap.busy)
+        if free <= 0:
+            return False
+        launched = 0
+        due, _ = self._restarts(snap)
+        if due:
+            result = self._start(due[:free], snap)
+            launched += len(result.launched)
+            for track, why in result.skipped:
+                if why != "no free slot":
+                    self._given_up[track] = why
+                    self.say(f"✗ Track {track} cannot be started again: {why}")
+            self._restart -= {run.track.id for run in result.launched}
+        world = (snap.key, self._roadmap[0] if self._roadmap else None)
+        if launched < free and (tick or (startable(roadmap, snap) and world != self._idle)):
+            result = self._start([], snap)
+            launched += len(result.launched)
+            if not result.launched:
+                self._idle = world
+        return launched > 0
+
+    def _start(self, tracks: list[str], snap: Snapshot) -> StartResult:
+        try:
+            result = start(self.project, group=None, track_ids=tracks, dry_run=False)
+        except GitorchError as error:
+            self._error(f"start: {error}")
+            return StartResult(None, [])
+        if result.warning:
+            self._error(result.warning)
+        now = time.monotonic()
+        for run in result.launched:
+            track = run.track
+            self._since[track.id] = now
+            record = snap.records.get(track.id)
+            retry = record is not None and record.state == "failed"
+            verb = "Retrying" if retry else "Resuming" if run.resumed else "Starting on"
+            attempt = (f" (attempt {record.attempts + 1} of {self.options.retries + 1})"
+                       if retry and record is not None else "")
+            self.say(f"{verb} Group {track.group}, Track {track.number}: "
+                     f"{safe_text(track.title)}{attempt}")
+        return result
+
+    def _land(self, before: Snapshot) -> None:
+        candidates = set(self._awaiting_land(before))
+        try:
+            result = land(self.project, [], dry_run=False, push=True, test=True, keep=False)
+        except GitorchError as error:
+            self._land_failures += 1
+            self._error(f"land: {error}")
+            return
+        self._land_failures = 0
+        self._report_land(result)
+        snap = look(self.project)
+        for track in candidates & set(snap.having("done")):
+            # Left out (its branch is gone, say): not tried again until its record changes.
+            self._left_out[track] = snap.records[track].updated_at
+            self._error(f"{track} was not landed: {result.skipped.get(track, 'land left it out')}")
+
+    def _report_land(self, result: LandResult) -> None:
+        self.landed += result.landed
+        self.pushes += int(result.pushed)
+        if result.landed:
+            where = "pushed" if result.pushed else "not pushed"
+            self.say(f"Landed {', '.join(result.landed)}: main {result.main_old[:7]} -> "
+                     f"{result.main_new[:7]} ({where})")
+        for track, paths in result.conflict.items():
+            self.say(f"✗ {track} conflicts with main in {', '.join(paths)}; left for a person")
+        for track in result.gate_failed:
+            self.say(f"✗ {track} failed the test gate; left for a person")
+
+    def _stop_running(self, snap: Snapshot) -> None:
+        """--hard-stop: end the runners still going once the grace period is over."""
+        for track in sorted(snap.busy):
+            end_runner(snap.records[track])
+            fresh = TrackRecord.load(self.project, TrackId.parse(track)) or snap.records[track]
+            mark_stopped(fresh, "stopped by gitorch run --hard-stop").save(self.project)
+
+    def _finished(self, roadmap: Roadmap, snap: Snapshot, timed_out: bool) -> str | None:
+        """Why the run is over, or None while there is something left to do."""
+        if snap.busy:
+            return None
+        if self._awaiting_land(snap) and self._land_failures < LAND_GIVE_UP:
+            return None
+        if timed_out:
+            return "time"
+        due, later = self._restarts(snap)
+        if due or later or startable(roadmap, snap):
+            return None
+        return "done" if roadmap.current_group() is None and not self._awaiting_land(snap) \
+            else "stuck"
+
+    def _tick_line(self, snap: Snapshot) -> None:
+        parts = [f"running={','.join(sorted(snap.busy)) or '-'}"]
+        parts += [f"{state}={','.join(snap.having(state))}"
+                  for state in ("done", "failed", "conflict", "gate-failed", "stale")
+                  if snap.having(state)]
+        append_run_line(self.project, f"run tick landed={len(self.landed)} " + " ".join(parts))
+
+    def _error(self, message: str) -> None:
+        self.errors.append(message)
+        if message != self._said_error:  # the same trouble every tick is said once
+            self.say(f"! {message}")
+        self._said_error = message
+
+    def _summary(self, reason: str, snap: Snapshot) -> Summary:
+        roadmap = self._current_roadmap()
+        landed = frozenset(snap.having("landed"))
+        waiting = {t.id: list(roadmap.waiting_on(t.id, landed)) for t in roadmap.tracks()
+                   if not t.done and t.id not in snap.records
+                   and roadmap.track_state(t.id, landed) == "blocked"}
+        return Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
+                       snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
+                       waiting, self.pushes, time.monotonic() - self.began,
+                       dict(self.track_times), _unique(self.errors))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))

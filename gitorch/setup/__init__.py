@@ -1,0 +1,1 @@
+"""Setting a repository up (`install`: gitorch.yaml, state, hook) and checking it (`doctor`)."""

@@ -1,0 +1,1 @@
+"""What a person sees of a repository's tracks: the status document `gitorch status` prints."""

@@ -1,0 +1,266 @@
+"""Claiming ready tracks and launching one detached runner per track (`gitorch start`)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.names import TrackId, claim_ref
+from gitorch.process import child_env, signal_group
+from gitorch.project import Project, load_roadmap
+from gitorch.roadmap.model import Group, Roadmap, Track
+from gitorch.tracks.claims import TrackLock, read_claim, repository_lock, take_claim
+from gitorch.tracks.control import is_our_agent
+from gitorch.tracks.records import TrackRecord, TrackView, claims, landed_tracks, observe, pid_alive
+from gitorch.tracks.remote_claims import (
+    RemoteClaim,
+    claims_refspec,
+    fetched_claims,
+    is_expired,
+    push_claim,
+)
+from gitorch.upstream import remote_name, sync_main
+
+START_LOCK_TIMEOUT = 300.0  # a start holding it may be fetching
+# A track named with --track may be started again from these states, in its worktree.
+RESTARTABLE = frozenset({"pending", "stale", "failed", "stopped"})
+
+
+@dataclass
+class Launched:
+    """A runner this start launched."""
+
+    track: Track
+    pid: int
+    log: Path
+    resumed: bool
+    process: subprocess.Popen[bytes]
+
+
+@dataclass
+class StartResult:
+    """What start saw and did."""
+
+    group: Group | None
+    available: list[Track]
+    launched: list[Launched] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (track id, why)
+    would_start: list[Track] = field(default_factory=list)
+    warning: str | None = None
+    project: Project | None = None
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """What the remote says before we claim: its main, and (remote claims on) its claims."""
+
+    base: str  # the commit new worktrees start from
+    roadmap_rev: str | None  # None: read the roadmap from the local main
+    remote: str | None  # set when claims are shared through this remote
+    claims: dict[str, RemoteClaim]
+    warning: str | None = None
+
+
+def sync_upstream(project: Project) -> Upstream:
+    """Fetch main (and remote claims) once; start from the remote's main when it is ahead."""
+    local = git.resolve(project.paths, project.main_branch)
+    if local is None:
+        raise GitorchError(f"branch {project.main_branch} has no commits")
+    if remote_name(project) is None:
+        return Upstream(local, None, None, {})
+    shared = project.config.claims.remote
+    try:
+        sync = sync_main(project, also=(claims_refspec(),) if shared else ())
+    except GitorchError as error:
+        if shared:
+            raise GitorchError(f"{error}; remote claims need the remote (nothing started)"
+                               ) from error
+        return Upstream(local, None, None, {}, warning=f"{error}; starting from local "
+                        f"{project.main_branch}")
+    rev = None if sync.onto == local else sync.onto
+    claims_there = fetched_claims(project) if shared else {}
+    return Upstream(sync.onto, rev, sync.remote_name if shared else None, claims_there)
+
+
+def start(project: Project, *, group: str | None, track_ids: Sequence[str],
+          dry_run: bool) -> StartResult:
+    """Claim and launch up to max_parallel tracks; with dry_run, only say what would start."""
+    project.state.ensure()
+    # One start at a time per repository: slots are counted and filled as one step.
+    with repository_lock(project.state.root, "start", START_LOCK_TIMEOUT):
+        upstream = sync_upstream(project)
+        loaded = load_roadmap(project, upstream.roadmap_rev)
+        roadmap = loaded.roadmap
+        wanted = [roadmap.track(str(TrackId.parse(t))).id for t in track_ids]
+        if group is not None:
+            roadmap.group(group)
+        views = _views(project, roadmap, upstream)
+        result = StartResult(roadmap.current_group(), [v.track for v in views.values()
+                                                        if v.state == "pending"],
+                             warning=loaded.warning or upstream.warning, project=project)
+        candidates = _candidates(views, group, wanted, result)
+        busy = sum(1 for v in views.values() if v.state in ("claimed", "running"))
+        slots = project.config.max_parallel - busy
+        for view in candidates:
+            if len(result.launched) + len(result.would_start) >= slots:
+                result.skipped.append((view.track.id, "no free slot"))
+                continue
+            if dry_run:
+                result.would_start.append(view.track)
+            else:
+                _claim_and_launch(project, roadmap, view, upstream, result)
+    return result
+
+
+def _views(project: Project, roadmap: Roadmap, upstream: Upstream) -> dict[str, TrackView]:
+    """Every track of the groups that may run now, plus any that is claimed."""
+    landed = landed_tracks(project)
+    claimed = claims(project)
+    views = {}
+    for group in roadmap.groups:
+        runnable = not group.done and roadmap.group_ready(group.id, landed)
+        if not runnable and not any(t.id in claimed for t in group.tracks):
+            continue
+        for track in group.tracks:
+            views[track.id] = observe(project, roadmap, track, claimed, landed,
+                                      elsewhere=upstream.claims.get(track.id), detail=False)
+    return views
+
+
+def _candidates(views: dict[str, TrackView], group: str | None, wanted: list[str],
+                result: StartResult) -> list[TrackView]:
+    """Stale tracks first (resumed in place), then ready ones in roadmap order."""
+    if wanted:
+        chosen = []
+        for track_id in wanted:
+            view = views.get(track_id)
+            if view is None or view.state not in RESTARTABLE:
+                state = "blocked" if view is None else view.state
+                result.skipped.append((track_id, state))
+            else:
+                chosen.append(view)
+        return chosen
+    pool = [v for v in views.values() if group is None or v.track.group == group]
+    return ([v for v in pool if v.state == "stale"] +
+            [v for v in pool if v.state == "pending"])
+
+
+def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
+                      upstream: Upstream, result: StartResult) -> None:
+    track_id = view.id
+    try:
+        lock = TrackLock.try_acquire(project.state.lockfile(track_id))
+        # Opened before the claim, so a log that cannot be written leaves no claim behind.
+        log = _open_log(project.state.log(track_id))
+    except GitorchError as error:
+        result.skipped.append((view.track.id, str(error)))
+        return
+    if lock is None:
+        log.close()
+        result.skipped.append((view.track.id, "claimed by a running runner"))
+        return
+    try:
+        # Re-check now that the lock is ours: another start may have finished it meanwhile.
+        fresh = observe(project, roadmap, view.track, claims(project), landed_tracks(project),
+                        holding_lock=True, elsewhere=upstream.claims.get(view.track.id),
+                        detail=False)
+        if fresh.state not in RESTARTABLE:
+            result.skipped.append((view.track.id, fresh.state))
+            return
+        record = fresh.record
+        resumed = record is not None and record.base is not None
+        if record is not None and not git.branch_exists(project.paths, record.branch):
+            # Its branch was deleted by hand: run every phase again from the current main.
+            record.base, record.phase, record.failed_phase = upstream.base, None, None
+        if record is None or record.base is None:
+            record = TrackRecord(track=view.track.id, state="claimed", branch=fresh.branch,
+                                 worktree=fresh.worktree, base=upstream.base)
+        _end_orphaned_agent(record)
+        current, _ = read_claim(project.paths, track_id)
+        try:
+            mine = take_claim(project.paths, track_id, record.base or "", current)
+        except git.RefMoved:
+            result.skipped.append((view.track.id, "claimed elsewhere"))
+            return
+        refused = _share_claim(project, upstream, track_id, mine, current)
+        if refused is not None:
+            git.update_ref(project.paths, claim_ref(track_id), current, mine,
+                           f"gitorch: undo claim of {track_id}")
+            result.skipped.append((view.track.id, refused))
+            return
+        record.state, record.pid, record.agent_pgid = "claimed", None, None
+        record.ended_at = None
+        record.attempts += 1
+        record.save(project)
+        process = _spawn_runner(project, track_id, lock, log)
+        result.launched.append(Launched(view.track, process.pid, project.state.log(track_id),
+                                        resumed, process))
+    finally:
+        lock.release()
+        log.close()
+
+
+def _open_log(path: Path) -> BinaryIO:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "ab")
+    except OSError as error:
+        raise GitorchError(f"cannot write the log {path}: {error.strerror}; "
+                           "remove what is there") from error
+
+
+def _share_claim(project: Project, upstream: Upstream, track: TrackId, mine: str,
+                 previous: str | None) -> str | None:
+    """Push our claim to the remote when claims are shared; why not, if it was refused."""
+    if upstream.remote is None:
+        return None
+    theirs = upstream.claims.get(str(track))
+    expected = None
+    if theirs is not None:
+        ours = theirs.commit == previous
+        if not ours and not is_expired(project, theirs):
+            return f"claimed by {theirs.claim.host if theirs.claim else 'another machine'}"
+        expected = theirs.commit
+    outcome = push_claim(project, upstream.remote, track, mine, expected)
+    if outcome.ok:
+        return None
+    if outcome.remote_moved:
+        return "claimed by another machine"
+    return f"the remote refused the claim: {outcome.message}"
+
+
+def _end_orphaned_agent(record: TrackRecord) -> None:
+    """An agent whose runner was killed may still be at work in the worktree: end it."""
+    pgid = record.agent_pgid
+    if pgid and pid_alive(pgid, record.host) and is_our_agent(pgid, record.track):
+        signal_group(pgid, signal.SIGKILL)
+
+
+def _spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: BinaryIO
+                  ) -> subprocess.Popen[bytes]:
+    """A runner in its own session that inherits the track's lock and outlives us."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd)],
+        cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,
+        stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(lock.fd,),
+        env=child_env(),
+    )
+
+
+def wait_for(launched: list[Launched], project: Project) -> list[tuple[Launched, TrackRecord]]:
+    """Block until every launched runner ends; return each with its final record."""
+    ended = []
+    for run in launched:
+        run.process.wait()
+        record = TrackRecord.load(project, TrackId(run.track.group, run.track.number))
+        if record is None:
+            raise GitorchError(f"track {run.track.id} ended without a record; see {run.log}")
+        ended.append((run, record))
+    return ended

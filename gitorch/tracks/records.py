@@ -1,0 +1,250 @@
+"""What each track is doing: the roadmap, its record, its claim and its lock, put together."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.names import TrackId, branch_name, worktree_path
+from gitorch.process import ProcessError, pid_running
+from gitorch.project import Project
+from gitorch.roadmap.model import Roadmap, Track
+from gitorch.state import read_json, write_json
+from gitorch.tracks.claims import Claim, lock_is_free, parse_claim
+from gitorch.tracks.events import read_events
+from gitorch.tracks.remote_claims import RemoteClaim, is_expired
+
+# States a runner leaves behind; any other recorded state with a free lock is stale.
+ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "landed"})
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class TrackRecord:
+    """`<state>/tracks/<key>.json`: what the runner last wrote about a track."""
+
+    track: str
+    state: str
+    branch: str
+    worktree: str
+    base: str | None = None
+    phase: str | None = None
+    pid: int | None = None
+    agent_pgid: int | None = None
+    host: str = field(default_factory=socket.gethostname)
+    started_at: str | None = None
+    updated_at: str | None = None
+    ended_at: str | None = None
+    exit_code: int | None = None
+    failed_phase: str | None = None  # the phase a failed or stopped run ended in
+    reason: str | None = None
+    attempts: int = 0
+
+    @classmethod
+    def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
+        """The record, or None if it is missing or damaged (or another track's)."""
+        record = cls._read(project.state.record(track))
+        return record if record is not None and record.track == str(track) else None
+
+    @classmethod
+    def _read(cls, path: Path) -> TrackRecord | None:
+        document = read_json(path)
+        if document is None:
+            return None
+        types = _record_types()
+        values = {k: v for k, v in document.items() if k in types}
+        # A damaged record is no record: a wrong type would fail far from here, and a pid
+        # below 2 would have kill() signal a whole process group, or every process.
+        if any(isinstance(v, bool) or not isinstance(v, types[k]) for k, v in values.items()):
+            return None
+        if any(isinstance(values.get(k), int) and values[k] < 2 for k in ("pid", "agent_pgid")):
+            return None
+        try:
+            record = cls(**values)
+            TrackId.parse(record.track)
+        except (TypeError, GitorchError):
+            return None
+        return record
+
+    @classmethod
+    def all(cls, project: Project) -> list[TrackRecord]:
+        """Every readable record, in file-name order (one under another track's name is not)."""
+        folder = project.state.root / "tracks"
+        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        read = ((path, cls._read(path)) for path in paths)
+        return [record for path, record in read if record is not None
+                and path == project.state.record(TrackId.parse(record.track))]
+
+    def save(self, project: Project) -> None:
+        self.updated_at = now()
+        write_json(project.state.record(TrackId.parse(self.track)), asdict(self))
+
+
+@cache
+def _record_types() -> dict[str, Any]:
+    return get_type_hints(TrackRecord)
+
+
+def pid_alive(pid: int | None, host: str | None) -> bool:
+    """Whether pid is a live process on this machine."""
+    return pid is not None and host == socket.gethostname() and pid_running(pid)
+
+
+@dataclass(frozen=True)
+class TrackView:
+    """One track as `status` shows it."""
+
+    track: Track
+    state: str
+    record: TrackRecord | None
+    claim: Claim | None
+    claimed: bool
+    alive: bool
+    branch: str
+    worktree: str
+    commits: int
+    last_commit: str | None
+    waiting_on: tuple[str, ...]
+
+    log: Path
+    problem: str | None = None  # damage done by hand, in one line
+
+    @property
+    def id(self) -> TrackId:
+        return TrackId(self.track.group, self.track.number)
+
+
+def claims(project: Project) -> dict[str, Claim | None]:
+    """Every local claim ref, by track id, with the claim it records (None: damaged)."""
+    prefix = "refs/gitorch/claims/"
+    try:
+        refs = git.ref_messages(project.paths, prefix)
+    except ProcessError:
+        # A ref at a missing object stops for-each-ref from reading any message: read each
+        # on its own, so that one damaged claim does not hide the others.
+        refs = {ref: (commit, git.commit_message(project.paths, commit) or "")
+                for ref, commit in git.list_refs(project.paths, prefix).items()}
+    return {ref.removeprefix(prefix): parse_claim(commit, message)
+            for ref, (commit, message) in refs.items()}
+
+
+def observe(project: Project, roadmap: Roadmap, track: Track,
+            claimed: dict[str, Claim | None], landed: frozenset[str], *,
+            holding_lock: bool = False, elsewhere: RemoteClaim | None = None,
+            detail: bool = True) -> TrackView:
+    """Put together what is known of one track.
+
+    holding_lock: the caller holds its lock; elsewhere: its claim on the shared remote;
+    detail: also count its commits and look for damage (status wants them, start does not).
+    """
+    track_id = TrackId(track.group, track.number)
+    record = TrackRecord.load(project, track_id)
+    is_claimed = track.id in claimed
+    alive = record is not None and pid_alive(record.pid, record.host)
+    state = _state(project, roadmap, track, record, is_claimed, alive, landed, holding_lock)
+    if state in ("pending", "blocked") and elsewhere is not None:
+        state = "stale" if is_expired(project, elsewhere) else "claimed"
+    branch = record.branch if record else branch_name(track_id, track.title)
+    worktree = record.worktree if record else str(worktree_path(project.worktrees_dir,
+                                                                track_id))
+    commits: list[str] = []
+    if detail and record is not None and record.base is not None:
+        commits = git.log_subjects(project.paths, record.base, branch)
+    waiting = roadmap.waiting_on(track.id, landed) if state == "blocked" else ()
+    problem = _problem(project, track_id, record, alive, bool(commits)) if detail else None
+    return TrackView(track, state, record, claimed.get(track.id), is_claimed, alive, branch,
+                     worktree, len(commits), commits[0] if commits else None, waiting,
+                     project.state.log(track_id), problem)
+
+
+def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive: bool,
+             has_commits: bool) -> str | None:
+    """What was damaged by hand around a track, in one line: the first thing found."""
+    state = project.state
+    if record is None and state.record(track).exists():
+        return f"damaged record {state.record(track)} (read as none)"
+    for what, path in (("lockfile", state.lockfile(track)), ("log", state.log(track))):
+        if path.exists() and not path.is_file():
+            return f"{what} {path} is not a file"
+    if record is None or record.started_at is None or record.state == "landed" or alive:
+        return None  # nothing made yet, or taken down by land, or a runner at work
+    if not has_commits and not git.branch_exists(project.paths, record.branch):
+        return f"branch {record.branch} is missing"
+    if not Path(record.worktree).exists():
+        return f"worktree {record.worktree} is missing"
+    return None
+
+
+def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord | None,
+           claimed: bool, alive: bool, landed: frozenset[str], holding_lock: bool) -> str:
+    if record is not None and record.state == "landed":
+        return "landed"
+    if record is None and not claimed:
+        return roadmap.track_state(track.id, landed)
+    if alive and record is not None:
+        return record.state
+    if record is not None and done_by_trailer(project, TrackId.parse(record.track),
+                                              record.branch):
+        return "done"
+    if record is not None and record.state in ENDED:
+        return record.state
+    if holding_lock or lock_free(project, TrackId(track.group, track.number)):
+        return "stale"
+    return record.state if record else "claimed"
+
+
+def lock_free(project: Project, track: TrackId) -> bool:
+    """Whether no runner holds the track's lock; a lockfile made into a folder holds none."""
+    path = project.state.lockfile(track)
+    if path.exists() and not path.is_file():
+        return True  # no runner could lock it (one that held the old file has a live pid)
+    return lock_is_free(path)
+
+
+def done_by_trailer(project: Project, track: TrackId, branch: str) -> bool:
+    """Whether someone finished the track by hand: its branch tip says `Gitorch-Done: true`."""
+    events = read_events(project.state, track)
+    if not events or not events[-1].done:
+        return False
+    return git.read_ref(project.paths, f"refs/heads/{branch}") == events[-1].commit
+
+
+def landed_tracks(project: Project) -> frozenset[str]:
+    """Tracks whose records say they landed."""
+    return frozenset(r.track for r in TrackRecord.all(project) if r.state == "landed")
+
+
+def as_json(view: TrackView) -> dict[str, Any]:
+    """A track in the status document's shape (DESIGN §8)."""
+    record = view.record
+    return {
+        "id": view.track.id,
+        "group": view.track.group,
+        "number": view.track.number,
+        "title": view.track.title,
+        "state": view.state,
+        "phase": record.phase if record else None,
+        "pid": record.pid if record else None,
+        "alive": view.alive,
+        "host": record.host if record else (view.claim.host if view.claim else None),
+        "branch": view.branch,
+        "worktree": view.worktree,
+        "log": str(view.log),
+        "commits": view.commits,
+        "last_commit": view.last_commit,
+        "depends_on": list(view.track.depends_on),
+        "waiting_on": list(view.waiting_on),
+        "started_at": record.started_at if record else None,
+        "updated_at": record.updated_at if record else None,
+        "reason": record.reason if record else None,
+        "problem": view.problem,
+    }

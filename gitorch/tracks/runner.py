@@ -1,0 +1,205 @@
+"""One track's runner: its worktree, its phases in order, its log and record (DESIGN §5)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.names import TrackId
+from gitorch.project import Project, load_roadmap, open_project
+from gitorch.roadmap.model import Roadmap, Track
+from gitorch.state import write_atomic
+from gitorch.tracks.agent_process import run_agent
+from gitorch.tracks.claims import repository_lock
+from gitorch.tracks.hook import mark_worktree
+from gitorch.tracks.log import TrackLog
+from gitorch.tracks.presets import invocation
+from gitorch.tracks.prompts import render
+from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.remote_claims import heartbeat
+from gitorch.upstream import remote_name
+
+
+class _StopFlag:
+    """Set by SIGTERM, SIGINT or SIGHUP, or a lost claim; the phase loop checks it."""
+
+    def __init__(self) -> None:
+        self.set = False
+        self.reason: str | None = None
+        self.event = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self._handle)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.stop(None)
+
+    def stop(self, reason: str | None) -> None:
+        self.reason, self.set = reason, True
+        self.event.set()
+
+
+def _keep_claim_alive(project: Project, track: TrackId, base: str, stop: _StopFlag,
+                      log: TrackLog) -> None:
+    """With shared claims, refresh ours on the remote every heartbeat until we end."""
+    remote = remote_name(project) if project.config.claims.remote else None
+    if remote is None:
+        return
+
+    def beat() -> None:
+        while not stop.event.wait(project.config.claims.heartbeat):
+            try:
+                heartbeat(project, remote, track, base, os.getpid())
+            except GitorchError as error:
+                log.line(f"Heartbeat: {error}; stopping")
+                stop.stop(str(error))
+                return
+
+    threading.Thread(target=beat, daemon=True).start()
+
+
+def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
+    """Run every phase of a claimed track whose lock lock_fd holds. Exit 0 when done."""
+    stop = _StopFlag()
+    project = open_project(cwd)
+    _check_lock(project, track_id, lock_fd)
+    record = TrackRecord.load(project, track_id)
+    if record is None or record.base is None:
+        raise GitorchError(f"track {track_id} has no claim record; use gitorch start")
+    # The roadmap as of the claim, which is what the worktree starts from.
+    roadmap = load_roadmap(project, record.base).roadmap
+    track = roadmap.track(str(track_id))
+    log = TrackLog(project.state.log(track_id), track.number)
+    # A runner that died mid-phase left that phase in its record; one that failed or was
+    # stopped left failed_phase. Earlier phases finished: they are not run again.
+    resume_from = record.phase or record.failed_phase
+    record.state, record.pid, record.started_at = "running", os.getpid(), now()
+    record.exit_code = record.failed_phase = record.reason = None
+    record.save(project)
+    append_run_line(project, f"start {track_id} pid={os.getpid()} branch={record.branch}")
+    _keep_claim_alive(project, track_id, record.base, stop, log)
+    try:
+        _run_phases(project, roadmap, track, record, log, stop, resume_from)
+    except GitorchError as error:
+        record.state, record.reason = "failed", str(error)
+    log.line(f"Track {track_id} ended: {record.state}"
+             + (f" ({record.reason})" if record.reason else ""))
+    record.phase, record.ended_at = None, now()
+    record.save(project)
+    append_run_line(project, f"end {track_id} {record.state}"
+                    + (f" reason={record.reason}" if record.reason else ""))
+    log.close()
+    return 0 if record.state == "done" else 1
+
+
+def _check_lock(project: Project, track_id: TrackId, lock_fd: int) -> None:
+    """Refuse to run unless lock_fd is the track's lockfile (inherited, so already locked)."""
+    try:
+        held, expected = os.fstat(lock_fd), os.stat(project.state.lockfile(track_id))
+        handed = (held.st_dev, held.st_ino) == (expected.st_dev, expected.st_ino)
+    except OSError:
+        handed = False
+    if not handed:
+        raise GitorchError(f"the runner for {track_id} was not handed its lock; "
+                           "use gitorch start")
+
+
+def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
+                log: TrackLog, stop: _StopFlag, resume_from: str | None) -> None:
+    worktree = Path(record.worktree)
+    assert record.base is not None
+    _ensure_worktree(project, record, log)
+    phases = project.config.phases
+    names = [phase.name for phase in phases]
+    first = names.index(resume_from) if resume_from in names else 0
+    if first:
+        log.line(f"Resuming at phase {names[first]}; {', '.join(names[:first])} finished "
+                 "before")
+    for index, phase in enumerate(phases[first:], first + 1):
+        record.phase = phase.name
+        record.save(project)
+        log.banner(f"Phase {phase.name} ({index}/{len(phases)}) of Track {track.id}: "
+                   f"{track.title}")
+        group = roadmap.group(track.group)
+        prompt = render(phase, {
+            "group": group.id, "group_title": group.title, "track": track.id,
+            "track_title": track.title, "track_body": track.body, "branch": record.branch,
+            "worktree": str(worktree), "phase": phase.name,
+        })
+        prompt_file = project.state.prompt_file(TrackId.parse(track.id), phase.name)
+        write_atomic(prompt_file, prompt.encode())
+        agent = invocation(project.config.agent, prompt=prompt, prompt_file=str(prompt_file),
+                           track=track.id, phase=phase.name)
+        env = {"GITORCH_TRACK": track.id, "GITORCH_GROUP": track.group,
+               "GITORCH_PHASE": phase.name, "GITORCH_WORKTREE": str(worktree),
+               "GITORCH_PROMPT_FILE": str(prompt_file)}
+
+        def started(pid: int) -> None:
+            record.agent_pgid = pid
+            record.save(project)
+
+        outcome = run_agent(agent.argv, agent.stdin, cwd=worktree, env=env,
+                            timeout=project.config.agent.timeout, log=log,
+                            stopping=lambda: stop.set, started=started)
+        log.line(f"Phase {phase.name} exited {outcome.exit_code}"
+                 + (f" ({outcome.reason})" if outcome.reason else ""))
+        record.agent_pgid = None
+        if outcome.stopped:
+            record.state, record.failed_phase = "stopped", phase.name
+            record.reason = stop.reason or f"stopped during {phase.name}"
+            return
+        if outcome.exit_code != 0:
+            record.state, record.failed_phase = "failed", phase.name
+            record.exit_code = outcome.exit_code
+            record.reason = (f"phase {phase.name} exited {outcome.exit_code}"
+                             + (f": {outcome.reason}" if outcome.reason else ""))
+            return
+        if stop.set and index < len(names):
+            record.state, record.failed_phase = "stopped", names[index]
+            record.reason = stop.reason or f"stopped after {phase.name}"
+            return
+    commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
+    if commits == 0:
+        record.state, record.reason = "failed", "no commits beyond the base"
+    else:
+        record.state = "done"
+
+
+def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> None:
+    """Reuse the track's worktree, or create it (and its branch, at the base) if missing."""
+    path = Path(record.worktree)
+    assert record.base is not None
+    if (path / ".git").exists():
+        if not git.branch_exists(project.paths, record.branch):
+            # Deleted by hand under its worktree: the files stay, the history restarts at
+            # the base instead of as a new root.
+            git.create_branch(project.paths, record.branch, record.base)
+            log.line(f"Branch {record.branch} was gone; made it again at {record.base[:12]}")
+        log.line(f"Reusing worktree {path} on {record.branch}")
+    else:
+        if path.exists():
+            raise GitorchError(f"{path} exists but is not a git worktree; move it away")
+        # prune would drop the entry of a worktree another runner is adding meanwhile.
+        with repository_lock(project.state.root, "worktrees"):
+            git.prune_worktrees(project.paths)
+            start = None if git.branch_exists(project.paths, record.branch) else record.base
+            git.add_worktree(project.paths, path, record.branch, start)
+        log.line(f"Created worktree {path} on {record.branch}"
+                 + (f" from {record.base[:12]}" if start else " (existing branch)"))
+    mark_worktree(git.worktree_git_dir(path), TrackId.parse(record.track))
+
+
+def append_run_line(project: Project, text: str) -> None:
+    """One line in `<state>/runs.log` (O_APPEND keeps concurrent lines whole)."""
+    project.state.root.mkdir(parents=True, exist_ok=True)
+    line = f"{time.strftime('%Y-%m-%dT%H:%M:%S%z')} {text}\n".encode()
+    fd = os.open(project.state.runs_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
