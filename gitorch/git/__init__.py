@@ -347,3 +347,13 @@ def hooks_dir(paths: RepoPaths) -> Path:
     out = git(["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
               paths.main_worktree).stdout
     return Path(out.strip())
+
+
+def reflog_subjects(paths: RepoPaths, ref: str) -> list[tuple[str, str, str]]:
+    """A ref's reflog, oldest first: (new commit, reflog message, that commit's subject)."""
+    done = git(["log", "-g", "--format=%H%x09%gs%x09%s", ref, "--"], paths.worktree,
+               check=False)
+    if done.returncode != 0:
+        return []  # no such ref, or no reflog for it
+    entries = [line.split("\t", 2) for line in done.stdout.splitlines()]
+    return [(e[0], e[1], e[2]) for e in reversed(entries) if len(e) == 3]

@@ -26,7 +26,10 @@ class TrackLog:
 
     def line(self, text: str) -> None:
         """Write one line (newlines inside text become separate stamped lines)."""
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        # Milliseconds: `gitorch report` times phases from these lines.
+        moment = time.time()
+        stamp = (time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(moment))
+                 + f".{int(moment * 1000) % 1000:03d}")
         for part in text.splitlines() or [""]:
             self._file.write(f"{stamp} {self._tag} {part}\n".encode("utf-8", "replace"))
         self._file.flush()

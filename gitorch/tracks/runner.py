@@ -197,7 +197,11 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
 def append_run_line(project: Project, text: str) -> None:
     """One line in `<state>/runs.log` (O_APPEND keeps concurrent lines whole)."""
     project.state.root.mkdir(parents=True, exist_ok=True)
-    line = f"{time.strftime('%Y-%m-%dT%H:%M:%S%z')} {text}\n".encode()
+    # Milliseconds, so `gitorch report` can draw tracks that take a second or less.
+    moment = time.time()
+    stamp = time.strftime('%Y-%m-%dT%H:%M:%S', time.localtime(moment))
+    zone = time.strftime('%z', time.localtime(moment))
+    line = f"{stamp}.{int(moment * 1000) % 1000:03d}{zone} {text}\n".encode()
     fd = os.open(project.state.runs_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line)

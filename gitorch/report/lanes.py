@@ -1,0 +1,84 @@
+"""Which lane each bar goes on, and why a lane sat idle between its bars."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gitorch.report.model import Bar, Gap, Mark
+
+MIN_GAP = 0.05  # seconds; shorter pauses are the scheduler's own reaction time
+NOT_READY = "no track was ready"
+
+
+def assign_lanes(bars: Sequence[Bar]) -> int:
+    """Put every bar on a lane so no lane holds two at one instant; the number of lanes.
+
+    Recorded slots are kept when they never overlap; otherwise each bar takes the lowest
+    lane free at its start, which needs no more lanes than bars ever ran at once.
+    """
+    if bars and all(b.slot is not None for b in bars) and _disjoint(bars):
+        for bar in bars:
+            bar.lane = bar.slot or 0
+        return max(b.lane for b in bars) + 1
+    free_at: list[float] = []
+    for bar in sorted(bars, key=lambda b: (b.start, b.end)):
+        lane = next((i for i, end in enumerate(free_at) if end <= bar.start), len(free_at))
+        if lane == len(free_at):
+            free_at.append(bar.end)
+        free_at[lane] = bar.end
+        bar.lane = lane
+    return len(free_at)
+
+
+def _disjoint(bars: Sequence[Bar]) -> bool:
+    by_slot: dict[int | None, list[Bar]] = {}
+    for bar in bars:
+        by_slot.setdefault(bar.slot, []).append(bar)
+    for group in by_slot.values():
+        group.sort(key=lambda b: b.start)
+        if any(a.end > b.start for a, b in zip(group, group[1:])):
+            return False
+    return True
+
+
+def idle_gaps(bars: Sequence[Bar], marks: Sequence[Mark], lanes: int, begin: float,
+              end: float, depends: dict[str, tuple[str, ...]], live: bool) -> list[Gap]:
+    """The idle stretches of every lane, each with the likeliest reason."""
+    landings = [m for m in marks if m.kind == "landing"]
+    gaps = []
+    for lane in range(lanes):
+        own = sorted((b for b in bars if b.lane == lane), key=lambda b: b.start)
+        cursor = begin
+        for bar in [*own, None]:
+            until = end if bar is None else bar.start
+            if until - cursor >= MIN_GAP:
+                why = _reason(bar, cursor, until, bars, landings, depends, live)
+                if cursor == begin and why == NOT_READY:
+                    why = "the run was starting"
+                gaps.append(Gap(lane, cursor, until, why))
+            if bar is not None:
+                cursor = max(cursor, bar.end)
+    return gaps
+
+
+def _reason(after: Bar | None, start: float, end: float, bars: Sequence[Bar],
+            landings: Sequence[Mark], depends: dict[str, tuple[str, ...]],
+            live: bool) -> str:
+    if after is None:
+        return "waiting for work" if live else "nothing left to start"
+    track = after.track
+    if any(b.track == track and b.end <= after.start and b.outcome == "failed" for b in bars):
+        return f"retry back-off for {track}"
+    needed = set(depends.get(track, ()))
+    landed = [m for m in landings if start <= m.time <= end and needed & set(m.tracks)]
+    if landed:
+        names = sorted(needed & {t for m in landed for t in m.tracks})
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        return f"{track} waited for {shown} to land"
+    if needed and any(b.track in needed and start <= b.end <= end for b in bars):
+        return f"{track} waited for its dependencies"
+    if any(start <= m.time <= end for m in landings):
+        return "waiting on a landing"
+    if any(b.track == track and b.end <= after.start for b in bars):
+        return f"{track} was resumed"
+    return NOT_READY

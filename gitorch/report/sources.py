@@ -1,0 +1,213 @@
+"""What gitorch already recorded, read back without changing anything.
+
+runs.log holds the runs of runners and of the scheduler; each track's log holds its phase
+banners, phase exits and what land did to it; main's reflog holds each landing, and the
+remote-tracking branch's reflog each push. All of these are written as things happen, so
+a run that was killed reads as far as it got.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from gitorch import git
+from gitorch.names import TrackId
+from gitorch.project import Project
+from gitorch.state import read_json
+from gitorch.tracks.events import read_events
+from gitorch.tracks.records import TrackRecord, pid_alive
+
+
+def stamp(text: str) -> float | None:
+    """Seconds since the epoch of an ISO time; one without a zone is local time."""
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """One runs.log line: its time and the words after the time."""
+
+    time: float
+    words: tuple[str, ...]
+
+    def value(self, key: str) -> str | None:
+        """The value of a `key=value` word, if the line has one."""
+        prefix = f"{key}="
+        return next((w[len(prefix):] for w in self.words if w.startswith(prefix)), None)
+
+
+def read_runs_log(path: Path) -> list[RunLine]:
+    """Every readable line of runs.log, in file order; damaged lines are skipped."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    lines = []
+    for raw in data.decode("utf-8", "replace").splitlines():
+        first, _, rest = raw.partition(" ")
+        moment = stamp(first)
+        if moment is not None and rest:
+            lines.append(RunLine(moment, tuple(rest.split(" "))))
+    return lines
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """A line of a track's log that gitorch itself wrote.
+
+    kind: phase (a phase began), exited (it ended with code), ended (the runner ended
+    in state detail), landed, conflict, gate (left out by the test gate).
+    """
+
+    time: float
+    kind: str
+    phase: str | None = None
+    code: int | None = None
+    detail: str = ""
+
+
+_LINE = re.compile(
+    rb"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) \[Track [^\]\n]*\] "
+    rb"(===== Phase |Phase |Track |Conflict while landing|===== Test gate failed)([^\n]*)$",
+    re.MULTILINE)
+_BANNER = re.compile(r"(\S+) \(\d+/\d+\) of Track (\S+): (.*) =====")
+_EXITED = re.compile(r"(\S+) exited (-?\d+)(?: \((.*)\))?")
+_ENDED = re.compile(r"(\S+) ended: (\S+)(?: \((.*)\))?")
+_LANDED = re.compile(r"(\S+) landed on ")
+_STAMP_AT_START = re.compile(rb"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) ", re.MULTILINE)
+
+
+@dataclass
+class TrackLogFacts:
+    """What a track's log says: gitorch's own lines, the title, the last line's time."""
+
+    events: list[LogEvent] = field(default_factory=list)
+    title: str | None = None
+    last: float | None = None
+
+
+def read_track_log(path: Path) -> TrackLogFacts:
+    """gitorch's own lines of a track log; an agent's output in between is passed over."""
+    facts = TrackLogFacts()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return facts
+    for found in _LINE.finditer(data):
+        moment = stamp(found.group(1).decode())
+        if moment is None:
+            continue
+        event = _event(moment, found.group(2).decode(),
+                       found.group(3).decode("utf-8", "replace"), facts)
+        if event is not None:
+            facts.events.append(event)
+    tail = _STAMP_AT_START.findall(data[-8192:])
+    facts.last = stamp(tail[-1].decode()) if tail else None
+    return facts
+
+
+def _event(moment: float, lead: str, rest: str, facts: TrackLogFacts) -> LogEvent | None:
+    if lead == "===== Phase ":
+        banner = _BANNER.fullmatch(rest)
+        if banner is None:
+            return None
+        facts.title = banner.group(3)
+        return LogEvent(moment, "phase", banner.group(1))
+    if lead == "Phase ":
+        exited = _EXITED.fullmatch(rest)
+        return None if exited is None else LogEvent(
+            moment, "exited", exited.group(1), int(exited.group(2)), exited.group(3) or "")
+    if lead == "Track ":
+        ended = _ENDED.fullmatch(rest)
+        if ended is not None:
+            return LogEvent(moment, "ended", detail=ended.group(2))
+        return LogEvent(moment, "landed") if _LANDED.match(rest) else None
+    if lead == "Conflict while landing":
+        return LogEvent(moment, "conflict", detail=rest.lstrip(": "))
+    return LogEvent(moment, "gate")
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """A track's record, the extra fields others may add (usage, repairs), its commits."""
+
+    record: TrackRecord
+    extra: dict[str, Any]
+    commits: int
+    alive: bool
+
+
+def read_records(project: Project) -> dict[str, RecordFacts]:
+    """Every readable track record, by track id."""
+    found = {}
+    for record in TrackRecord.all(project):
+        track = TrackId.parse(record.track)
+        document = read_json(project.state.record(track)) or {}
+        found[record.track] = RecordFacts(record, document,
+                                          len(read_events(project.state, track)),
+                                          pid_alive(record.pid, record.host))
+    return found
+
+
+def scheduler_alive(project: Project) -> bool:
+    """Whether a `gitorch run` scheduler is at work on this repository now."""
+    document = read_json(project.state.scheduler) or {}
+    pid, host = document.get("pid"), document.get("host")
+    return isinstance(pid, int) and pid > 1 and isinstance(host, str) and pid_alive(pid, host)
+
+
+@dataclass(frozen=True)
+class Landing:
+    """One landing gitorch made on main: the new tip, the tracks it marked, if pushed."""
+
+    commit: str
+    tracks: tuple[str, ...]
+    pushed: bool
+
+
+_MARKED = re.compile(r"Mark (.+) done in ")
+
+
+def read_landings(project: Project) -> list[Landing]:
+    """The landings main's reflog holds, oldest first, each matched with its push."""
+    main = project.main_branch
+    pushed: set[str] = set()
+    if project.config.remote is not None:
+        pushed = {commit for commit, message, _ in git.reflog_subjects(
+            project.paths, f"refs/remotes/{project.config.remote}/{main}")
+            if message.startswith("update by push")}
+    landings = []
+    for commit, message, subject in git.reflog_subjects(project.paths, f"refs/heads/{main}"):
+        if not message.startswith("gitorch land"):
+            continue
+        marked = _MARKED.match(subject)
+        tracks = tuple(marked.group(1).split(", ")) if marked else ()
+        landings.append(Landing(commit, tracks, commit in pushed))
+    return landings
+
+
+def usage(document: dict[str, Any]) -> dict[str, float]:
+    """Tokens and cost a record holds under `usage` (summed over phases when nested)."""
+    totals: dict[str, float] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(inner, (int, float)) and not isinstance(inner, bool):
+                    if "token" in key or "cost" in key:
+                        totals[key] = totals.get(key, 0.0) + inner
+                else:
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(document.get("usage"))
+    return totals
