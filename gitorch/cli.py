@@ -285,6 +285,35 @@ def run_command(every: str | None, for_: str | None, parallel: int | None, detac
 
 
 @cli.command()
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write the report as one self-contained HTML page.")
+@json_option
+@click.option("--since", metavar="TIME", default=None,
+              help="Report everything since TIME (2026-01-09T12:00, or 6h for 6 hours "
+                   "ago) instead of the last gitorch run.")
+def report(html_file: Path | None, as_json: bool, since: str | None) -> None:
+    """Show what the last run did: a timeline per slot, each track's phases, totals.
+
+    Read from what gitorch records as it goes, so it works on a run that is still
+    going and on one that was killed.
+
+    Example: gitorch report --html report.html
+    """
+    from gitorch.commands import report as command
+
+    document = command.report(Path.cwd(), since)
+    if html_file is not None:
+        size = command.write_html(document, html_file)
+        if not as_json:
+            click.echo(f"Wrote {html_file} ({size / 1024:.0f} KB, "
+                       f"{len(document.tracks)} tracks)")
+    if as_json:
+        emit_json(document.as_json())
+    elif html_file is None:
+        click.echo("\n".join(command.render(document)))
+
+
+@cli.command()
 @click.option("--clean", is_flag=True, help="Remove the demo folder afterwards.")
 def demo(clean: bool) -> None:
     """Run the whole cycle on a throwaway repository with a simulated agent.

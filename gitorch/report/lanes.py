@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from gitorch.report.model import Bar, Gap, Mark
 
@@ -36,7 +37,7 @@ def _disjoint(bars: Sequence[Bar]) -> bool:
         by_slot.setdefault(bar.slot, []).append(bar)
     for group in by_slot.values():
         group.sort(key=lambda b: b.start)
-        if any(a.end > b.start for a, b in zip(group, group[1:])):
+        if any(a.end > b.start for a, b in pairwise(group)):
             return False
     return True
 

@@ -15,7 +15,7 @@ def seconds(value: float) -> str:
     """A duration, compact: 0.4s, 12.5s, 3m05s, 2h04m."""
     if value < 60:
         return f"{value:.1f}s"
-    minutes, rest = divmod(int(round(value)), 60)
+    minutes, rest = divmod(round(value), 60)
     if minutes < 60:
         return f"{minutes}m{rest:02d}s"
     hours, minutes = divmod(minutes, 60)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gitorch.errors import GitorchError
+from gitorch.names import TrackId
 from gitorch.project import Project, load_roadmap
 from gitorch.report.lanes import assign_lanes, idle_gaps
 from gitorch.report.model import Bar, Mark, Phase, Report, Totals, TrackRow
@@ -23,7 +24,6 @@ from gitorch.report.sources import (
     scheduler_alive,
     usage,
 )
-from gitorch.names import TrackId
 
 BUSY = frozenset({"claimed", "running"})
 REPAIR_PHASES = frozenset({"resolve", "fix"})
