@@ -21,9 +21,17 @@ from gitorch.state import read_json
 from gitorch.tracks.events import read_events
 from gitorch.tracks.records import TrackRecord, pid_alive
 
+_ZONE = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+
 
 def stamp(text: str) -> float | None:
     """Seconds since the epoch of an ISO time; one without a zone is local time."""
+    # Python 3.10's fromisoformat reads neither `Z` nor `+0000`.
+    zone = _ZONE.search(text)
+    if zone is not None:
+        found = zone.group(1)
+        offset = "+00:00" if found == "Z" else f"{found[:3]}:{found[-2:]}"
+        text = text[:zone.start()] + offset
     try:
         return datetime.fromisoformat(text).timestamp()
     except ValueError:

@@ -1,0 +1,218 @@
+"""`gitorch report` on real runs: the demo's, one with failures and a conflict, a live one."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import git, read_json_file, run_gitorch, scripted_repo
+from pages import bars, overlaps, read_page, totals
+
+from gitorch.demo.sandbox import demo_config, make_repository, own_home
+from gitorch.report.lanes import assign_lanes
+from gitorch.report.model import Bar
+
+TROUBLE = """# Plan
+
+## Group A: Trouble
+
+### Track 1: Writes the shared file
+put shared.txt one
+
+### Track 2: Always fails
+fail
+
+### Track 3: Writes the shared file too
+put shared.txt three
+
+### Track 4: Fine
+put four.txt four
+"""
+
+
+def state(repo: Path) -> Path:
+    return repo / ".git" / "gitorch"
+
+
+def records(repo: Path) -> dict[str, dict[str, Any]]:
+    found = (read_json_file(p) for p in sorted((state(repo) / "tracks").glob("*.json")))
+    return {str(r["track"]): r for r in found}
+
+
+def pushes_by_gitorch(repo: Path) -> int:
+    """Pushes of main git recorded after the first (the one that made the remote)."""
+    log = git(repo, "reflog", "show", "--format=%gs", "refs/remotes/origin/main")
+    return sum(line.startswith("update by push") for line in log.splitlines()) - 1
+
+
+def run_seconds(repo: Path) -> float:
+    """From the `run start` line to the `run end` line of runs.log, read by hand."""
+    from datetime import datetime
+
+    lines = (state(repo) / "runs.log").read_text().splitlines()
+    times = [datetime.strptime(line.split()[0], "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+             for line in lines if line.split()[1] == "run"
+             and line.split()[2] in ("start", "end")]
+    return times[-1] - times[0]
+
+
+@pytest.fixture(scope="module")
+def demo_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo's repository after a real `gitorch run` through its roadmap."""
+    folder = tmp_path_factory.mktemp("demo")
+    home = folder / ".home"
+    with own_home(home):
+        repo = make_repository(folder, config=demo_config())
+        env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1"}
+        done = run_gitorch(repo, "run", "--every", "5s", env=env, timeout=180)
+        assert done.returncode == 0, done.stdout + done.stderr
+        yield repo
+
+
+def test_demo_report_as_json_matches_the_records(demo_repo: Path) -> None:
+    document = json.loads(run_gitorch(demo_repo, "report", "--json", check=True).stdout)
+    recorded = records(demo_repo)
+    assert {b["track"] for b in document["bars"]} == set(recorded)
+    assert {t["id"]: t["state"] for t in document["tracks"]} == {
+        t: r["state"] for t, r in recorded.items()}
+    assert all(t["attempts"] == recorded[t["id"]]["attempts"] for t in document["tracks"])
+    totals_ = document["totals"]
+    assert totals_["pushes"] == pushes_by_gitorch(demo_repo) == totals_["landings"]
+    assert totals_["wall"] == pytest.approx(run_seconds(demo_repo), abs=0.01)
+    spans = sum(b["end"] - b["start"] for b in document["bars"])
+    assert totals_["track_time"] == pytest.approx(spans, abs=0.01)
+    assert totals_["speedup"] > 1.2  # four slots: the demo is meant to show it
+    assert document["slots"] == 4 and not document["live"]
+    for bar in document["bars"]:
+        assert [p["name"] for p in bar["phases"]] == ["work", "review", "commit"]
+        assert all(bar["start"] <= p["start"] <= p["end"] <= bar["end"]
+                   for p in bar["phases"])
+
+
+def test_demo_report_as_html_draws_every_track_on_lanes_that_never_clash(
+        demo_repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    done = run_gitorch(demo_repo, "report", "--html", str(out), check=True)
+    assert "Wrote" in done.stdout
+    html = out.read_text(encoding="utf-8")
+    assert "<script" not in html and "http://" not in html.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+    page = read_page(html)
+    found = bars(page)
+    assert {b[0] for b in found} == set(records(demo_repo))
+    assert overlaps(found) == []
+    assert {b[1] for b in found} <= set(range(4))
+    shown = totals(page)
+    assert shown["pushes"] == pushes_by_gitorch(demo_repo)
+    assert shown["tracks"] == len(records(demo_repo))
+    gaps = page.having("rect", "gap")
+    assert gaps and all(g.attrs["data-reason"] for g in gaps)
+    assert any("to land" in g.attrs["data-reason"] for g in gaps)
+    landings = [e for e in page.having("g", "mark") if e.attrs["data-kind"] == "landing"]
+    assert len(landings) == shown["landings"]
+
+
+def test_demo_report_as_text(demo_repo: Path) -> None:
+    out = run_gitorch(demo_repo, "report", check=True).stdout
+    assert "4 slots" in out and "ended" in out
+    for track in records(demo_repo):
+        assert f"[{track}" in out  # a bar in the character timeline
+        assert f"\n  {track} " in out  # a line in the table
+
+
+def test_failures_and_a_conflict_are_drawn_with_their_outcome(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, TROUBLE, extra_config="run:\n  retries: 1\n")
+    done = run_gitorch(repo, "run", "--every", "1s", timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr  # left work for a person
+    document = json.loads(run_gitorch(repo, "report", "--json", check=True).stdout)
+    recorded = records(repo)
+    failed = [b for b in document["bars"] if b["track"] == "A/2"]
+    assert [b["outcome"] for b in failed] == ["failed", "failed"]  # one retry
+    assert all(b["phases"][0]["outcome"] == "failed" and b["phases"][0]["exit_code"] == 3
+               for b in failed)
+    rows = {t["id"]: t for t in document["tracks"]}
+    assert rows["A/2"]["attempts"] == recorded["A/2"]["attempts"] == 2
+    assert {t: r["state"] for t, r in rows.items()} == {
+        t: r["state"] for t, r in recorded.items()}
+    assert sorted(r["state"] for r in rows.values()) == ["conflict", "failed", "landed",
+                                                          "landed"]
+    conflicted = next(t for t, r in rows.items() if r["state"] == "conflict")
+    assert any(m["kind"] == "conflict" and m["tracks"] == [conflicted]
+               for m in document["marks"])
+    assert any(g["reason"] == "retry back-off for A/2" for g in document["gaps"])
+    out = tmp_path / "trouble.html"
+    run_gitorch(repo, "report", "--html", str(out), check=True)
+    found = bars(read_page(out.read_text()))
+    assert overlaps(found) == [] and len(found) == len(document["bars"]) == 5
+
+
+def test_a_live_run_then_a_killed_runner(tmp_path: Path) -> None:
+    folder = tmp_path / "live"
+    folder.mkdir()
+    roadmap = ("# Plan\n\n## Group A: Slow\n\n### Track 1: One\nEffort: 30s\n\n"
+               "### Track 2: Two\nEffort: 30s\n")
+    repo = make_repository(folder, roadmap, demo_config(gate=False))
+    run_gitorch(repo, "start", check=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not all(r.get("phase") == "work" for r in records(repo).values()) \
+                or len(records(repo)) < 2:
+            assert time.monotonic() < deadline, records(repo)
+            time.sleep(0.1)
+        live = json.loads(run_gitorch(repo, "report", "--json", check=True).stdout)
+        assert live["live"] and [b["outcome"] for b in live["bars"]] == ["running"] * 2
+        assert all(b["phases"][-1]["outcome"] == "running" for b in live["bars"])
+        victim = records(repo)["A/1"]
+        os.killpg(int(victim["agent_pgid"]), signal.SIGKILL)
+        os.kill(int(victim["pid"]), signal.SIGKILL)
+        wait_gone(int(victim["pid"]))
+        after = json.loads(run_gitorch(repo, "report", "--json", check=True).stdout)
+        outcome = {b["track"]: b["outcome"] for b in after["bars"]}
+        assert outcome == {"A/1": "killed", "A/2": "running"}
+        assert {t["id"]: t["state"] for t in after["tracks"]}["A/1"] == "stale"
+    finally:
+        run_gitorch(repo, "stop", "--all")
+
+
+def wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        if subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True,
+                          text=True).stdout.startswith("Z"):
+            return  # a zombie awaiting its parent is as good as gone
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} did not end")
+
+
+def test_recorded_slots_are_kept_and_lanes_never_hold_two_bars() -> None:
+    slotted = [Bar("A/1", 0, 5, "done", slot=1), Bar("A/2", 1, 3, "done", slot=0),
+               Bar("A/3", 5, 6, "done", slot=1)]
+    assert assign_lanes(slotted) == 2 and [b.lane for b in slotted] == [1, 0, 1]
+    clashing = [Bar("A/1", 0, 5, "done", slot=0), Bar("A/2", 1, 3, "done", slot=0)]
+    assert assign_lanes(clashing) == 2 and {b.lane for b in clashing} == {0, 1}
+    unslotted = [Bar(f"A/{i}", i % 7, i % 7 + 1 + i % 3, "done") for i in range(1, 40)]
+    lanes = assign_lanes(unslotted)
+    peak = max(sum(b.start <= t < b.end for b in unslotted) for t in range(12))
+    assert lanes == peak
+    found = [(b.track, b.lane, float(b.start), float(b.end), b.outcome) for b in unslotted]
+    assert overlaps(found) == []
+
+
+def test_since_that_is_neither_time_nor_duration_is_one_line(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, TROUBLE, remote=False)
+    done = run_gitorch(repo, "report", "--since", "last tuesday")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "--since 'last tuesday'" in done.stderr
+    empty = run_gitorch(repo, "report", "--since", "1h", check=True).stdout
+    assert "No track ran" in empty
