@@ -36,7 +36,7 @@ text-align:left;vertical-align:top}th{background:#f4f4f4}td.n{text-align:right}
 .legend span{display:inline-block;margin-right:14px}
 .legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
 svg text{font:11px system-ui,sans-serif}
-svg .label{fill:#fff;paint-order:stroke;stroke:#223;stroke-width:2.5px;pointer-events:none}
+svg .label{fill:#14212e;font-weight:600;pointer-events:none}
 svg .lane-label{fill:#444}svg .tick{fill:#666}
 .state-failed,.state-conflict,.state-gate-failed,.state-stale{color:#b00}
 .state-landed,.state-done{color:#176317}
@@ -214,7 +214,8 @@ def _tracks(rows: list[TrackRow]) -> str:
             f"<td>{escape(row.track)}</td><td>{escape(row.title)}</td>"
             f'<td class="state-{escape(row.state)}">{escape(row.state)}</td>'
             f'<td class="n">{escape(seconds(row.time))}</td><td>{phases}</td>'
-            f'<td class="n">{row.commits}</td><td class="n">{row.attempts}</td>'
+            f'<td class="n">{"-" if row.commits is None else row.commits}</td>'
+            f'<td class="n">{row.attempts}</td>'
             f'<td class="n">{row.repairs}</td>'
             f'<td class="n">{f"{tokens:,.0f}" if tokens else "-"}</td>'
             f'<td class="n">{f"${cost:.2f}" if cost else "-"}</td></tr>')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -46,14 +47,20 @@ def idle_gaps(bars: Sequence[Bar], marks: Sequence[Mark], lanes: int, begin: flo
               end: float, depends: dict[str, tuple[str, ...]], live: bool) -> list[Gap]:
     """The idle stretches of every lane, each with the likeliest reason."""
     landings = [m for m in marks if m.kind == "landing"]
+    by_track: dict[str, list[Bar]] = {}
+    by_lane: dict[int, list[Bar]] = {}
+    for each in bars:
+        by_track.setdefault(each.track, []).append(each)
+        by_lane.setdefault(each.lane, []).append(each)
+    ends = _Ends(bars)
     gaps = []
     for lane in range(lanes):
-        own = sorted((b for b in bars if b.lane == lane), key=lambda b: b.start)
+        own = sorted(by_lane.get(lane, []), key=lambda b: b.start)
         cursor = begin
         for bar in [*own, None]:
             until = end if bar is None else bar.start
             if until - cursor >= MIN_GAP:
-                why = _reason(bar, cursor, until, bars, landings, depends, live)
+                why = _reason(bar, cursor, until, by_track, ends, landings, depends, live)
                 if cursor == begin and why == NOT_READY:
                     why = "the run was starting"
                 gaps.append(Gap(lane, cursor, until, why))
@@ -62,13 +69,26 @@ def idle_gaps(bars: Sequence[Bar], marks: Sequence[Mark], lanes: int, begin: flo
     return gaps
 
 
-def _reason(after: Bar | None, start: float, end: float, bars: Sequence[Bar],
-            landings: Sequence[Mark], depends: dict[str, tuple[str, ...]],
+class _Ends:
+    """The bars by the time they ended, to ask which tracks ended within a stretch."""
+
+    def __init__(self, bars: Sequence[Bar]) -> None:
+        pairs = sorted((b.end, b.track) for b in bars)
+        self.times = [t for t, _ in pairs]
+        self.tracks = [track for _, track in pairs]
+
+    def between(self, start: float, end: float) -> list[str]:
+        return self.tracks[bisect_left(self.times, start):bisect_right(self.times, end)]
+
+
+def _reason(after: Bar | None, start: float, end: float, by_track: dict[str, list[Bar]],
+            ends: _Ends, landings: Sequence[Mark], depends: dict[str, tuple[str, ...]],
             live: bool) -> str:
     if after is None:
         return "waiting for work" if live else "nothing left to start"
     track = after.track
-    if any(b.track == track and b.end <= after.start and b.outcome == "failed" for b in bars):
+    earlier = [b for b in by_track[track] if b.end <= after.start]
+    if any(b.outcome == "failed" for b in earlier):
         return f"retry back-off for {track}"
     needed = set(depends.get(track, ()))
     landed = [m for m in landings if start <= m.time <= end and needed & set(m.tracks)]
@@ -76,10 +96,10 @@ def _reason(after: Bar | None, start: float, end: float, bars: Sequence[Bar],
         names = sorted(needed & {t for m in landed for t in m.tracks})
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         return f"{track} waited for {shown} to land"
-    if needed and any(b.track in needed and start <= b.end <= end for b in bars):
+    if needed and any(t in needed for t in ends.between(start, end)):
         return f"{track} waited for its dependencies"
     if any(start <= m.time <= end for m in landings):
         return "waiting on a landing"
-    if any(b.track == track and b.end <= after.start for b in bars):
+    if earlier:
         return f"{track} was resumed"
     return NOT_READY

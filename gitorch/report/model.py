@@ -74,7 +74,7 @@ class TrackRow:
     title: str
     state: str
     phases: dict[str, float]
-    commits: int
+    commits: int | None
     attempts: int
     repairs: int
     usage: dict[str, float]

@@ -8,6 +8,7 @@ a run that was killed reads as far as it got.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -82,14 +83,16 @@ class LogEvent:
 
 
 _LINE = re.compile(
-    rb"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) \[Track [^\]\n]*\] "
-    rb"(===== Phase |Phase |Track |Conflict while landing|===== Test gate failed)([^\n]*)$",
-    re.MULTILINE)
+    rb"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) \[Track [^\]\n]*\] "
+    rb"(===== Phase |Phase |Track |Conflict while landing|===== Test gate failed)([^\n]*)")
+# Looked for with bytes.find: far faster than a regex over hours of an agent's output.
+_MARKERS = (b"] ===== Phase ", b"] Phase ", b"] Track ", b"] Conflict while landing",
+            b"] ===== Test gate failed")
 _BANNER = re.compile(r"(\S+) \(\d+/\d+\) of Track (\S+): (.*) =====")
 _EXITED = re.compile(r"(\S+) exited (-?\d+)(?: \((.*)\))?")
 _ENDED = re.compile(r"(\S+) ended: (\S+)(?: \((.*)\))?")
 _LANDED = re.compile(r"(\S+) landed on ")
-_STAMP_AT_START = re.compile(rb"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) ", re.MULTILINE)
+_STAMP_AT_START = re.compile(rb"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) ")
 
 
 @dataclass
@@ -108,7 +111,10 @@ def read_track_log(path: Path) -> TrackLogFacts:
         data = path.read_bytes()
     except OSError:
         return facts
-    for found in _LINE.finditer(data):
+    for line in _marked_lines(data):
+        found = _LINE.fullmatch(line)
+        if found is None:
+            continue
         moment = stamp(found.group(1).decode())
         if moment is None:
             continue
@@ -116,9 +122,24 @@ def read_track_log(path: Path) -> TrackLogFacts:
                        found.group(3).decode("utf-8", "replace"), facts)
         if event is not None:
             facts.events.append(event)
-    tail = _STAMP_AT_START.findall(data[-8192:])
-    facts.last = stamp(tail[-1].decode()) if tail else None
+    body = data.rstrip(b"\n")
+    last = _STAMP_AT_START.match(body, body.rfind(b"\n") + 1)
+    facts.last = stamp(last.group(1).decode()) if last else None
     return facts
+
+
+def _marked_lines(data: bytes) -> list[bytes]:
+    """The lines of data holding one of gitorch's markers, in file order."""
+    found = []
+    for marker in _MARKERS:
+        at = data.find(marker)
+        while at != -1:
+            begin = data.rfind(b"\n", 0, at) + 1
+            stop = data.find(b"\n", at)
+            stop = len(data) if stop == -1 else stop
+            found.append((begin, data[begin:stop]))
+            at = data.find(marker, stop)
+    return [line for _, line in sorted(found)]
 
 
 def _event(moment: float, lead: str, rest: str, facts: TrackLogFacts) -> LogEvent | None:
@@ -148,20 +169,35 @@ class RecordFacts:
 
     record: TrackRecord
     extra: dict[str, Any]
-    commits: int
+    commits: int | None  # None: neither the hook's events nor the branch can tell
     alive: bool
 
 
 def read_records(project: Project) -> dict[str, RecordFacts]:
     """Every readable track record, by track id."""
     found = {}
-    for record in TrackRecord.all(project):
+    folder = project.state.root / "tracks"
+    # Each file is read once: the record and the fields others add (usage) come together.
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        document = read_json(path)
+        record = TrackRecord.from_document(document) if document is not None else None
+        if document is None or record is None:
+            continue
         track = TrackId.parse(record.track)
-        document = read_json(project.state.record(track)) or {}
-        found[record.track] = RecordFacts(record, document,
-                                          len(read_events(project.state, track)),
+        if path.name != f"{track.key}.json":
+            continue  # under another track's name: not this track's record
+        found[record.track] = RecordFacts(record, document, _commits(project, record, track),
                                           pid_alive(record.pid, record.host))
     return found
+
+
+def _commits(project: Project, record: TrackRecord, track: TrackId) -> int | None:
+    """The track's commits: the hook's events, else its branch beyond the base."""
+    if os.path.exists(project.state.events(track)):
+        return len(read_events(project.state, track))
+    if record.base is None or not git.branch_exists(project.paths, record.branch):
+        return None
+    return git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
 
 
 def scheduler_alive(project: Project) -> bool:

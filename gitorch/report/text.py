@@ -95,5 +95,5 @@ def _row(row: TrackRow) -> list[str]:
     cost = sum(v for k, v in row.usage.items() if "cost" in k)
     phases = " ".join(f"{name} {seconds(took)}" for name, took in row.phases.items())
     return [row.track, row.state, seconds(row.time), str(row.attempts), str(row.repairs),
-            str(row.commits), f"{tokens:,.0f}" if tokens else "-",
+            "-" if row.commits is None else str(row.commits), f"{tokens:,.0f}" if tokens else "-",
             f"${cost:.2f}" if cost else "-", safe_text(phases)]

@@ -208,7 +208,7 @@ def _row(track: str, bars: list[Bar], facts: RecordFacts | None, log: TrackLogFa
             sums.repairs += phase.name in REPAIR_PHASES
     state = own[-1].outcome
     extra: dict[str, object] = {}
-    commits = 0
+    commits: int | None = None
     if facts is not None:
         state = facts.record.state
         if state in BUSY and not facts.alive:

@@ -58,8 +58,11 @@ class TrackRecord:
     @classmethod
     def _read(cls, path: Path) -> TrackRecord | None:
         document = read_json(path)
-        if document is None:
-            return None
+        return None if document is None else cls.from_document(document)
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> TrackRecord | None:
+        """The record a record file's JSON holds, or None if it is damaged."""
         types = _record_types()
         values = {k: v for k, v in document.items() if k in types}
         # A damaged record is no record: a wrong type would fail far from here, and a pid

@@ -7,73 +7,15 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import git, read_json_file, run_gitorch, scripted_repo
-from pages import bars, overlaps, read_page, totals
+from helpers import run_gitorch, scripted_repo
+from reading import bars, overlaps, pushes_by_gitorch, read_page, records, run_seconds, totals
 
-from gitorch.demo.sandbox import demo_config, make_repository, own_home
+from gitorch.demo.sandbox import demo_config, make_repository
 from gitorch.report.lanes import assign_lanes
 from gitorch.report.model import Bar
-
-TROUBLE = """# Plan
-
-## Group A: Trouble
-
-### Track 1: Writes the shared file
-put shared.txt one
-
-### Track 2: Always fails
-fail
-
-### Track 3: Writes the shared file too
-put shared.txt three
-
-### Track 4: Fine
-put four.txt four
-"""
-
-
-def state(repo: Path) -> Path:
-    return repo / ".git" / "gitorch"
-
-
-def records(repo: Path) -> dict[str, dict[str, Any]]:
-    found = (read_json_file(p) for p in sorted((state(repo) / "tracks").glob("*.json")))
-    return {str(r["track"]): r for r in found}
-
-
-def pushes_by_gitorch(repo: Path) -> int:
-    """Pushes of main git recorded after the first (the one that made the remote)."""
-    log = git(repo, "reflog", "show", "--format=%gs", "refs/remotes/origin/main")
-    return sum(line.startswith("update by push") for line in log.splitlines()) - 1
-
-
-def run_seconds(repo: Path) -> float:
-    """From the `run start` line to the `run end` line of runs.log, read by hand."""
-    from datetime import datetime
-
-    lines = (state(repo) / "runs.log").read_text().splitlines()
-    times = [datetime.strptime(line.split()[0], "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
-             for line in lines if line.split()[1] == "run"
-             and line.split()[2] in ("start", "end")]
-    return times[-1] - times[0]
-
-
-@pytest.fixture(scope="module")
-def demo_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demo's repository after a real `gitorch run` through its roadmap."""
-    folder = tmp_path_factory.mktemp("demo")
-    home = folder / ".home"
-    with own_home(home):
-        repo = make_repository(folder, config=demo_config())
-        env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1"}
-        done = run_gitorch(repo, "run", "--every", "5s", env=env, timeout=180)
-        assert done.returncode == 0, done.stdout + done.stderr
-        yield repo
 
 
 def test_demo_report_as_json_matches_the_records(demo_repo: Path) -> None:
@@ -83,6 +25,7 @@ def test_demo_report_as_json_matches_the_records(demo_repo: Path) -> None:
     assert {t["id"]: t["state"] for t in document["tracks"]} == {
         t: r["state"] for t, r in recorded.items()}
     assert all(t["attempts"] == recorded[t["id"]]["attempts"] for t in document["tracks"])
+    assert all(t["commits"] == 1 for t in document["tracks"])  # the hook's events
     totals_ = document["totals"]
     assert totals_["pushes"] == pushes_by_gitorch(demo_repo) == totals_["landings"]
     assert totals_["wall"] == pytest.approx(run_seconds(demo_repo), abs=0.01)
@@ -127,10 +70,9 @@ def test_demo_report_as_text(demo_repo: Path) -> None:
         assert f"\n  {track} " in out  # a line in the table
 
 
-def test_failures_and_a_conflict_are_drawn_with_their_outcome(tmp_path: Path) -> None:
-    repo = scripted_repo(tmp_path, TROUBLE, extra_config="run:\n  retries: 1\n")
-    done = run_gitorch(repo, "run", "--every", "1s", timeout=120)
-    assert done.returncode == 1, done.stdout + done.stderr  # left work for a person
+def test_failures_and_a_conflict_are_drawn_with_their_outcome(trouble_repo: Path,
+                                                               tmp_path: Path) -> None:
+    repo = trouble_repo
     document = json.loads(run_gitorch(repo, "report", "--json", check=True).stdout)
     recorded = records(repo)
     failed = [b for b in document["bars"] if b["track"] == "A/2"]
@@ -144,6 +86,9 @@ def test_failures_and_a_conflict_are_drawn_with_their_outcome(tmp_path: Path) ->
     assert sorted(r["state"] for r in rows.values()) == ["conflict", "failed", "landed",
                                                           "landed"]
     conflicted = next(t for t, r in rows.items() if r["state"] == "conflict")
+    # No hook here: commits come from the branches still there, landed ones have none left.
+    assert {t: r["commits"] for t, r in rows.items()} == {
+        t: 1 if t == conflicted else 0 if t == "A/2" else None for t in rows}
     assert any(m["kind"] == "conflict" and m["tracks"] == [conflicted]
                for m in document["marks"])
     assert any(g["reason"] == "retry back-off for A/2" for g in document["gaps"])
@@ -210,7 +155,8 @@ def test_recorded_slots_are_kept_and_lanes_never_hold_two_bars() -> None:
 
 
 def test_since_that_is_neither_time_nor_duration_is_one_line(tmp_path: Path) -> None:
-    repo = scripted_repo(tmp_path, TROUBLE, remote=False)
+    repo = scripted_repo(tmp_path, "# Plan\n\n## Group A: One\n\n### Track 1: Only\n",
+                         remote=False)
     done = run_gitorch(repo, "report", "--since", "last tuesday")
     assert done.returncode == 1 and done.stderr.count("\n") == 1
     assert "--since 'last tuesday'" in done.stderr

@@ -1,10 +1,15 @@
-"""Reading a report page back: its elements and their data-* attributes."""
+"""Reading a run back by hand: a report page's elements, the records, reflogs, runs.log."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from helpers import git, read_json_file
 
 
 @dataclass
@@ -62,3 +67,27 @@ def overlaps(found: list[tuple[str, int, float, float, str]]) -> list[str]:
         clashes += [f"{a[0]} and {b[0]} on lane {lane}" for a, b in pairwise(own)
                     if a[3] > b[2]]
     return clashes
+
+
+def state(repo: Path) -> Path:
+    return repo / ".git" / "gitorch"
+
+
+def records(repo: Path) -> dict[str, dict[str, Any]]:
+    found = (read_json_file(p) for p in sorted((state(repo) / "tracks").glob("*.json")))
+    return {str(r["track"]): r for r in found}
+
+
+def pushes_by_gitorch(repo: Path) -> int:
+    """Pushes of main git recorded after the first (the one that made the remote)."""
+    log = git(repo, "reflog", "show", "--format=%gs", "refs/remotes/origin/main")
+    return sum(line.startswith("update by push") for line in log.splitlines()) - 1
+
+
+def run_seconds(repo: Path) -> float:
+    """From the `run start` line to the `run end` line of runs.log, read by hand."""
+    lines = (state(repo) / "runs.log").read_text().splitlines()
+    times = [datetime.strptime(line.split()[0], "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+             for line in lines if line.split()[1] == "run"
+             and line.split()[2] in ("start", "end")]
+    return times[-1] - times[0]

@@ -1,0 +1,80 @@
+"""The report page as a person sees it: real runs, rendered by a real headless Chromium.
+
+Skipped where no Chromium is installed (Debian: apt-get install chromium); the structure
+tests in test_report.py read the same page without a browser.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import run_gitorch
+from reading import bars, overlaps, pushes_by_gitorch, read_page, records, totals
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH: the page is "
+                                "not rendered (apt-get install chromium to run this test)")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def browse(tmp_path: Path, page: Path, *how: str) -> subprocess.CompletedProcess[str]:
+    """Chromium on the page with a fresh profile; fails the test if it fails."""
+    assert CHROMIUM is not None
+    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+    done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *how,
+                           page.as_uri()], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def render(repo: Path, tmp_path: Path, name: str) -> tuple[Path, str]:
+    """The report's page for repo, shot to a PNG, and the DOM the browser built from it."""
+    page = tmp_path / f"{name}.html"
+    run_gitorch(repo, "report", "--html", str(page), check=True)
+    shot = tmp_path / f"{name}.png"
+    browse(tmp_path, page, f"--screenshot={shot}", "--window-size=1300,1100",
+           "--hide-scrollbars")
+    assert shot.read_bytes().startswith(PNG) and shot.stat().st_size > 20_000
+    return shot, browse(tmp_path, page, "--dump-dom").stdout
+
+
+def test_the_demo_run_in_a_browser(demo_repo: Path, tmp_path: Path) -> None:
+    _, dom = render(demo_repo, tmp_path, "demo")
+    page = read_page(dom)
+    assert page.having("svg", "") or any(e.tag == "svg" for e in page.elements)
+    found = bars(page)
+    recorded = records(demo_repo)
+    assert sorted({b[0] for b in found}) == sorted(recorded)
+    assert overlaps(found) == []
+    shown = totals(page)
+    assert shown["tracks"] == len(recorded)
+    assert shown["pushes"] == pushes_by_gitorch(demo_repo)
+    assert shown["track_time"] == pytest.approx(sum(b[3] - b[2] for b in found), abs=0.01)
+    rows = {e.attrs["data-track"] for e in page.elements
+            if e.tag == "tr" and "data-track" in e.attrs}
+    assert rows == set(recorded)
+
+
+def test_a_run_with_a_failure_and_a_conflict_in_a_browser(trouble_repo: Path,
+                                                          tmp_path: Path) -> None:
+    _, dom = render(trouble_repo, tmp_path, "trouble")
+    page = read_page(dom)
+    found = bars(page)
+    assert sorted(b[0] for b in found) == ["A/1", "A/2", "A/2", "A/3", "A/4"]
+    assert overlaps(found) == []
+    assert [b[4] for b in found if b[0] == "A/2"] == ["failed", "failed"]
+    failed_phases = [e for e in page.having("rect", "phase")
+                     if e.attrs["data-outcome"] == "failed"]
+    assert len(failed_phases) == 2
+    kinds = [e.attrs["data-kind"] for e in page.having("g", "mark")]
+    assert "conflict" in kinds and "landing" in kinds
+    states = {e.attrs["data-track"]: e for e in page.elements
+              if e.tag == "tr" and "data-track" in e.attrs}
+    assert set(states) == set(records(trouble_repo))
+    assert totals(page)["pushes"] == pushes_by_gitorch(trouble_repo)
