@@ -36,7 +36,9 @@ text-align:left;vertical-align:top}th{background:#f4f4f4}td.n{text-align:right}
 .legend span{display:inline-block;margin-right:14px}
 .legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
 svg text{font:11px system-ui,sans-serif}
-svg .label{fill:#14212e;font-weight:600;pointer-events:none}
+svg .label{fill:#14212e;font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px;
+pointer-events:none}
+svg .why{fill:#777;font-size:10px;pointer-events:none}
 svg .lane-label{fill:#444}svg .tick{fill:#666}
 .state-failed,.state-conflict,.state-gate-failed,.state-stale{color:#b00}
 .state-landed,.state-done{color:#176317}
@@ -99,6 +101,9 @@ def svg(report: Report) -> str:
                    f'width="{w:.2f}" height="{LANE - 6}" fill="url(#hatch)">'
                    f"<title>idle {escape(seconds(gap.end - gap.start))}: "
                    f"{escape(gap.reason)}</title></rect>")
+        if w >= 6 * len(gap.reason) + 8:  # said on the lane where it fits, else on hover
+            out.append(f'<text class="why" x="{x(gap.start) + 4}" y="{y + 14}">'
+                       f"{escape(gap.reason)}</text>")
     out += [_bar(report, bar, x) for bar in report.bars]
     out += _marks(report, x, height)
     out.append("</svg>")

@@ -93,7 +93,8 @@ def _reason(after: Bar | None, start: float, end: float, by_track: dict[str, lis
     needed = set(depends.get(track, ()))
     landed = [m for m in landings if start <= m.time <= end and needed & set(m.tracks)]
     if landed:
-        names = sorted(needed & {t for m in landed for t in m.tracks})
+        # The last of those landings is the one that let the track start.
+        names = sorted(needed & set(landed[-1].tracks))
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         return f"{track} waited for {shown} to land"
     if needed and any(t in needed for t in ends.between(start, end)):
