@@ -44,7 +44,7 @@ def test_log_lines_are_stamped_with_banners(tmp_path: Path) -> None:
     run_gitorch(repo, "start", "--track", "A/2", "--wait", check=True)
     log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_2.log").read_text()
     lines = log.splitlines()
-    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[Track 2\] "
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[Track 2\] "  # ms: report times phases
     assert all(re.match(stamp, line) for line in lines), log
     assert any(re.match(stamp + "===== Phase work \\(1/3\\) of Track A/2: Beta =====$", line)
                for line in lines)
