@@ -24,7 +24,8 @@ PHASE_COLOURS = {"work": "#4c78a8", "review": "#72b7b2", "commit": "#54a24b",
                  "resolve": "#b279a2", "fix": "#e69f00"}
 SPARE = ("#9d755d", "#eeca3b", "#79706e", "#bab0ac", "#ff9da6", "#17becf")
 Scale = Callable[[float], float]  # a moment to its x on the axis
-OUTCOME = {"failed": "#d62728", "stopped": "#8c8c8c", "killed": "#7b1113"}
+OUTCOME = {"failed": "#d62728", "stopped": "#8c8c8c", "killed": "#7b1113",
+           "rate-limited": "#f2b134"}
 
 STYLE = """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#222}

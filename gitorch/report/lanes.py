@@ -88,6 +88,8 @@ def _reason(after: Bar | None, start: float, end: float, by_track: dict[str, lis
         return "waiting for work" if live else "nothing left to start"
     track = after.track
     earlier = [b for b in by_track[track] if b.end <= after.start]
+    if earlier and earlier[-1].outcome == "rate-limited":
+        return f"usage limit ({track})"
     if any(b.outcome == "failed" for b in earlier):
         return f"retry back-off for {track}"
     needed = set(depends.get(track, ()))

@@ -51,6 +51,12 @@ class RunLine:
         prefix = f"{key}="
         return next((w[len(prefix):] for w in self.words if w.startswith(prefix)), None)
 
+    def tail(self, key: str) -> str | None:
+        """The rest of the line after `key=`, for a last value that may hold spaces."""
+        text = " ".join(self.words)
+        at = text.find(f" {key}=")
+        return text[at + len(key) + 2:] if at >= 0 else None
+
 
 def read_runs_log(path: Path) -> list[RunLine]:
     """Every readable line of runs.log, in file order; damaged lines are skipped."""
@@ -238,7 +244,7 @@ def read_landings(project: Project) -> list[Landing]:
 
 
 def usage(document: dict[str, Any]) -> dict[str, float]:
-    """Tokens and cost a record holds under `usage` (summed over phases when nested)."""
+    """Tokens and cost a record holds (under `usage`, else anywhere; summed when nested)."""
     totals: dict[str, float] = {}
 
     def walk(value: object) -> None:
@@ -253,5 +259,6 @@ def usage(document: dict[str, Any]) -> dict[str, float]:
             for inner in value:
                 walk(inner)
 
-    walk(document.get("usage"))
+    # A record with a `usage` total is read there alone, so per-phase copies do not count twice.
+    walk(document.get("usage") if "usage" in document else document)
     return totals

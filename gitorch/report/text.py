@@ -8,7 +8,8 @@ from gitorch.output import safe_text, table
 from gitorch.report.model import Bar, Report, TrackRow
 
 WIDTH = 64  # columns of the character timeline
-FILL = {"done": "=", "failed": "!", "stopped": "-", "killed": "~", "running": ">"}
+FILL = {"done": "=", "failed": "!", "stopped": "-", "killed": "~", "running": ">",
+        "rate-limited": "%"}
 
 
 def seconds(value: float) -> str:
@@ -31,7 +32,7 @@ def render(report: Report) -> list[str]:
     lines += totals_lines(report)
     if report.bars:
         lines += ["", "Timeline (a row per slot; [id===] a track, ! failed, ~ killed, "
-                  "> running; ^ landing+push, ' landing)"]
+                  "> running, % rate-limited; ^ landing+push, ' landing)"]
         lines += timeline_lines(report)
         lines += ["", "Tracks"]
         lines += table([["track", "state", "time", "attempts", "repairs", "commits",

@@ -105,7 +105,7 @@ def _bars(lines: list[RunLine], begin: float, records: dict[str, RecordFacts],
             open_[track] = (line.time, int(slot) if slot and slot.isdigit() else None)
         elif track in open_:
             outcome = line.words[2] if len(line.words) > 2 else "ended"
-            close(track, line.time, outcome, line.value("reason"))
+            close(track, line.time, outcome, line.tail("reason"))
     for track in list(open_):
         facts = records.get(track)
         if facts is not None and facts.alive and facts.record.state in BUSY:
@@ -113,9 +113,39 @@ def _bars(lines: list[RunLine], begin: float, records: dict[str, RecordFacts],
         else:
             close(track, _last_seen(log_of(track), open_[track][0], now), "killed",
                   "the runner was killed")
+    for track in sorted({b.track for b in bars} | set(records)):
+        facts = records.get(track)
+        alive = facts is not None and facts.alive
+        bars += outside_runs(track, log_of(track), [b for b in bars if b.track == track],
+                           begin, alive, now)
     for bar in bars:
         bar.phases = _phases(log_of(bar.track).events, bar)
     return bars
+
+
+def outside_runs(track: str, log: TrackLogFacts, runs: list[Bar], begin: float, alive: bool,
+               now: float) -> list[Bar]:
+    """Phases no runner's run holds (a repair run some other way, say), as bars of their own."""
+    found: list[Bar] = []
+    current: Bar | None = None
+    for event in log.events:
+        if event.time < begin or any(b.start - SLACK <= event.time <= b.end + SLACK
+                                     for b in runs):
+            continue
+        if event.kind == "phase":
+            if current is None:
+                current = Bar(track, event.time, event.time, "running" if alive else "killed",
+                              reason="phases run outside a runner")
+                found.append(current)
+            current.end = event.time
+        elif event.kind == "exited" and current is not None:
+            current.end = event.time
+            current.outcome = "done" if event.code == 0 else "failed"
+        elif current is not None:
+            current = None  # the runner's end, or land's verdict: what follows is apart
+    if found and found[-1].outcome == "running":
+        found[-1].end = now
+    return found
 
 
 def _last_seen(log: TrackLogFacts, start: float, before: float) -> float:
@@ -214,9 +244,9 @@ def _row(track: str, bars: list[Bar], facts: RecordFacts | None, log: TrackLogFa
         if state in BUSY and not facts.alive:
             state = "stale"
         extra, commits = facts.extra, facts.commits
-        recorded = extra.get("repairs")
-        if isinstance(recorded, int) and not isinstance(recorded, bool):
-            sums.repairs = max(sums.repairs, recorded)
+        recorded = [v for k, v in extra.items() if "repair" in k and isinstance(v, int)
+                    and not isinstance(v, bool)]
+        sums.repairs = max([sums.repairs, *recorded])
     return TrackRow(track, titles.get(track) or log.title or "", state, sums.phases, commits,
                     len(own), sums.repairs, usage(extra), sum(b.duration for b in own))
 

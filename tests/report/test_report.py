@@ -16,12 +16,14 @@ from reading import bars, overlaps, pushes_by_gitorch, read_page, records, run_s
 from gitorch.demo.sandbox import demo_config, make_repository
 from gitorch.report.lanes import assign_lanes
 from gitorch.report.model import Bar
+from gitorch.report.sources import LogEvent, TrackLogFacts, usage
+from gitorch.report.timeline import outside_runs
 
 
 def test_demo_report_as_json_matches_the_records(demo_repo: Path) -> None:
     document = json.loads(run_gitorch(demo_repo, "report", "--json", check=True).stdout)
     recorded = records(demo_repo)
-    assert {b["track"] for b in document["bars"]} == set(recorded)
+    assert sorted(b["track"] for b in document["bars"]) == sorted(recorded)  # one run each
     assert {t["id"]: t["state"] for t in document["tracks"]} == {
         t: r["state"] for t, r in recorded.items()}
     assert all(t["attempts"] == recorded[t["id"]]["attempts"] for t in document["tracks"])
@@ -77,6 +79,7 @@ def test_failures_and_a_conflict_are_drawn_with_their_outcome(trouble_repo: Path
     recorded = records(repo)
     failed = [b for b in document["bars"] if b["track"] == "A/2"]
     assert [b["outcome"] for b in failed] == ["failed", "failed"]  # one retry
+    assert failed[0]["reason"] == "phase work exited 3"  # the whole reason, spaces and all
     assert all(b["phases"][0]["outcome"] == "failed" and b["phases"][0]["exit_code"] == 3
                for b in failed)
     rows = {t["id"]: t for t in document["tracks"]}
@@ -162,3 +165,23 @@ def test_since_that_is_neither_time_nor_duration_is_one_line(tmp_path: Path) -> 
     assert "--since 'last tuesday'" in done.stderr
     empty = run_gitorch(repo, "report", "--since", "1h", check=True).stdout
     assert "No track ran" in empty
+
+
+def test_phases_outside_any_runner_become_a_bar_of_their_own() -> None:
+    log = TrackLogFacts([LogEvent(10.0, "phase", "work"), LogEvent(20.0, "exited", "work", 0),
+                         LogEvent(21.0, "ended", detail="done"),
+                         LogEvent(30.0, "conflict", detail="a.txt"),
+                         LogEvent(40.0, "phase", "resolve"),
+                         LogEvent(45.0, "exited", "resolve", 1)])
+    run = Bar("A/1", 9.0, 21.0, "done")
+    extra = outside_runs("A/1", log, [run], 0.0, alive=False, now=99.0)
+    assert [(b.start, b.end, b.outcome) for b in extra] == [(40.0, 45.0, "failed")]
+
+
+def test_usage_is_summed_from_the_record() -> None:
+    assert usage({"usage": {"input_tokens": 10, "output_tokens": 5, "cost_usd": 0.5},
+                  "phases": [{"usage": {"input_tokens": 10}}]}) == {
+        "input_tokens": 10, "output_tokens": 5, "cost_usd": 0.5}
+    assert usage({"phases": [{"input_tokens": 3, "cost_usd": 0.25},
+                             {"input_tokens": 4, "cost_usd": 0.25}], "attempts": 2}) == {
+        "input_tokens": 7, "cost_usd": 0.5}
