@@ -36,8 +36,11 @@ def report(cwd: Path, since: str | None) -> Report:
 def write_html(document: Report, path: Path) -> int:
     """Write the HTML page to path (atomically); its size in bytes."""
     data = html.render(document).encode("utf-8")
+    target = path.resolve()
+    if not target.parent.is_dir():
+        raise GitorchError(f"cannot write {path}: folder {target.parent} does not exist")
     try:
-        write_atomic(path.resolve(), data)
+        write_atomic(target, data)
     except OSError as error:
         raise GitorchError(f"cannot write {path}: {error.strerror or error}") from None
     return len(data)

@@ -165,6 +165,9 @@ def test_since_that_is_neither_time_nor_duration_is_one_line(tmp_path: Path) -> 
     assert "--since 'last tuesday'" in done.stderr
     empty = run_gitorch(repo, "report", "--since", "1h", check=True).stdout
     assert "No track ran" in empty
+    nowhere = run_gitorch(repo, "report", "--html", str(tmp_path / "no" / "page.html"))
+    assert nowhere.returncode == 1 and "does not exist" in nowhere.stderr
+    assert not (tmp_path / "no").exists()
 
 
 def test_phases_outside_any_runner_become_a_bar_of_their_own() -> None:
