@@ -204,9 +204,10 @@ def _preset(value: object) -> str:
 
 
 def _overlap(value: object) -> str:
-    if not isinstance(value, str) or value not in OVERLAP_MODES:
-        shown = value if isinstance(value, str) else repr(value)
-        raise _Invalid(f"unknown overlap mode {shown!r} ({_hint(str(shown), OVERLAP_MODES)})")
+    if not isinstance(value, str):
+        raise _Invalid(f"expected one of {', '.join(OVERLAP_MODES)}")
+    if value not in OVERLAP_MODES:
+        raise _Invalid(f"unknown overlap mode {value!r} ({_hint(value, OVERLAP_MODES)})")
     return value
 
 
