@@ -204,6 +204,8 @@ def _preset(value: object) -> str:
 
 
 def _overlap(value: object) -> str:
+    if value is False:  # YAML reads a bare `off` as false
+        return "off"
     if not isinstance(value, str):
         raise _Invalid(f"expected one of {', '.join(OVERLAP_MODES)}")
     if value not in OVERLAP_MODES:

@@ -241,7 +241,8 @@ class Scheduler:
         if timed_out:
             return False  # one landing once the running tracks end
         free = self.options.parallel - len(snap.busy)
-        return landing_helps(roadmap, snap, free) or bool(self._plan(roadmap, snap, free).land_now)
+        overlapping = self._plan(roadmap, snap, free, landing=True).land_now
+        return landing_helps(roadmap, snap, free) or bool(overlapping)
 
     def _backoff(self, record: TrackRecord) -> float:
         return float(self.options.every * 2 ** max(0, record.attempts - 1))
@@ -280,7 +281,7 @@ class Scheduler:
             self._restart -= {run.track.id for run in result.launched}
         world = (snap.key, self._roadmap[0] if self._roadmap else None)
         if launched < free and (tick or (startable(roadmap, snap) and world != self._idle)):
-            plan = self._plan(roadmap, snap, free - launched)
+            plan = self._plan(roadmap, snap, free - launched, landing=False)
             result = (self._start(plan.start if plan.steered else [], snap)
                       if plan.start or not plan.steered else StartResult(None, []))
             launched += len(result.launched)
@@ -288,11 +289,12 @@ class Scheduler:
                 self._idle = world
         return launched > 0
 
-    def _plan(self, roadmap: Roadmap, snap: Snapshot, free: int) -> snapshot.OverlapPlan:
+    def _plan(self, roadmap: Roadmap, snap: Snapshot, free: int, landing: bool
+              ) -> snapshot.OverlapPlan:
         """Which ready tracks overlap running ones (scheduling.overlap); each finding said once."""
         plan = snapshot.overlap_plan(self.project, roadmap, snap, self._awaiting_land(snap),
                                      free, self._roadmap[0] if self._roadmap else None)
-        for note in plan.news(self._said_overlap):
+        for note in plan.news(self._said_overlap, landing):
             self.say(note)
         return plan
 

@@ -98,23 +98,24 @@ class OverlapPlan:
         """Whether footprints changed anything: otherwise start chooses as it always has."""
         return bool(self.held or self.forced)
 
-    def news(self, said: set[str]) -> list[str]:
-        """What the plan decided that is not in said yet, a line each; adds them to said."""
-        fresh = [note for note in self.notes() if note not in said]
+    def news(self, said: set[str], landing: bool) -> list[str]:
+        """The notes (landing: on what lands now; else on what starts) not in said yet."""
+        fresh = [note for note in self.notes(landing) if note not in said]
         said.update(fresh)
         return fresh
 
-    def notes(self) -> list[str]:
+    def notes(self, landing: bool) -> list[str]:
         """What the plan decided, a line each, for the run's output."""
         def shown(hit: Hit) -> str:
             paths = ", ".join(hit[1][:3]) + (f" (+{len(hit[1]) - 3})" if len(hit[1]) > 3 else "")
             return f"{hit[0]} in {paths}"
 
+        if landing:
+            return [f"… Track {t} lands at once: it overlaps {shown(h)}"
+                    for t, h in self.land_now.items()]
         return ([f"… Track {t} waits: it overlaps {shown(h)}" for t, h in self.held.items()]
                 + [f"! Track {t} starts though it overlaps {shown(h)}: nothing else can use "
-                   "the slot" for t, h in self.forced.items()]
-                + [f"… Track {t} lands at once: it overlaps {shown(h)}"
-                   for t, h in self.land_now.items()])
+                   "the slot" for t, h in self.forced.items()])
 
 
 def footprints_now(project: Project, roadmap: Roadmap, snap: Snapshot,
@@ -153,8 +154,8 @@ def plan_overlaps(candidates: list[str], free: int, footprints: Mapping[str, Foo
     """Fill free slots with candidates that overlap no running or done track, in order.
 
     prefer: overlapping tracks take the slots nothing else can use; strict: they wait until
-    the track they overlap has landed (or nothing is left running that they could wait
-    for). A resumed (stale) track never waits.
+    the track they overlap has landed, unless nothing runs at all (so never a deadlock).
+    A resumed (stale) track never waits.
     """
     running = snap.busy | frozenset(awaiting)
     taken = set(running)
@@ -170,13 +171,15 @@ def plan_overlaps(candidates: list[str], free: int, footprints: Mapping[str, Foo
         else:
             held[track] = hit
     forced: dict[str, Hit] = {}
-    if held and (mode == "prefer" or not (start or snap.busy or awaiting)):
+    # strict too, once nothing runs: what it waits for could only be a landing that failed.
+    if held and (mode == "prefer" or not (start or snap.busy)):
         for track in list(held)[:free - len(start)]:
             forced[track] = held.pop(track)
             start.append(track)
     land_now = {}
     for track in sorted(awaiting):
-        hit = _hit(track, footprints, (snap.busy | frozenset(held)) - frozenset(awaiting))
+        waiting = snap.busy | frozenset(held) | frozenset(forced)
+        hit = _hit(track, footprints, waiting - frozenset(awaiting))
         if hit is not None:
             land_now[track] = hit
     return OverlapPlan(start, held, forced, land_now)

@@ -437,3 +437,5 @@ def test_scheduling_overlap_defaults_to_prefer_and_may_be_set(repo: Path) -> Non
     write_repo_config(repo, "scheduling:\n  overlap: strict\n")
     assert load_config(repo).scheduling.overlap == "strict"
     assert load_config(repo, {"scheduling.overlap": "off"}).scheduling.overlap == "off"
+    write_repo_config(repo, "scheduling:\n  overlap: off\n")  # YAML's false
+    assert load_config(repo).scheduling.overlap == "off"
