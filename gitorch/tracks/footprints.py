@@ -7,6 +7,7 @@ them, so reading it runs no git at all. Two footprints overlap when they share a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
@@ -19,6 +20,7 @@ from gitorch.state import StateDir
 from gitorch.tracks.events import read_events
 
 Footprint = frozenset[str]
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @lru_cache(maxsize=4)
@@ -30,14 +32,21 @@ def predicted_footprints(project: Project, roadmap: Roadmap, rev: str | None = N
                          ) -> dict[str, tuple[str, ...]]:
     """Each track's predicted footprint, by track id: the files of main (or rev) its body names.
 
-    Runs git only when some body names a path, and lists a tree once per commit.
+    Runs git only when some body names a path, and lists a tree once per commit (the
+    scheduler, which asks often, passes main's commit id, so that nothing needs resolving).
     """
-    named = {track.id: named_paths(track.body) for track in roadmap.tracks()}
+    named = {track.id: _named(track.body) for track in roadmap.tracks()}
     if not any(named.values()):
         return {track_id: () for track_id in named}
-    commit = git.resolve(project.paths, rev or project.main_branch)
+    commit = rev if rev and _COMMIT_ID.fullmatch(rev) else git.resolve(
+        project.paths, rev or project.main_branch)
     tree = _tree(project.paths, commit) if commit else Tree.of(())
     return {track_id: match(names, tree) for track_id, names in named.items()}
+
+
+@lru_cache(maxsize=1024)
+def _named(body: str) -> tuple[str, ...]:
+    return named_paths(body)
 
 
 def live_footprint(state: StateDir, track: TrackId) -> Footprint:
