@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ from gitorch.schedule.snapshot import Snapshot, plan_overlaps
 from gitorch.tracks.records import TrackRecord
 
 
-def snapshot(busy: list[str] = (), stale: list[str] = (), done: list[str] = ()  # type: ignore[assignment]
+def snapshot(busy: Sequence[str] = (), stale: Sequence[str] = (), done: Sequence[str] = ()
              ) -> Snapshot:
     records = {t: TrackRecord(t, "running", "b", "w") for t in [*busy, *stale]}
     records.update({t: TrackRecord(t, "done", "b", "w") for t in done})
