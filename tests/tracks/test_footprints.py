@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from helpers import git, make_repo
+from helpers import git, make_repo, run_gitorch
 
 from gitorch import git as gitorch_git
 from gitorch.names import TrackId
@@ -40,6 +41,15 @@ def test_predicted_footprints_come_from_the_tree_of_main(tmp_path: Path) -> None
         "E/2": ("core/registry.py",),
         "E/3": (),
     }
+
+
+def test_status_json_gives_each_track_its_footprint(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ROADMAP, {**FILES, "gitorch.yaml": "remote: null\n"})
+    document = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
+    tracks = {track["id"]: track for track in document["tracks"]}
+    assert tracks["E/2"]["footprint"] == ["core/registry.py"]
+    assert tracks["E/3"]["footprint"] == []
+    assert tracks["E/1"]["live_footprint"] == [] and tracks["E/1"]["overlaps"] == []
 
 
 def test_a_roadmap_naming_no_paths_has_empty_footprints(tmp_path: Path) -> None:
