@@ -70,6 +70,7 @@ class Outcome:
     landed: int
     conflicts: int
     forced: int
+    errors: tuple[str, ...]
 
 
 def drive(folder: Path, text: str, mode: str) -> Outcome:
@@ -84,7 +85,8 @@ def drive(folder: Path, text: str, mode: str) -> Outcome:
     said: list[str] = []
     summary = run(repo, RunSettings(every="1m", parallel=SLOTS), said.append)
     forced = sum(1 for line in said if "starts though it overlaps" in line)
-    return Outcome(summary.wall, len(summary.landed), len(summary.conflicts), forced)
+    return Outcome(summary.wall, len(summary.landed), len(summary.conflicts), forced,
+                   tuple(summary.errors))
 
 
 def main(runs: int, scale: float) -> dict[str, list[Outcome]]:
@@ -99,6 +101,9 @@ def main(runs: int, scale: float) -> dict[str, list[Outcome]]:
             f"{mode} {o[-1].makespan:.1f}s, {o[-1].landed} landed, {o[-1].conflicts} "
             f"conflicts, {o[-1].forced} overlapping starts" for mode, o in outcomes.items()),
             flush=True)
+        for mode, found in outcomes.items():
+            for error in found[-1].errors:  # a land that failed waits for the next tick
+                print(f"  {mode}: {error}", flush=True)
     return outcomes
 
 

@@ -92,11 +92,9 @@ class OverlapPlan:
     held: dict[str, Hit] = field(default_factory=dict)  # waiting for the track they overlap
     forced: dict[str, Hit] = field(default_factory=dict)  # overlapping, but started anyway
     land_now: dict[str, Hit] = field(default_factory=dict)  # done, and overlapping another
-
-    @property
-    def steered(self) -> bool:
-        """Whether footprints changed anything: otherwise start chooses as it always has."""
-        return bool(self.held or self.forced)
+    # Whether a footprint is in play: then exactly start is launched, since start left to
+    # itself would also fill a slot freed meanwhile, with a track nobody checked.
+    steered: bool = False
 
     def news(self, said: set[str], landing: bool) -> list[str]:
         """The notes (landing: on what lands now; else on what starts) not in said yet."""
@@ -182,4 +180,5 @@ def plan_overlaps(candidates: list[str], free: int, footprints: Mapping[str, Foo
         hit = _hit(track, footprints, waiting - frozenset(awaiting))
         if hit is not None:
             land_now[track] = hit
-    return OverlapPlan(start, held, forced, land_now)
+    steered = any(footprints.get(t) for t in [*candidates, *running])
+    return OverlapPlan(start, held, forced, land_now, steered)

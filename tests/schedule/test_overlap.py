@@ -74,7 +74,7 @@ def test_a_done_track_that_overlaps_a_running_or_waiting_one_lands_at_once() -> 
 def test_a_resumed_track_never_waits() -> None:
     plan = plan_overlaps(["A/2"], 1, PRINTS, snapshot(busy=["A/1"], stale=["A/2"]), [],
                          "strict")
-    assert plan.start == ["A/2"] and not plan.steered
+    assert plan.start == ["A/2"] and not plan.held and not plan.forced
 
 
 def test_without_footprints_nothing_changes() -> None:
