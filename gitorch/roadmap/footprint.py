@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 # A path-like word: letters, digits and . _ - / with a slash or a dotted extension in it.
 _WORD = re.compile(r"(?<![\w./-])(?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*/?")
-_EXTENSION = re.compile(r"\.[A-Za-z][\w-]*$")
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S*", re.IGNORECASE)
+_EXTENSION = re.compile(r"[A-Za-z][\w-]*")
+_LONGEST = 4096  # no real path is longer; a longer word is not looked at
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://\S*", re.IGNORECASE)  # bounded: linear
 
 
 def named_paths(body: str) -> tuple[str, ...]:
@@ -23,9 +24,10 @@ def named_paths(body: str) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for word in _WORD.findall(_URL.sub(" ", body)):
         word = word.rstrip(".").removeprefix("./")
-        if word.startswith(("/", "../")) or not word.strip("./"):
+        if word.startswith(("/", "../")) or not word.strip("./") or len(word) > _LONGEST:
             continue
-        if "/" in word.rstrip("/") or word.endswith("/") or _EXTENSION.search(word):
+        extension = word.rpartition("/")[2].rpartition(".")[2] if "." in word else ""
+        if "/" in word or _EXTENSION.fullmatch(extension):
             found[word] = None
     return tuple(found)
 
