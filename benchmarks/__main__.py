@@ -32,6 +32,7 @@ CASES = {
     "makespan": ("benchmarks.makespan_case", "makespan of gitorch run"),
     "claims": ("benchmarks.claims_race", "32 starts racing for 8 tracks"),
     "report": ("benchmarks.report_scale", "report --html of 500 tracks"),
+    "overlap": ("benchmarks.overlap", "overlap-aware scheduling, 12 tracks"),
 }
 
 

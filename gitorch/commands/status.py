@@ -81,6 +81,9 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
             note = track["reason"]
         else:
             note = track["last_commit"] or ""
+        if track.get("overlaps"):
+            said = [_overlap_note(overlap) for overlap in track["overlaps"]]
+            note = "; ".join(said + ([note] if note else []))
         runner = ""
         if track["pid"]:
             runner = f"pid {track['pid']} " + ("alive" if track["alive"] else "dead")
@@ -99,6 +102,13 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
             out += [paint(f"      │ {safe_text(entry)[:120]}", "dim", colour)
                     for entry in track["log_tail"]]
     return out
+
+
+def _overlap_note(overlap: dict[str, Any]) -> str:
+    """`overlaps E/2 in core/registry.py`: another running track has changed the same files."""
+    paths = overlap["paths"]
+    more = f" (+{len(paths) - 2})" if len(paths) > 2 else ""
+    return f"overlaps {overlap['track']} in {', '.join(paths[:2])}{more}"
 
 
 def watch_frames(cwd: Path, interval: float, as_json: bool, colour: bool, fetch: bool

@@ -14,6 +14,7 @@ import platformdirs
 from gitorch.config.durations import format_duration, parse_duration
 from gitorch.config.settings import (
     DEFAULT_PHASES,
+    OVERLAP_MODES,
     PRESET_NAMES,
     PROMPT_FIELDS,
     REPO_CONFIG_NAME,
@@ -24,6 +25,7 @@ from gitorch.config.settings import (
     LandConfig,
     PhaseConfig,
     RunConfig,
+    SchedulingConfig,
 )
 from gitorch.config.yamlfile import Source, YamlFileError, read_yaml
 
@@ -35,6 +37,7 @@ _DEFAULTS: dict[str, Any] = {
     "land.retries": 3,
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
+    "scheduling.overlap": "prefer",
 }
 _Check = Callable[[object], object]
 _NULLABLE = frozenset({"main_branch", "remote", "worktrees_dir", "agent.command",
@@ -69,7 +72,7 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
         where.update({key: (index, source.where(key)) for key in settings})
     _check_claims(merged, where)
     sections = {"agent": AgentConfig, "land": LandConfig, "claims": ClaimsConfig,
-                "run": RunConfig}
+                "run": RunConfig, "scheduling": SchedulingConfig}
     return Config(**{
         top.name: _section(sections[top.name], top.name, merged)
         if top.name in sections else merged[top.name] for top in fields(Config)
@@ -200,6 +203,16 @@ def _preset(value: object) -> str:
     return value
 
 
+def _overlap(value: object) -> str:
+    if value is False:  # YAML reads a bare `off` as false
+        return "off"
+    if not isinstance(value, str):
+        raise _Invalid(f"expected one of {', '.join(OVERLAP_MODES)}")
+    if value not in OVERLAP_MODES:
+        raise _Invalid(f"unknown overlap mode {value!r} ({_hint(value, OVERLAP_MODES)})")
+    return value
+
+
 def _argv(value: object) -> tuple[str, ...]:
     example = 'a list of arguments like ["pytest", "-q"]'
     if isinstance(value, str):
@@ -258,6 +271,7 @@ _SCHEMA: dict[str, _Check | dict[str, _Check]] = {
              "retries": _whole(0)},
     "claims": {"remote": _flag, "heartbeat": _duration, "expire": _duration},
     "run": {"every": _duration, "for": _duration, "retries": _whole(0)},
+    "scheduling": {"overlap": _overlap},
 }
 
 

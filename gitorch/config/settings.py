@@ -8,6 +8,7 @@ from gitorch.errors import GitorchError
 
 REPO_CONFIG_NAME = "gitorch.yaml"
 PRESET_NAMES = ("claude", "codex", "aider", "gemini")
+OVERLAP_MODES = ("prefer", "strict", "off")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
                  "worktree", "phase")
 
@@ -62,6 +63,13 @@ class RunConfig:
 
 
 @dataclass(frozen=True)
+class SchedulingConfig:
+    """How the scheduler treats ready tracks whose files overlap a running track's."""
+
+    overlap: str = "prefer"  # prefer | strict | off
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting gitorch reads, merged from the repository, the user and the flags."""
 
@@ -75,6 +83,7 @@ class Config:
     land: LandConfig
     claims: ClaimsConfig
     run: RunConfig
+    scheduling: SchedulingConfig = SchedulingConfig()
 
 
 _HEADER = """\

@@ -268,6 +268,12 @@ def changed_files(paths: RepoPaths, old: str, new: str) -> list[str]:
     return [name for name in out.split("\0") if name]
 
 
+def tree_files(paths: RepoPaths, rev: str) -> list[str]:
+    """Every file path in rev's tree ([] if rev names no commit)."""
+    done = git(["ls-tree", "-r", "--name-only", "-z", rev, "--"], paths.worktree, check=False)
+    return [name for name in done.stdout.split("\0") if name] if done.returncode == 0 else []
+
+
 def dirty_files(worktree: Path, among: list[str] | None = None) -> list[str]:
     """Paths with uncommitted changes (tracked or untracked) in a worktree.
 

@@ -22,6 +22,7 @@ from gitorch.names import TrackId
 from gitorch.output import safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
+from gitorch.schedule import snapshot
 from gitorch.schedule.snapshot import BUSY, Snapshot, landing_helps, look, startable
 from gitorch.tracks.control import end_runner, mark_stopped
 from gitorch.tracks.launch import StartResult, start
@@ -108,6 +109,7 @@ class Scheduler:
     _last: Snapshot | None = None
     _roadmap: tuple[str, Roadmap] | None = None
     _said_error: str | None = None
+    _said_overlap: set[str] = field(default_factory=set)
     _shown: str = ""
 
     def say(self, text: str) -> None:
@@ -238,7 +240,9 @@ class Scheduler:
             return True
         if timed_out:
             return False  # one landing once the running tracks end
-        return landing_helps(roadmap, snap, self.options.parallel - len(snap.busy))
+        free = self.options.parallel - len(snap.busy)
+        overlapping = self._plan(roadmap, snap, free, landing=True).land_now
+        return landing_helps(roadmap, snap, free) or bool(overlapping)
 
     def _backoff(self, record: TrackRecord) -> float:
         return float(self.options.every * 2 ** max(0, record.attempts - 1))
@@ -277,11 +281,22 @@ class Scheduler:
             self._restart -= {run.track.id for run in result.launched}
         world = (snap.key, self._roadmap[0] if self._roadmap else None)
         if launched < free and (tick or (startable(roadmap, snap) and world != self._idle)):
-            result = self._start([], snap)
+            plan = self._plan(roadmap, snap, free - launched, landing=False)
+            result = (self._start(plan.start if plan.steered else [], snap)
+                      if plan.start or not plan.steered else StartResult(None, []))
             launched += len(result.launched)
             if not result.launched:
                 self._idle = world
         return launched > 0
+
+    def _plan(self, roadmap: Roadmap, snap: Snapshot, free: int, landing: bool
+              ) -> snapshot.OverlapPlan:
+        """Which ready tracks overlap running ones (scheduling.overlap); each finding said once."""
+        plan = snapshot.overlap_plan(self.project, roadmap, snap, self._awaiting_land(snap),
+                                     free, self._roadmap[0] if self._roadmap else None)
+        for note in plan.news(self._said_overlap, landing):
+            self.say(note)
+        return plan
 
     def _start(self, tracks: list[str], snap: Snapshot) -> StartResult:
         try:

@@ -1,17 +1,20 @@
 """The track records at one instant, as the scheduler sees them, and what they allow.
 
-Which runners are alive, which tracks could start now, and whether landing the done ones
-would let a waiting track start or finish a group. Pure reads: nothing here changes state.
+Which runners are alive, which tracks could start now, whether landing the done ones
+would let a waiting track start or finish a group, and which ready tracks had better wait
+because their files overlap a running track's. Pure reads: nothing here changes state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap
 from gitorch.tracks.claims import lock_is_free
+from gitorch.tracks.footprints import Footprint, live_footprint, predicted_footprints
 from gitorch.tracks.records import TrackRecord, pid_alive
 
 BUSY = frozenset({"claimed", "running"})
@@ -76,3 +79,106 @@ def startable(roadmap: Roadmap, snap: Snapshot) -> list[str]:
     fresh = [t.id for t in roadmap.ready_tracks(landed)
              if t.id not in snap.records or snap.records[t.id].state == "pending"]
     return sorted(snap.stale) + fresh
+
+
+Hit = tuple[str, tuple[str, ...]]  # the other track, and the paths both touch
+
+
+@dataclass(frozen=True)
+class OverlapPlan:
+    """Which ready tracks to start, in order, once footprints are taken into account."""
+
+    start: list[str]
+    held: dict[str, Hit] = field(default_factory=dict)  # waiting for the track they overlap
+    forced: dict[str, Hit] = field(default_factory=dict)  # overlapping, but started anyway
+    land_now: dict[str, Hit] = field(default_factory=dict)  # done, and overlapping another
+    # Whether a footprint is in play: then exactly start is launched, since start left to
+    # itself would also fill a slot freed meanwhile, with a track nobody checked.
+    steered: bool = False
+
+    def news(self, said: set[str], landing: bool) -> list[str]:
+        """The notes (landing: on what lands now; else on what starts) not in said yet."""
+        fresh = [note for note in self.notes(landing) if note not in said]
+        said.update(fresh)
+        return fresh
+
+    def notes(self, landing: bool) -> list[str]:
+        """What the plan decided, a line each, for the run's output."""
+        def shown(hit: Hit) -> str:
+            paths = ", ".join(hit[1][:3]) + (f" (+{len(hit[1]) - 3})" if len(hit[1]) > 3 else "")
+            return f"{hit[0]} in {paths}"
+
+        if landing:
+            return [f"… Track {t} lands at once: it overlaps {shown(h)}"
+                    for t, h in self.land_now.items()]
+        return ([f"… Track {t} waits: it overlaps {shown(h)}" for t, h in self.held.items()]
+                + [f"! Track {t} starts though it overlaps {shown(h)}: nothing else can use "
+                   "the slot" for t, h in self.forced.items()])
+
+
+def footprints_now(project: Project, roadmap: Roadmap, snap: Snapshot,
+                   awaiting: Collection[str], rev: str | None) -> dict[str, Footprint]:
+    """Predicted footprints, with what the running and done tracks have committed added."""
+    found = {t: frozenset(paths) for t, paths in
+             predicted_footprints(project, roadmap, rev).items()}
+    for track in snap.busy | frozenset(awaiting):
+        found[track] = found.get(track, frozenset()) | live_footprint(project.state,
+                                                                       TrackId.parse(track))
+    return found
+
+
+def _hit(track: str, footprints: Mapping[str, Footprint], others: Collection[str]
+         ) -> Hit | None:
+    mine = footprints.get(track, frozenset())
+    for other in sorted(others):
+        shared = mine & footprints.get(other, frozenset())
+        if other != track and shared:
+            return other, tuple(sorted(shared))
+    return None
+
+
+def overlap_plan(project: Project, roadmap: Roadmap, snap: Snapshot, awaiting: list[str],
+                 free: int, rev: str | None) -> OverlapPlan:
+    """The plan for the configured `scheduling.overlap`; with off, footprints are not read."""
+    mode = project.config.scheduling.overlap
+    if mode == "off":
+        return OverlapPlan([])
+    footprints = footprints_now(project, roadmap, snap, awaiting, rev)
+    return plan_overlaps(startable(roadmap, snap), free, footprints, snap, awaiting, mode)
+
+
+def plan_overlaps(candidates: list[str], free: int, footprints: Mapping[str, Footprint],
+                  snap: Snapshot, awaiting: Collection[str], mode: str) -> OverlapPlan:
+    """Fill free slots with candidates that overlap no running or done track, in order.
+
+    prefer: overlapping tracks take the slots nothing else can use; strict: they wait until
+    the track they overlap has landed, unless nothing runs at all (so never a deadlock).
+    A resumed (stale) track never waits.
+    """
+    running = snap.busy | frozenset(awaiting)
+    taken = set(running)
+    start: list[str] = []
+    held: dict[str, Hit] = {}
+    for track in candidates:
+        if len(start) >= free:
+            break
+        hit = None if track in snap.stale else _hit(track, footprints, taken)
+        if hit is None:
+            start.append(track)
+            taken.add(track)
+        else:
+            held[track] = hit
+    forced: dict[str, Hit] = {}
+    # strict too, once nothing runs: what it waits for could only be a landing that failed.
+    if held and (mode == "prefer" or not (start or snap.busy)):
+        for track in list(held)[:free - len(start)]:
+            forced[track] = held.pop(track)
+            start.append(track)
+    land_now = {}
+    for track in sorted(awaiting):
+        waiting = snap.busy | frozenset(held) | frozenset(forced)
+        hit = _hit(track, footprints, waiting - frozenset(awaiting))
+        if hit is not None:
+            land_now[track] = hit
+    steered = any(footprints.get(t) for t in [*candidates, *running])
+    return OverlapPlan(start, held, forced, land_now, steered)

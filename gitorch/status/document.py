@@ -14,7 +14,8 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
 from gitorch.tracks.claims import Claim
-from gitorch.tracks.records import as_json, claims, landed_tracks, observe, pid_alive
+from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
+from gitorch.tracks.records import TrackView, as_json, claims, landed_tracks, observe, pid_alive
 from gitorch.tracks.remote_claims import RemoteClaim, claims_refspec, fetched_claims
 from gitorch.upstream import NETWORK_TIMEOUT, remote_name
 
@@ -45,6 +46,7 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
                      if c.commit != _local_commit(claimed, t)}
     tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id))
               for t in _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})]
+    prints = _footprints(project, roadmap, tracks)
     return {
         "repo": str(project.paths.main_worktree),
         "roadmap": project.config.roadmap,
@@ -56,7 +58,8 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
              "state": _group_state(roadmap, g.id, landed), "depends_on": list(g.prerequisites)}
             for g in roadmap.groups
         ],
-        "tracks": [{**as_json(view), **_log_facts(view.log)} for view in tracks],
+        "tracks": [{**as_json(view), **_log_facts(view.log), **prints[view.track.id]}
+                   for view in tracks],
         "scheduler": _scheduler(project),
         "agents_alive": sum(1 for view in tracks if view.alive),
         "claims": [
@@ -102,6 +105,22 @@ def _shown_tracks(roadmap: Roadmap, claimed: dict[str, Claim | None]) -> list[Tr
         else:
             shown.extend(t for t in group.tracks if t.id in claimed)
     return shown
+
+
+def _footprints(project: Project, roadmap: Roadmap, views: list[TrackView]
+                ) -> dict[str, dict[str, Any]]:
+    """Each track's predicted and live footprints, and the running tracks its live one meets."""
+    predicted = predicted_footprints(project, roadmap)
+    live = {view.track.id: sorted(live_footprint(project.state, view.id))
+            for view in views if view.record is not None and view.state != "landed"}
+    met = overlaps({view.track.id: live.get(view.track.id, ()) for view in views
+                    if view.state in ("claimed", "running")})
+    return {view.track.id: {
+        "footprint": list(predicted.get(view.track.id, ())),
+        "live_footprint": live.get(view.track.id, []),
+        "overlaps": [{"track": other, "paths": list(paths)}
+                     for other, paths in met.get(view.track.id, {}).items()],
+    } for view in views}
 
 
 def _log_facts(log: Path) -> dict[str, Any]:

@@ -2,14 +2,18 @@
 
 The hook appends one line per commit: `<unix time>\\t<commit id>\\t<done 0|1>\\t<subject>`,
 where the time is the commit's committer time and done is 1 when the message has the
-trailer `Gitorch-Done: true`. Reading never imports pygit2 and never runs git.
+trailer `Gitorch-Done: true`. The paths the commit changed follow it, one a line, as git
+prints them (a name with a tab or newline in it is quoted, so these lines have no tab and
+never read as an event; readers that predate them skip them). Reading never imports pygit2
+and never runs git.
 """
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gitorch.names import TrackId
 from gitorch.state import StateDir
@@ -25,6 +29,7 @@ class CommitEvent:
     commit: str
     done: bool
     subject: str
+    paths: tuple[str, ...] = ()
 
 
 def read_events(state: StateDir, track: TrackId) -> list[CommitEvent]:
@@ -34,9 +39,35 @@ def read_events(state: StateDir, track: TrackId) -> list[CommitEvent]:
     except OSError:
         return []
     # The piece after the last newline is empty, or a line still being written.
-    lines = data.split(b"\n")[:-1]
-    found = (parse_line(line.decode("utf-8", errors="replace")) for line in lines)
-    return [event for event in found if event is not None]
+    events: list[CommitEvent] = []
+    paths: list[str] | None = None  # the paths of the last event; None: none to collect
+    for raw in data.split(b"\n")[:-1]:
+        line = raw.decode("utf-8", errors="replace")
+        if "\t" not in line:
+            if paths is not None and line:
+                paths.append(_unquote(line))
+            elif not line:
+                paths = None  # the paths follow their event without a gap
+            continue
+        if events and paths:
+            events[-1] = replace(events[-1], paths=tuple(paths))
+        event = parse_line(line)
+        paths = None if event is None else []
+        if event is not None:
+            events.append(event)
+    if events and paths:
+        events[-1] = replace(events[-1], paths=tuple(paths))
+    return events
+
+
+def _unquote(name: str) -> str:
+    """A path as git prints it: in C-style quotes when it holds odd characters."""
+    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
+        return name
+    try:
+        return codecs.escape_decode(name[1:-1].encode())[0].decode("utf-8", "replace")
+    except ValueError:
+        return name
 
 
 def parse_line(line: str) -> CommitEvent | None:

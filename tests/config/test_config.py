@@ -260,7 +260,7 @@ def test_format_duration_refuses_negative() -> None:
 # --- broken configs --------------------------------------------------------------------
 
 EVERY_TOP_KEY = ("roadmap, main_branch, remote, max_parallel, worktrees_dir, agent, phases, "
-                 "land, claims, run")
+                 "land, claims, run, scheduling")
 
 BROKEN: list[tuple[str, str | bytes, str]] = [
     ("unknown top key", "max_parallel: 2\nagnt:\n  preset: claude\n",
@@ -269,6 +269,10 @@ BROKEN: list[tuple[str, str | bytes, str]] = [
      f"gitorch.yaml:1: zzz: unknown key (expected one of {EVERY_TOP_KEY})"),
     ("unknown nested key", "agent:\n  preset: claude\n  tmeout: 1h\n",
      "gitorch.yaml:3: agent.tmeout: unknown key (did you mean timeout?)"),
+    ("unknown overlap mode", "scheduling:\n  overlap: strikt\n",
+     "gitorch.yaml:2: scheduling.overlap: unknown overlap mode 'strikt' (did you mean strict?)"),
+    ("overlap not a word", "scheduling:\n  overlap: 3\n",
+     "gitorch.yaml:2: scheduling.overlap: expected one of prefer, strict, off"),
     ("wrong type", "max_parallel: four\n",
      "gitorch.yaml:1: max_parallel: expected a whole number of at least 1"),
     ("bool for int", "land:\n  retries: true\n",
@@ -426,3 +430,12 @@ def test_other_braces_in_a_prompt_are_kept(repo: Path) -> None:
     prompt = 'Reply with JSON like {"ok": true}; keep {placeholder} and a lone } as is.'
     write_repo_config(repo, f"phases:\n  - name: work\n    prompt: '{prompt}'\n")
     assert load_config(repo).phases == (PhaseConfig("work", prompt),)
+
+
+def test_scheduling_overlap_defaults_to_prefer_and_may_be_set(repo: Path) -> None:
+    assert load_config(repo).scheduling.overlap == "prefer"
+    write_repo_config(repo, "scheduling:\n  overlap: strict\n")
+    assert load_config(repo).scheduling.overlap == "strict"
+    assert load_config(repo, {"scheduling.overlap": "off"}).scheduling.overlap == "off"
+    write_repo_config(repo, "scheduling:\n  overlap: off\n")  # YAML's false
+    assert load_config(repo).scheduling.overlap == "off"
