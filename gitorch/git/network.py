@@ -18,6 +18,12 @@ def remote_url(paths: RepoPaths, remote: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def configured_url(paths: RepoPaths, remote: str) -> str | None:
+    """The remote's URL as written in the config, before any url.*.insteadOf rewriting."""
+    done = git(["config", "--get", f"remote.{remote}.url"], paths.worktree, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
 def ls_remote(paths: RepoPaths, remote: str, timeout: float) -> process.Completed:
     """Ask the remote for its refs (reachability and credentials check)."""
     return git(["ls-remote", "--heads", remote], paths.worktree, check=False, timeout=timeout)

@@ -231,7 +231,7 @@ class Scheduler:
     def _should_land(self, roadmap: Roadmap, snap: Snapshot, tick: bool,
                      timed_out: bool) -> bool:
         if not self._awaiting_land(snap):
-            return False
+            return tick and bool(snap.having("in-pr"))  # land notices merged pull requests
         if self._land_failures:
             return tick  # after a failure, try again only at ticks
         if tick or not snap.busy:
@@ -347,6 +347,8 @@ class Scheduler:
             return None
         if timed_out:
             return "time"
+        if snap.having("in-pr"):
+            return None  # each tick looks whether their pull requests were merged
         due, later = self._restarts(snap)
         if due or later or startable(roadmap, snap):
             return None
