@@ -25,6 +25,7 @@ class PullRequest:
     tracks: list[str] = field(default_factory=list)
     title: str = ""
     url: str | None = None
+    opened: str = ""  # when, and its place in its landing's chain: sorts them in order
 
     @property
     def name(self) -> str:
@@ -50,7 +51,7 @@ def remove(project: Project, request: PullRequest) -> None:
 
 
 def open_requests(project: Project) -> list[PullRequest]:
-    """Every readable pull request record, oldest branch name first; damaged ones are skipped."""
+    """Every readable pull request record, in the order they were opened; skips damaged ones."""
     folder = _folder(project)
     found = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
@@ -63,7 +64,7 @@ def open_requests(project: Project) -> list[PullRequest]:
                                         (request.branch, request.head, request.base))
                 and isinstance(request.tracks, list)):
             found.append(request)
-    return found
+    return sorted(found, key=lambda r: (str(r.opened), r.branch))
 
 
 def by_track(project: Project) -> dict[str, PullRequest]:

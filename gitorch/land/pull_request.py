@@ -26,7 +26,7 @@ from gitorch.names import TrackId, claim_ref
 from gitorch.output import safe_text
 from gitorch.project import Project
 from gitorch.state import read_json, write_atomic
-from gitorch.tracks.records import TrackRecord
+from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
 from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name
 
@@ -55,9 +55,11 @@ def open_pull_requests(project: Project, sync: MainSync, order: Sequence[Candida
         raise GitorchError("land.mode pr pushes a branch: it needs a remote (remote: in "
                            "gitorch.yaml), land.push: true and no --no-push (nothing landed)")
     parts = _parts(project, sync.onto, list(order), list(tips), result)
+    opened = now()
     requests = [PullRequest(_branch_name(part), part.head, project.main_branch,
-                            [c.track.id for c in part.tracks], _title(part))
-                for part in parts]
+                            [c.track.id for c in part.tracks], _title(part),
+                            opened=f"{opened} {index:04d}")
+                for index, part in enumerate(parts)]
     for before, request in pairwise(requests):
         request.base = before.branch
     _push(project, remote, requests)
@@ -136,8 +138,8 @@ def _body(project: Project, part: _Part, result: LandResult) -> str:
     """The pull request's description: per track its title, commits, gate and usage."""
     config = project.config.land
     if result.gate_runs:
-        gate = f"passed (`{' '.join(config.test_command or ())}`, {result.gate_runs} runs " \
-               "on the stack)"
+        runs = f"{result.gate_runs} run" + ("s" if result.gate_runs != 1 else "")
+        gate = f"passed (`{' '.join(config.test_command or ())}`, {runs} on the stack)"
     elif config.test_command:
         gate = "not run (landed with --no-test)"
     else:
