@@ -55,10 +55,10 @@ def open_pull_requests(project: Project, sync: MainSync, order: Sequence[Candida
         raise GitorchError("land.mode pr pushes a branch: it needs a remote (remote: in "
                            "gitorch.yaml), land.push: true and no --no-push (nothing landed)")
     parts = _parts(project, sync.onto, list(order), list(tips), result)
-    opened = now()
+    when = now()
     requests = [PullRequest(_branch_name(part), part.head, project.main_branch,
                             [c.track.id for c in part.tracks], _title(part),
-                            opened=f"{opened} {index:04d}")
+                            opened=f"{when} {index:04d}")
                 for index, part in enumerate(parts)]
     for before, request in pairwise(requests):
         request.base = before.branch
