@@ -325,8 +325,12 @@ class Scheduler:
         self.pushes += int(result.pushed)
         if result.landed:
             where = "pushed" if result.pushed else "not pushed"
-            self.say(f"Landed {', '.join(result.landed)}: main {result.main_old[:7]} -> "
-                     f"{result.main_new[:7]} ({where})")
+            moved = (f"main {result.main_old[:7]} -> {result.main_new[:7]} ({where})"
+                     if result.main_old != result.main_new else "their pull request merged")
+            self.say(f"Landed {', '.join(result.landed)}: {moved}")
+        for request in result.pull_requests:
+            self.say(f"↑ {', '.join(request['tracks'])} in pull request "
+                     f"{request['url'] or request['branch']}; they land once it is merged")
         for track, paths in result.conflict.items():
             self.say(f"✗ {track} conflicts with main in {', '.join(paths)}; left for a person")
         for track in result.gate_failed:

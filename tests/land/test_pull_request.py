@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
+import time
 from pathlib import Path
 
-from helpers import git, run_gitorch, scripted_repo
+from helpers import git, gitorch_exe, run_gitorch, scripted_repo
 
 GITHUB_URL = "https://github.com/acme/widgets.git"
 GATE = "land:\n  test_command: [sh, -c, 'test -f a.txt']\n"
@@ -219,3 +221,32 @@ def test_pr_without_a_push_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("Error: land.mode pr pushes a branch: it needs a remote")
     assert tracks_by_id(repo)["A/1"]["state"] == "done"
+
+
+def test_run_opens_the_pull_request_and_a_later_tick_sees_it_merged(tmp_path: Path) -> None:
+    roadmap = "# Plan\n\n## Group A: Work\n\n### Track 1: Only\nput a.txt alpha\n"
+    repo = scripted_repo(tmp_path, roadmap, extra_config="land:\n  mode: pr\n")
+    env = on_github(tmp_path, repo)
+    remote = tmp_path / "remote.git"
+    run = subprocess.Popen([gitorch_exe(), "run", "--every", "0.3s", "--for", "5m"], cwd=repo,
+                           env={**os.environ, **env}, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not git(remote, "for-each-ref", "refs/heads/gitorch/land") \
+                and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        [branch] = git(remote, "for-each-ref", "--format=%(refname:short)",
+                       "refs/heads/gitorch/land").split()
+        merge_on_remote(tmp_path, branch)
+        out, _ = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode == 0, out
+    assert "↑ A/1 in pull request https://github.com/acme/widgets/pull/1" in out
+    assert "Landed A/1: their pull request merged" in out
+    record = repo / ".git" / "gitorch" / "tracks" / "group_A_track_1.json"
+    assert json.loads(record.read_text())["state"] == "landed"
+    assert "## Group A: Work ✅" in (repo / "ROADMAP.md").read_text()
