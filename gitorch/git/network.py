@@ -86,6 +86,9 @@ def push_atomic(paths: RepoPaths, remote: str, updates: list[tuple[str, str | No
     if done.returncode == 0:
         return PushOutcome(True, False, "")
     said = (done.stderr + done.stdout).strip()
-    moved = "stale info" in said or "fetch first" in said or "non-fast-forward" in said
-    last = [line for line in said.splitlines() if line.strip()]
+    # A push racing another to the same ref loses on the server ("cannot lock ref ...: is
+    # at X but expected Y", or "...: reference already exists"): the remote moved too.
+    moved = any(sign in said for sign in ("stale info", "fetch first", "non-fast-forward",
+                                          "but expected", "reference already exists"))
+    last = [line for line in said.splitlines() if line.strip() and line.strip() != "Done"]
     return PushOutcome(False, moved, last[-1] if last else f"git push exited {done.returncode}")
