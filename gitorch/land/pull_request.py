@@ -10,7 +10,7 @@ commits reached it, as a landing that pushed main itself would have.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -68,20 +68,18 @@ def open_pull_requests(project: Project, sync: MainSync, order: Sequence[Candida
     for part, request in zip(parts, requests, strict=True):
         body = _body(project, part, result)
         write_atomic(pr_store.body_path(project, request), body.encode("utf-8"))
-        _mark(project, request, "in-pr")
+        _mark(project, request)  # before gh: the branch is out, whatever gh does
         opened = (github.open_pull_request(project, repo, request.base, request.branch,
                                            request.title, body)
                   if repo is not None else github.Opened(None, "the remote is not on GitHub"))
         if opened.url is not None:
             request.url = opened.url
-            _mark(project, request, "in-pr")
+            _mark(project, request)
         else:
             result.notes.append(f"pushed {request.branch} ({opened.problem}); " + github.by_hand(
                 repo, request.base, request.branch, request.title,
                 pr_store.body_path(project, request)))
-        result.pull_requests.append({"branch": request.branch, "base": request.base,
-                                     "head": request.head, "tracks": request.tracks,
-                                     "url": request.url})
+        result.pull_requests.append(asdict(request))
     return result
 
 
@@ -177,13 +175,13 @@ def _usage(project: Project, track: str) -> str | None:
     return f"Agent usage: {', '.join(said)}." if said else None
 
 
-def _mark(project: Project, request: PullRequest, state: str) -> None:
-    """Save the pull request and put its tracks in state, with its URL (or branch) as reason."""
+def _mark(project: Project, request: PullRequest) -> None:
+    """Save the pull request and put its tracks in-pr, with its URL (or branch) as reason."""
     pr_store.save(project, request)
     for text in request.tracks:
         record = TrackRecord.load(project, TrackId.parse(text))
         if record is not None:
-            record.state, record.reason = state, request.url or request.branch
+            record.state, record.reason = "in-pr", request.url or request.branch
             record.save(project)
 
 
