@@ -26,7 +26,7 @@ if sys.argv[1:3] == ["pr", "create"]:
     print("Creating pull request for the branch\\n")
     print(f"https://github.com/acme/widgets/pull/{{made}}")
 elif sys.argv[1:3] == ["pr", "view"]:
-    print("OPEN")
+    print(os.environ.get("FAKE_GH_STATE", "OPEN"))
 """
 
 
@@ -148,6 +148,26 @@ def test_merging_the_pull_request_then_land_finishes_the_tracks(tmp_path: Path) 
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     assert status["group"]["id"] == "Z"
     assert not list((repo / ".git" / "gitorch" / "pull-requests").glob("*.json"))
+
+
+def test_a_squash_merge_is_known_from_gh(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha"))
+    env = on_github(tmp_path, repo)
+    run_gitorch(repo, "start", "--wait", env=env, check=True)
+    [request] = land_json(repo, env, "--pr")["pull_requests"]  # type: ignore[misc]
+    merger = tmp_path / "merger"
+    git(tmp_path, "clone", "-q", str(tmp_path / "remote.git"), str(merger))
+    git(merger, "merge", "-q", "--squash", f"origin/{request['branch']}")
+    git(merger, "commit", "-q", "-m", "Land A/1 Track number 1 (#1)")
+    git(merger, "push", "-q", "origin", "main")
+
+    assert land_json(repo, env)["landed"] == []  # gh says the pull request is still open
+    assert land_json(repo, {**env, "FAKE_GH_STATE": "MERGED"})["landed"] == ["A/1"]
+    assert gh_calls(tmp_path)[-1]["argv"] == [
+        "pr", "view", "https://github.com/acme/widgets/pull/1", "--json", "state",
+        "--jq", ".state"]
+    assert (repo / "a.txt").read_text() == "alpha\n"
+    assert git(repo, "for-each-ref", "refs/gitorch", "refs/heads/gitorch") == ""
 
 
 def test_per_track_pull_requests_chain_and_merge_cleanly_in_order(tmp_path: Path) -> None:
