@@ -187,7 +187,7 @@ def _mark(project: Project, request: PullRequest) -> None:
 
 def finish_merged(project: Project, keep: bool, notes: list[str]) -> list[str]:
     """Finish the tracks whose pull requests reached the remote's main; which they are."""
-    requests = pr_store.open_requests(project)
+    requests = [r for r in pr_store.open_requests(project) if _waiting(project, r)]
     remote = remote_name(project)
     if not requests or remote is None:
         return []
@@ -212,6 +212,19 @@ def finish_merged(project: Project, keep: bool, notes: list[str]) -> list[str]:
     for request in merged:
         pr_store.remove(project, request)
     return finished
+
+
+def _waiting(project: Project, request: PullRequest) -> bool:
+    """Whether any of its tracks still waits on it; one released by hand waits on nothing."""
+    if any(_state(project, track) == "in-pr" for track in request.tracks):
+        return True
+    pr_store.remove(project, request)
+    return False
+
+
+def _state(project: Project, track: str) -> str | None:
+    record = TrackRecord.load(project, TrackId.parse(track))
+    return record.state if record is not None else None
 
 
 def _bring_main_along(project: Project, remote_main: str, notes: list[str]) -> None:

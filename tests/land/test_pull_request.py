@@ -270,3 +270,15 @@ def test_run_opens_the_pull_request_and_a_later_tick_sees_it_merged(tmp_path: Pa
     record = repo / ".git" / "gitorch" / "tracks" / "group_A_track_1.json"
     assert json.loads(record.read_text())["state"] == "landed"
     assert "## Group A: Work ✅" in (repo / "ROADMAP.md").read_text()
+
+
+def test_a_released_track_stops_waiting_on_its_pull_request(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha"))
+    env = on_github(tmp_path, repo)
+    run_gitorch(repo, "start", "--wait", env=env, check=True)
+    land_json(repo, env, "--pr")
+    run_gitorch(repo, "release", "A/1", env=env, check=True)
+    assert land_json(repo, env)["landed"] == []
+    assert [c["argv"][:2] for c in gh_calls(tmp_path)] == [["pr", "create"]]
+    assert not list((repo / ".git" / "gitorch" / "pull-requests").iterdir())
+    assert tracks_by_id(repo)["A/1"]["state"] == "pending"
