@@ -148,9 +148,11 @@ def start(parallel: int | None, group: str | None, tracks: tuple[str, ...], wait
 @click.option("--no-push", is_flag=True, help="Update the local main only.")
 @click.option("--no-test", is_flag=True, help="Skip the test gate.")
 @click.option("--keep", is_flag=True, help="Keep landed tracks' branches and worktrees.")
+@click.option("--pr", is_flag=True,
+              help="Push a branch and open a pull request instead of moving main.")
 @json_option
 def land(tracks: tuple[str, ...], dry_run: bool, no_push: bool, no_test: bool, keep: bool,
-         as_json: bool) -> None:
+         pr: bool, as_json: bool) -> None:
     """Replay done tracks onto main, test them together, push once.
 
     With no TRACKS, lands every done track. Tracks that conflict or fail the
@@ -162,7 +164,7 @@ def land(tracks: tuple[str, ...], dry_run: bool, no_push: bool, no_test: bool, k
     from gitorch.commands.land import render_land
 
     result = run_land(Path.cwd(), list(tracks), dry_run=dry_run, push=not no_push,
-                      test=not no_test, keep=keep)
+                      test=not no_test, keep=keep, pr=pr)
     if as_json:
         emit_json(result.as_json())
     else:

@@ -14,7 +14,7 @@ import click
 COLOURS = {
     "done": "green", "landed": "green", "running": "cyan", "claimed": "cyan",
     "pending": "white", "blocked": "yellow", "stale": "yellow", "stopped": "yellow",
-    "failed": "red", "conflict": "red", "gate-failed": "red",
+    "failed": "red", "conflict": "red", "gate-failed": "red", "in-pr": "magenta",
     "ok": "green", "bad": "red", "warn": "yellow", "dim": "bright_black", "bold": "white",
 }
 

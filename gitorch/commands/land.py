@@ -13,10 +13,14 @@ from gitorch.project import open_project
 
 
 def land(cwd: Path, track_ids: Sequence[str], *, dry_run: bool, push: bool, test: bool,
-         keep: bool) -> LandResult:
-    """Land the named done tracks (default: all) of the repository around cwd."""
+         keep: bool, pr: bool = False) -> LandResult:
+    """Land the named done tracks (default: all) of the repository around cwd.
+
+    pr: as a pull request, whatever land.mode says.
+    """
     wanted = [str(TrackId.parse(text)) for text in track_ids]
-    return land_tracks(open_project(cwd), wanted, dry_run=dry_run, push=push, test=test,
+    project = open_project(cwd, {"land.mode": "pr"} if pr else None)
+    return land_tracks(project, wanted, dry_run=dry_run, push=push, test=test,
                        keep=keep)
 
 
@@ -29,6 +33,9 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
                          f"{len(facts['files'])} files ({', '.join(facts['files'][:5])})")
     for track in result.landed:
         lines.append(paint(f"✓ {track} landed", "ok", colour))
+    for request in result.pull_requests:
+        lines.append(paint(f"↑ {', '.join(request['tracks'])} in pull request "
+                           f"{request['url'] or request['branch']}", "ok", colour))
     for track, paths in result.conflict.items():
         lines.append(paint(f"✗ {track} conflicts in {', '.join(paths)}", "bad", colour))
     for track in result.gate_failed:
@@ -41,7 +48,7 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
     if result.landed:
         where = "pushed" if result.pushed else "not pushed"
         lines.append(f"main {result.main_old[:12]} -> {result.main_new[:12]} ({where})")
-    elif not result.would_land:
+    elif not result.would_land and not result.pull_requests:
         lines.append("Nothing to land.")
     lines += [f"note: {note}" for note in result.notes]
     return lines

@@ -77,7 +77,7 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
             note = "waits on " + ", ".join(track["waiting_on"])
         elif track["state"] == "pending":
             note = "ready"
-        elif track["state"] in ("failed", "stopped") and track["reason"]:
+        elif track["state"] in ("failed", "stopped", "in-pr") and track["reason"]:
             note = track["reason"]
         else:
             note = track["last_commit"] or ""

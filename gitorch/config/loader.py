@@ -14,7 +14,9 @@ import platformdirs
 from gitorch.config.durations import format_duration, parse_duration
 from gitorch.config.settings import (
     DEFAULT_PHASES,
+    LAND_MODES,
     OVERLAP_MODES,
+    PR_LAYOUTS,
     PRESET_NAMES,
     PROMPT_FIELDS,
     REPO_CONFIG_NAME,
@@ -34,7 +36,7 @@ _DEFAULTS: dict[str, Any] = {
     "worktrees_dir": None, "phases": DEFAULT_PHASES,
     "agent.preset": "claude", "agent.command": None, "agent.timeout": 2 * 3600.0,
     "land.test_command": None, "land.test_timeout": 30 * 60.0, "land.push": True,
-    "land.retries": 3,
+    "land.retries": 3, "land.mode": "push", "land.pr": "single",
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
     "scheduling.overlap": "prefer",
@@ -211,6 +213,8 @@ def _overlap(value: object) -> str:
     if value not in OVERLAP_MODES:
         raise _Invalid(f"unknown overlap mode {value!r} ({_hint(value, OVERLAP_MODES)})")
     return value
+def _one_of(choices: tuple[str, ...]) -> _Check:
+    return _expect(lambda v: v in choices, f"expected one of {', '.join(choices)}")
 
 
 def _argv(value: object) -> tuple[str, ...]:
@@ -268,7 +272,8 @@ _SCHEMA: dict[str, _Check | dict[str, _Check]] = {
     "agent": {"preset": _preset, "command": _argv, "timeout": _duration},
     "phases": _phases,
     "land": {"test_command": _argv, "test_timeout": _duration, "push": _flag,
-             "retries": _whole(0)},
+             "retries": _whole(0), "mode": _one_of(LAND_MODES),
+             "pr": _one_of(PR_LAYOUTS)},
     "claims": {"remote": _flag, "heartbeat": _duration, "expire": _duration},
     "run": {"every": _duration, "for": _duration, "retries": _whole(0)},
     "scheduling": {"overlap": _overlap},

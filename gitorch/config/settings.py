@@ -9,6 +9,8 @@ from gitorch.errors import GitorchError
 REPO_CONFIG_NAME = "gitorch.yaml"
 PRESET_NAMES = ("claude", "codex", "aider", "gemini")
 OVERLAP_MODES = ("prefer", "strict", "off")
+LAND_MODES = ("push", "pr")
+PR_LAYOUTS = ("single", "per-track")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
                  "worktree", "phase")
 
@@ -42,6 +44,8 @@ class LandConfig:
     test_timeout: float
     push: bool
     retries: int
+    mode: str = "push"  # push: move main; pr: push a branch and open a pull request
+    pr: str = "single"  # single: one pull request per landing; per-track: a chain of them
 
 
 @dataclass(frozen=True)

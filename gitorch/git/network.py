@@ -18,6 +18,12 @@ def remote_url(paths: RepoPaths, remote: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def configured_url(paths: RepoPaths, remote: str) -> str | None:
+    """The remote's URL as written in the config, before any url.*.insteadOf rewriting."""
+    done = git(["config", "--get", f"remote.{remote}.url"], paths.worktree, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
 def ls_remote(paths: RepoPaths, remote: str, timeout: float) -> process.Completed:
     """Ask the remote for its refs (reachability and credentials check)."""
     return git(["ls-remote", "--heads", remote], paths.worktree, check=False, timeout=timeout)
@@ -80,6 +86,9 @@ def push_atomic(paths: RepoPaths, remote: str, updates: list[tuple[str, str | No
     if done.returncode == 0:
         return PushOutcome(True, False, "")
     said = (done.stderr + done.stdout).strip()
-    moved = "stale info" in said or "fetch first" in said or "non-fast-forward" in said
-    last = [line for line in said.splitlines() if line.strip()]
+    # A push racing another to the same ref loses on the server ("cannot lock ref ...: is
+    # at X but expected Y", or "...: reference already exists"): the remote moved too.
+    moved = any(sign in said for sign in ("stale info", "fetch first", "non-fast-forward",
+                                          "but expected", "reference already exists"))
+    last = [line for line in said.splitlines() if line.strip() and line.strip() != "Done"]
     return PushOutcome(False, moved, last[-1] if last else f"git push exited {done.returncode}")

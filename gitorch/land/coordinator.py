@@ -22,6 +22,7 @@ from gitorch.land.publish import (
     read_journal,
     write_journal,
 )
+from gitorch.land.pull_request import finish_merged, open_pull_requests
 from gitorch.land.stack import Candidate, done_candidates, replay_stack, roadmap_commit
 from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
@@ -49,6 +50,7 @@ class LandResult:
     gate_runs: int = 0
     attempts: int = 1
     notes: list[str] = field(default_factory=list)
+    pull_requests: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -56,7 +58,7 @@ class LandResult:
             "skipped": self.skipped, "would_land": self.would_land,
             "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
-            "notes": self.notes,
+            "notes": self.notes, "pull_requests": self.pull_requests,
         }
 
 
@@ -82,11 +84,13 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
     """Land the named done tracks (default: all), retrying when the remote moves."""
     with land_lock(project):
         notes = [] if dry_run else resume_interrupted(project, keep)
+        merged = [] if dry_run else finish_merged(project, keep, notes)
         for attempt in range(1, project.config.land.retries + 2):
             result = _attempt(project, wanted, dry_run=dry_run, push=push, test=test,
                               keep=keep)
             if result is not None:
                 result.attempts, result.notes = attempt, notes + result.notes
+                result.landed = merged + result.landed
                 return result
     raise GitorchError(f"the remote's {project.main_branch} kept moving; gave up after "
                        f"{project.config.land.retries + 1} attempts (nothing lost: run land "
@@ -128,6 +132,8 @@ def _attempt(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bo
     landed = {c.track.id: tip for c, tip in zip(order, tips, strict=True)}
     if not landed:
         return result
+    if project.config.land.mode == "pr":
+        return open_pull_requests(project, sync, order, tips, result)
     tip = list(landed.values())[-1]
     final = roadmap_commit(project, tip, list(landed))
     worktree = check_main_worktree(project, sync.local, final)

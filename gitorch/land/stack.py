@@ -49,8 +49,9 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
             continue
         track_id = TrackId(track.group, track.number)
         record = TrackRecord.load(project, track_id)
-        if record is None or (record.state != "done" and not done_by_trailer(
-                project, track_id, record.branch)):
+        if record is None or record.state == "in-pr" or (
+                record.state != "done" and not done_by_trailer(project, track_id,
+                                                               record.branch)):
             if names:
                 state = record.state if record else roadmap.track_state(track.id)
                 skipped[track.id] = f"not done ({state})"

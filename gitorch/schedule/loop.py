@@ -233,7 +233,7 @@ class Scheduler:
     def _should_land(self, roadmap: Roadmap, snap: Snapshot, tick: bool,
                      timed_out: bool) -> bool:
         if not self._awaiting_land(snap):
-            return False
+            return tick and bool(snap.having("in-pr"))  # land notices merged pull requests
         if self._land_failures:
             return tick  # after a failure, try again only at ticks
         if tick or not snap.busy:
@@ -340,8 +340,12 @@ class Scheduler:
         self.pushes += int(result.pushed)
         if result.landed:
             where = "pushed" if result.pushed else "not pushed"
-            self.say(f"Landed {', '.join(result.landed)}: main {result.main_old[:7]} -> "
-                     f"{result.main_new[:7]} ({where})")
+            moved = (f"main {result.main_old[:7]} -> {result.main_new[:7]} ({where})"
+                     if result.main_old != result.main_new else "their pull request merged")
+            self.say(f"Landed {', '.join(result.landed)}: {moved}")
+        for request in result.pull_requests:
+            self.say(f"↑ {', '.join(request['tracks'])} in pull request "
+                     f"{request['url'] or request['branch']}; they land once it is merged")
         for track, paths in result.conflict.items():
             self.say(f"✗ {track} conflicts with main in {', '.join(paths)}; left for a person")
         for track in result.gate_failed:
@@ -362,6 +366,8 @@ class Scheduler:
             return None
         if timed_out:
             return "time"
+        if snap.having("in-pr"):
+            return None  # each tick looks whether their pull requests were merged
         due, later = self._restarts(snap)
         if due or later or startable(roadmap, snap):
             return None

@@ -10,6 +10,7 @@ from typing import Any
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import network
+from gitorch.land.pr_store import PullRequest, by_track
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
@@ -44,6 +45,7 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
                 warning = f"{error}; showing the remote's claims as last fetched"
         elsewhere = {t: c for t, c in fetched_claims(project).items()
                      if c.commit != _local_commit(claimed, t)}
+    requests = by_track(project)
     tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id))
               for t in _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})]
     prints = _footprints(project, roadmap, tracks)
@@ -58,7 +60,8 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
              "state": _group_state(roadmap, g.id, landed), "depends_on": list(g.prerequisites)}
             for g in roadmap.groups
         ],
-        "tracks": [{**as_json(view), **_log_facts(view.log), **prints[view.track.id]}
+        "tracks": [{**as_json(view), **_log_facts(view.log), **prints[view.track.id],
+                    "pull_request": _pull_request(requests.get(view.track.id))}
                    for view in tracks],
         "scheduler": _scheduler(project),
         "agents_alive": sum(1 for view in tracks if view.alive),
@@ -80,6 +83,12 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
                            git.recent_commits(project.paths, project.main_branch,
                                               RECENT_COMMITS)],
     }
+
+
+def _pull_request(request: PullRequest | None) -> dict[str, Any] | None:
+    if request is None:
+        return None
+    return {"url": request.url, "branch": request.branch, "base": request.base}
 
 
 def _local_commit(claimed: dict[str, Claim | None], track: str) -> str | None:

@@ -106,7 +106,8 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
                                                         if v.state == "pending"],
                              warning=loaded.warning or upstream.warning, project=project)
         candidates = _candidates(views, group, wanted, result)
-        busy = sum(1 for v in views.values() if v.state in ("claimed", "running"))
+        # Only this clone's claims take its slots; other machines' have slots of their own.
+        busy = sum(1 for v in views.values() if v.state in ("claimed", "running") and v.claimed)
         slots = project.config.max_parallel - busy
         for view in candidates:
             if len(result.launched) + len(result.would_start) >= slots:

@@ -21,7 +21,7 @@ from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
-ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "landed"})
+ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed"})
 
 
 def now() -> str:
@@ -189,8 +189,8 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
 
 def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord | None,
            claimed: bool, alive: bool, landed: frozenset[str], holding_lock: bool) -> str:
-    if record is not None and record.state == "landed":
-        return "landed"
+    if record is not None and record.state in ("landed", "in-pr"):
+        return record.state
     if record is None and not claimed:
         return roadmap.track_state(track.id, landed)
     if alive and record is not None:

@@ -98,6 +98,8 @@ land:
   test_timeout: 90
   push: false
   retries: 0
+  mode: pr
+  pr: per-track
 claims: {remote: true, heartbeat: 30s, expire: 5m}
 run:
   every: 1m
@@ -113,7 +115,7 @@ run:
         agent=AgentConfig("claude", ("my-agent", "--prompt-file", "{prompt_file}", "--track",
                                      "{track}"), 5400.0),
         phases=(PhaseConfig("build", "Build {track_title} in {worktree}."),),
-        land=LandConfig(("pytest", "-q"), 90.0, False, 0),
+        land=LandConfig(("pytest", "-q"), 90.0, False, 0, "pr", "per-track"),
         claims=ClaimsConfig(True, 30.0, 300.0),
         run=RunConfig(60.0, 172800.0, 5),
     )
@@ -277,6 +279,10 @@ BROKEN: list[tuple[str, str | bytes, str]] = [
      "gitorch.yaml:1: max_parallel: expected a whole number of at least 1"),
     ("bool for int", "land:\n  retries: true\n",
      "gitorch.yaml:2: land.retries: expected a whole number of at least 0"),
+    ("unknown land mode", "land:\n  mode: merge\n",
+     "gitorch.yaml:2: land.mode: expected one of push, pr"),
+    ("unknown pr layout", "land:\n  pr: [per-track]\n",
+     "gitorch.yaml:2: land.pr: expected one of single, per-track"),
     ("float for int", "max_parallel: 1.5\n",
      "gitorch.yaml:1: max_parallel: expected a whole number of at least 1"),
     ("negative max_parallel", "max_parallel: -2\n",
