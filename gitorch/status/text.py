@@ -192,12 +192,12 @@ def _room(shown: list[_Column], sizes: dict[str, int], width: int) -> int:
 
 
 def _split(title: int, last: int, room: int) -> tuple[int, int]:
-    """Share room between the title and the last line, the title taking at most 2/5."""
+    """Share room between the title and the last line, the title taking at most half."""
     if room <= 1:
         return max(room, 0), 0
     if title + last <= room:
         return title, room - title
-    share = min(title, max(room * 2 // 5, room - last, min(title, 8)))
+    share = min(title, max(room // 2, room - last, min(title, 8)))
     return share, room - share
 
 

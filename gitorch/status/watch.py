@@ -29,9 +29,11 @@ Collect = Callable[[], dict[str, Any]]
 def terminal_size(stream: TextIO) -> os.terminal_size:
     """The terminal's size now (asked each time, so a resize shows at the next frame)."""
     try:
-        return os.get_terminal_size(stream.fileno())
+        size = os.get_terminal_size(stream.fileno())
     except (OSError, ValueError):
         return shutil.get_terminal_size()
+    # A terminal that does not know its size says 0: take COLUMNS/LINES or 80x24.
+    return size if size.columns > 0 and size.lines > 0 else shutil.get_terminal_size()
 
 
 def frame(lines: list[str], width: int, height: int) -> str:
