@@ -189,7 +189,7 @@ def stop(tracks: tuple[str, ...], every: bool) -> None:
 @click.option("--lines", "-n", type=click.IntRange(min=0), default=50, show_default=True,
               help="How many of the last lines to print first.")
 def logs(track: str, follow: bool, lines: int) -> None:
-    """Print a track's log.
+    """Print a track's log, or the test gate's last output (`gitorch logs gate`).
 
     Example: gitorch logs E/1 -f
     """

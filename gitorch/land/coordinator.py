@@ -178,7 +178,7 @@ def _gate(project: Project, sync: MainSync, order: list[Candidate],
         result.gate_failed.append(track_text)
         track = TrackId.parse(track_text)
         _set_state(project, track, "gate-failed", "the tests failed with this track")
-        log = TrackLog(project.state.log(track), track.number)
+        log = TrackLog(project.state.log(track), track)
         log.banner(f"Test gate failed with Track {track_text}")
         log.line(output)
         log.close()
@@ -189,7 +189,7 @@ def _record_conflicts(project: Project, conflicts: dict[str, list[str]]) -> None
     for track_text, paths in conflicts.items():
         track = TrackId.parse(track_text)
         _set_state(project, track, "conflict", "conflicts with main in " + ", ".join(paths))
-        log = TrackLog(project.state.log(track), track.number)
+        log = TrackLog(project.state.log(track), track)
         log.line(f"Conflict while landing: {', '.join(paths)}")
         log.close()
 

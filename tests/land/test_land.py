@@ -224,7 +224,7 @@ def _wait_for(path: Path, timeout: float = 60) -> None:
 def test_start_wait_land_runs_then_lands(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha", "put b.txt beta"))
     done = run_gitorch(repo, "start", "--land", check=True)
-    assert "✓ Track 2 completed successfully" in done.stdout
+    assert "✓ [A/2] completed successfully" in done.stdout
     assert "✓ A/1 landed" in done.stdout and "✓ A/2 landed" in done.stdout
     assert git(tmp_path / "remote.git", "rev-parse", "main") == git(repo, "rev-parse", "main")
     assert (repo / "b.txt").read_text() == "beta\n"

@@ -48,4 +48,4 @@ def test_without_shared_claims_start_goes_on_from_local_main(tmp_path: Path) -> 
     gone(repo, tmp_path)
     done = run_gitorch(repo, "start", "--wait", check=True)
     assert "starting from local main" in done.stderr
-    assert "✓ Track 1 completed successfully" in done.stdout
+    assert "✓ [A/1] completed successfully" in done.stdout

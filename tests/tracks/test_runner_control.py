@@ -59,7 +59,7 @@ def test_logs_tail_and_follow(tmp_path: Path) -> None:
     run_gitorch(repo, "start", "-t", "A/1", env={"AGENT_SLEEP": "1"}, check=True)
     followed = run_gitorch(repo, "logs", "A/1", "-f", "-n", "1000", check=True)
     lines = followed.stdout.splitlines()
-    assert lines[-1].endswith("[Track 1] Track A/1 ended: done")
+    assert lines[-1].endswith("[A/1] Track A/1 ended: done")
     assert sum("===== Phase" in line for line in lines) == 3
     tail = run_gitorch(repo, "logs", "A/1", "-n", "2", check=True)
     assert tail.stdout.splitlines() == lines[-2:]
