@@ -8,7 +8,7 @@ from pathlib import Path
 from gitorch.land.coordinator import LandResult
 from gitorch.land.coordinator import land as land_tracks
 from gitorch.names import TrackId
-from gitorch.output import paint
+from gitorch.output import paint, plural
 from gitorch.project import open_project
 
 
@@ -25,8 +25,8 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
     lines = []
     if result.dry_run:
         for track, facts in result.would_land.items():
-            lines.append(f"would land {track}: {facts['commits']} commits, "
-                         f"{len(facts['files'])} files ({', '.join(facts['files'][:5])})")
+            lines.append(f"would land {track}: {plural(facts['commits'], 'commit')}, "
+                         f"{plural(len(facts['files']), 'file')} ({', '.join(facts['files'][:5])})")
     for track in result.landed:
         lines.append(paint(f"✓ {track} landed", "ok", colour))
     for track, paths in result.conflict.items():
@@ -37,7 +37,7 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
     for track, why in result.skipped.items():
         lines.append(f"- {track} skipped: {why}")
     if result.gate_runs:
-        lines.append(f"test gate: {result.gate_runs} runs")
+        lines.append(f"test gate: {plural(result.gate_runs, 'run')}")
     if result.landed:
         where = "pushed" if result.pushed else "not pushed"
         lines.append(f"main {result.main_old[:12]} -> {result.main_new[:12]} ({where})")

@@ -91,11 +91,6 @@ def log_message(line: str) -> str:
     return safe_text(_AGENT_STAMP.sub("", text, count=1).strip())
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """`1 track`, `2 tracks`: a count with its noun in the right form."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
 def tokens(count: int) -> str:
     """A token count in a few characters: 950, 12.3k, 4.1M."""
     if count < 1000:

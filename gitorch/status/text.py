@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gitorch.output import paint, safe_text
+from gitorch.output import paint, plural, safe_text
 from gitorch.status.layout import (
     age,
     columns,
     fit,
     log_message,
     pad,
-    plural,
     short_path,
     tokens,
 )

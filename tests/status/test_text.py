@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from gitorch.status.layout import age, columns, fit, log_message, plural, short_path
+from gitorch.output import plural
+from gitorch.status.layout import age, columns, fit, log_message, short_path
 from gitorch.status.text import Screen, render
 
 NOW = datetime(2026, 1, 9, 12, 10, 0, tzinfo=timezone.utc)
