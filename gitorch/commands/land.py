@@ -27,6 +27,9 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
         for track, facts in result.would_land.items():
             lines.append(f"would land {track}: {plural(facts['commits'], 'commit')}, "
                          f"{plural(len(facts['files']), 'file')} ({', '.join(facts['files'][:5])})")
+    if result.would_test:
+        lines.append(f"would run the test gate: {' '.join(result.would_test)} (once on the "
+                     "whole stack; on failure, again to find the track)")
     for track in result.landed:
         lines.append(paint(f"✓ {track} landed", "ok", colour))
     for track, paths in result.conflict.items():

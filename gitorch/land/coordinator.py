@@ -49,6 +49,7 @@ class LandResult:
     gate_runs: int = 0
     attempts: int = 1
     notes: list[str] = field(default_factory=list)
+    would_test: list[str] | None = None  # dry run: the gate command it would run
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -56,7 +57,7 @@ class LandResult:
             "skipped": self.skipped, "would_land": self.would_land,
             "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
-            "notes": self.notes,
+            "notes": self.notes, "would_test": self.would_test,
         }
 
 
@@ -116,6 +117,8 @@ def _attempt(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bo
                 "commits": len(candidate.commits),
                 "files": git.changed_files(project.paths, candidate.base,
                                            candidate.commits[-1])}
+        if test and project.config.land.test_command and stack.order:
+            result.would_test = list(project.config.land.test_command)
         return result
     _record_conflicts(project, stack.conflicts)
     order, tips = stack.order, stack.tips
