@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gitorch.output import paint, safe_text, table
+from gitorch.output import paint, plural, safe_text, table
+from gitorch.status.layout import log_message
 from gitorch.status.text import UNLIMITED, notices
+from gitorch.tracks.records import ENDED
 
 
 def render_detail(document: dict[str, Any], colour: bool) -> list[str]:
@@ -38,7 +40,11 @@ def render_detail(document: dict[str, Any], colour: bool) -> list[str]:
     lines += _track_lines(document["tracks"], colour)
     if document["claims"]:
         lines += ["", paint("Claims", "bold", colour)]
-        lines += table([[c["track"], c["host"] or "?", f"pid {c['pid']}", c["time"] or "",
+        # The claim commit names the start that made it, long gone: the runner is who holds it.
+        runners = {t["id"]: t["pid"] for t in document["tracks"] if t["pid"]}
+        lines += table([[c["track"], c["host"] or "?",
+                         f"runner pid {runners[c['track']]}" if c["track"] in runners
+                         else f"claimed by pid {c['pid']}", c["time"] or "",
                          _claim_note(c)] for c in document["claims"]])
     if document["landing_interrupted"]:
         lines += ["", paint("A landing was interrupted; gitorch land finishes it.", "warn",
@@ -71,21 +77,21 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
             note = track["reason"]
         else:
             note = track["last_commit"] or ""
-        runner = ""
-        if track["pid"]:
+        runner = ""  # a runner that ended with its track is no news
+        if track["pid"] and (track["alive"] or track["state"] not in ENDED):
             runner = f"pid {track['pid']} " + ("alive" if track["alive"] else "dead")
         rows.append([track["id"], safe_text(track["title"]),
                      paint(track["state"], track["state"], colour), track["phase"] or "",
-                     runner, f"{track['commits']} commits" if track["commits"] else "",
+                     runner, plural(track["commits"], "commit") if track["commits"] else "",
                      safe_text(note)])
     lines = table(rows)
     out = []
     for line, track in zip(lines, tracks, strict=True):
         out.append(line)
-        if track["log_tail"] and track["state"] not in ("pending", "blocked"):
+        if track["log_tail"] and track["state"] not in ("pending", "blocked", "landed"):
             size = f"{track['log_size'] / 1024:.1f} KB"
-            out.append(paint(f"      log {size}, {track['log_mtime']}: {track['log']}",
-                             "dim", colour))
-            out += [paint(f"      │ {safe_text(entry)[:120]}", "dim", colour)
+            out.append(paint(f"      log {size}, {track['log_mtime']}: gitorch logs "
+                             f"{track['id']}", "dim", colour))
+            out += [paint(f"      │ {log_message(entry)[:120]}", "dim", colour)
                     for entry in track["log_tail"]]
     return out
