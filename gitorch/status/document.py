@@ -91,6 +91,8 @@ def _roadmap(project: Project) -> tuple[LoadedRoadmap, str | None]:
         return load_roadmap(project), None
     except GitorchError as broken:
         branch = project.main_branch
+        if git.read_file_at(project.paths, branch, project.config.roadmap) is None:
+            raise  # not a broken roadmap but none at all: nothing to fall back on
         for back in range(1, LOOK_BACK + 1):
             rev = f"{branch}~{back}"
             if git.resolve(project.paths, rev) is None:
