@@ -63,7 +63,7 @@ def render(document: dict[str, Any], screen: Screen) -> list[str]:
 def _header(document: dict[str, Any], width: int, screen: Screen) -> str:
     clock = screen.now.astimezone().strftime("%H:%M:%S")
     scheduler = document["scheduler"]
-    run = (f"run pid {scheduler['pid']}" if scheduler and scheduler["alive"]
+    run = (f"scheduler pid {scheduler['pid']}" if scheduler and scheduler["alive"]
            else "no scheduler")
     agents = plural(document["agents_alive"], "agent") + " alive"
     facts = [f"{document['roadmap']} on {document['main_branch']}", run, agents]
