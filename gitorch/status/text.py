@@ -173,14 +173,15 @@ def _table(tracks: list[dict[str, Any]], width: int, screen: Screen) -> tuple[st
     head = GAP.join(pad(c.head, sizes[c.name], c.right) for c in shown).rstrip()
     lines = []
     for track, row in zip(tracks, cells, strict=True):
-        parts = []
-        for column in shown:
-            text = pad(fit(row[column.name], sizes[column.name]), sizes[column.name],
-                       column.right)
-            kind = track["state"] if column.name == "state" else (
-                "dim" if column.name == "last" else "")
-            parts.append(paint(text, kind, screen.colour) if kind else text)
-        lines.append(GAP.join(parts).rstrip())
+        parts = [(pad(fit(row[c.name], sizes[c.name]), sizes[c.name], c.right),
+                  track["state"] if c.name == "state" else "dim" if c.name == "last" else "")
+                 for c in shown]
+        while parts and not parts[-1][0].strip():
+            parts.pop()  # no trailing blanks, painted or not
+        if parts:
+            parts[-1] = (parts[-1][0].rstrip(), parts[-1][1])
+        lines.append(GAP.join(paint(text, kind, screen.colour) if kind else text
+                              for text, kind in parts))
     return paint(fit(head, width), "dim", screen.colour), lines
 
 

@@ -128,3 +128,15 @@ def test_pieces() -> None:
     assert log_message("2026-01-09 12:00:00 [E/3] [2026-01-09 12:00:00] did it") == "did it"
     assert log_message("2026-01-09 12:00:00 [Track 3] plain") == "plain"
     assert plural(1, "run") == "1 run" and plural(2, "push", "pushes") == "2 pushes"
+
+
+@pytest.mark.parametrize("width", [50, 80])
+def test_colour_paints_states_without_changing_what_fits(width: int) -> None:
+    import click
+
+    plain = render(document(MIXED), screen(width))
+    painted = render(document(MIXED), Screen(width, None, True, NOW))
+    assert [click.unstyle(line) for line in painted] == plain
+    row = next(line for line in painted if click.unstyle(line).startswith("E/3 "))
+    assert "\x1b[31m" in row and "failed \x1b[0m" in row  # red, padded inside the colour
+    assert all("\x1b[" not in line for line in plain)
