@@ -105,6 +105,12 @@ def _groups(document: dict[str, Any], width: int, colour: bool) -> str:
         else:
             parts.append((f"{mark} {group['id']}", group["state"]))
     plain = "Groups" + "".join(GAP + text for text, _ in parts)
+    done = sum(1 for group in document["groups"] if group["state"] == "done")
+    if columns(plain) > width and done > 1:  # many groups: the done ones as a count
+        kept = [part for part, group in zip(parts, document["groups"], strict=True)
+                if group["state"] != "done"]
+        parts = [(f"✓ {done} done", "done"), *kept]
+        plain = "Groups" + "".join(GAP + text for text, _ in parts)
     if columns(plain) > width:
         return fit(plain, width)
     return "Groups" + "".join(GAP + paint(text, kind, colour) for text, kind in parts)
@@ -125,7 +131,8 @@ _COLUMNS = (
 
 
 def _cells(track: dict[str, Any], now: datetime) -> dict[str, str]:
-    usage = track.get("usage") or {}
+    usage = track.get("usage")
+    usage = usage if isinstance(usage, dict) else {}
     used = sum(usage.get(k) or 0 for k in ("input_tokens", "output_tokens"))
     cost = usage.get("cost_usd")
     running = track["alive"] or track["state"] == "running"
@@ -150,6 +157,8 @@ def _last(track: dict[str, Any], running: bool) -> str:
         return "ready"
     if track["reason"] and track["state"] not in ("running", "done"):
         return safe_text(track["reason"])
+    if isinstance(track.get("pr_url"), str):
+        return safe_text(track["pr_url"])
     tail = [log_message(line) for line in track.get("log_tail") or []]
     said = next((line for line in reversed(tail) if line), "")
     if running and said:

@@ -116,6 +116,14 @@ def test_notices_come_right_under_the_header() -> None:
     assert lines[2] == "main is 1 commit behind origin/main: git -C /srv/w pull --ff-only"
 
 
+def test_many_groups_count_the_done_ones_to_keep_the_current_in_view() -> None:
+    many = document(MIXED)
+    many["groups"] = [{"id": f"G{n}", "title": "Old", "done": True, "state": "done"}
+                      for n in range(30)] + many["groups"]
+    lines = render(many, screen(80))
+    assert lines[1] == "Groups  ✓ 31 done  ▶ E Algorithm Foundation  · F"
+
+
 def test_pieces() -> None:
     assert fit("abcdef", 4) == "abc…" and fit("abc", 4) == "abc" and fit("日本語", 4) == "日…"
     home = str(Path.home())
