@@ -241,11 +241,11 @@ def _claims(document: dict[str, Any], width: int) -> list[str]:
     lines = []
     for claim in document["claims"]:
         if claim["damaged"]:
-            lines.append(f"claim {claim['track']}: damaged claim commit")
+            lines.append(f"{claim['track']}  claim: damaged claim commit")
         elif claim["remote"]:
             beat = claim["age"]
             since = f", heartbeat {beat:.0f}s ago" if beat is not None else ""
-            lines.append(f"claim {claim['track']}: on {claim['host'] or '?'}{since}")
+            lines.append(f"{claim['track']}  claimed on {claim['host'] or '?'}{since}")
     return [fit(line, width) for line in lines]
 
 

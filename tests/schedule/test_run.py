@@ -229,7 +229,7 @@ def test_detach_status_and_stop_all(tmp_path: Path) -> None:
     runners = wait_running(repo, ["A/1", "A/2", "A/3", "A/4"])
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     assert status["scheduler"]["pid"] == pid and status["scheduler"]["alive"] is True
-    assert f"Scheduler: running (PID {pid})" in run_gitorch(repo, "status").stdout
+    assert f"· scheduler pid {pid} ·" in run_gitorch(repo, "status").stdout
     stopped = run_gitorch(repo, "stop", "--all", check=True).stdout.splitlines()
     assert stopped[0] == f"Stopped the scheduler (PID {pid})"
     assert [line.split()[:2] for line in stopped[1:]] == [["Stopped", f"A/{n}"]
