@@ -35,5 +35,5 @@ def render(document: dict[str, Any], colour: bool, verbose: bool = False) -> lis
 def watch(cwd: Path, interval: float, as_json: bool, colour: bool, fetch: bool) -> None:
     """Redraw the status every interval until Ctrl-C."""
     project = open_project(cwd)
-    watching.watch(lambda: status_document(project, fetch), sys.stdout, interval, as_json,
-                   colour)
+    watching.watch(lambda due: status_document(project, fetch and due), sys.stdout, interval,
+                   as_json, colour)
