@@ -111,13 +111,35 @@ def watch_in(tmp_path: Path, repo: Path, ids: list[str], width: int, height: int
         assert all(len(line) <= width for line in joined)
         assert len(joined) == len(screen) == height  # the redraw may have moved the clock
         assert pane.history() == before
+        if (width, height) == SIZES[-1]:
+            resized_to_a_small_window(pane, ids)
         pane.tmux("send-keys", "C-c")
         pane.type("echo watch-ended")
         wait_for(pane, "watch-ended")
-        assert pane.history() == before  # the frames went with the alternate screen
-        assert not any("TRACK" in line for line in pane.screen())
+        # The frames went with the alternate screen: none on the screen or in the scrollback.
+        everything = pane.tmux("capture-pane", "-p", "-S", "-").splitlines()
+        assert not any("TRACK" in line or "Groups " in line for line in everything)
     finally:
         pane.close()
+
+
+def resized_to_a_small_window(pane: Pane, ids: list[str]) -> None:
+    """Shrunk, the view redraws to the new size; tracks that do not fit become a count."""
+    pane.tmux("resize-window", "-x", "60", "-y", "10")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        screen = pane.screen(joined=True)
+        if len(screen) == 10 and all(len(line) <= 60 for line in screen) and (
+                screen[-1].startswith("+") or len(ids) <= 5):
+            break
+        time.sleep(0.2)
+    assert screen[0].startswith("gitorch ") and len(screen) == 10
+    assert all(len(line) <= 60 for line in screen), screen
+    rows = [line for line in screen if line.split()[:1] and line.split()[0] in ids]
+    if len(ids) > 5:
+        assert screen[-1] == f"+{len(ids) - len(rows)} more tracks", screen
+    else:
+        assert len(rows) == len(ids), screen
 
 
 @pytest.mark.parametrize("running", [4, 12], indirect=True)
