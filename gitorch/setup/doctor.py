@@ -11,6 +11,7 @@ from pathlib import Path
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import network
+from gitorch.output import plural
 from gitorch.process import Completed
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.tracks.hook import HOOK, is_ours
@@ -82,7 +83,7 @@ def _roadmap(project: Project) -> list[Check]:
     current = loaded.roadmap.current_group()
     where = "every group done" if current is None else f"current group {current.id}"
     checks = [Check("roadmap", True, f"{project.config.roadmap}: "
-                    f"{len(loaded.roadmap.groups)} groups, {where}")]
+                    f"{plural(len(loaded.roadmap.groups), 'group')}, {where}")]
     if loaded.warning:
         checks.append(Check("roadmap committed", False, loaded.warning,
                             f"git add {project.config.roadmap} && git commit"))
