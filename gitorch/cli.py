@@ -54,30 +54,27 @@ def init(uninstall: bool) -> None:
 @click.option("--interval", "-n", type=click.FloatRange(min=0.1), default=2.0,
               show_default=True, help="Seconds between redraws with --watch.")
 @click.option("--no-fetch", is_flag=True, help="Do not ask the remote for its claims.")
-def status(as_json: bool, watch: bool, interval: float, no_fetch: bool) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Every detail: runners, log tails, claims.")
+def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose: bool) -> None:
     """Show the groups, the tracks, their runners, claims and recent commits.
 
     Works from the main worktree, any track worktree and any subfolder.
 
     Example: gitorch status --json | jq '.tracks[].state'
     """
-    from gitorch.commands.status import collect, render, watch_frames
+    from gitorch.commands.status import collect, render
+    from gitorch.commands.status import watch as watch_status
 
     if watch:
-        try:
-            for frame in watch_frames(Path.cwd(), interval, as_json, use_colour(),
-                                      not no_fetch):
-                click.echo(frame, nl=False)
-        except KeyboardInterrupt:
-            pass  # Ctrl-C is how a watch ends
+        watch_status(Path.cwd(), interval, as_json, use_colour(), not no_fetch)
         return
     document = collect(Path.cwd(), not no_fetch)
-    if document["warning"]:
-        warn(document["warning"])
+    if document["warning"] and (as_json or verbose):
+        warn(document["warning"])  # the one-line view shows it under its header
     if as_json:
         emit_json(document)
     else:
-        click.echo("\n".join(render(document, use_colour())))
+        click.echo("\n".join(render(document, use_colour(), verbose)))
 
 
 @cli.command()
@@ -194,7 +191,7 @@ def stop(tracks: tuple[str, ...], every: bool) -> None:
 @click.option("--lines", "-n", type=click.IntRange(min=0), default=50, show_default=True,
               help="How many of the last lines to print first.")
 def logs(track: str, follow: bool, lines: int) -> None:
-    """Print a track's log.
+    """Print a track's log, or the test gate's last output (`gitorch logs gate`).
 
     Example: gitorch logs E/1 -f
     """

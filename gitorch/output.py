@@ -52,6 +52,11 @@ def table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
     return lines
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 track`, `2 tracks`: a count with its noun in the right form."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
 def safe_text(text: str) -> str:
     """Text with control characters replaced, so a title cannot move the cursor."""
     return "".join("?" if unicodedata.category(c) == "Cc" else c for c in text)

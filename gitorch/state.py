@@ -32,6 +32,11 @@ class StateDir:
         """The record of the `gitorch run` scheduler: pid, host, started_at."""
         return self.root / "scheduler.json"
 
+    @property
+    def gate_log(self) -> Path:
+        """The test gate's last output, read with `gitorch logs gate`."""
+        return self.root / "logs" / "gate.log"
+
     def lockfile(self, track: TrackId) -> Path:
         return self.root / "locks" / f"{track.key}.lock"
 

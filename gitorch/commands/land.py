@@ -8,7 +8,7 @@ from pathlib import Path
 from gitorch.land.coordinator import LandResult
 from gitorch.land.coordinator import land as land_tracks
 from gitorch.names import TrackId
-from gitorch.output import paint
+from gitorch.output import paint, plural
 from gitorch.project import open_project
 
 
@@ -29,8 +29,11 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
     lines = []
     if result.dry_run:
         for track, facts in result.would_land.items():
-            lines.append(f"would land {track}: {facts['commits']} commits, "
-                         f"{len(facts['files'])} files ({', '.join(facts['files'][:5])})")
+            lines.append(f"would land {track}: {plural(facts['commits'], 'commit')}, "
+                         f"{plural(len(facts['files']), 'file')} ({', '.join(facts['files'][:5])})")
+    if result.would_test:
+        lines.append(f"would run the test gate: {' '.join(result.would_test)} (once on the "
+                     "whole stack; on failure, again to find the track)")
     for track in result.landed:
         lines.append(paint(f"✓ {track} landed", "ok", colour))
     for request in result.pull_requests:
@@ -44,7 +47,7 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
     for track, why in result.skipped.items():
         lines.append(f"- {track} skipped: {why}")
     if result.gate_runs:
-        lines.append(f"test gate: {result.gate_runs} runs")
+        lines.append(f"test gate: {plural(result.gate_runs, 'run')}")
     if result.landed:
         where = "pushed" if result.pushed else "not pushed"
         lines.append(f"main {result.main_old[:12]} -> {result.main_new[:12]} ({where})")

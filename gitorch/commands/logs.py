@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from gitorch.names import TrackId
 from gitorch.project import open_project
 from gitorch.tracks.log import read_log
 
 
 def logs(cwd: Path, track_text: str, lines: int, follow: bool) -> Iterator[str]:
     """The last `lines` lines of the track's log, then (follow) new ones as they come."""
-    return read_log(open_project(cwd), TrackId.parse(track_text), lines, follow)
+    return read_log(open_project(cwd), track_text, lines, follow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from gitorch.output import paint
+from gitorch.output import paint, plural
 from gitorch.project import Project, open_project
 from gitorch.schedule import daemon
 from gitorch.schedule.daemon import Detached
@@ -32,14 +32,18 @@ def detach(cwd: Path, settings: RunSettings) -> Detached:
 
 def render_summary(summary: Summary, colour: bool) -> list[str]:
     """The end of a run, for a person."""
-    spent = sum(summary.track_times.values())
+    # Only what landed counts: a track that failed or still runs sped nothing up.
+    spent = sum(summary.track_times.get(t, 0.0) for t in summary.landed)
     lines = ["", paint("Summary", "bold", colour)]
-    lines.append(f"  {len(summary.landed)} tracks landed, {len(summary.failed)} failed, "
-                 f"{len(summary.conflicts)} conflicts, {summary.pushes} pushes")
+    lines.append(f"  {plural(len(summary.landed), 'track')} landed, "
+                 f"{len(summary.failed)} failed, "
+                 f"{plural(len(summary.conflicts), 'conflict')}, "
+                 f"{plural(summary.pushes, 'push', 'pushes')}")
     timing = f"  wall time {summary.wall:.1f}s"
-    if spent:
-        timing += (f" against {spent:.1f}s for the same tracks one after another "
-                   f"({spent / summary.wall:.1f}x faster)")
+    if spent and summary.wall:
+        timing += f" against {spent:.1f}s for the landed tracks one after another"
+        if spent > summary.wall:
+            timing += f" ({spent / summary.wall:.1f}x faster)"
     lines.append(timing)
     for track in summary.failed:
         lines.append(paint(f"  ✗ {track} failed: see gitorch logs {track}", "bad", colour))
@@ -71,7 +75,8 @@ def _ending(summary: Summary) -> str:
     if summary.reason == "signal":
         if not summary.running:
             return "Stopped scheduling; no runner is running."
-        return (f"Stopped scheduling; {len(summary.running)} runners keep running "
+        return (f"Stopped scheduling; {plural(len(summary.running), 'runner')} "
+                f"{'keeps' if len(summary.running) == 1 else 'keep'} running "
                 f"({', '.join(summary.running)}). Stop them with: gitorch stop --all")
     if summary.reason == "done":
         return "The roadmap is done."

@@ -23,7 +23,13 @@ def render_start(result: StartResult) -> list[str]:
     lines = []
     if result.group is not None:
         lines.append(f"Current group: {result.group.id}: {safe_text(result.group.title)}")
-    lines.append("Available tracks: " + (", ".join(t.id for t in result.available) or "none"))
+    ready = [t.id for t in result.available]
+    # Stale tracks are not ready ones, but start resumes them: say so before it does.
+    resumed = [r.track.id for r in result.launched if r.resumed and r.track.id not in ready]
+    said = ", ".join(ready) or ("none new" if resumed else "none")
+    if resumed:
+        said += "; resuming " + ", ".join(resumed)
+    lines.append("Available tracks: " + said)
     for track in result.would_start:
         lines.append(f"Would start Group {track.group}, Track {track.number}: "
                      f"{safe_text(track.title)}")
@@ -46,8 +52,8 @@ def report_ended(result: StartResult) -> tuple[list[str], int]:
     lines, failed = [], 0
     for run, record in wait_for(result.launched, result.project):
         if record.state == "done":
-            lines.append(f"✓ Track {run.track.number} completed successfully")
+            lines.append(f"✓ [{run.track.id}] completed successfully")
         else:
             failed += 1
-            lines.append(f"✗ Track {run.track.number} {record.state} ({record.reason})")
+            lines.append(f"✗ [{run.track.id}] {record.state} ({record.reason})")
     return lines, failed

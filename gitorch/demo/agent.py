@@ -61,7 +61,7 @@ def check(worktree: Path) -> int:
         except SyntaxError as error:
             print(f"{module.name}: {error}")
             return 1
-    print(f"{len(modules)} modules compile")
+    print(f"{len(modules)} {'module compiles' if len(modules) == 1 else 'modules compile'}")
     return 0
 
 

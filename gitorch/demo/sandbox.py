@@ -82,7 +82,8 @@ def describe(repo: Path) -> list[str]:
     roadmap = load_roadmap(open_project(repo)).roadmap
     todo = [g for g in roadmap.groups if not g.done]
     tracks = sum(len(g.tracks) for g in todo)
-    return [f"gitorch demo: {len(todo)} groups, {tracks} tracks, {SLOTS} slots, "
+    return [f"gitorch demo: {len(todo)} of the roadmap's {len(roadmap.groups)} groups to do, "
+            f"{tracks} tracks, {SLOTS} slots, "
             f"a simulated agent (no network, no API key), a tick every {EVERY}",
             f"  repository: {repo}  (remote: {repo.parent / 'harbour.git'})", ""]
 

@@ -62,6 +62,9 @@ def fetch_branch(paths: RepoPaths, remote: str, branch: str, timeout: float,
     return read_ref(paths, tracking)
 
 
+MESSAGE_MAX = 400  # a server may say a lot; an error stays one readable line
+
+
 @dataclass(frozen=True)
 class PushOutcome:
     """How an atomic push went: ok, or rejected because the remote moved, or failed."""
@@ -90,5 +93,21 @@ def push_atomic(paths: RepoPaths, remote: str, updates: list[tuple[str, str | No
     # at X but expected Y", or "...: reference already exists"): the remote moved too.
     moved = any(sign in said for sign in ("stale info", "fetch first", "non-fast-forward",
                                           "but expected", "reference already exists"))
-    last = [line for line in said.splitlines() if line.strip() and line.strip() != "Done"]
-    return PushOutcome(False, moved, last[-1] if last else f"git push exited {done.returncode}")
+    return PushOutcome(False, moved, push_failure(done.stdout, done.stderr, done.returncode))
+
+
+def push_failure(stdout: str, stderr: str, code: int) -> str:
+    """Why a push failed, in one line: the refusal and what the server said (`remote:`)."""
+    refused = [fields[2] for line in stdout.splitlines()
+               if line.startswith("!") and len(fields := line.split("\t")) >= 3]
+    server = [line.removeprefix("remote:").strip() for line in stderr.splitlines()
+              if line.startswith("remote:")]
+    reasons = list(dict.fromkeys(part for part in refused + server if part))
+    if not reasons:
+        # Porcelain ends with `Done`, which says nothing: git's own last word instead.
+        reasons = [line.strip() for line in (stderr + "\n" + stdout).splitlines()
+                   if line.strip() and line.strip() != "Done" and not line.startswith("To ")
+                   ][-1:] or [f"git push exited {code}"]
+    text = "; ".join(reasons)
+    text = "".join("?" if ord(c) < 32 or ord(c) == 127 else c for c in text)
+    return text if len(text) <= MESSAGE_MAX else text[:MESSAGE_MAX - 1] + "…"

@@ -51,6 +51,7 @@ class LandResult:
     attempts: int = 1
     notes: list[str] = field(default_factory=list)
     pull_requests: list[dict[str, Any]] = field(default_factory=list)
+    would_test: list[str] | None = None  # dry run: the gate command it would run
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +60,7 @@ class LandResult:
             "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
             "notes": self.notes, "pull_requests": self.pull_requests,
+            "would_test": self.would_test,
         }
 
 
@@ -120,6 +122,8 @@ def _attempt(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bo
                 "commits": len(candidate.commits),
                 "files": git.changed_files(project.paths, candidate.base,
                                            candidate.commits[-1])}
+        if test and project.config.land.test_command and stack.order:
+            result.would_test = list(project.config.land.test_command)
         return result
     _record_conflicts(project, stack.conflicts)
     order, tips = stack.order, stack.tips
@@ -184,7 +188,7 @@ def _gate(project: Project, sync: MainSync, order: list[Candidate],
         result.gate_failed.append(track_text)
         track = TrackId.parse(track_text)
         _set_state(project, track, "gate-failed", "the tests failed with this track")
-        log = TrackLog(project.state.log(track), track.number)
+        log = TrackLog(project.state.log(track), track)
         log.banner(f"Test gate failed with Track {track_text}")
         log.line(output)
         log.close()
@@ -195,7 +199,7 @@ def _record_conflicts(project: Project, conflicts: dict[str, list[str]]) -> None
     for track_text, paths in conflicts.items():
         track = TrackId.parse(track_text)
         _set_state(project, track, "conflict", "conflicts with main in " + ", ".join(paths))
-        log = TrackLog(project.state.log(track), track.number)
+        log = TrackLog(project.state.log(track), track)
         log.line(f"Conflict while landing: {', '.join(paths)}")
         log.close()
 

@@ -12,6 +12,7 @@ from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.process import child_env, end_group
 from gitorch.project import Project
+from gitorch.state import write_atomic
 from gitorch.tracks.claims import repository_lock
 
 
@@ -35,7 +36,8 @@ class Gate:
 
     @property
     def worktree(self) -> Path:
-        return self.project.state.root / "gate"
+        # git lists every worktree it knows, with no way to hide one: the name says whose.
+        return self.project.state.root / "gitorch-gate"
 
     def test(self, commit: str) -> TestRun:
         """Check out commit in the scratch worktree and run the test command there."""
@@ -47,6 +49,9 @@ class Gate:
                 git.add_detached_worktree(self.project.paths, self.worktree, commit)
         run = self._run(commit)
         self.runs.append(run)
+        verdict = "passed" if run.passed else "failed"
+        header = f"{' '.join(self.command)} on {commit[:12]}: {verdict}\n"
+        write_atomic(self.project.state.gate_log, (header + run.output).encode())
         return run
 
     def _run(self, commit: str) -> TestRun:

@@ -93,7 +93,7 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[
             record.state, record.reason, record.phase = "landed", None, None
             record.ended_at = record.ended_at or now()
             record.save(project)
-        log = TrackLog(project.state.log(track), track.number)
+        log = TrackLog(project.state.log(track), track)
         log.line(f"Track {track} landed on {project.main_branch} as {commit[:12]}")
         log.close()
         claim, _ = read_claim(project.paths, track)

@@ -19,7 +19,7 @@ from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.land.coordinator import LandResult, land
 from gitorch.names import TrackId
-from gitorch.output import safe_text
+from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
@@ -214,14 +214,26 @@ class Scheduler:
             began = _epoch(snap.records[track].started_at)
             self._since[track] = now - (wall - began) if began else now
         if snap.busy:
-            self.say(f"Adopting {len(snap.busy)} running tracks: {', '.join(sorted(snap.busy))}")
+            self.say(f"Adopting {plural(len(snap.busy), 'running track')}: "
+                     f"{', '.join(sorted(snap.busy))}")
         self._restart = set(snap.having("stopped"))
 
     def _current_roadmap(self) -> Roadmap:
-        """The roadmap on main, read again only when main moves."""
+        """The roadmap on main, read again only when main moves.
+
+        A broken roadmap committed mid-run is reported and the last good one kept, so the
+        runners at work go on (and the loop with them) until someone fixes it.
+        """
         tip = git.resolve(self.project.paths, self.project.main_branch) or ""
         if self._roadmap is None or self._roadmap[0] != tip:
-            self._roadmap = (tip, load_roadmap(self.project, tip or None).roadmap)
+            try:
+                roadmap = load_roadmap(self.project, tip or None).roadmap
+            except GitorchError as error:
+                if self._roadmap is None:
+                    raise
+                self._error(f"{error} (going on with the roadmap as it was)")
+                roadmap = self._roadmap[1]
+            self._roadmap = (tip, roadmap)
         return self._roadmap[1]
 
     # Deciding.

@@ -11,6 +11,7 @@ from pathlib import Path
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import network
+from gitorch.output import plural
 from gitorch.process import Completed
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.tracks.hook import HOOK, is_ours
@@ -53,7 +54,7 @@ def run_checks(cwd: Path) -> list[Check]:
                             "fix the error above, then run gitorch doctor again"))
         return checks
     checks.append(Check("repository", True, str(project.paths.main_worktree)))
-    for probe in (_main_branch, _roadmap, _hook, _agent, _remote):
+    for probe in (_main_branch, _roadmap, _hook, _agent, _gate, _remote):
         checks.extend(probe(project))
     return checks
 
@@ -82,7 +83,7 @@ def _roadmap(project: Project) -> list[Check]:
     current = loaded.roadmap.current_group()
     where = "every group done" if current is None else f"current group {current.id}"
     checks = [Check("roadmap", True, f"{project.config.roadmap}: "
-                    f"{len(loaded.roadmap.groups)} groups, {where}")]
+                    f"{plural(len(loaded.roadmap.groups), 'group')}, {where}")]
     if loaded.warning:
         checks.append(Check("roadmap committed", False, loaded.warning,
                             f"git add {project.config.roadmap} && git commit"))
@@ -107,6 +108,25 @@ def _agent(project: Project) -> list[Check]:
     return [Check("agent", True, found)]
 
 
+def _gate(project: Project) -> list[Check]:
+    """land.test_command's program, found now rather than at the first land."""
+    command = project.config.land.test_command
+    if not command:
+        return [Check("test gate", True, "none (land.test_command is not set)")]
+    program = command[0]
+    if "/" in program:
+        # The gate runs in a checkout of main: a relative path means one in the repository.
+        path = project.paths.main_worktree / Path(program).expanduser()
+        found = str(path) if path.is_file() and os.access(path, os.X_OK) else None
+    else:
+        found = shutil.which(program)
+    if found is None:
+        return [Check("test gate", False, f"land.test_command: {program} is not found"
+                      + ("" if "/" in program else " on PATH"),
+                      f"install {program}, or fix land.test_command in gitorch.yaml")]
+    return [Check("test gate", True, " ".join([found, *command[1:]]))]
+
+
 def _remote(project: Project) -> list[Check]:
     remote = project.config.remote
     if remote is None:
@@ -115,19 +135,22 @@ def _remote(project: Project) -> list[Check]:
     if url is None:
         return [Check("remote", False, f"this repository has no remote named {remote}",
                       f"git remote add {remote} <url>, or set `remote: null`")]
+    named = f"{remote} ({url})"
     reach = _network(lambda: network.ls_remote(project.paths, remote, NETWORK_TIMEOUT))
     if reach is not None:
-        return [Check("remote reachable", False, f"{url}: {reach}",
+        return [Check("remote reachable", False, f"{named}: {reach}",
                       "check the URL and your network", _auth_help(reach))]
-    checks = [Check("remote reachable", True, url)]
+    checks = [Check("remote reachable", True, named)]
     push = _network(lambda: network.push_dry_run(project.paths, remote,
                                              f"{project.main_branch}:refs/gitorch/doctor",
                                              NETWORK_TIMEOUT))
     if push is not None:
-        checks.append(Check("push rights", False, f"{url}: {push}",
+        checks.append(Check("push rights", False, f"{named}: {push}",
                             "get write access to the repository", _auth_help(push)))
     else:
-        checks.append(Check("push rights", True, f"can push refs/gitorch/* to {remote}"))
+        # A dry run never reaches the server's hooks: they may still refuse a real push.
+        checks.append(Check("push rights", True, f"{named} accepts a dry-run push of "
+                            "refs/gitorch/* (its hooks run only on a real push)"))
     return checks
 
 
@@ -139,8 +162,7 @@ def _network(call: Callable[[], Completed]) -> str | None:
         return str(error)
     if done.returncode == 0:
         return None
-    said = done.stderr.strip().splitlines()
-    return said[-1] if said else f"git exited {done.returncode}"
+    return network.push_failure(done.stdout, done.stderr, done.returncode)
 
 
 def _auth_help(reason: str) -> list[str]:

@@ -11,7 +11,7 @@ from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.land.pr_store import PullRequest, by_track
-from gitorch.project import Project, load_roadmap
+from gitorch.project import LoadedRoadmap, Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
 from gitorch.tracks.claims import Claim
@@ -22,6 +22,7 @@ from gitorch.upstream import NETWORK_TIMEOUT, remote_name
 
 LOG_TAIL_LINES = 3
 RECENT_COMMITS = 5
+LOOK_BACK = 20  # commits of main searched for a roadmap that parses
 
 
 def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
@@ -29,20 +30,23 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
 
     With shared claims, fetch asks the remote for them first.
     """
-    loaded = load_roadmap(project)
+    loaded, error = _roadmap(project)
     roadmap = loaded.roadmap
     current = roadmap.current_group()
     claimed = claims(project)
     landed = landed_tracks(project)
     warning = loaded.warning
     elsewhere: dict[str, RemoteClaim] = {}
-    remote = remote_name(project) if project.config.claims.remote else None
-    if remote is not None:
-        if fetch:
-            try:
-                network.fetch(project.paths, remote, [claims_refspec()], NETWORK_TIMEOUT)
-            except GitorchError as error:
-                warning = f"{error}; showing the remote's claims as last fetched"
+    remote = remote_name(project)
+    shared = remote is not None and project.config.claims.remote
+    if remote is not None and fetch:
+        try:
+            network.fetch_branch(project.paths, remote, project.main_branch,
+                                 NETWORK_TIMEOUT, (claims_refspec(),) if shared else ())
+        except GitorchError as failed:
+            what = "the remote's claims" if shared else f"{remote}/{project.main_branch}"
+            warning = f"{failed}; showing {what} as last fetched"
+    if shared:
         elsewhere = {t: c for t, c in fetched_claims(project).items()
                      if c.commit != _local_commit(claimed, t)}
     requests = by_track(project)
@@ -53,7 +57,9 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
         "repo": str(project.paths.main_worktree),
         "roadmap": project.config.roadmap,
         "main_branch": project.main_branch,
+        "error": error,
         "warning": warning,
+        "behind": None if remote is None else _behind(project, remote),
         "group": None if current is None else {"id": current.id, "title": current.title},
         "groups": [
             {"id": g.id, "title": g.title, "done": g.done,
@@ -89,6 +95,38 @@ def _pull_request(request: PullRequest | None) -> dict[str, Any] | None:
     if request is None:
         return None
     return {"url": request.url, "branch": request.branch, "base": request.base}
+def _roadmap(project: Project) -> tuple[LoadedRoadmap, str | None]:
+    """The roadmap on main; if it is broken, the last good one before it, with the error."""
+    try:
+        return load_roadmap(project), None
+    except GitorchError as broken:
+        branch = project.main_branch
+        if git.read_file_at(project.paths, branch, project.config.roadmap) is None:
+            raise  # not a broken roadmap but none at all: nothing to fall back on
+        for back in range(1, LOOK_BACK + 1):
+            rev = f"{branch}~{back}"
+            if git.resolve(project.paths, rev) is None:
+                break
+            try:
+                return load_roadmap(project, rev), f"{broken} (showing the tracks of {rev})"
+            except GitorchError:
+                continue
+        raise
+
+
+def _behind(project: Project, remote: str) -> dict[str, Any] | None:
+    """How far main lags the remote's (as last fetched), and the command to catch up."""
+    paths, branch = project.paths, project.main_branch
+    local = git.resolve(paths, branch)
+    there = git.read_ref(paths, f"refs/remotes/{remote}/{branch}")
+    if local is None or there is None or git.is_ancestor(paths, there, local):
+        return None
+    where = paths.main_worktree
+    command = (f"git -C {where} pull --ff-only {remote} {branch}"
+               if git.main_head_branch(paths) == branch
+               else f"git -C {where} fetch {remote} {branch}:{branch}")
+    return {"remote": remote, "commits": git.count_commits(paths, local, there),
+            "command": command}
 
 
 def _local_commit(claimed: dict[str, Claim | None], track: str) -> str | None:

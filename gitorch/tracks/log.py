@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
-from gitorch.project import Project
+from gitorch.project import Project, load_roadmap
 from gitorch.tracks.claims import lock_is_free
 
 MAX_LINE = 64 * 1024  # longer agent lines are split, so one line never holds the log hostage
@@ -19,10 +19,11 @@ MAX_LINE = 64 * 1024  # longer agent lines are split, so one line never holds th
 class TrackLog:
     """Appends stamped lines to a track's log file."""
 
-    def __init__(self, path: Path, number: int) -> None:
+    def __init__(self, path: Path, track: TrackId | str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file: BinaryIO = open(path, "ab")  # noqa: SIM115 - open for the runner's life
-        self._tag = f"[Track {number}]"
+        # The whole id: tracks of several groups run side by side.
+        self._tag = f"[{track}]"
 
     def line(self, text: str) -> None:
         """Write one line (newlines inside text become separate stamped lines)."""
@@ -48,12 +49,9 @@ class TrackLog:
 POLL = 0.2
 
 
-def read_log(project: Project, track: TrackId, lines: int, follow: bool) -> Iterator[str]:
-    """The last `lines` lines of the track's log, then (follow) new ones as they come."""
-    path = project.state.log(track)
-    if not path.exists():
-        raise GitorchError(f"track {track} has no log yet ({path}); start it with "
-                           f"gitorch start -t {track}")
+def read_log(project: Project, name: str, lines: int, follow: bool) -> Iterator[str]:
+    """The last `lines` lines of a track's log (or the gate's), then (follow) new ones."""
+    path, lock = _log_of(project, name)
     with open(path, "rb") as log:
         yield from (line.decode("utf-8", "replace").rstrip("\n")
                     for line in deque(log, maxlen=lines))
@@ -63,7 +61,7 @@ def read_log(project: Project, track: TrackId, lines: int, follow: bool) -> Iter
         while True:
             # Looked at before reading, so the runner's last lines are read after it ended.
             # The lock is held from the claim until the runner exits.
-            ended = lock_is_free(project.state.lockfile(track))
+            ended = lock_is_free(lock)
             chunk = log.read()
             if chunk:
                 pending += chunk
@@ -75,3 +73,37 @@ def read_log(project: Project, track: TrackId, lines: int, follow: bool) -> Iter
                 return
             else:
                 time.sleep(POLL)
+
+
+def _log_of(project: Project, name: str) -> tuple[Path, Path]:
+    """The log a name means, and the lock held while it is written."""
+    if name.strip().lower() == "gate":
+        path = project.state.gate_log
+        if not path.is_file():
+            raise GitorchError("the test gate has not run here yet: gitorch land runs it "
+                               "when land.test_command is set")
+        return path, project.state.root / "locks" / "land.lock"
+    track = _known_track(project, TrackId.parse(name))
+    path = project.state.log(track)
+    if not path.exists():
+        raise GitorchError(f"track {track} has no log yet ({path}); start it with "
+                           f"gitorch start -t {track}")
+    return path, project.state.lockfile(track)
+
+
+def _known_track(project: Project, track: TrackId) -> TrackId:
+    """The roadmap's spelling of a track id (`e/1` is E/1); refused if it has no such track.
+
+    A track with a log is taken as it is, even if the roadmap dropped it or cannot be read.
+    """
+    if project.state.log(track).exists():
+        return track
+    try:
+        roadmap = load_roadmap(project).roadmap
+    except GitorchError:
+        return track
+    for known in roadmap.tracks():
+        if known.id.casefold() == str(track).casefold():
+            return TrackId(known.group, known.number)
+    raise GitorchError(f"{project.config.roadmap} has no track {track}; "
+                       f"gitorch status lists the tracks")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import network
@@ -30,17 +32,30 @@ def forget_claim(project: Project, track: TrackId, force: bool = False) -> str:
     commit, _ = read_claim(project.paths, track)
     record = TrackRecord.load(project, track)
     remote = _drop_remote_claim(project, track, commit, force)
-    if commit is None and record is None:
-        return f"Track {track} was not claimed{remote}."
+    landed = record is not None and record.state == "landed"
+    if commit is None and (record is None or landed):
+        return (f"Track {track} has landed; it holds no claim{remote}." if landed
+                else f"Track {track} was not claimed{remote}.")
     if commit is not None:
         try:
             drop_claim(project.paths, track, commit)
         except git.RefMoved as moved:
             raise GitorchError(f"track {track} was claimed again meanwhile; nothing "
                                "released") from moved
+    if landed:  # its record is what says it landed: kept
+        return f"Released the claim left on landed track {track}{remote}."
     project.state.record(track).unlink(missing_ok=True)
-    kept = f"; branch {record.branch} and worktree {record.worktree} kept" if record else ""
-    return f"Released {track}{remote}{kept}."
+    return f"Released {track}{remote}{_kept(project, record)}."
+
+
+def _kept(project: Project, record: TrackRecord | None) -> str:
+    """What of the track's work stays for reuse, naming only what is there."""
+    if record is None:
+        return ""
+    kept = [f"branch {record.branch}"] if git.branch_exists(project.paths, record.branch) else []
+    if Path(record.worktree).exists():
+        kept.append(f"worktree {record.worktree}")
+    return f"; {' and '.join(kept)} kept" if kept else ""
 
 
 def _drop_remote_claim(project: Project, track: TrackId, ours: str | None,

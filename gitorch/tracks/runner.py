@@ -74,7 +74,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     # The roadmap as of the claim, which is what the worktree starts from.
     roadmap = load_roadmap(project, record.base).roadmap
     track = roadmap.track(str(track_id))
-    log = TrackLog(project.state.log(track_id), track.number)
+    log = TrackLog(project.state.log(track_id), track_id)
     # A runner that died mid-phase left that phase in its record; one that failed or was
     # stopped left failed_phase. Earlier phases finished: they are not run again.
     resume_from = record.phase or record.failed_phase

@@ -24,7 +24,9 @@ def test_all_checks_pass(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout
     names = [line.split(":")[0] for line in done.stdout.splitlines()]
     assert names == ["✓ git", "✓ repository", "✓ main branch", "✓ roadmap", "✓ hook",
-                     "✓ agent", "✓ remote reachable", "✓ push rights"]
+                     "✓ agent", "✓ test gate", "✓ remote reachable", "✓ push rights"]
+    remote = tmp_path / "remote.git"
+    assert f"✓ remote reachable: origin ({remote})" in done.stdout.splitlines()
 
 
 def test_missing_hook_says_to_run_init(tmp_path: Path) -> None:
@@ -45,7 +47,25 @@ def test_missing_agent_and_unreachable_remote_fail_with_fixes(tmp_path: Path) ->
     lines = done.stdout.splitlines()
     assert "✗ agent: aider is not on PATH" in lines
     assert "    fix: install aider, or set agent.command in gitorch.yaml" in lines
-    assert any(line.startswith("✗ remote reachable: ") for line in lines)
+    assert any(line.startswith(f"✗ remote reachable: origin ({tmp_path / 'gone.git'}): ")
+               for line in lines)
+
+
+def test_the_gate_command_is_looked_for_before_any_land(tmp_path: Path) -> None:
+    repo = healthy_repo(tmp_path)
+    config = "agent:\n  command: [git, --version]\nland:\n  test_command: [{}, -q]\n"
+    (repo / "gitorch.yaml").write_text(config.format("pytset"))
+    done = run_gitorch(repo, "doctor")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert "✗ test gate: land.test_command: pytset is not found on PATH" in lines
+    assert "    fix: install pytset, or fix land.test_command in gitorch.yaml" in lines
+    script = repo / "run-tests.sh"
+    script.write_text("#!/bin/sh\nexit 0\n")
+    script.chmod(0o755)
+    (repo / "gitorch.yaml").write_text(config.format("./run-tests.sh"))
+    done = run_gitorch(repo, "doctor", check=True)
+    assert f"✓ test gate: {repo}/run-tests.sh -q" in done.stdout.splitlines()
 
 
 def test_no_such_remote(tmp_path: Path) -> None:

@@ -224,7 +224,24 @@ def _wait_for(path: Path, timeout: float = 60) -> None:
 def test_start_wait_land_runs_then_lands(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha", "put b.txt beta"))
     done = run_gitorch(repo, "start", "--land", check=True)
-    assert "✓ Track 2 completed successfully" in done.stdout
+    assert "✓ [A/2] completed successfully" in done.stdout
     assert "✓ A/1 landed" in done.stdout and "✓ A/2 landed" in done.stdout
     assert git(tmp_path / "remote.git", "rev-parse", "main") == git(repo, "rev-parse", "main")
     assert (repo / "b.txt").read_text() == "beta\n"
+
+
+def test_the_gate_says_it_would_run_names_its_worktree_and_keeps_its_output(
+        tmp_path: Path) -> None:
+    gate = "land:\n  test_command: [sh, -c, 'echo checked $(ls *.txt)']\n"
+    repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha"), extra_config=gate)
+    run_gitorch(repo, "start", "--wait", check=True)
+    dry = run_gitorch(repo, "land", "--dry-run", check=True).stdout.splitlines()
+    assert dry[1].startswith("would run the test gate: sh -c echo checked $(ls *.txt) (once")
+    assert land_json(repo, "--dry-run", "--no-test")["would_test"] is None
+    refused = run_gitorch(repo, "logs", "gate")
+    assert refused.returncode == 1 and "the test gate has not run here yet" in refused.stderr
+    assert land_json(repo)["landed"] == ["A/1"]
+    worktrees = git(repo, "worktree", "list", "--porcelain")
+    assert "/gitorch-gate\n" in worktrees and "/gate\n" not in worktrees
+    shown = run_gitorch(repo, "logs", "GATE", check=True).stdout.splitlines()
+    assert shown[0].endswith(": passed") and shown[1] == "checked a.txt"

@@ -48,4 +48,29 @@ def test_without_shared_claims_start_goes_on_from_local_main(tmp_path: Path) -> 
     gone(repo, tmp_path)
     done = run_gitorch(repo, "start", "--wait", check=True)
     assert "starting from local main" in done.stderr
-    assert "✓ Track 1 completed successfully" in done.stdout
+    assert "✓ [A/1] completed successfully" in done.stdout
+
+
+def refuse_pushes(tmp_path: Path) -> None:
+    """The remote's pre-receive hook says why, as a real server does, and declines."""
+    hook = tmp_path / "remote.git" / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'ERROR: Permission denied (403)' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+
+def test_a_refused_push_says_what_the_server_said(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, ROADMAP)
+    run_gitorch(repo, "start", "--wait", check=True)
+    refuse_pushes(tmp_path)
+    done = run_gitorch(repo, "land")
+    assert done.returncode == 1
+    assert done.stderr == ("Error: push to origin was rejected: [remote rejected] (pre-receive "
+                           "hook declined); ERROR: Permission denied (403) (nothing landed)\n")
+
+
+def test_a_refused_claim_says_what_the_server_said(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, ROADMAP, extra_config="claims:\n  remote: true\n")
+    refuse_pushes(tmp_path)
+    done = run_gitorch(repo, "start")
+    assert "Skipped A/1: the remote refused the claim: [remote rejected] (pre-receive hook " \
+        "declined); ERROR: Permission denied (403)" in done.stdout, done.stdout + done.stderr

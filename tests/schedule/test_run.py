@@ -148,7 +148,7 @@ def test_failed_track_is_retried_then_left_failed_and_the_rest_lands(tmp_path: P
     assert done.stderr == "Error: the run left work for a person: A/2 failed " \
         "(see gitorch status)\n"
     assert "Retrying Group A, Track 2: Flaky (attempt 2 of 2)" in done.stdout
-    assert "1 tracks landed, 1 failed, 0 conflicts" in done.stdout
+    assert "1 track landed, 1 failed, 0 conflicts" in done.stdout
     assert "B/1 waits on Group A" in done.stdout
     assert git(tmp_path / "remote.git", "show", "main:a.txt") == "alpha\n"
     flaky = record(repo, "A/2")
@@ -229,7 +229,7 @@ def test_detach_status_and_stop_all(tmp_path: Path) -> None:
     runners = wait_running(repo, ["A/1", "A/2", "A/3", "A/4"])
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     assert status["scheduler"]["pid"] == pid and status["scheduler"]["alive"] is True
-    assert f"Scheduler: running (PID {pid})" in run_gitorch(repo, "status").stdout
+    assert f"· scheduler pid {pid} ·" in run_gitorch(repo, "status").stdout
     stopped = run_gitorch(repo, "stop", "--all", check=True).stdout.splitlines()
     assert stopped[0] == f"Stopped the scheduler (PID {pid})"
     assert [line.split()[:2] for line in stopped[1:]] == [["Stopped", f"A/{n}"]
@@ -266,3 +266,21 @@ def test_landing_helps_only_when_it_frees_a_waiting_track_or_ends_a_group() -> N
     stale = Snapshot(taken.records, frozenset({"A/1"}), frozenset({"A/4"}))
     assert startable(roadmap, stale) == ["A/4"]
     assert startable(roadmap, snapshot({})) == ["A/1", "A/2", "A/3", "A/4"]
+
+
+def test_a_broken_roadmap_committed_mid_run_keeps_the_run_and_its_runners(
+        tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo")
+    with background_run(repo, "--every", "0.3s", env={"AGENT_SLEEP": "1"}) as running:
+        wait_running(repo, ["A/1", "A/2", "A/3", "A/4"])
+        (repo / "ROADMAP.md").write_text("## Group A: X\n### Track 1: Y\n### Track 1: Z\n")
+        git(repo, "commit", "-q", "-am", "Break the roadmap")
+        status = run_gitorch(repo, "status", check=True).stdout.splitlines()
+        assert status[1].startswith("ROADMAP.md:3: duplicate track A/1")
+        assert status[1].endswith("(showing the tracks of main~1)")
+        assert any(line.startswith("A/1 ") and " running " in line for line in status)
+        out, _ = running.communicate(timeout=120)
+    assert "(going on with the roadmap as it was)" in out, out
+    for track in ("A/1", "A/2", "A/3", "A/4"):
+        assert f"✓ Track {track} done in " in out, out  # seen to the end, not left behind
+        assert (record(repo, track) or {})["state"] == "done"

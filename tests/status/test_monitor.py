@@ -52,8 +52,11 @@ def test_status_lists_runner_log_tail_claims_and_main(tmp_path: Path) -> None:
     assert document["main_worktree"] == "clean"
     assert document["recent_commits"][0]["subject"] == "Initial commit"
     assert document["agents_alive"] == 0 and document["scheduler"] is None
-    text = run_gitorch(repo, "status", check=True).stdout
+    text = run_gitorch(repo, "status", "-v", check=True).stdout
     assert "│" in text and "Recent commits on main" in text and "Claims" in text
+    line = next(x for x in run_gitorch(repo, "status", check=True).stdout.splitlines()
+                if x.startswith("A/2 "))
+    assert " done " in line and line.endswith(" Work on A/2")  # its last commit
 
 
 def test_watch_piped_prints_a_snapshot_each_interval_and_ctrl_c_exits_0(
@@ -65,7 +68,7 @@ def test_watch_piped_prints_a_snapshot_each_interval_and_ctrl_c_exits_0(
     watcher.send_signal(signal.SIGINT)
     out, err = watcher.communicate(timeout=10)
     assert watcher.returncode == 0, err
-    assert out.count("Current group  A: Four at once") >= 2
+    assert out.count("▶ A Four at once") >= 2
     assert "\x1b[" not in out and err == ""
 
 
@@ -80,8 +83,16 @@ def test_watch_on_a_terminal_redraws_in_place(tmp_path: Path) -> None:
     while screen.count(b"\x1b[H") < 2 and time.monotonic() < deadline:
         screen += os.read(fd, 65536)
     os.kill(pid, signal.SIGINT)
+    while not screen.endswith(b"\x1b[?1049l"):
+        try:
+            screen += os.read(fd, 65536)
+        except OSError:
+            break  # the terminal closed with the process
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     assert os.WEXITSTATUS(status) == 0
     assert screen.count(b"\x1b[H") >= 2 and b"\x1b[J" in screen
     assert b"\x1b[2J" not in screen  # no full clear: no flicker
+    # In the alternate screen and out again, the cursor hidden meanwhile and shown at the end.
+    assert screen.startswith(b"\x1b[?1049h\x1b[?25l")
+    assert screen.endswith(b"\x1b[?25h\x1b[?1049l")

@@ -58,8 +58,8 @@ def test_text_output_shows_groups_tracks_and_what_waits(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
     done = run_gitorch(repo, "status", check=True)
     lines = done.stdout.splitlines()
-    assert any(line.split()[:2] == ["✓", "A"] for line in lines)
-    assert "Current group  E: Algorithm Foundation" in lines
+    assert lines[1].startswith("Groups  ✓ A  ✓ B")
+    assert "▶ E Algorithm Foundation" in lines[1]
     last = next(line for line in lines if line.strip().startswith("E/5"))
     assert "blocked" in last and last.endswith("waits on E/1, E/2, E/3, E/4")
     assert "\x1b[" not in done.stdout

@@ -64,6 +64,7 @@ def test_killed_runner_is_stale_then_resumed_in_place(tmp_path: Path) -> None:
     done = run_gitorch(repo, "start", "--wait", "-t", "A/1", env={"AGENT_RUNS": str(runs)},
                        check=True)
     assert "Resuming Group A, Track 1: Alpha" in done.stdout
+    assert "Available tracks: A/2, A/3, A/4; resuming A/1" in done.stdout.splitlines()
     assert (worktree / "uncommitted-work.txt").read_text() == "scratch\n"
     assert (worktree / "track-A-1.txt").read_text() == "work on A/1\nwork on A/1\n"
     assert git(worktree, "rev-list", "--count", "main..HEAD").strip() == "2"

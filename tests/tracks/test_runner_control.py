@@ -59,7 +59,7 @@ def test_logs_tail_and_follow(tmp_path: Path) -> None:
     run_gitorch(repo, "start", "-t", "A/1", env={"AGENT_SLEEP": "1"}, check=True)
     followed = run_gitorch(repo, "logs", "A/1", "-f", "-n", "1000", check=True)
     lines = followed.stdout.splitlines()
-    assert lines[-1].endswith("[Track 1] Track A/1 ended: done")
+    assert lines[-1].endswith("[A/1] Track A/1 ended: done")
     assert sum("===== Phase" in line for line in lines) == 3
     tail = run_gitorch(repo, "logs", "A/1", "-n", "2", check=True)
     assert tail.stdout.splitlines() == lines[-2:]
@@ -83,6 +83,18 @@ def test_release_refuses_a_live_runner_then_frees_the_claim(tmp_path: Path) -> N
     assert (tmp_path / "repo.tracks" / "group_A_track_1" / "track-A-1.txt").exists()
     run_gitorch(repo, "start", "-t", "A/1", "--wait", check=True)
     assert git(repo, "rev-list", "--count", "main..gitorch/A-1-alpha").strip() == "2"
+
+
+def test_release_of_a_landed_track_keeps_its_record_and_claims_nothing_kept(
+        tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo")
+    run_gitorch(repo, "start", "-t", "A/1", "--wait", "--land", check=True)
+    done = run_gitorch(repo, "release", "A/1", check=True)
+    assert done.stdout == "Track A/1 has landed; it holds no claim.\n"
+    status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
+    assert next(t for t in status["tracks"] if t["id"] == "A/1")["state"] == "landed"
+    text = run_gitorch(repo, "status", check=True).stdout.splitlines()
+    assert "landed A/1" in text
 
 
 def test_clean_drops_stale_claims_and_keeps_work(tmp_path: Path) -> None:

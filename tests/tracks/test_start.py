@@ -23,7 +23,7 @@ def test_start_wait_runs_every_phase_of_every_ready_track(tmp_path: Path) -> Non
     assert out[1] == "Available tracks: A/1, A/2, A/3, A/4"
     for number, title in enumerate(["Alpha", "Beta", "Gamma", "Delta"], 1):
         assert f"Starting on Group A, Track {number}: {title}" in out
-        assert f"✓ Track {number} completed successfully" in out
+        assert f"✓ [A/{number}] completed successfully" in out
     assert sorted(runs.read_text().splitlines()) == sorted(
         f"A/{n} {phase}" for n in range(1, 5) for phase in ("work", "review", "commit"))
     tracks = status_tracks(repo)
@@ -44,11 +44,11 @@ def test_log_lines_are_stamped_with_banners(tmp_path: Path) -> None:
     run_gitorch(repo, "start", "--track", "A/2", "--wait", check=True)
     log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_2.log").read_text()
     lines = log.splitlines()
-    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[Track 2\] "  # ms: report times phases
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[A/2\] "  # ms: report times phases
     assert all(re.match(stamp, line) for line in lines), log
     assert any(re.match(stamp + "===== Phase work \\(1/3\\) of Track A/2: Beta =====$", line)
                for line in lines)
-    assert any(line.endswith("[Track 2] agent in review for A/2") for line in lines)
+    assert any(line.endswith("[A/2] agent in review for A/2") for line in lines)
     assert lines[-1].endswith("Track A/2 ended: done")
     runs_log = (repo / ".git" / "gitorch" / "runs.log").read_text().splitlines()
     assert [line.split()[1:3] for line in runs_log] == [["start", "A/2"], ["end", "A/2"]]
@@ -121,7 +121,7 @@ def test_failing_agents_end_failed_and_the_others_go_on(tmp_path: Path) -> None:
     repo = agent_repo(tmp_path / "repo")
     done = run_gitorch(repo, "start", "--wait", env={"AGENT_FAIL_PHASE": "review"})
     assert done.returncode == 1
-    assert "✗ Track 1 failed (phase review exited 3)" in done.stdout
+    assert "✗ [A/1] failed (phase review exited 3)" in done.stdout
     tracks = status_tracks(repo)
     assert {t["state"] for t in tracks.values() if t["id"] != "A/5"} == {"failed"}
     assert tracks["A/2"]["reason"] == "phase review exited 3"
