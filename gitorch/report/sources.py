@@ -89,7 +89,7 @@ class LogEvent:
 
 
 _LINE = re.compile(
-    rb"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) \[Track [^\]\n]*\] "
+    rb"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) \[[^\]\n]*\] "
     rb"(===== Phase |Phase |Track |Conflict while landing|===== Test gate failed)([^\n]*)")
 # Looked for with bytes.find: far faster than a regex over hours of an agent's output.
 _MARKERS = (b"] ===== Phase ", b"] Phase ", b"] Track ", b"] Conflict while landing",
