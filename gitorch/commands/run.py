@@ -41,6 +41,8 @@ def render_summary(summary: Summary, colour: bool) -> list[str]:
         timing += (f" against {spent:.1f}s for the same tracks one after another "
                    f"({spent / summary.wall:.1f}x faster)")
     lines.append(timing)
+    if summary.usage:
+        lines.append(f"  agents spent {summary.usage.text()}")
     for track in summary.failed:
         lines.append(paint(f"  ✗ {track} failed: see gitorch logs {track}", "bad", colour))
     for track in summary.conflicts:

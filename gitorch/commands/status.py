@@ -12,6 +12,7 @@ from typing import Any
 from gitorch.output import paint, safe_text, table
 from gitorch.project import open_project
 from gitorch.status.document import collect as status_document
+from gitorch.tracks.usage import Usage
 
 
 def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
@@ -45,6 +46,8 @@ def render(document: dict[str, Any], colour: bool) -> list[str]:
     else:
         lines.append(f"{paint('Current group', 'bold', colour)}  {current['id']}: "
                      f"{safe_text(current['title'])}")
+        lines.append("Phases: " + " → ".join(f"{p['name']} ({safe_text(p['agent'])})"
+                                             for p in document["phases"]))
     lines += _track_lines(document["tracks"], colour)
     if document["claims"]:
         lines += ["", paint("Claims", "bold", colour)]
@@ -77,17 +80,19 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
             note = "waits on " + ", ".join(track["waiting_on"])
         elif track["state"] == "pending":
             note = "ready"
-        elif track["state"] in ("failed", "stopped") and track["reason"]:
+        elif track["state"] in ("failed", "stopped", "rate-limited") and track["reason"]:
             note = track["reason"]
         else:
             note = track["last_commit"] or ""
         runner = ""
         if track["pid"]:
             runner = f"pid {track['pid']} " + ("alive" if track["alive"] else "dead")
+        phase = f"{track['phase']} ({safe_text(track['agent'])})" if track["phase"] else ""
+        spent = Usage.from_json(track["usage"])
         rows.append([track["id"], safe_text(track["title"]),
-                     paint(track["state"], track["state"], colour), track["phase"] or "",
+                     paint(track["state"], track["state"], colour), phase,
                      runner, f"{track['commits']} commits" if track["commits"] else "",
-                     safe_text(note)])
+                     spent.text() if spent else "", safe_text(note)])
     lines = table(rows)
     out = []
     for line, track in zip(lines, tracks, strict=True):
