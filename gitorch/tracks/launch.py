@@ -20,7 +20,15 @@ from gitorch.tracks.claims import TrackLock, read_claim, repository_lock, take_c
 from gitorch.tracks.control import is_our_agent
 from gitorch.tracks.preflight import check_agents
 from gitorch.tracks.presets import agent_for, agent_name
-from gitorch.tracks.records import TrackRecord, TrackView, claims, landed_tracks, observe, pid_alive
+from gitorch.tracks.records import (
+    TrackRecord,
+    TrackView,
+    claims,
+    landed_tracks,
+    now,
+    observe,
+    pid_alive,
+)
 from gitorch.tracks.remote_claims import (
     RemoteClaim,
     claims_refspec,
@@ -176,8 +184,16 @@ def _candidates(views: dict[str, TrackView], group: str | None, wanted: list[str
                 chosen.append(view)
         return chosen
     pool = [v for v in views.values() if group is None or v.track.group == group]
-    return ([v for v in pool if v.state == "stale"] +
+    return ([v for v in pool if v.state == "stale" or _reset_passed(v)] +
             [v for v in pool if v.state == "pending"])
+
+
+def _reset_passed(view: TrackView) -> bool:
+    """Whether a rate-limited track's reset time has come (a missing one has)."""
+    record = view.record
+    if view.state != "rate-limited" or record is None:
+        return False
+    return record.reset_at is None or record.reset_at <= now()
 
 
 def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,

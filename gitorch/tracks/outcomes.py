@@ -127,7 +127,7 @@ def classify(preset: str | None, exit_code: int, signals: list[Signal],
 _EPOCH = re.compile(r"\|(\d{10})\b")
 _IN = re.compile(r"(?:try again|retry|resets?) in (\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hour)",
                  re.IGNORECASE)
-_AT = re.compile(r"(?:try again at|resets?(?: at)?)\s+(\d{1,2})(?::(\d\d))?(?::(\d\d))?"
+_AT = re.compile(r"(?:try again at|resets?(?: at)?|until)\s+(\d{1,2})(?::(\d\d))?(?::(\d\d))?"
                  r"\s*([ap]\.?m\.?)?", re.IGNORECASE)
 
 

@@ -268,3 +268,16 @@ def test_failing_setup_fails_the_track_with_its_exit_code(tmp_path: Path) -> Non
     assert done["state"] == "failed" and done["exit_code"] == 7
     assert done["reason"] == "worktree.setup `sh -c echo no uv here; exit 7` exited 7"
     assert "no uv here" in log(repo)
+
+
+def test_running_tracks_get_distinct_slots(tmp_path: Path) -> None:
+    agent = tmp_path / "slot.sh"
+    agent.write_text('#!/bin/sh\necho "$GITORCH_SLOT" >> "$SLOTS"\n'
+                     'echo "$GITORCH_SLOT" > slot.txt && git add slot.txt && git commit -qm s\n')
+    agent.chmod(0o755)
+    config = f"remote: null\nmax_parallel: 3\nagent:\n  command: [{agent}]\n" + ONE_PHASE
+    repo = make_repo(tmp_path / "repo", ROADMAP, {"gitorch.yaml": config})
+    slots = tmp_path / "slots.txt"
+    run_gitorch(repo, "start", "--wait", env={"SLOTS": str(slots)}, check=True)
+    assert sorted(slots.read_text().split()) == ["0", "1", "2"]
+    assert sorted(record(repo, f"A/{n}")["slot"] for n in (1, 2, 3)) == [0, 1, 2]
