@@ -101,7 +101,8 @@ def _claude(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
         yield (f"claude: {'error' if event.get('is_error') else 'finished'}"
                + (f" (API status {status})" if status else "")
                + f": {_short(event.get('result', ''))}"
-               + (f" [{event.get('num_turns')} turns, ${cost}]" if cost is not None else ""))
+               + (f" [{event.get('num_turns')} turns, ${cost:.4f}]"
+                  if isinstance(cost, (int, float)) else ""))
 
 
 def _claude_usage(reader: StreamReader, event: dict[str, Any]) -> None:

@@ -118,10 +118,13 @@ def classify(preset: str | None, exit_code: int, signals: list[Signal],
         if coded is not None:
             return Verdict(coded, f"exit code {exit_code}")
         return Verdict(OK if exit_code == 0 else "failed")
+    # The first line of the deciding kind says it best; later ones repeat it in summary.
+    same = [s.line for s in telling if s.kind == last.kind]
     if last.kind == RATE:
-        reset = reset_time(last.line, now)
-        return Verdict(RATE, last.line, reset if reset is not None else now + BACKOFF)
-    return Verdict(last.kind, last.line)
+        reset = next((r for r in (reset_time(line, now) for line in reversed(same))
+                      if r is not None), now + BACKOFF)
+        return Verdict(RATE, same[0], reset)
+    return Verdict(last.kind, same[0])
 
 
 _EPOCH = re.compile(r"\|(\d{10})\b")

@@ -38,8 +38,7 @@ class Usage:
                      max(0, self.cached_tokens - other.cached_tokens), cost)
 
     def __bool__(self) -> bool:
-        return any((self.input_tokens, self.output_tokens, self.cached_tokens,
-                    self.cost_usd is not None))
+        return any((self.input_tokens, self.output_tokens, self.cached_tokens, self.cost_usd))
 
     def as_json(self) -> dict[str, Any]:
         return {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens,

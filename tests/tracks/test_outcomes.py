@@ -51,7 +51,7 @@ def test_claude_rate_limit_retry_then_success_is_a_success() -> None:
         '"num_turns":2,"total_cost_usd":0.5,"modelUsage":{}}'], 0)
     assert verdict.kind == "ok"
     assert shown == ["claude: API error 429 (rate_limit), retry 1 of 3",
-                     "claude: finished: Done. [2 turns, $0.5]"]
+                     "claude: finished: Done. [2 turns, $0.5000]"]
 
 
 def test_aider_exit_zero_is_read_from_its_last_words() -> None:
