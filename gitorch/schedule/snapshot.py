@@ -15,6 +15,7 @@ from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap
 from gitorch.tracks.claims import lock_is_free
+from gitorch.tracks.phase_agent import limited_agents
 from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.records import TrackRecord, pid_alive
 from gitorch.tracks.usage import Usage, record_total
@@ -103,17 +104,8 @@ def epoch(stamp: str | None) -> float | None:
 
 
 def usage_limits(snap: Snapshot, now: float) -> dict[str, float]:
-    """Agents at a usage limit: name -> the last reset time their rate-limited tracks wait for.
-
-    The limit is the account's, not the track's: no track starts with that agent until
-    every reset it named has passed.
-    """
-    limits: dict[str, float] = {}
-    for record in snap.records.values():
-        reset = epoch(record.reset_at) if record.state == "rate-limited" else None
-        if reset is not None and reset > now and record.agent:
-            limits[record.agent] = max(reset, limits.get(record.agent, reset))
-    return limits
+    """Agents at a usage limit, and until when (see limited_agents)."""
+    return limited_agents(snap.records.values(), now)
 
 
 def avoid(snap: Snapshot, logged_out: set[str], now: float) -> dict[str, str]:

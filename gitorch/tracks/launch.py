@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
+from gitorch.tracks.phase_agent import limited_agents
 from gitorch.tracks.preflight import check_agents
 from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.records import (
@@ -119,6 +121,11 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
                                                         if v.state == "pending"],
                              warning=loaded.warning or upstream.warning, project=project)
         candidates = _candidates(views, group, wanted, result)
+        avoid = dict(avoid or {})
+        if not wanted:  # a track named on purpose may go before its agent's reset
+            avoid.update({agent: "is at its usage limit" for agent in
+                          limited_agents(TrackRecord.all(project), time.time())
+                          if agent not in avoid})
         busy = sum(1 for v in views.values() if v.state in ("claimed", "running"))
         slots = project.config.max_parallel - busy
         if candidates and slots > 0 and not dry_run:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -85,6 +85,26 @@ def settle(project: Project, record: TrackRecord, phase: str, run: PhaseRun) -> 
         reason = run.outcome.reason
         record.reason = f"phase {phase} exited {code}" + (f": {reason}" if reason else "")
     return False
+
+
+def limited_agents(records: Iterable[TrackRecord], now: float) -> dict[str, float]:
+    """Agents at a usage limit: name -> the last reset time their rate-limited tracks wait for.
+
+    The limit is the account's, not the track's: no track starts with that agent until
+    every reset it named has passed.
+    """
+    limits: dict[str, float] = {}
+    for record in records:
+        if record.state != "rate-limited" or not record.agent or record.reset_at is None:
+            continue
+        try:
+            reset = datetime.strptime(record.reset_at, "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=timezone.utc).timestamp()
+        except ValueError:
+            continue
+        if reset > now:
+            limits[record.agent] = max(reset, limits.get(record.agent, reset))
+    return limits
 
 
 def over_budget(project: Project, record: TrackRecord) -> bool:

@@ -133,6 +133,10 @@ def test_usage_limit_leaves_the_track_rate_limited_without_spending_a_retry(
     assert "usage limit" in str(done["reason"])
     status = run_gitorch(repo, "status", check=True).stdout
     assert "rate-limited" in status and "runs again after" in status
+    # Until its reset, nothing else starts with that agent either.
+    others = run_gitorch(repo, "start", env=fake_env(tmp_path, all="ok"), check=True).stdout
+    assert f"Skipped A/2: {preset} is at its usage limit" in others
+    assert "Nothing to start." in others
     # Started again (its reset aside), the same phase runs and no attempt is counted.
     again = run_track(repo, fake_env(tmp_path, all="ok"))
     assert again["state"] == "done" and again["attempts"] == 1
