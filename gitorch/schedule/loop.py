@@ -267,9 +267,6 @@ class Scheduler:
             (due if ready else later).append(track)
         return due, later
 
-    def _startable(self, roadmap: Roadmap, snap: Snapshot) -> list[str]:
-        return agents.startable(roadmap, snap, self.project.config, self._logged_out)
-
     def _fill(self, roadmap: Roadmap, snap: Snapshot, tick: bool) -> bool:
         """Start retries first, then ready tracks, in the free slots; whether any started."""
         free = self.options.parallel - len(snap.busy)
@@ -287,8 +284,8 @@ class Scheduler:
                     self.say(f"✗ Track {track} cannot be started again: {why}")
             self._restart -= {run.track.id for run in result.launched}
         world = (snap.key, self._roadmap[0] if self._roadmap else None)
-        if launched < free and (tick or (self._startable(roadmap, snap)
-                                         and world != self._idle)):
+        can = agents.startable(roadmap, snap, self.project.config, self._logged_out)
+        if launched < free and (tick or (can and world != self._idle)):
             result = self._start([], snap, avoid)
             launched += len(result.launched)
             if not result.launched:
@@ -364,7 +361,8 @@ class Scheduler:
         if timed_out:
             return "time"
         due, later = self._restarts(snap)
-        if due or later or self._startable(roadmap, snap):
+        if due or later or agents.startable(roadmap, snap, self.project.config,
+                                            self._logged_out):
             return None
         return "done" if roadmap.current_group() is None and not self._awaiting_land(snap) \
             else "stuck"
@@ -388,6 +386,8 @@ class Scheduler:
         waiting = {t.id: list(roadmap.waiting_on(t.id, landed)) for t in roadmap.tracks()
                    if not t.done and t.id not in snap.records
                    and roadmap.track_state(t.id, landed) == "blocked"}
+        waiting.update({t: [f"the usage limit of {snap.records[t].agent}"]
+                        for t in snap.having("rate-limited")})
         return Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
                        snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
                        waiting, self.pushes, time.monotonic() - self.began,
