@@ -102,7 +102,7 @@ def test_aider_leaves_gitignore_alone_and_gitorch_commits_its_work(tmp_path: Pat
 @pytest.mark.parametrize(("preset", "mode", "said"), [
     ("claude", "nokey", "Not logged in"),
     ("codex", "401", "401 Unauthorized"),
-    ("aider", "401", "not able to authenticate you"),  # aider exits 0 here
+    ("aider", "401", "litellm.AuthenticationError"),  # aider exits 0 here
     ("aider", "nokey", "browser login"),  # aider would wait 5 minutes
     ("gemini", "nokey", "Please set an Auth method"),  # and exit 41
 ])
