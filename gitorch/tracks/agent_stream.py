@@ -51,14 +51,15 @@ class StreamReader:
                 self.end_now = signal
 
 
-def _event(line: str) -> dict[str, Any] | None:
+def _event(line: str, key: str = "type") -> dict[str, Any] | None:
+    """The JSON object on a line whose `key` field is a string, else None."""
     if not line.startswith("{"):
         return None
     try:
         event = json.loads(line)
     except ValueError:
         return None
-    return event if isinstance(event, dict) and isinstance(event.get("type"), str) else None
+    return event if isinstance(event, dict) and isinstance(event.get(key), str) else None
 
 
 def _short(value: object) -> str:
@@ -184,20 +185,11 @@ def aider_usage(analytics_log: str) -> Usage:
     except OSError:
         return spent
     for line in lines:
-        event = _event_any(line)
-        props = event.get("properties") if event and event.get("event") == "message_send" \
-            else None
+        event = _event(line, "event")
+        props = event.get("properties") if event and event["event"] == "message_send" else None
         if isinstance(props, dict):
             cost = props.get("cost")
             spent = spent + Usage(_int(props.get("prompt_tokens")),
                                   _int(props.get("completion_tokens")), 0,
                                   float(cost) if isinstance(cost, (int, float)) else None)
     return spent
-
-
-def _event_any(line: str) -> dict[str, Any] | None:
-    try:
-        event = json.loads(line)
-    except ValueError:
-        return None
-    return event if isinstance(event, dict) else None
