@@ -20,7 +20,6 @@ def repo(tmp_path: Path) -> Path:
     return path
 
 
-
 def test_a_phase_names_its_own_agent_and_keeps_the_built_in_prompt(repo: Path) -> None:
     (repo / "gitorch.yaml").write_text(
         "agent:\n  command: [my-agent, '{prompt}']\n  idle_timeout: 5m\n"
