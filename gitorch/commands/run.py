@@ -45,6 +45,8 @@ def render_summary(summary: Summary, colour: bool) -> list[str]:
         if spent > summary.wall:
             timing += f" ({spent / summary.wall:.1f}x faster)"
     lines.append(timing)
+    if summary.usage:
+        lines.append(f"  agents spent {summary.usage.text()}")
     for track in summary.failed:
         lines.append(paint(f"  ✗ {track} failed: see gitorch logs {track}", "bad", colour))
     for track in summary.conflicts:

@@ -25,9 +25,11 @@ from gitorch.config.settings import (
     Config,
     ConfigError,
     LandConfig,
+    PhaseAgent,
     PhaseConfig,
     RunConfig,
     SchedulingConfig,
+    WorktreeConfig,
 )
 from gitorch.config.yamlfile import Source, YamlFileError, read_yaml
 
@@ -35,6 +37,9 @@ _DEFAULTS: dict[str, Any] = {
     "roadmap": "ROADMAP.md", "main_branch": None, "remote": "origin", "max_parallel": 4,
     "worktrees_dir": None, "phases": DEFAULT_PHASES,
     "agent.preset": "claude", "agent.command": None, "agent.timeout": 2 * 3600.0,
+    "agent.idle_timeout": 15 * 60.0, "agent.budget_usd": None,
+    "agent.rate_limit_patterns": (), "agent.auth_patterns": (),
+    "worktree.setup": None, "worktree.copy": (),
     "land.test_command": None, "land.test_timeout": 30 * 60.0, "land.push": True,
     "land.retries": 3, "land.mode": "push", "land.pr": "single",
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
@@ -43,7 +48,7 @@ _DEFAULTS: dict[str, Any] = {
 }
 _Check = Callable[[object], object]
 _NULLABLE = frozenset({"main_branch", "remote", "worktrees_dir", "agent.command",
-                       "land.test_command"})
+                       "land.test_command", "agent.budget_usd", "worktree.setup"})
 
 
 def user_config_path() -> Path:
@@ -74,7 +79,7 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
         where.update({key: (index, source.where(key)) for key in settings})
     _check_claims(merged, where)
     sections = {"agent": AgentConfig, "land": LandConfig, "claims": ClaimsConfig,
-                "run": RunConfig, "scheduling": SchedulingConfig}
+                "run": RunConfig, "scheduling": SchedulingConfig, "worktree": WorktreeConfig}
     return Config(**{
         top.name: _section(sections[top.name], top.name, merged)
         if top.name in sections else merged[top.name] for top in fields(Config)
@@ -233,6 +238,41 @@ def _argv(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _money(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise _Invalid("expected an amount in US dollars above zero, like 5 or 2.50")
+    return float(value)
+
+
+def _strings(what: str, test: Callable[[str], str | None]) -> _Check:
+    """A list of strings, each of which test accepts (it returns what is wrong, or None)."""
+    def check(value: object) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise _Invalid(f"expected a list of {what}")
+        for index, item in enumerate(value):
+            wrong = test(item) if isinstance(item, str) and item else f"expected one of {what}"
+            if wrong:
+                raise _Invalid(wrong, f"[{index}]")
+        return tuple(value)
+
+    return check
+
+
+def _regex_problem(text: str) -> str | None:
+    try:
+        re.compile(text)
+    except re.error as bad:
+        return f"expected a regular expression: {bad}"
+    return None
+
+
+def _glob_problem(text: str) -> str | None:
+    parts = PurePosixPath(text).parts
+    if text.startswith("/") or ".." in parts:
+        return "expected a glob inside the repository, like .env or config/*.local"
+    return None
+
+
 def _template(value: object) -> str:
     """A prompt; other text in braces is kept as written, but a near-miss field is a typo."""
     text = str(_text(value))
@@ -243,6 +283,11 @@ def _template(value: object) -> str:
     return text
 
 
+_PHASE_AGENT: dict[str, _Check] = {"preset": _preset, "command": _argv,
+                                   "timeout": _duration, "idle_timeout": _duration}
+_BUILT_IN_PROMPTS = {phase.name: phase.prompt for phase in DEFAULT_PHASES}
+
+
 def _phases(value: object) -> tuple[PhaseConfig, ...]:
     if not isinstance(value, (list, tuple)) or not value:
         raise _Invalid("expected a non-empty list of phases, each with name and prompt")
@@ -251,17 +296,25 @@ def _phases(value: object) -> tuple[PhaseConfig, ...]:
     for index, item in enumerate(value):
         at = f"[{index}]"
         if isinstance(item, PhaseConfig):
-            item = {"name": item.name, "prompt": item.prompt}
-        checked = _flatten(item, {"name": _phase_name, "prompt": _template}, at)
-        missing = [key for key in ("name", "prompt") if f"{at}.{key}" not in checked]
-        if missing:
-            raise _Invalid(f"missing {missing[0]} (each phase needs name and prompt)", at)
-        name = checked[f"{at}.name"]
+            phases.append(item)
+            continue
+        checked = _flatten(item, {"name": _phase_name, "prompt": _template,
+                                  "agent": _PHASE_AGENT}, at)
+        name = checked.get(f"{at}.name")
+        if name is None:
+            raise _Invalid("missing name (each phase needs name and prompt)", at)
+        # work, review and commit may leave their prompt out: the built-in one is meant.
+        prompt = checked.get(f"{at}.prompt", _BUILT_IN_PROMPTS.get(name))
+        if prompt is None:
+            raise _Invalid("missing prompt (each phase needs name and prompt; only work, "
+                           "review and commit have built-in ones)", at)
         if name in first:
             raise _Invalid(f"duplicate phase name {name!r} (first at phases[{first[name]}])",
                            f"{at}.name")
         first[name] = index
-        phases.append(PhaseConfig(name, checked[f"{at}.prompt"]))
+        agent = {key.rpartition(".")[2]: v for key, v in checked.items()
+                 if key.startswith(f"{at}.agent.")}
+        phases.append(PhaseConfig(name, prompt, PhaseAgent(**agent) if agent else None))
     return tuple(phases)
 
 
@@ -269,7 +322,10 @@ _SCHEMA: dict[str, _Check | dict[str, _Check]] = {
     "roadmap": _roadmap, "main_branch": _ref_name("branch", "main"),
     "remote": _ref_name("remote", "origin"), "max_parallel": _whole(1),
     "worktrees_dir": _text,
-    "agent": {"preset": _preset, "command": _argv, "timeout": _duration},
+    "agent": {"preset": _preset, "command": _argv, "timeout": _duration,
+              "idle_timeout": _duration, "budget_usd": _money,
+              "rate_limit_patterns": _strings("regular expressions", _regex_problem),
+              "auth_patterns": _strings("regular expressions", _regex_problem)},
     "phases": _phases,
     "land": {"test_command": _argv, "test_timeout": _duration, "push": _flag,
              "retries": _whole(0), "mode": _one_of(LAND_MODES),
@@ -277,6 +333,7 @@ _SCHEMA: dict[str, _Check | dict[str, _Check]] = {
     "claims": {"remote": _flag, "heartbeat": _duration, "expire": _duration},
     "run": {"every": _duration, "for": _duration, "retries": _whole(0)},
     "scheduling": {"overlap": _overlap},
+    "worktree": {"setup": _argv, "copy": _strings("globs like .env", _glob_problem)},
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gitorch.errors import GitorchError
 
@@ -26,6 +26,20 @@ class AgentConfig:
     preset: str
     command: tuple[str, ...] | None
     timeout: float
+    idle_timeout: float = 15 * 60.0  # no output for this long: stuck
+    budget_usd: float | None = None  # a track that spends more is stopped
+    rate_limit_patterns: tuple[str, ...] = ()  # regexes, for a command of one's own
+    auth_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhaseAgent:
+    """A phase's own agent, in place of the top-level one; unset keys are inherited."""
+
+    preset: str | None = None
+    command: tuple[str, ...] | None = None
+    timeout: float | None = None
+    idle_timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,15 @@ class PhaseConfig:
 
     name: str
     prompt: str
+    agent: PhaseAgent | None = None
+
+
+@dataclass(frozen=True)
+class WorktreeConfig:
+    """What a new track worktree gets before its first phase."""
+
+    setup: tuple[str, ...] | None = None  # argv run once in it, e.g. ["uv", "sync"]
+    copy: tuple[str, ...] = ()  # globs of ignored files copied from the main worktree
 
 
 @dataclass(frozen=True)
@@ -88,6 +111,7 @@ class Config:
     claims: ClaimsConfig
     run: RunConfig
     scheduling: SchedulingConfig = SchedulingConfig()
+    worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
 
 
 _HEADER = """\

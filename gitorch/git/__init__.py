@@ -348,6 +348,15 @@ def commit_all(worktree: Path, message: str) -> None:
     git([*GITORCH_IDENTITY, "commit", "-q", "--no-verify", "-m", message], worktree)
 
 
+def commit_changes(worktree: Path, message: str) -> bool:
+    """Commit every change in worktree as its user (hooks run); False if there were none."""
+    if not worktree_changes(worktree):
+        return False
+    git(["add", "-A"], worktree)
+    git(["commit", "-q", "-m", message], worktree)
+    return True
+
+
 def hooks_dir(paths: RepoPaths) -> Path:
     """The effective hooks folder: core.hooksPath (relative to the main worktree) or hooks/."""
     out = git(["rev-parse", "--path-format=absolute", "--git-path", "hooks"],

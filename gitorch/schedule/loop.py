@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from gitorch import git
 from gitorch.errors import GitorchError
@@ -23,11 +22,12 @@ from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
-from gitorch.schedule.snapshot import BUSY, Snapshot, landing_helps, look, startable
+from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, epoch, landing_helps, look
 from gitorch.tracks.control import end_runner, mark_stopped
 from gitorch.tracks.launch import StartResult, start
 from gitorch.tracks.records import TrackRecord
 from gitorch.tracks.runner import append_run_line
+from gitorch.tracks.usage import Usage
 
 LAND_GIVE_UP = 3  # failed lands in a row, with nothing else to do, end the run
 
@@ -60,6 +60,7 @@ class Summary:
     wall: float
     track_times: dict[str, float]
     errors: list[str]
+    usage: Usage = field(default_factory=Usage)  # tokens and cost spent during the run
 
     @property
     def exit_code(self) -> int:
@@ -67,16 +68,6 @@ class Summary:
         if self.reason == "signal":
             return 0
         return 1 if self.failed or self.conflicts or self.reason == "stuck" else 0
-
-
-def _epoch(stamp: str | None) -> float | None:
-    if stamp is None:
-        return None
-    try:
-        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
-    return moment.timestamp()
 
 
 def clock(seconds: float) -> str:
@@ -111,6 +102,8 @@ class Scheduler:
     _said_error: str | None = None
     _said_overlap: set[str] = field(default_factory=set)
     _shown: str = ""
+    _logged_out: set[str] = field(default_factory=set)  # agents that failed to log in
+    _spent_before: Usage = field(default_factory=Usage)
 
     def say(self, text: str) -> None:
         self.out(f"[{clock(time.monotonic() - self.began)}] {text}")
@@ -175,7 +168,8 @@ class Scheduler:
                 continue  # just claimed: start said so
             if track in snap.stale and track not in last.stale:
                 self.say(f"… Track {track}: its runner is gone; it will be resumed")
-            elif record.state in ("done", "failed", "stopped") and before.state in BUSY:
+            elif (record.state in ("done", "failed", "stopped", "rate-limited")
+                  and before.state in BUSY):
                 self._ended(record, now)
         view = self._view(snap)
         if changed and view != self._shown:
@@ -191,6 +185,14 @@ class Scheduler:
             self.say(f"✓ Track {track} done in {took:.1f}s")
         elif record.state == "stopped":
             self.say(f"■ Track {track} stopped ({record.reason})")
+        elif record.state == "rate-limited":
+            self.say(f"⏸ Track {track} waits: {record.reason}; no retry spent")
+        elif record.failure in FINAL_FAILURES:
+            if record.failure == "auth" and record.agent:
+                self._logged_out.add(record.agent)
+            self.say(f"✗ Track {track} failed ({record.reason}); not retried"
+                     + (f", and nothing more starts with {record.agent}"
+                        if record.failure == "auth" else ""))
         else:
             self._failed_at[track] = now
             left = self.options.retries + 1 - record.attempts
@@ -211,12 +213,13 @@ class Scheduler:
         """Take over the runners an earlier run left, and resume tracks stopped before."""
         wall, now = time.time(), time.monotonic()
         for track in sorted(snap.busy):
-            began = _epoch(snap.records[track].started_at)
+            began = epoch(snap.records[track].started_at)
             self._since[track] = now - (wall - began) if began else now
         if snap.busy:
             self.say(f"Adopting {plural(len(snap.busy), 'running track')}: "
                      f"{', '.join(sorted(snap.busy))}")
         self._restart = set(snap.having("stopped"))
+        self._spent_before = snapshot.spent(snap)
 
     def _current_roadmap(self) -> Roadmap:
         """The roadmap on main, read again only when main moves.
@@ -264,13 +267,16 @@ class Scheduler:
         due = sorted(t for t in self._restart - set(self._given_up)
                      if t in snap.records and snap.records[t].state == "stopped")
         later: list[str] = []
+        waits = snapshot.rate_limited(snap, self._logged_out | set(self._given_up), time.time())
+        due, later = due + waits[0], later + waits[1]
         for track in snap.having("failed"):
             record = snap.records[track]
-            if track in self._given_up or record.attempts > self.options.retries:
+            if (track in self._given_up or record.attempts > self.options.retries
+                    or record.failure in FINAL_FAILURES):
                 continue
             failed = self._failed_at.get(track)
             if failed is None:  # failed before this run: count from its end
-                ended = _epoch(record.ended_at)
+                ended = epoch(record.ended_at)
                 failed = time.monotonic() - (time.time() - ended) if ended else 0.0
             ready = time.monotonic() >= failed + self._backoff(record)
             (due if ready else later).append(track)
@@ -283,18 +289,20 @@ class Scheduler:
             return False
         launched = 0
         due, _ = self._restarts(snap)
+        avoid = snapshot.avoid(snap, self._logged_out, time.time())
         if due:
-            result = self._start(due[:free], snap)
+            result = self._start(due[:free], snap, avoid)
             launched += len(result.launched)
             for track, why in result.skipped:
-                if why != "no free slot":
+                if why != "no free slot" and not why.startswith(tuple(avoid)):
                     self._given_up[track] = why
                     self.say(f"✗ Track {track} cannot be started again: {why}")
             self._restart -= {run.track.id for run in result.launched}
         world = (snap.key, self._roadmap[0] if self._roadmap else None)
-        if launched < free and (tick or (startable(roadmap, snap) and world != self._idle)):
+        can = snapshot.startable(roadmap, snap, self.project.config, self._logged_out)
+        if launched < free and (tick or (can and world != self._idle)):
             plan = self._plan(roadmap, snap, free - launched, landing=False)
-            result = (self._start(plan.start if plan.steered else [], snap)
+            result = (self._start(plan.start if plan.steered else [], snap, avoid)
                       if plan.start or not plan.steered else StartResult(None, []))
             launched += len(result.launched)
             if not result.launched:
@@ -310,9 +318,10 @@ class Scheduler:
             self.say(note)
         return plan
 
-    def _start(self, tracks: list[str], snap: Snapshot) -> StartResult:
+    def _start(self, tracks: list[str], snap: Snapshot, avoid: dict[str, str]) -> StartResult:
         try:
-            result = start(self.project, group=None, track_ids=tracks, dry_run=False)
+            result = start(self.project, group=None, track_ids=tracks, dry_run=False,
+                           avoid=avoid)
         except GitorchError as error:
             self._error(f"start: {error}")
             return StartResult(None, [])
@@ -324,6 +333,9 @@ class Scheduler:
             self._since[track.id] = now
             record = snap.records.get(track.id)
             retry = record is not None and record.state == "failed"
+            if record is not None and record.state == "rate-limited":
+                self.say(f"Track {track.id}: {record.agent} may run again; re-running "
+                         f"phase {record.failed_phase}")
             verb = "Retrying" if retry else "Resuming" if run.resumed else "Starting on"
             attempt = (f" (attempt {record.attempts + 1} of {self.options.retries + 1})"
                        if retry and record is not None else "")
@@ -381,7 +393,8 @@ class Scheduler:
         if snap.having("in-pr"):
             return None  # each tick looks whether their pull requests were merged
         due, later = self._restarts(snap)
-        if due or later or startable(roadmap, snap):
+        if due or later or snapshot.startable(roadmap, snap, self.project.config,
+                                            self._logged_out):
             return None
         return "done" if roadmap.current_group() is None and not self._awaiting_land(snap) \
             else "stuck"
@@ -405,10 +418,13 @@ class Scheduler:
         waiting = {t.id: list(roadmap.waiting_on(t.id, landed)) for t in roadmap.tracks()
                    if not t.done and t.id not in snap.records
                    and roadmap.track_state(t.id, landed) == "blocked"}
+        waiting.update({t: [f"the usage limit of {snap.records[t].agent}"]
+                        for t in snap.having("rate-limited")})
         return Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
                        snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
                        waiting, self.pushes, time.monotonic() - self.began,
-                       dict(self.track_times), _unique(self.errors))
+                       dict(self.track_times), _unique(self.errors),
+                       snapshot.spent(snap) - self._spent_before)
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -7,17 +7,25 @@ because their files overlap a running track's. Pure reads: nothing here changes 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
+from gitorch.config.settings import Config
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap
 from gitorch.tracks.claims import lock_is_free
 from gitorch.tracks.footprints import Footprint, live_footprint, predicted_footprints
+from gitorch.tracks.phase_agent import limited_agents
+from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.records import TrackRecord, pid_alive
+from gitorch.tracks.usage import Usage, record_total
 
 BUSY = frozenset({"claimed", "running"})
+# Failures a retry cannot mend: no login, the budget spent, a CLI that refuses to run here.
+FINAL_FAILURES = frozenset({"auth", "budget", "fatal"})
 
 
 @dataclass(frozen=True)
@@ -73,9 +81,15 @@ def landing_helps(roadmap: Roadmap, snap: Snapshot, free: int) -> bool:
     return False
 
 
-def startable(roadmap: Roadmap, snap: Snapshot) -> list[str]:
-    """Stale tracks and ready ones that no runner has taken: what start would launch."""
+def startable(roadmap: Roadmap, snap: Snapshot, config: Config | None = None,
+              logged_out: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Stale tracks and ready ones that no runner has taken: what start would launch.
+
+    New tracks whose first phase's agent is logged out (given config) are not.
+    """
     landed = frozenset(snap.having("landed"))
+    if config is not None and agent_name(agent_for(config, config.phases[0])) in logged_out:
+        return sorted(snap.stale)
     fresh = [t.id for t in roadmap.ready_tracks(landed)
              if t.id not in snap.records or snap.records[t.id].state == "pending"]
     return sorted(snap.stale) + fresh
@@ -182,3 +196,43 @@ def plan_overlaps(candidates: list[str], free: int, footprints: Mapping[str, Foo
             land_now[track] = hit
     steered = any(footprints.get(t) for t in [*candidates, *running])
     return OverlapPlan(start, held, forced, land_now, steered)
+def epoch(stamp: str | None) -> float | None:
+    """A record's UTC time stamp as epoch seconds (None when missing or damaged)."""
+    if stamp is None:
+        return None
+    try:
+        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return moment.timestamp()
+
+
+def usage_limits(snap: Snapshot, now: float) -> dict[str, float]:
+    """Agents at a usage limit, and until when (see limited_agents)."""
+    return limited_agents(snap.records.values(), now)
+
+
+def avoid(snap: Snapshot, logged_out: set[str], now: float) -> dict[str, str]:
+    """Agents no track may start with now, and why."""
+    why = {agent: "is at its usage limit until " + time.strftime("%H:%M:%S",
+                                                                 time.localtime(reset))
+           for agent, reset in usage_limits(snap, now).items()}
+    why.update(dict.fromkeys(logged_out, "is not logged in"))
+    return why
+
+
+def rate_limited(snap: Snapshot, leave: set[str], now: float) -> tuple[list[str], list[str]]:
+    """Rate-limited tracks: (due again now, still waiting); leave: tracks or agents to skip."""
+    limits = usage_limits(snap, now)
+    due: list[str] = []
+    later: list[str] = []
+    for track in snap.having("rate-limited"):
+        agent = snap.records[track].agent or ""
+        if track not in leave and agent not in leave:
+            (later if agent in limits else due).append(track)
+    return due, later
+
+
+def spent(snap: Snapshot) -> Usage:
+    """Tokens and cost in every track record."""
+    return sum((record_total(r.usage) for r in snap.records.values()), Usage())

@@ -8,6 +8,7 @@ from gitorch.output import paint, plural, safe_text, table
 from gitorch.status.layout import log_message
 from gitorch.status.text import UNLIMITED, notices
 from gitorch.tracks.records import ENDED
+from gitorch.tracks.usage import Usage
 
 
 def render_detail(document: dict[str, Any], colour: bool) -> list[str]:
@@ -37,6 +38,8 @@ def render_detail(document: dict[str, Any], colour: bool) -> list[str]:
     else:
         lines.append(f"{paint('Current group', 'bold', colour)}  {current['id']}: "
                      f"{safe_text(current['title'])}")
+        lines.append("Phases: " + " → ".join(f"{p['name']} ({safe_text(p['agent'])})"
+                                             for p in document["phases"]))
     lines += _track_lines(document["tracks"], colour)
     if document["claims"]:
         lines += ["", paint("Claims", "bold", colour)]
@@ -73,17 +76,19 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
             note = "waits on " + ", ".join(track["waiting_on"])
         elif track["state"] == "pending":
             note = "ready"
-        elif track["state"] in ("failed", "stopped") and track["reason"]:
+        elif track["state"] in ("failed", "stopped", "rate-limited") and track["reason"]:
             note = track["reason"]
         else:
             note = track["last_commit"] or ""
+        phase = f"{track['phase']} ({safe_text(track['agent'])})" if track["phase"] else ""
+        spent = Usage.from_json(track["usage"])
         runner = ""  # a runner that ended with its track is no news
         if track["pid"] and (track["alive"] or track["state"] not in ENDED):
             runner = f"pid {track['pid']} " + ("alive" if track["alive"] else "dead")
         rows.append([track["id"], safe_text(track["title"]),
-                     paint(track["state"], track["state"], colour), track["phase"] or "",
+                     paint(track["state"], track["state"], colour), phase,
                      runner, plural(track["commits"], "commit") if track["commits"] else "",
-                     safe_text(note)])
+                     spent.text() if spent else "", safe_text(note)])
     lines = table(rows)
     out = []
     for line, track in zip(lines, tracks, strict=True):

@@ -16,8 +16,10 @@ from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
+from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.records import TrackView, as_json, claims, landed_tracks, observe, pid_alive
 from gitorch.tracks.remote_claims import RemoteClaim, claims_refspec, fetched_claims
+from gitorch.tracks.usage import record_total
 from gitorch.upstream import NETWORK_TIMEOUT, remote_name
 
 LOG_TAIL_LINES = 3
@@ -66,8 +68,11 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
              "state": _group_state(roadmap, g.id, landed), "depends_on": list(g.prerequisites)}
             for g in roadmap.groups
         ],
+        "phases": [{"name": phase.name, "agent": agent_name(agent_for(project.config, phase))}
+                   for phase in project.config.phases],
         "tracks": [{**as_json(view), **_log_facts(view.log), **prints[view.track.id],
-                    "pull_request": _pull_request(requests.get(view.track.id))}
+                    "pull_request": _pull_request(requests.get(view.track.id)),
+                    **_agent_facts(project, view)}
                    for view in tracks],
         "scheduler": _scheduler(project),
         "agents_alive": sum(1 for view in tracks if view.alive),
@@ -95,6 +100,8 @@ def _pull_request(request: PullRequest | None) -> dict[str, Any] | None:
     if request is None:
         return None
     return {"url": request.url, "branch": request.branch, "base": request.base}
+
+
 def _roadmap(project: Project) -> tuple[LoadedRoadmap, str | None]:
     """The roadmap on main; if it is broken, the last good one before it, with the error."""
     try:
@@ -127,6 +134,15 @@ def _behind(project: Project, remote: str) -> dict[str, Any] | None:
                else f"git -C {where} fetch {remote} {branch}:{branch}")
     return {"remote": remote, "commits": git.count_commits(paths, local, there),
             "command": command}
+
+
+def _agent_facts(project: Project, view: TrackView) -> dict[str, Any]:
+    """Which agent runs (or will run) the track's phase, what it spent, when it may go on."""
+    record = view.record
+    first = agent_name(agent_for(project.config, project.config.phases[0]))
+    return {"agent": record.agent if record and record.agent else first,
+            "usage": record_total(record.usage if record else {}).as_json(),
+            "reset_at": record.reset_at if record else None}
 
 
 def _local_commit(claimed: dict[str, Claim | None], track: str) -> str | None:

@@ -138,13 +138,19 @@ def _cells(track: dict[str, Any], now: datetime) -> dict[str, str]:
     running = track["alive"] or track["state"] == "running"
     return {
         "id": str(track["id"]), "title": safe_text(track["title"]), "state": track["state"],
-        "phase": safe_text(track["phase"] or "") if running else "",
+        "phase": _phase(track) if running else "",
         "age": age(track["started_at"] if running else track["updated_at"], now),
         "commits": str(track["commits"]) if track["commits"] else "",
         "tokens": tokens(used) if used else "",
         "cost": f"${cost:.2f}" if isinstance(cost, (int, float)) else "",
         "last": _last(track, running),
     }
+
+
+def _phase(track: dict[str, Any]) -> str:
+    """The phase, and which agent runs it when the document says."""
+    phase, agent = safe_text(track["phase"] or ""), track.get("agent")
+    return f"{phase} ({safe_text(agent)})" if phase and isinstance(agent, str) else phase
 
 
 def _last(track: dict[str, Any], running: bool) -> str:

@@ -10,8 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitorch.config.durations import format_duration
 from gitorch.process import child_env, end_group, signal_group
+from gitorch.tracks.agent_stream import StreamReader
 from gitorch.tracks.log import MAX_LINE, TrackLog
+from gitorch.tracks.outcomes import STUCK, Signal
 
 
 @dataclass(frozen=True)
@@ -21,12 +24,46 @@ class AgentOutcome:
     exit_code: int
     reason: str | None = None  # None: it exited by itself
     stopped: bool = False
+    ended: Signal | None = None  # ended by gitorch as stuck, or on a line that says so
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a run may take in all, and stay silent."""
+
+    timeout: float
+    idle_timeout: float = float("inf")
+
+
+class _Output:
+    """The reader thread's side: lines to the log, and when the last one came."""
+
+    def __init__(self, log: TrackLog, reader: StreamReader | None) -> None:
+        self.log, self.reader = log, reader
+        self.last = time.monotonic()
+
+    def copy(self, agent: subprocess.Popen[bytes]) -> None:
+        assert agent.stdout is not None
+        for data in iter(lambda: agent.stdout.readline(MAX_LINE), b""):  # type: ignore[union-attr]
+            self.last = time.monotonic()
+            if self.reader is None:
+                self.log.raw(data)
+                continue
+            text = data.rstrip(b"\r\n").decode("utf-8", "replace").replace("\x00", "\\0")
+            for line in self.reader.feed(text):
+                self.log.line(line)
 
 
 def run_agent(argv: tuple[str, ...], stdin: str | None, *, cwd: Path, env: Mapping[str, str],
-              timeout: float, log: TrackLog, stopping: Callable[[], bool],
-              started: Callable[[int], None]) -> AgentOutcome:
-    """Run argv to its end; kill its whole process group on timeout or when stopping()."""
+              timeout: float | Limits, log: TrackLog, stopping: Callable[[], bool],
+              started: Callable[[int], None],
+              reader: StreamReader | None = None) -> AgentOutcome:
+    """Run argv to its end; kill its whole process group on timeout or when stopping().
+
+    With a reader, its lines go through it (JSON made readable, signals noted), and a line
+    it says waiting will not help with ends the run at once.
+    """
+    limits = timeout if isinstance(timeout, Limits) else Limits(timeout)
     try:
         agent = subprocess.Popen(
             list(argv), cwd=cwd, env=child_env(env), start_new_session=True,
@@ -39,22 +76,23 @@ def run_agent(argv: tuple[str, ...], stdin: str | None, *, cwd: Path, env: Mappi
     except OSError as error:
         return AgentOutcome(126, f"cannot run {argv[0]}: {error.strerror}")
     started(agent.pid)
-    reader = threading.Thread(target=_copy_output, args=(agent, log), daemon=True)
-    reader.start()
+    output = _Output(log, reader)
+    copier = threading.Thread(target=output.copy, args=(agent,), daemon=True)
+    copier.start()
     if stdin is not None:
         threading.Thread(target=_feed, args=(agent, stdin), daemon=True).start()
-    outcome = _wait(agent, timeout, stopping)
+    outcome = _wait(agent, limits, stopping, output)
     # Children the agent left behind would hold the output pipe open forever.
-    reader.join(timeout=2.0)
-    if reader.is_alive():
+    copier.join(timeout=2.0)
+    if copier.is_alive():
         signal_group(agent.pid, signal.SIGKILL)
-        reader.join(timeout=2.0)
+        copier.join(timeout=2.0)
     return outcome
 
 
-def _wait(agent: subprocess.Popen[bytes], timeout: float,
-          stopping: Callable[[], bool]) -> AgentOutcome:
-    deadline = time.monotonic() + timeout
+def _wait(agent: subprocess.Popen[bytes], limits: Limits, stopping: Callable[[], bool],
+          output: _Output) -> AgentOutcome:
+    deadline = time.monotonic() + limits.timeout
     while True:
         try:
             return AgentOutcome(agent.wait(timeout=0.2))
@@ -62,14 +100,15 @@ def _wait(agent: subprocess.Popen[bytes], timeout: float,
             pass
         if stopping():
             return AgentOutcome(end_group(agent), "stopped", stopped=True)
-        if time.monotonic() > deadline:
-            return AgentOutcome(end_group(agent), f"timed out after {timeout:.0f}s")
-
-
-def _copy_output(agent: subprocess.Popen[bytes], log: TrackLog) -> None:
-    assert agent.stdout is not None
-    for line in iter(lambda: agent.stdout.readline(MAX_LINE), b""):  # type: ignore[union-attr]
-        log.raw(line)
+        now = time.monotonic()
+        if now > deadline:
+            return AgentOutcome(end_group(agent), f"timed out after {limits.timeout:.0f}s")
+        told = output.reader.end_now if output.reader is not None else None
+        if told is not None:
+            return AgentOutcome(end_group(agent), told.line, ended=told)
+        if now - output.last > limits.idle_timeout:
+            why = f"stuck: no output for {format_duration(limits.idle_timeout)}"
+            return AgentOutcome(end_group(agent), why, ended=Signal(STUCK, why))
 
 
 def _feed(agent: subprocess.Popen[bytes], text: str) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -18,7 +19,18 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
-from gitorch.tracks.records import TrackRecord, TrackView, claims, landed_tracks, observe, pid_alive
+from gitorch.tracks.phase_agent import limited_agents
+from gitorch.tracks.preflight import check_agents
+from gitorch.tracks.presets import agent_for, agent_name
+from gitorch.tracks.records import (
+    TrackRecord,
+    TrackView,
+    claims,
+    landed_tracks,
+    now,
+    observe,
+    pid_alive,
+)
 from gitorch.tracks.remote_claims import (
     RemoteClaim,
     claims_refspec,
@@ -30,7 +42,7 @@ from gitorch.upstream import remote_name, sync_main
 
 START_LOCK_TIMEOUT = 300.0  # a start holding it may be fetching
 # A track named with --track may be started again from these states, in its worktree.
-RESTARTABLE = frozenset({"pending", "stale", "failed", "stopped"})
+RESTARTABLE = frozenset({"pending", "stale", "failed", "stopped", "rate-limited"})
 
 
 @dataclass
@@ -90,8 +102,11 @@ def sync_upstream(project: Project) -> Upstream:
 
 
 def start(project: Project, *, group: str | None, track_ids: Sequence[str],
-          dry_run: bool) -> StartResult:
-    """Claim and launch up to max_parallel tracks; with dry_run, only say what would start."""
+          dry_run: bool, avoid: Mapping[str, str] | None = None) -> StartResult:
+    """Claim and launch up to max_parallel tracks; with dry_run, only say what would start.
+
+    avoid: agents not to start now (name -> why), such as one at its usage limit.
+    """
     project.state.ensure()
     # One start at a time per repository: slots are counted and filled as one step.
     with repository_lock(project.state.root, "start", START_LOCK_TIMEOUT):
@@ -106,18 +121,46 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
                                                         if v.state == "pending"],
                              warning=loaded.warning or upstream.warning, project=project)
         candidates = _candidates(views, group, wanted, result)
+        avoid = dict(avoid or {})
+        if not wanted:  # a track named on purpose may go before its agent's reset
+            avoid.update({agent: "is at its usage limit" for agent in
+                          limited_agents(TrackRecord.all(project), time.time())
+                          if agent not in avoid})
         # Only this clone's claims take its slots; other machines' have slots of their own.
         busy = sum(1 for v in views.values() if v.state in ("claimed", "running") and v.claimed)
         slots = project.config.max_parallel - busy
+        if candidates and slots > 0 and not dry_run:
+            check_agents(project.config)
         for view in candidates:
             if len(result.launched) + len(result.would_start) >= slots:
                 result.skipped.append((view.track.id, "no free slot"))
+                continue
+            agent = _next_agent(project, view)
+            if avoid and agent in avoid:
+                result.skipped.append((view.track.id, f"{agent} {avoid[agent]}"))
                 continue
             if dry_run:
                 result.would_start.append(view.track)
             else:
                 _claim_and_launch(project, roadmap, view, upstream, result)
     return result
+
+
+def _next_agent(project: Project, view: TrackView) -> str:
+    """The agent of the phase a track would run first if started now."""
+    record = view.record
+    phases = project.config.phases
+    resume = record and (record.failed_phase or record.phase)
+    phase = next((p for p in phases if p.name == resume), phases[0])
+    return agent_name(agent_for(project.config, phase))
+
+
+def _free_slot(project: Project, track: str) -> int:
+    """The lowest GITORCH_SLOT no live runner of another track holds."""
+    used = {r.slot for r in TrackRecord.all(project)
+            if r.track != track and r.state in ("claimed", "running")
+            and (r.pid is None or pid_alive(r.pid, r.host))}
+    return next(n for n in range(len(used) + 1) if n not in used)
 
 
 def _views(project: Project, roadmap: Roadmap, upstream: Upstream) -> dict[str, TrackView]:
@@ -149,8 +192,16 @@ def _candidates(views: dict[str, TrackView], group: str | None, wanted: list[str
                 chosen.append(view)
         return chosen
     pool = [v for v in views.values() if group is None or v.track.group == group]
-    return ([v for v in pool if v.state == "stale"] +
+    return ([v for v in pool if v.state == "stale" or _reset_passed(v)] +
             [v for v in pool if v.state == "pending"])
+
+
+def _reset_passed(view: TrackView) -> bool:
+    """Whether a rate-limited track's reset time has come (a missing one has)."""
+    record = view.record
+    if view.state != "rate-limited" or record is None:
+        return False
+    return record.reset_at is None or record.reset_at <= now()
 
 
 def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
@@ -196,9 +247,11 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
                            f"gitorch: undo claim of {track_id}")
             result.skipped.append((view.track.id, refused))
             return
+        if fresh.state != "rate-limited":  # a usage limit is not the track's fault
+            record.attempts += 1
         record.state, record.pid, record.agent_pgid = "claimed", None, None
         record.ended_at = None
-        record.attempts += 1
+        record.slot = _free_slot(project, record.track)
         record.save(project)
         process = _spawn_runner(project, track_id, lock, log)
         result.launched.append(Launched(view.track, process.pid, project.state.log(track_id),

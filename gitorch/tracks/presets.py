@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
-from gitorch.config.settings import AgentConfig
+from gitorch.config.settings import AgentConfig, Config, PhaseConfig
 
-# Each runs its tool once, unattended, on one prompt. Sandboxes that confine writes to the
-# worktree are switched off because a commit in a linked worktree writes to the main
-# repository's git dir, outside it.
-PRESETS: dict[str, tuple[str, ...]] = {
-    "claude": ("claude", "-p", "{prompt}", "--dangerously-skip-permissions"),
-    "codex": ("codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "{prompt}"),
-    "aider": ("aider", "--yes-always", "--no-check-update", "--message-file", "{prompt_file}"),
-    "gemini": ("gemini", "--yolo", "-p", "{prompt}"),
+
+@dataclass(frozen=True)
+class Preset:
+    """A known agent CLI: how to run it unattended, and what it needs around it."""
+
+    argv: tuple[str, ...]
+    login: str  # how a person logs in, for the line that says it is not logged in
+    key_variables: tuple[str, ...] = ()  # any of these set: logged in by key
+    login_check: tuple[str, ...] | None = None  # cheap, exits non-zero when logged out
+    commits: bool = True  # False: gitorch commits what the phase left (aider)
+
+
+# Each runs its tool once, unattended, on one prompt, with output a machine can read
+# where the tool has it (FACTS.md of the transcripts). Sandboxes that confine writes to
+# the worktree are off, because a commit in a linked worktree writes to the main
+# repository's git dir, outside it. Claude and Gemini stream JSON events rather than
+# print one document at the end, so a long phase is never silent long enough to look
+# stuck to the idle watchdog.
+PRESETS: dict[str, Preset] = {
+    "claude": Preset(
+        ("claude", "-p", "{prompt}", "--dangerously-skip-permissions",
+         "--output-format", "stream-json", "--verbose"),
+        "run `claude` once and log in with /login, or set ANTHROPIC_API_KEY",
+        ("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN")),
+    "codex": Preset(
+        ("codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--json", "{prompt}"),
+        "run `codex login`, or set OPENAI_API_KEY",
+        ("OPENAI_API_KEY", "CODEX_API_KEY"), ("codex", "login", "status")),
+    # Aider's own commits would carry its trailers and messages; the analytics log is
+    # written locally (nothing is sent) and is where its exact token counts are.
+    "aider": Preset(
+        ("aider", "--yes-always", "--no-check-update", "--no-auto-commits", "--no-gitignore",
+         "--no-analytics", "--analytics-log", "{usage_file}", "--no-show-release-notes",
+         "--no-detect-urls", "--no-pretty", "--message-file", "{prompt_file}"),
+        "set the API key of your model's provider (e.g. OPENAI_API_KEY or "
+        "ANTHROPIC_API_KEY) and its --model in .aider.conf.yml",
+        commits=False),
+    # --skip-trust: a new worktree is an untrusted folder, where --yolo is overridden.
+    "gemini": Preset(
+        ("gemini", "--yolo", "--skip-trust", "-o", "stream-json", "-p", "{prompt}"),
+        "run `gemini` once and choose a login, or set GEMINI_API_KEY",
+        ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI")),
 }
 
 
@@ -25,17 +62,52 @@ class AgentInvocation:
     stdin: str | None
 
 
+def agent_for(config: Config, phase: PhaseConfig) -> AgentConfig:
+    """The agent that runs phase: its own where it names one, else the top-level one."""
+    own = phase.agent
+    if own is None:
+        return config.agent
+    agent = config.agent
+    if own.command is not None:
+        agent = dataclasses.replace(agent, command=own.command)
+    elif own.preset is not None:
+        agent = dataclasses.replace(agent, preset=own.preset, command=None)
+    if own.timeout is not None:
+        agent = dataclasses.replace(agent, timeout=own.timeout)
+    if own.idle_timeout is not None:
+        agent = dataclasses.replace(agent, idle_timeout=own.idle_timeout)
+    return agent
+
+
 def command_template(agent: AgentConfig) -> tuple[str, ...]:
     """The configured argv, or the preset's when none is configured."""
-    return agent.command if agent.command is not None else PRESETS[agent.preset]
+    return agent.command if agent.command is not None else PRESETS[agent.preset].argv
+
+
+def known_preset(agent: AgentConfig) -> str | None:
+    """The preset whose CLI this agent runs: the preset, or a command naming that CLI."""
+    if agent.command is None:
+        return agent.preset
+    program = Path(agent.command[0]).name
+    return program if program in PRESETS else None
+
+
+def agent_name(agent: AgentConfig) -> str:
+    """A short name for the agent, as status and the scheduler speak of it."""
+    return known_preset(agent) or Path(command_template(agent)[0]).name
 
 
 def invocation(agent: AgentConfig, *, prompt: str, prompt_file: str, track: str,
-               phase: str) -> AgentInvocation:
+               phase: str, usage_file: str) -> AgentInvocation:
     """Fill the placeholders: each is a whole argument, never spliced into a string."""
     values = {"{prompt}": prompt, "{prompt_file}": prompt_file, "{track}": track,
-              "{phase}": phase}
+              "{phase}": phase, "{usage_file}": usage_file}
     template = command_template(agent)
     argv = tuple(values.get(arg, arg) for arg in template)
     carries_prompt = "{prompt}" in template or "{prompt_file}" in template
     return AgentInvocation(argv, None if carries_prompt else prompt)
+
+
+def logged_in_by_key(preset: str) -> bool:
+    """Whether the environment holds a key the preset's CLI would use instead of a login."""
+    return any(os.environ.get(name) for name in PRESETS[preset].key_variables)

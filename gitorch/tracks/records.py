@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_origin, get_type_hints
 
 from gitorch import git
 from gitorch.errors import GitorchError
@@ -21,7 +21,8 @@ from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
-ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed"})
+ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
+                   "rate-limited"})
 
 
 def now() -> str:
@@ -48,6 +49,12 @@ class TrackRecord:
     failed_phase: str | None = None  # the phase a failed or stopped run ended in
     reason: str | None = None
     attempts: int = 0
+    agent: str | None = None  # the agent of the phase running, or last run
+    failure: str | None = None  # auth | budget | fatal | stuck: why a retry will not help
+    reset_at: str | None = None  # rate-limited: when the agent may run again
+    usage: dict[str, Any] = field(default_factory=dict)  # phase -> Usage.as_json()
+    slot: int | None = None  # GITORCH_SLOT, distinct among running tracks
+    prepared: bool = False  # worktree.setup and worktree.copy done in its worktree
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -67,7 +74,9 @@ class TrackRecord:
         values = {k: v for k, v in document.items() if k in types}
         # A damaged record is no record: a wrong type would fail far from here, and a pid
         # below 2 would have kill() signal a whole process group, or every process.
-        if any(isinstance(v, bool) or not isinstance(v, types[k]) for k, v in values.items()):
+        if any(isinstance(v, bool) != (types[k] is bool)
+               or not isinstance(v, dict if get_origin(types[k]) is dict else types[k])
+               for k, v in values.items()):
             return None
         if any(isinstance(values.get(k), int) and values[k] < 2 for k in ("pid", "agent_pgid")):
             return None

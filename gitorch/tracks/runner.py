@@ -15,14 +15,15 @@ from gitorch.names import TrackId
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import write_atomic
-from gitorch.tracks.agent_process import run_agent
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.log import TrackLog
-from gitorch.tracks.presets import invocation
+from gitorch.tracks.phase_agent import over_budget, run_phase_agent, settle
+from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.prompts import render
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.remote_claims import heartbeat
+from gitorch.tracks.worktree_setup import SetupFailed, prepare
 from gitorch.upstream import remote_name
 
 
@@ -80,6 +81,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     resume_from = record.phase or record.failed_phase
     record.state, record.pid, record.started_at = "running", os.getpid(), now()
     record.exit_code = record.failed_phase = record.reason = None
+    record.failure = record.reset_at = None
     record.save(project)
     append_run_line(project, f"start {track_id} pid={os.getpid()} branch={record.branch}")
     _keep_claim_alive(project, track_id, record.base, stop, log)
@@ -87,6 +89,8 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         _run_phases(project, roadmap, track, record, log, stop, resume_from)
     except GitorchError as error:
         record.state, record.reason = "failed", str(error)
+        if isinstance(error, SetupFailed):
+            record.exit_code = error.exit_code
     log.line(f"Track {track_id} ended: {record.state}"
              + (f" ({record.reason})" if record.reason else ""))
     record.phase, record.ended_at = None, now()
@@ -114,6 +118,16 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
     worktree = Path(record.worktree)
     assert record.base is not None
     _ensure_worktree(project, record, log)
+    base_env = {"GITORCH_TRACK": track.id, "GITORCH_GROUP": track.group,
+                "GITORCH_WORKTREE": str(worktree)}
+    if record.slot is not None:
+        base_env["GITORCH_SLOT"] = str(record.slot)
+    if not record.prepared:
+        prepare(project, worktree, base_env, log, lambda: stop.set)
+        record.prepared = True
+        record.save(project)
+    if over_budget(project, record):
+        return
     phases = project.config.phases
     names = [phase.name for phase in phases]
     first = names.index(resume_from) if resume_from in names else 0
@@ -122,9 +136,11 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
                  "before")
     for index, phase in enumerate(phases[first:], first + 1):
         record.phase = phase.name
+        record.agent = agent_name(agent_for(project.config, phase))
         record.save(project)
         log.banner(f"Phase {phase.name} ({index}/{len(phases)}) of Track {track.id}: "
                    f"{track.title}")
+        log.line(f"Agent: {record.agent}")
         group = roadmap.group(track.group)
         prompt = render(phase, {
             "group": group.id, "group_title": group.title, "track": track.id,
@@ -133,19 +149,16 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
         })
         prompt_file = project.state.prompt_file(TrackId.parse(track.id), phase.name)
         write_atomic(prompt_file, prompt.encode())
-        agent = invocation(project.config.agent, prompt=prompt, prompt_file=str(prompt_file),
-                           track=track.id, phase=phase.name)
-        env = {"GITORCH_TRACK": track.id, "GITORCH_GROUP": track.group,
-               "GITORCH_PHASE": phase.name, "GITORCH_WORKTREE": str(worktree),
+        env = {**base_env, "GITORCH_PHASE": phase.name,
                "GITORCH_PROMPT_FILE": str(prompt_file)}
 
         def started(pid: int) -> None:
             record.agent_pgid = pid
             record.save(project)
 
-        outcome = run_agent(agent.argv, agent.stdin, cwd=worktree, env=env,
-                            timeout=project.config.agent.timeout, log=log,
-                            stopping=lambda: stop.set, started=started)
+        run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
+                              env=env, log=log, stopping=lambda: stop.set, started=started)
+        outcome = run.outcome
         log.line(f"Phase {phase.name} exited {outcome.exit_code}"
                  + (f" ({outcome.reason})" if outcome.reason else ""))
         record.agent_pgid = None
@@ -153,11 +166,7 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             record.state, record.failed_phase = "stopped", phase.name
             record.reason = stop.reason or f"stopped during {phase.name}"
             return
-        if outcome.exit_code != 0:
-            record.state, record.failed_phase = "failed", phase.name
-            record.exit_code = outcome.exit_code
-            record.reason = (f"phase {phase.name} exited {outcome.exit_code}"
-                             + (f": {outcome.reason}" if outcome.reason else ""))
+        if not settle(project, record, phase.name, run):
             return
         if stop.set and index < len(names):
             record.state, record.failed_phase = "stopped", names[index]
@@ -189,6 +198,7 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
             git.prune_worktrees(project.paths)
             start = None if git.branch_exists(project.paths, record.branch) else record.base
             git.add_worktree(project.paths, path, record.branch, start)
+        record.prepared = False
         log.line(f"Created worktree {path} on {record.branch}"
                  + (f" from {record.base[:12]}" if start else " (existing branch)"))
     mark_worktree(git.worktree_git_dir(path), TrackId.parse(record.track))

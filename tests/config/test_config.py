@@ -262,7 +262,7 @@ def test_format_duration_refuses_negative() -> None:
 # --- broken configs --------------------------------------------------------------------
 
 EVERY_TOP_KEY = ("roadmap, main_branch, remote, max_parallel, worktrees_dir, agent, phases, "
-                 "land, claims, run, scheduling")
+                 "land, claims, run, scheduling, worktree")
 
 BROKEN: list[tuple[str, str | bytes, str]] = [
     ("unknown top key", "max_parallel: 2\nagnt:\n  preset: claude\n",
@@ -314,13 +314,15 @@ BROKEN: list[tuple[str, str | bytes, str]] = [
      "gitorch.yaml:2: agent.preset: unknown preset 'cursor' "
      "(expected one of claude, codex, aider, gemini)"),
     ("section not a mapping", "agent: claude\n",
-     "gitorch.yaml:1: agent: expected a mapping with keys preset, command, timeout"),
+     "gitorch.yaml:1: agent: expected a mapping with keys preset, command, timeout, "
+     "idle_timeout, budget_usd, rate_limit_patterns, auth_patterns"),
     ("empty phases", "phases: []\n",
      "gitorch.yaml:1: phases: expected a non-empty list of phases, each with name and prompt"),
-    ("phases missing prompt", "phases:\n  - name: work\n    prompt: go\n  - name: review\n",
-     "gitorch.yaml:4: phases[1]: missing prompt (each phase needs name and prompt)"),
+    ("phases missing prompt", "phases:\n  - name: work\n    prompt: go\n  - name: lint\n",
+     "gitorch.yaml:4: phases[1]: missing prompt (each phase needs name and prompt; only "
+     "work, review and commit have built-in ones)"),
     ("phase not a mapping", "phases:\n  - work\n",
-     "gitorch.yaml:2: phases[0]: expected a mapping with keys name, prompt"),
+     "gitorch.yaml:2: phases[0]: expected a mapping with keys name, prompt, agent"),
     ("unknown key in a phase", "phases:\n  - name: work\n    promt: x\n",
      "gitorch.yaml:3: phases[0].promt: unknown key (did you mean prompt?)"),
     ("duplicate phase", "phases:\n  - {name: work, prompt: a}\n  - {name: work, prompt: b}\n",

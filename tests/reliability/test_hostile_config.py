@@ -41,7 +41,8 @@ EXPECTED = {
     "non-utf8.yaml": "2: not valid UTF-8; save the file as UTF-8",
     "phase-duplicate.yaml": "3: phases[1].name: duplicate phase name 'work' (first at phases[0])",
     "phase-missing-prompt.yaml":
-        "4: phases[1]: missing prompt (each phase needs name and prompt)",
+        "4: phases[1]: missing prompt (each phase needs name and prompt; only work, review "
+        "and commit have built-in ones)",
     "phase-name-long.yaml": f"2: phases[0].name: {PHASE_NAME}",
     "phase-name-path.yaml": f"2: phases[0].name: {PHASE_NAME}",
     "preset-typo.yaml": "2: agent.preset: unknown preset 'claud' (did you mean claude?)",

@@ -135,8 +135,16 @@ def test_missing_agent_hang_noise_and_self_destruct(tmp_path: Path) -> None:
     hang = tmp_path / "hang.sh"
     hang.write_text("#!/bin/sh\nsleep 600 &\nsleep 600\n")
     hang.chmod(0o755)
+    # A missing agent is refused by start itself, before anything is claimed.
+    (repo / "gitorch.yaml").write_text(
+        f"remote: null\nagent:\n  command: [{tmp_path / 'no-such-agent'}]\n")
+    refused = run_gitorch(repo, "start", "-t", "A/1")
+    assert refused.returncode == 1
+    assert refused.stderr == (f"Error: the agent {tmp_path / 'no-such-agent'} is not on PATH: "
+                              "install it, or set agent.command in gitorch.yaml (nothing "
+                              "started)\n")
+    assert not (repo / ".git" / "gitorch" / "tracks" / "group_A_track_1.json").exists()
     cases = {
-        "A/1": ([str(tmp_path / "no-such-agent")], "not found"),
         "A/2": ([str(hang)], "timed out after 2s"),
         "A/3": ([str(AGENTS / "noisy.sh")], None),
         "A/4": ([str(AGENTS / "self_destruct.sh")], "not found"),

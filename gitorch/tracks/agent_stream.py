@@ -1,0 +1,195 @@
+"""An agent's output as it comes: JSON events made readable lines, usage and signals read.
+
+Claude (`stream-json`), Codex (`--json`) and Gemini (`stream-json`) print one JSON event a
+line; the track log gets the words a person wants from them, not the JSON. Any other
+line is kept as printed. Every line, and the messages inside events, is also matched
+against the outcome patterns (usage limits, logins), in the order they came.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from gitorch.tracks.outcomes import Patterns, Signal
+from gitorch.tracks.usage import Usage
+
+SHORT = 200  # tool inputs and results are cut to this in the log
+
+Render = Callable[["StreamReader", dict[str, Any]], Iterator[str]]
+
+
+class StreamReader:
+    """Reads one agent run's output lines; knows its CLI's events by preset name."""
+
+    def __init__(self, preset: str | None, patterns: Patterns) -> None:
+        self._render = _RENDERERS.get(preset or "")
+        self._patterns = patterns
+        self.usage = Usage()
+        self.signals: list[Signal] = []
+        self.end_now: Signal | None = None  # a line that says waiting will not help
+
+    def feed(self, line: str) -> list[str]:
+        """The log lines for one line of output."""
+        event = _event(line) if self._render is not None else None
+        if event is None or self._render is None:
+            self._match(line)
+            return [line]
+        shown = [text for text in self._render(self, event) if text is not None]
+        for text in shown:
+            self._match(text)
+        return shown
+
+    def add_usage(self, usage: Usage) -> None:
+        self.usage = self.usage + usage
+
+    def _match(self, text: str) -> None:
+        for signal in self._patterns.match(text):
+            self.signals.append(signal)
+            if signal.end_now and self.end_now is None:
+                self.end_now = signal
+
+
+def _event(line: str, key: str = "type") -> dict[str, Any] | None:
+    """The JSON object on a line whose `key` field is a string, else None."""
+    if not line.startswith("{"):
+        return None
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) and isinstance(event.get(key), str) else None
+
+
+def _short(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= SHORT else text[:SHORT] + "…"
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _claude(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    kind, subtype = event["type"], event.get("subtype")
+    if kind == "system" and subtype == "init":
+        yield f"claude: session started (model {event.get('model')})"
+    elif kind == "system" and subtype == "api_retry":
+        yield (f"claude: API error {event.get('error_status')} ({event.get('error')}), "
+               f"retry {event.get('attempt')} of {event.get('max_retries')}")
+    elif kind == "assistant":
+        message = event.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else []:
+            if not isinstance(part, dict):
+                continue
+            if part.get("type") == "text":
+                yield from str(part.get("text", "")).splitlines()
+            elif part.get("type") == "tool_use":
+                yield f"→ {part.get('name')} {_short(part.get('input'))}"
+        if isinstance(event.get("error"), str):
+            yield f"claude: error {event['error']}"
+    elif kind == "rate_limit_event":
+        info = event.get("rate_limit_info")
+        if isinstance(info, dict) and not str(info.get("status", "")).startswith("allowed"):
+            yield f"claude: usage limit reached|{_int(info.get('resetsAt'))}"
+    elif kind == "result":
+        _claude_usage(reader, event)
+        cost = event.get("total_cost_usd")
+        status = event.get("api_error_status")
+        yield (f"claude: {'error' if event.get('is_error') else 'finished'}"
+               + (f" (API status {status})" if status else "")
+               + f": {_short(event.get('result', ''))}"
+               + (f" [{event.get('num_turns')} turns, ${cost:.4f}]"
+                  if isinstance(cost, (int, float)) else ""))
+
+
+def _claude_usage(reader: StreamReader, event: dict[str, Any]) -> None:
+    # modelUsage covers every call of the run; usage{} only the last one.
+    models = event.get("modelUsage")
+    cost = event.get("total_cost_usd")
+    spent = Usage(cost_usd=float(cost) if isinstance(cost, (int, float)) else None)
+    for model in models.values() if isinstance(models, dict) else []:
+        if isinstance(model, dict):
+            cached = _int(model.get("cacheReadInputTokens"))
+            spent = spent + Usage(
+                _int(model.get("inputTokens")) + cached
+                + _int(model.get("cacheCreationInputTokens")),
+                _int(model.get("outputTokens")), cached)
+    reader.add_usage(spent)
+
+
+def _codex(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    kind = event["type"]
+    if kind == "item.completed" and isinstance(event.get("item"), dict):
+        item = event["item"]
+        what = item.get("type")
+        if what == "agent_message":
+            yield from str(item.get("text", "")).splitlines()
+        elif what == "reasoning":
+            yield f"thinking: {_short(item.get('text', ''))}"
+        elif what == "command_execution":
+            yield f"$ {_short(item.get('command'))} (exit {item.get('exit_code')})"
+        elif what == "file_change":
+            changes = item.get("changes")
+            for change in changes if isinstance(changes, list) else []:
+                if isinstance(change, dict):
+                    yield f"{change.get('kind', 'changed')} {change.get('path')}"
+        elif what == "error":
+            yield f"codex: {item.get('message')}"
+    elif kind == "error":
+        yield f"codex: {event.get('message')}"
+    elif kind == "turn.failed":
+        error = event.get("error")
+        yield f"codex: turn failed: {error.get('message') if isinstance(error, dict) else error}"
+    elif kind == "turn.completed":
+        usage = event.get("usage")
+        if isinstance(usage, dict):
+            reader.add_usage(Usage(_int(usage.get("input_tokens")),
+                                   _int(usage.get("output_tokens")),
+                                   _int(usage.get("cached_input_tokens"))))
+        yield "codex: turn completed"
+
+
+def _gemini(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    kind = event["type"]
+    if kind == "init":
+        yield f"gemini: session started (model {event.get('model')})"
+    elif kind == "message" and event.get("role") == "assistant":
+        yield from str(event.get("content", "")).splitlines()
+    elif kind == "tool_use":
+        yield f"→ {event.get('tool_name')} {_short(event.get('parameters'))}"
+    elif kind == "error":
+        yield f"gemini: error: {event.get('message')}"
+    elif kind == "result":
+        stats = event.get("stats")
+        if isinstance(stats, dict):
+            reader.add_usage(Usage(_int(stats.get("input_tokens")),
+                                   _int(stats.get("output_tokens")), _int(stats.get("cached"))))
+        error = event.get("error")
+        yield (f"gemini: {event.get('status')}"
+               + (f": {error.get('message')}" if isinstance(error, dict) else ""))
+
+
+_RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini}
+
+
+def aider_usage(analytics_log: str) -> Usage:
+    """Aider's exact counts, from the message_send events of its local analytics log."""
+    spent = Usage()
+    try:
+        with open(analytics_log, encoding="utf-8", errors="replace") as log:
+            lines = list(log)
+    except OSError:
+        return spent
+    for line in lines:
+        event = _event(line, "event")
+        props = event.get("properties") if event and event["event"] == "message_send" else None
+        if isinstance(props, dict):
+            cost = props.get("cost")
+            spent = spent + Usage(_int(props.get("prompt_tokens")),
+                                  _int(props.get("completion_tokens")), 0,
+                                  float(cost) if isinstance(cost, (int, float)) else None)
+    return spent

@@ -1,0 +1,118 @@
+"""One phase's agent run for a runner, and what its end means for the track's record."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from gitorch import git
+from gitorch.config.settings import PhaseConfig
+from gitorch.project import Project
+from gitorch.tracks.agent_process import AgentOutcome, Limits, run_agent
+from gitorch.tracks.agent_stream import StreamReader, aider_usage
+from gitorch.tracks.log import TrackLog
+from gitorch.tracks.outcomes import AUTH, FATAL, OK, RATE, STUCK, Patterns, Verdict, classify
+from gitorch.tracks.presets import PRESETS, agent_for, agent_name, invocation, known_preset
+from gitorch.tracks.records import TrackRecord
+from gitorch.tracks.usage import Usage, record_total
+
+
+@dataclass(frozen=True)
+class PhaseRun:
+    """How a phase's agent run ended, what that means, and which agent it was."""
+
+    outcome: AgentOutcome
+    verdict: Verdict
+    agent: str
+
+
+def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *, prompt: str,
+                    prompt_file: Path, env: Mapping[str, str], log: TrackLog,
+                    stopping: Callable[[], bool], started: Callable[[int], None]) -> PhaseRun:
+    """Run the phase's agent in the track's worktree; its usage goes into record."""
+    agent = agent_for(project.config, phase)
+    preset = known_preset(agent)
+    name = agent_name(agent)
+    usage_file = prompt_file.with_name(f"{prompt_file.stem}.usage.jsonl")
+    usage_file.unlink(missing_ok=True)
+    call = invocation(agent, prompt=prompt, prompt_file=str(prompt_file), track=record.track,
+                      phase=phase.name, usage_file=str(usage_file))
+    reader = StreamReader(preset, Patterns(preset, agent))
+    worktree = Path(record.worktree)
+    outcome = run_agent(call.argv, call.stdin, cwd=worktree, env=env,
+                        timeout=Limits(agent.timeout, agent.idle_timeout), log=log,
+                        stopping=stopping, started=started, reader=reader)
+    spent = reader.usage + (aider_usage(str(usage_file)) if preset == "aider" else Usage())
+    if spent:
+        before = Usage.from_json(record.usage.get(phase.name))
+        record.usage[phase.name] = (before + spent).as_json()
+        log.line(f"Usage of {name} in phase {phase.name}: {spent.text()}")
+    verdict = classify(preset, outcome.exit_code, reader.signals, outcome.ended)
+    # The preset turned the CLI's own commits off: its work is committed here, plainly.
+    own_commits = preset is None or PRESETS[preset].commits
+    if (verdict.kind == OK and not outcome.stopped and not own_commits
+            and git.commit_changes(worktree, f"{record.track}: {phase.name} phase ({name})")):
+        log.line(f"Committed what {name} changed in phase {phase.name}")
+    return PhaseRun(outcome, verdict, name)
+
+
+def settle(project: Project, record: TrackRecord, phase: str, run: PhaseRun) -> bool:
+    """Write what a phase's end means into record; whether the next phase may start."""
+    verdict, code = run.verdict, run.outcome.exit_code
+    if verdict.kind == OK:
+        return not over_budget(project, record)
+    record.failed_phase, record.exit_code = phase, code
+    record.state = "failed"
+    if verdict.kind == RATE:
+        reset = verdict.reset_at or time.time()
+        record.state, record.exit_code = "rate-limited", None
+        record.reset_at = datetime.fromtimestamp(reset, timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        record.reason = (f"{run.agent} hit a usage limit in {phase} ({verdict.detail}); "
+                         f"it runs again after {time.strftime('%H:%M:%S', time.localtime(reset))}")
+    elif verdict.kind == AUTH:
+        record.failure = AUTH
+        preset = PRESETS.get(run.agent)
+        how = f": {preset.login}" if preset else ""
+        record.reason = f"{run.agent} is not logged in ({verdict.detail}){how}"
+    elif verdict.kind in (FATAL, STUCK):
+        record.failure = verdict.kind
+        record.reason = f"phase {phase}: {verdict.detail}"
+    else:
+        reason = run.outcome.reason
+        record.reason = f"phase {phase} exited {code}" + (f": {reason}" if reason else "")
+    return False
+
+
+def limited_agents(records: Iterable[TrackRecord], now: float) -> dict[str, float]:
+    """Agents at a usage limit: name -> the last reset time their rate-limited tracks wait for.
+
+    The limit is the account's, not the track's: no track starts with that agent until
+    every reset it named has passed.
+    """
+    limits: dict[str, float] = {}
+    for record in records:
+        if record.state != "rate-limited" or not record.agent or record.reset_at is None:
+            continue
+        try:
+            reset = datetime.strptime(record.reset_at, "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=timezone.utc).timestamp()
+        except ValueError:
+            continue
+        if reset > now:
+            limits[record.agent] = max(reset, limits.get(record.agent, reset))
+    return limits
+
+
+def over_budget(project: Project, record: TrackRecord) -> bool:
+    """Whether the track spent past agent.budget_usd; if so, record says it failed."""
+    budget = project.config.agent.budget_usd
+    spent = record_total(record.usage).cost_usd
+    if budget is None or spent is None or spent <= budget:
+        return False
+    record.state, record.failure = "failed", "budget"
+    record.reason = f"spent ${spent:.2f}, past agent.budget_usd ${budget:.2f}"
+    return True

@@ -1,0 +1,59 @@
+"""A new track worktree made ready: ignored files copied in, then the setup command run."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from gitorch.errors import GitorchError
+from gitorch.project import Project
+from gitorch.tracks.agent_process import run_agent
+from gitorch.tracks.log import TrackLog
+
+
+class SetupFailed(GitorchError):
+    """worktree.setup exited non-zero."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def prepare(project: Project, worktree: Path, env: dict[str, str], log: TrackLog,
+            stopping: Callable[[], bool]) -> None:
+    """Copy worktree.copy's files from the main worktree, then run worktree.setup once."""
+    settings = project.config.worktree
+    main = project.paths.main_worktree
+    for pattern in settings.copy:
+        found = [path for path in sorted(main.glob(pattern)) if ".git" not in
+                 path.relative_to(main).parts]
+        if not found:
+            log.line(f"worktree.copy: nothing in {main} matches {pattern}")
+        for source in found:
+            _copy(source, worktree / source.relative_to(main), log)
+    if settings.setup is None:
+        return
+    log.line(f"worktree.setup: {' '.join(settings.setup)}")
+    outcome = run_agent(settings.setup, None, cwd=worktree, env=env,
+                        timeout=project.config.agent.timeout, log=log, stopping=stopping,
+                        started=lambda pid: None)
+    if outcome.exit_code != 0:
+        raise SetupFailed(f"worktree.setup `{' '.join(settings.setup[:3])}` exited "
+                          f"{outcome.exit_code}" + (f" ({outcome.reason})" if outcome.reason
+                                                    else ""), outcome.exit_code)
+
+
+def _copy(source: Path, target: Path, log: TrackLog) -> None:
+    """Copy a file or folder that the worktree does not have yet (tracked files it has)."""
+    if target.exists() or target.is_symlink():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if source.is_dir() and not source.is_symlink():
+            shutil.copytree(source, target, symlinks=True)
+        else:
+            shutil.copy2(source, target, follow_symlinks=False)
+    except OSError as error:
+        raise GitorchError(f"worktree.copy: cannot copy {source}: {error.strerror}") from error
+    log.line(f"worktree.copy: {source.name} -> {target}")

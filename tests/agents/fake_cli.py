@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Stand-ins for the real agent CLIs, as they behaved when run as gitorch runs them.
+
+Run as `claude`, `codex`, `aider` or `gemini` (the links in tests/agents/bin/). Each
+prints what the real CLI printed in the recorded transcripts (the same streams, exit codes
+and JSON lines), trimmed of noise. The mode comes from FAKE_MODE_<track> (E/1 -> E_1), else
+FAKE_MODE, else ok:
+  ok       the work is done (a file edited; committed, except by aider) and usage reported
+  nokey    no login or key
+  401      the API refuses the key
+  429      the API rate-limits every request
+  limit    a usage limit, reset FAKE_RESET_IN seconds (3) after the first hit, ok after
+  nonet    no network: codex reconnects forever
+FAKE_RUNS, if set, is a file each run appends "<cli> <track> <phase> <mode>" to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+NAME = Path(sys.argv[0]).name
+ARGS = sys.argv[1:]
+TRACK = os.environ.get("GITORCH_TRACK", "")
+PHASE = os.environ.get("GITORCH_PHASE", "")
+
+
+def mode() -> str:
+    chosen = os.environ.get(f"FAKE_MODE_{TRACK.replace('/', '_')}") or os.environ.get(
+        "FAKE_MODE", "ok")
+    if chosen == "limit":
+        stamp = Path(os.environ["FAKE_LIMIT_FILE"])
+        if not stamp.exists():
+            reset = int(time.time() + float(os.environ.get("FAKE_RESET_IN", "3"))) + 1
+            stamp.write_text(str(reset))
+        if time.time() >= int(stamp.read_text()):
+            return "ok"
+    return chosen
+
+
+def out(*lines: str) -> None:
+    for line in lines:
+        print(line, flush=True)
+
+
+def err(*lines: str) -> None:
+    for line in lines:
+        print(line, file=sys.stderr, flush=True)
+
+
+def line(document: dict[str, object]) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def work(commit: bool) -> None:
+    """The agent's edit in the work phase, committed as the real agents do."""
+    if PHASE != "work":
+        return
+    name = f"{NAME}-{TRACK.replace('/', '-')}.txt"
+    with open(name, "a", encoding="utf-8") as file:
+        file.write(f"{NAME} was here\n")
+    if commit:
+        subprocess.run(["git", "add", name], check=True)
+        subprocess.run(["git", "commit", "-q", "-m", f"{TRACK}: {NAME} work"], check=True)
+
+
+def claude(how: str) -> int:
+    if "--dangerously-skip-permissions" in ARGS and os.geteuid() == 0 \
+            and not os.environ.get("IS_SANDBOX"):
+        err("--dangerously-skip-permissions cannot be used with root/sudo privileges for "
+            "security reasons")
+        return 1
+    session = "8997f56d-c36f-46e3-8290-ba807b43586d"
+    out(line({"type": "system", "subtype": "init", "cwd": os.getcwd(), "session_id": session,
+              "model": "claude-sonnet-5", "permissionMode": "bypassPermissions"}))
+    zero = {"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0}
+
+    def said(text: str, error: str | None = None) -> str:
+        event: dict[str, object] = {"type": "assistant", "message": {
+            "model": "<synthetic>", "role": "assistant", "usage": zero,
+            "content": [{"type": "text", "text": text}]}, "session_id": session}
+        if error:
+            event["error"] = error
+        return line(event)
+
+    def result(text: str, error: bool, status: int | None = None, cost: float = 0,
+               models: dict[str, object] | None = None) -> str:
+        return line({"type": "result", "subtype": "success", "is_error": error,
+                     "api_error_status": status, "num_turns": 1, "result": text,
+                     "session_id": session, "total_cost_usd": cost, "usage": zero,
+                     "modelUsage": models or {}})
+
+    if how == "ok":
+        work(commit=True)
+        out(said("Done (mock)."), result("Done (mock).", False, None, 0.009954000000000003, {
+            "claude-sonnet-5": {"inputTokens": 2468, "outputTokens": 112,
+                                "cacheReadInputTokens": 400, "cacheCreationInputTokens": 200,
+                                "webSearchRequests": 0, "costUSD": 0.009954000000000003}}))
+        return 0
+    if how == "nokey":
+        out(said("Not logged in · Please run /login", "authentication_failed"),
+            result("Not logged in · Please run /login", True))
+        return 1
+    if how == "limit":
+        reset = Path(os.environ["FAKE_LIMIT_FILE"]).read_text()
+        text = f"Claude AI usage limit reached|{reset}"
+        out(said(text, "rate_limit"), result(text, True, 429))
+        return 1
+    message = ("API Error: Request rejected (429) · This request would exceed your "
+               "organization's rate limit. (mock)")
+    out(line({"type": "system", "subtype": "api_retry", "attempt": 1, "max_retries": 1,
+              "retry_delay_ms": 1000, "error_status": 429, "error": "rate_limit"}),
+        said(message, "rate_limit"), result(message, True, 429))
+    return 1
+
+
+def codex(how: str) -> int:
+    if ARGS[:2] == ["login", "status"]:
+        if os.environ.get("OPENAI_API_KEY") or how != "nokey":
+            err("Logged in using an API key - sk-mock***")
+            return 0
+        err("Not logged in")
+        return 1
+    err("Reading additional input from stdin...")
+    out(line({"type": "thread.started", "thread_id": "01a23626-d718-7880-97e3-d24ce3b5d0c4"}),
+        line({"type": "turn.started"}))
+    if how == "ok":
+        work(commit=True)
+        out(line({"type": "item.completed", "item": {"id": "item_0", "type": "agent_message",
+                                                     "text": "Done (mock)."}}),
+            line({"type": "turn.completed", "usage": {
+                "input_tokens": 1234, "cached_input_tokens": 200, "cache_write_input_tokens": 0,
+                "output_tokens": 56, "reasoning_output_tokens": 7}}))
+        return 0
+    if how in ("limit", "429"):
+        text = "You\u2019ve hit your usage limit. Try again later."  # as codex spells it
+        out(line({"type": "error", "message": text}),
+            line({"type": "turn.failed", "error": {"message": text}}))
+        return 1
+    if how == "nonet":
+        while True:
+            out(line({"type": "error", "message": "Reconnecting... waiting for network "
+                                                  "(Connection failed: error sending request)"}))
+            time.sleep(0.5)
+    text = ("unexpected status 401 Unauthorized: Incorrect API key provided (mock), "
+            "url: http://127.0.0.1:18012/v1/responses")
+    out(line({"type": "error", "message": text}),
+        line({"type": "turn.failed", "error": {"message": text}}))
+    return 1
+
+
+def aider(how: str) -> int:
+    err("Warning: Input is not a terminal (fd=0).")
+    if "--no-gitignore" not in ARGS:
+        out("You can skip this check with --no-gitignore", "Added .aider* to .gitignore")
+        with open(".gitignore", "a", encoding="utf-8") as file:
+            file.write(".aider*\n")
+    if how == "nokey":
+        out("No LLM model was specified and no API keys were provided.",
+            "OpenRouter provides free and paid access to many LLMs.", "",
+            "Please open this URL in your browser to connect Aider with OpenRouter:", "",
+            "https://openrouter.ai/auth?callback_url=http://localhost:8484/callback/aider", "",
+            "Waiting up to 5 minutes for you to finish in the browser...",
+            "Use Control-C to interrupt.")
+        time.sleep(300)
+        return 1
+    out("Aider v0.86.2", "Main model: gpt-4o with diff edit format", "Weak model: gpt-4o-mini")
+    if how == "401":
+        out("litellm.AuthenticationError: AuthenticationError: OpenAIException - Incorrect ",
+            "API key provided (mock)",
+            "The API provider is not able to authenticate you. Check your API key.")
+        return 0
+    if how in ("429", "limit"):
+        for delay in ("0.2", "0.5"):
+            out("litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit reached "
+                "for", "requests (mock)",
+                "The API provider has rate limited you. Try again later or check your quotas.",
+                f"Retrying in {delay} seconds...")
+        out("litellm.RateLimitError: RateLimitError: OpenAIException - Rate limit reached for",
+            "requests (mock)",
+            "The API provider has rate limited you. Try again later or check your quotas.")
+        return 0
+    work(commit="--no-auto-commits" not in ARGS)
+    log = ARGS[ARGS.index("--analytics-log") + 1] if "--analytics-log" in ARGS else None
+    if log:
+        total = 0.0
+        with open(log, "a", encoding="utf-8") as file:
+            for sent, cost in ((2544, 0.006710000000000001), (2714, 0.007135000000000001),
+                               (2884, 0.007560000000000001), (3054, 0.007985)):
+                total += cost
+                file.write(json.dumps({"event": "message_send", "properties": {
+                    "edit_format": "diff", "prompt_tokens": sent, "completion_tokens": 35,
+                    "total_tokens": sent + 35, "cost": cost, "total_cost": total}}) + "\n")
+    out("feat: add add() (mock)", "",
+        "Tokens: 2.5k sent, 8 received. Cost: $0.0064 message, $0.0064 session.")
+    return 0
+
+
+def gemini(how: str) -> int:
+    err("YOLO mode is enabled. All tool calls will be automatically approved.")
+    if "--skip-trust" not in ARGS and not os.environ.get("GEMINI_CLI_TRUST_WORKSPACE"):
+        err('Approval mode overridden to "default" because the current folder is not trusted.',
+            "Gemini CLI is not running in a trusted directory. To proceed, either use "
+            "`--skip-trust`, set the `GEMINI_CLI_TRUST_WORKSPACE=true` environment variable, "
+            "or trust this directory in interactive mode.")
+        return 55
+    if how == "nokey":
+        err("Please set an Auth method in your ~/.gemini/settings.json or specify one of the "
+            "following environment variables before running: GEMINI_API_KEY, "
+            "GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_GENAI_USE_GCA")
+        return 41
+    if how in ("429", "limit"):
+        err("Error when talking to Gemini API Full report available at: /var/tmp/gemini-client"
+            "-error.json TerminalQuotaError: You have exhausted your daily quota on this model.",
+            "  status: 429", "}", "An unexpected critical error occurred:[object Object]")
+        return 1
+    if how == "401":
+        err('Error when talking to Gemini API _ApiError: {"error":{"code":401,"message":"API '
+            'key not valid. (mock)","status":"UNAUTHENTICATED"}}',
+            "An unexpected critical error occurred:[object Object]")
+        return 1
+    work(commit=True)
+    stamp = "2026-12-02T09:50:17.593Z"
+    out(line({"type": "init", "timestamp": stamp, "session_id": "1d41f18d",
+              "model": "gemini-2.5-flash"}),
+        line({"type": "message", "timestamp": stamp, "role": "user", "content": "(prompt)"}),
+        line({"type": "message", "timestamp": stamp, "role": "assistant",
+              "content": "Done (mock).", "delta": True}),
+        line({"type": "result", "timestamp": stamp, "status": "success", "stats": {
+            "total_tokens": 1290, "input_tokens": 1234, "output_tokens": 56, "cached": 200,
+            "input": 1034, "duration_ms": 60, "tool_calls": 0}}))
+    return 0
+
+
+if __name__ == "__main__":
+    chosen = mode()
+    runs = os.environ.get("FAKE_RUNS")
+    if runs:
+        with open(runs, "a", encoding="utf-8") as ledger:
+            ledger.write(f"{NAME} {TRACK} {PHASE} {chosen}\n")
+    sys.exit({"claude": claude, "codex": codex, "aider": aider, "gemini": gemini}[NAME](chosen))
