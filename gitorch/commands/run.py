@@ -10,7 +10,7 @@ from gitorch.project import Project, open_project
 from gitorch.schedule import daemon
 from gitorch.schedule.daemon import Detached
 from gitorch.schedule.daemon import RunSettings as RunSettings
-from gitorch.schedule.loop import Summary
+from gitorch.schedule.run_types import Summary
 
 
 def _project(cwd: Path, settings: RunSettings) -> Project:

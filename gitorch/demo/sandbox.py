@@ -25,7 +25,7 @@ from gitorch import git
 from gitorch.git import network
 from gitorch.project import load_roadmap, open_project
 from gitorch.schedule.daemon import RunSettings, run
-from gitorch.schedule.loop import Summary
+from gitorch.schedule.run_types import Summary
 from gitorch.schedule.stopping import stop
 from gitorch.setup import install
 

@@ -18,7 +18,8 @@ from gitorch.config.durations import format_duration, parse_duration
 from gitorch.errors import GitorchError
 from gitorch.process import child_env, pid_running
 from gitorch.project import Project
-from gitorch.schedule.loop import Options, Scheduler, Summary
+from gitorch.schedule.loop import Scheduler
+from gitorch.schedule.run_types import Options, Summary
 from gitorch.state import read_json, write_json
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.records import now, pid_alive

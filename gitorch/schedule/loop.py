@@ -22,6 +22,7 @@ from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
+from gitorch.schedule.run_types import Options, Summary, clock
 from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, epoch, landing_helps, look
 from gitorch.tracks.control import end_runner, mark_stopped
 from gitorch.tracks.launch import StartResult, start
@@ -30,51 +31,6 @@ from gitorch.tracks.runner import append_run_line
 from gitorch.tracks.usage import Usage
 
 LAND_GIVE_UP = 3  # failed lands in a row, with nothing else to do, end the run
-
-
-@dataclass(frozen=True)
-class Options:
-    """How the loop runs: its tick, its time limit, its slots, its retries."""
-
-    every: float
-    for_: float
-    parallel: int
-    retries: int
-    hard_stop: bool = False
-    grace: float = 30.0
-    poll: float = 0.25
-
-
-@dataclass
-class Summary:
-    """How a run ended: why, what landed, what needs a person, and the times."""
-
-    reason: str  # done | time | stuck | signal
-    landed: list[str]
-    failed: list[str]
-    conflicts: list[str]
-    stopped: list[str]
-    running: list[str]
-    waiting: dict[str, list[str]]  # never started: what each waits on
-    pushes: int
-    wall: float
-    track_times: dict[str, float]
-    errors: list[str]
-    usage: Usage = field(default_factory=Usage)  # tokens and cost spent during the run
-
-    @property
-    def exit_code(self) -> int:
-        """0, unless tracks (or a landing) were left for a person: then 1."""
-        if self.reason == "signal":
-            return 0
-        return 1 if self.failed or self.conflicts or self.reason == "stuck" else 0
-
-
-def clock(seconds: float) -> str:
-    """Elapsed time, compact: 0:03.2, 12:45.0, 1:02:03."""
-    minutes, rest = divmod(seconds, 60)
-    hours, minutes = divmod(int(minutes), 60)
-    return f"{hours}:{minutes:02d}:{rest:02.0f}" if hours else f"{minutes}:{rest:04.1f}"
 
 
 @dataclass
