@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 TREE_MODE = 0o040000
 _TREE_TYPE = 2  # pygit2.enums.ObjectType.TREE, without importing pygit2 at module load
 _COMMIT_TYPE = 1
+_BLOB_TYPE = 3
 _TREE_ENTRY = re.compile(rb"(\d+) ([^\0]*)\0(.{20})", re.DOTALL)
 # Throwaway merge-base commits carry a fixed identity and date so the same tree always
 # makes the same object.
@@ -111,6 +112,51 @@ def write_replayed_commit(repo: Path, original: str, tree: str, parent: str) -> 
     data = b"tree %s\nparent %s\n%s\n\n%s" % (tree.encode(), parent.encode(),
                                               b"\n".join(kept), message)
     return _write_object(repo, _COMMIT_TYPE, data)
+
+
+def read_file_at(repo: Path, commit: str, path: str) -> bytes | None:
+    """The bytes of path (a file, "/"-separated) in commit's tree, or None if it is not one."""
+    tree = read_commit(repo, commit).tree
+    *folders, name = path.split("/")
+    for folder in folders:
+        entry = read_tree(repo, tree).get(folder)
+        if entry is None or entry.mode != TREE_MODE:
+            return None
+        tree = entry.oid
+    entry = read_tree(repo, tree).get(name)
+    if entry is None or entry.mode == TREE_MODE:
+        return None
+    found, data = _repository(repo).odb.read(entry.oid)
+    return data if found == _BLOB_TYPE else None
+
+
+def _with_file(repo: Path, tree: str, parts: list[str], blob: str) -> str:
+    """tree with the file at parts set to blob (keeping its mode), trees rebuilt upward."""
+    entries = read_tree(repo, tree)
+    name = parts[0]
+    entry = entries.get(name)
+    if len(parts) == 1:
+        mode = entry.mode if entry is not None and entry.mode != TREE_MODE else 0o100644
+        entries[name] = TreeEntry(mode, blob)
+    else:
+        inside = entry.oid if entry is not None and entry.mode == TREE_MODE else None
+        entries[name] = TreeEntry(TREE_MODE, _with_file(
+            repo, inside or _write_object(repo, _TREE_TYPE, b""), parts[1:], blob))
+    return write_tree(repo, entries)
+
+
+def commit_file(repo: Path, parent: str, path: str, data: bytes, message: str,
+                author: str, committer: str) -> str:
+    """A commit on parent whose tree differs from parent's only in path's content.
+
+    author and committer are git identity lines (name <email> time zone), as `git var`
+    prints them.
+    """
+    blob = _write_object(repo, _BLOB_TYPE, data)
+    tree = _with_file(repo, read_commit(repo, parent).tree, path.split("/"), blob)
+    body = b"tree %s\nparent %s\nauthor %s\ncommitter %s\n\n%s" % (
+        tree.encode(), parent.encode(), author.encode(), committer.encode(), message.encode())
+    return _write_object(repo, _COMMIT_TYPE, body)
 
 
 def _throwaway_commit(repo: Path, tree: str, parent: str | None) -> str:

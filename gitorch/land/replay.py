@@ -45,7 +45,31 @@ def track_commits(repo: Path, base: str, tip: str) -> list[str]:
     As rebase does by default, merge commits are left out and the commits they brought in
     are replayed in git's topological order.
     """
+    chain = _linear_chain(repo, base, tip)
+    if chain is not None:
+        return chain
     return objects.rev_list(repo, ["--reverse", "--topo-order", "--no-merges", f"{base}..{tip}"])
+
+
+LINEAR_LIMIT = 200
+
+
+def _linear_chain(repo: Path, base: str, tip: str) -> list[str] | None:
+    """base..tip oldest first when tip reaches base through single parents (None if not).
+
+    Then rev-list's answer is exactly that chain; read in process, it costs no git process.
+    """
+    chain: list[str] = []
+    commit = tip
+    while commit != base:
+        if len(chain) == LINEAR_LIMIT:
+            return None
+        parents = objects.read_commit(repo, commit).parents
+        if len(parents) != 1:
+            return None
+        chain.append(commit)
+        commit = parents[0]
+    return chain[::-1]
 
 
 def replay(repo: Path, onto: str, base: str, commits: Sequence[str]) -> Replayed | Conflict:

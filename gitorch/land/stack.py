@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gitorch import git
+from gitorch.git import objects
 from gitorch.land.replay import Conflict, replay, track_commits
 from gitorch.names import TrackId
 from gitorch.project import Project
@@ -44,6 +45,7 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
     skipped: dict[str, str] = {}
     chosen = []
     names = set(wanted)
+    branches = git.list_refs(project.paths, "refs/heads/")  # one call for every track's tip
     for track in roadmap.tracks():
         if names and track.id not in names:
             continue
@@ -55,7 +57,7 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
                 state = record.state if record else roadmap.track_state(track.id)
                 skipped[track.id] = f"not done ({state})"
             continue
-        tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+        tip = branches.get(f"refs/heads/{record.branch}")
         if tip is None:
             skipped[track.id] = f"branch {record.branch} is gone"
             continue
@@ -90,7 +92,8 @@ def replay_stack(project: Project, onto: str, candidates: Sequence[Candidate]) -
 def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
     """A commit on tip marking the landed tracks (and finished groups) done."""
     name = project.config.roadmap
-    data = git.read_file_at(project.paths, tip, name)
+    repo = project.paths.main_worktree
+    data = objects.read_file_at(repo, tip, name)
     if data is None:
         return tip
     text = data.decode("utf-8")
@@ -99,4 +102,6 @@ def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
         return tip
     parse(marked, name)  # never commit a roadmap we could not read back
     message = f"Mark {', '.join(landed)} done in {name}\n\nLanded by gitorch.\n"
-    return git.commit_file(project.paths, tip, name, marked.encode("utf-8"), message)
+    return objects.commit_file(repo, tip, name, marked.encode("utf-8"), message,
+                               git.identity(project.paths, "AUTHOR"),
+                               git.identity(project.paths, "COMMITTER"))
