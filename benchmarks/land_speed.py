@@ -100,6 +100,7 @@ class Landing:
 
     def by_replay(self) -> str:
         objects._repository.cache_clear()  # open the repository afresh, as a new land would
+        objects._pending.cache_clear()
         head = self.main
         for base, branch, _ in self.tracks:
             done = replay(self.repo, head, base, track_commits(self.repo, base, branch))

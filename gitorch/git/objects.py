@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from gitorch import process
 from gitorch.errors import GitorchError
 from gitorch.git import git, version
+from gitorch.git.pack import PendingObjects
 
 if TYPE_CHECKING:
     import pygit2
@@ -59,15 +60,37 @@ def _repository(repo: Path) -> pygit2.Repository:
     return pygit2.Repository(str(repo))
 
 
+@lru_cache(maxsize=8)
+def _pending(repo: Path) -> PendingObjects:
+    git_dir = Path(_repository(repo).path)
+    common = git_dir / "commondir"
+    if common.is_file():  # a linked worktree's git dir: objects live in the common one
+        git_dir = (git_dir / common.read_text().strip()).resolve()
+    return PendingObjects(git_dir / "objects")
+
+
+def _read_any(repo: Path, oid: str) -> tuple[int, bytes]:
+    found = _pending(repo).get(oid)
+    if found is not None:
+        return found
+    kind, data = _repository(repo).odb.read(oid)
+    return int(kind), data
+
+
 def _read_object(repo: Path, oid: str, kind: int) -> bytes:
-    found, data = _repository(repo).odb.read(oid)
+    found, data = _read_any(repo, oid)
     if found != kind:
         raise GitorchError(f"{oid} is not a {'tree' if kind == _TREE_TYPE else 'commit'}")
     return data
 
 
 def _write_object(repo: Path, kind: int, data: bytes) -> str:
-    return str(_repository(repo).odb.write(kind, data))
+    return _pending(repo).add(kind, data)
+
+
+def flush(repo: Path) -> None:
+    """Put every object written so far on disk (one pack), before git is asked about them."""
+    _pending(repo).flush()
 
 
 def read_commit(repo: Path, oid: str) -> CommitInfo:
@@ -126,7 +149,7 @@ def read_file_at(repo: Path, commit: str, path: str) -> bytes | None:
     entry = read_tree(repo, tree).get(name)
     if entry is None or entry.mode == TREE_MODE:
         return None
-    found, data = _repository(repo).odb.read(entry.oid)
+    found, data = _read_any(repo, entry.oid)
     return data if found == _BLOB_TYPE else None
 
 
@@ -182,6 +205,7 @@ def merge_commits(repo: Path, base: str | None, ours: str, theirs: str) -> TreeM
         root = _throwaway_commit(repo, read_commit(repo, base).tree, None)
         args = [_throwaway_commit(repo, read_commit(repo, side).tree, root)
                 for side in (ours, theirs)]
+    flush(repo)
     done = git(["merge-tree", "--write-tree", "-z", "--name-only", *args], repo, check=False)
     if done.returncode not in (0, 1):
         raise process.ProcessError(["git", "merge-tree", *args], done.returncode, done.stdout,

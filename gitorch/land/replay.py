@@ -78,8 +78,16 @@ def replay(repo: Path, onto: str, base: str, commits: Sequence[str]) -> Replayed
     Keeps each commit's author, committer and message; drops a commit that becomes empty
     and keeps one that was empty to begin with, as `git rebase` does. Each commit is merged
     against its own parent, as cherry-pick does (base only names the track in errors).
-    Writes objects only; moves no ref.
+    Writes objects only (git can read them when it returns); moves no ref.
     """
+    outcome = replay_pending(repo, onto, base, commits)
+    objects.flush(repo)
+    return outcome
+
+
+def replay_pending(repo: Path, onto: str, base: str, commits: Sequence[str]
+                   ) -> Replayed | Conflict:
+    """replay(), leaving the objects it wrote for objects.flush() to put on disk."""
     trees = _Trees(repo)
     head, head_tree = onto, objects.read_commit(repo, onto).tree
     mapping: dict[str, str] = {}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from gitorch import git
 from gitorch.git import objects
-from gitorch.land.replay import Conflict, replay, track_commits
+from gitorch.land.replay import Conflict, replay_pending, track_commits
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
@@ -79,13 +79,14 @@ def replay_stack(project: Project, onto: str, candidates: Sequence[Candidate]) -
     """Replay each candidate in order onto the last; a conflicting one is left out."""
     stack = Stack(onto)
     for candidate in candidates:
-        outcome = replay(project.paths.main_worktree, stack.tip, candidate.base,
-                         candidate.commits)
+        outcome = replay_pending(project.paths.main_worktree, stack.tip, candidate.base,
+                                 candidate.commits)
         if isinstance(outcome, Conflict):
             stack.conflicts[candidate.track.id] = list(outcome.paths)
             continue
         stack.order.append(candidate)
         stack.tips.append(outcome.head)
+    objects.flush(project.paths.main_worktree)  # the whole stack as one pack
     return stack
 
 
@@ -102,6 +103,8 @@ def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
         return tip
     parse(marked, name)  # never commit a roadmap we could not read back
     message = f"Mark {', '.join(landed)} done in {name}\n\nLanded by gitorch.\n"
-    return objects.commit_file(repo, tip, name, marked.encode("utf-8"), message,
-                               git.identity(project.paths, "AUTHOR"),
-                               git.identity(project.paths, "COMMITTER"))
+    commit = objects.commit_file(repo, tip, name, marked.encode("utf-8"), message,
+                                 git.identity(project.paths, "AUTHOR"),
+                                 git.identity(project.paths, "COMMITTER"))
+    objects.flush(repo)
+    return commit
