@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,7 +104,14 @@ def recent_commits(paths: RepoPaths, rev: str, count: int) -> list[tuple[str, st
 
 def worktree_changes(worktree: Path) -> list[str]:
     """`git status --porcelain` lines of a worktree (empty when clean)."""
-    return git(["status", "--porcelain", "--untracked-files=normal"], worktree).stdout.splitlines()
+    return worktree_changes_started(worktree)()
+
+
+def worktree_changes_started(worktree: Path) -> Callable[[], list[str]]:
+    """worktree_changes, begun now in the background; call the result for its lines."""
+    running = process.Running(["git", "status", "--porcelain", "--untracked-files=normal"],
+                              worktree)
+    return lambda: running.result().stdout.splitlines()
 
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
