@@ -52,6 +52,7 @@ def track_commits(repo: Path, base: str, tip: str) -> list[str]:
 
 
 LINEAR_LIMIT = 200
+HEX = frozenset("0123456789abcdef")
 
 
 def _linear_chain(repo: Path, base: str, tip: str) -> list[str] | None:
@@ -59,6 +60,8 @@ def _linear_chain(repo: Path, base: str, tip: str) -> list[str] | None:
 
     Then rev-list's answer is exactly that chain; read in process, it costs no git process.
     """
+    if not all(len(rev) == 40 and set(rev) <= HEX for rev in (base, tip)):
+        return None  # a name: only git resolves those as it would
     chain: list[str] = []
     commit = tip
     while commit != base:

@@ -455,3 +455,5 @@ def test_track_commits_is_rev_lists_answer_with_or_without_a_linear_chain(tmp_pa
     assert track_commits(repo, main, tip) == git(
         repo, "rev-list", "--reverse", "--topo-order", "--no-merges", f"{main}..{tip}").split()
     assert track_commits(repo, tip, tip) == []
+    git(repo, "branch", "named", tip)
+    assert track_commits(repo, base, "named") == rev_list  # names go to git
