@@ -83,5 +83,5 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
     result.rows.insert(1, Row("gitorch start returns", starting.returned[1:]))
     result.ratios.append(ratio("gitorch start / 4 x git worktree add",
                                result.row("gitorch start -> 4 agents running"),
-                               result.row("4 x git worktree add"), ("<=", 1.0)))
+                               result.row("4 x git worktree add"), ("<=", 0.6)))
     return result

@@ -106,6 +106,26 @@ def _spawn(
         raise GitorchError(f"`{' '.join(argv[:3])}` did not finish within {timeout:.0f}s") from slow
 
 
+class Running:
+    """A child started now and read later, so that its work overlaps ours."""
+
+    def __init__(self, argv: Sequence[str], cwd: Path | None) -> None:
+        self.argv = list(argv)
+        try:
+            self._child = subprocess.Popen(
+                self.argv, cwd=cwd, env=child_env(), stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+        except FileNotFoundError as missing:
+            raise GitorchError(f"{argv[0]}: command not found") from missing
+
+    def result(self, *, check: bool = True) -> Completed:
+        """Wait for it; raise ProcessError on failure if check."""
+        stdout, stderr = self._child.communicate()
+        if check and self._child.returncode != 0:
+            raise ProcessError(self.argv, self._child.returncode, stdout, stderr)
+        return Completed(self._child.returncode, stdout, stderr)
+
+
 def signal_group(pgid: int | None, sig: signal.Signals) -> None:
     """Send sig to a whole process group; a group that is already gone is fine."""
     if pgid is None:

@@ -7,9 +7,9 @@ reads and writes objects in memory through pygit2, for land's replay.
 
 from __future__ import annotations
 
-import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -104,7 +104,14 @@ def recent_commits(paths: RepoPaths, rev: str, count: int) -> list[tuple[str, st
 
 def worktree_changes(worktree: Path) -> list[str]:
     """`git status --porcelain` lines of a worktree (empty when clean)."""
-    return git(["status", "--porcelain", "--untracked-files=normal"], worktree).stdout.splitlines()
+    return worktree_changes_started(worktree)()
+
+
+def worktree_changes_started(worktree: Path) -> Callable[[], list[str]]:
+    """worktree_changes, begun now in the background; call the result for its lines."""
+    running = process.Running(["git", "status", "--porcelain", "--untracked-files=normal"],
+                              worktree)
+    return lambda: running.result().stdout.splitlines()
 
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -177,6 +184,29 @@ def update_ref(paths: RepoPaths, ref: str, new: str | None, expected: str | None
             break
         time.sleep(0.01 * (attempt + 1))
     raise RefMoved(f"{ref} moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
+
+
+def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | None]],
+                reason: str) -> None:
+    """Apply several update_ref changes (ref, new, expected) in one transaction: all or none.
+
+    Raises RefMoved if any ref is not where expected; retries while a lock file is held.
+    """
+    if not changes:
+        return
+    zero = "0" * 40
+    lines = "".join(f"delete {ref} {expected or zero}\n" if new is None
+                    else f"update {ref} {new} {expected or zero}\n"
+                    for ref, new, expected in changes)
+    for attempt in range(LOCK_RETRIES):
+        done = git(["update-ref", "-m", reason, "--stdin"], paths.worktree, check=False,
+                   input=lines)
+        if done.returncode == 0:
+            return
+        if ".lock': File exists" not in done.stderr or attempt == LOCK_RETRIES - 1:
+            break
+        time.sleep(0.01 * (attempt + 1))
+    raise RefMoved(f"refs moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
 
 
 def branch_exists(paths: RepoPaths, branch: str) -> bool:
@@ -306,24 +336,12 @@ def fast_forward_worktree(worktree: Path, old: str, new: str) -> None:
     git(["read-tree", "-m", "-u", old, new], worktree)
 
 
-def commit_file(paths: RepoPaths, parent: str, path: str, data: bytes, message: str) -> str:
-    """A commit on parent whose tree differs from parent's only in path's content."""
-    index = paths.state_dir / f"index.{os.getpid()}"
-    env_index = {"GIT_INDEX_FILE": str(index)}
-    try:
-        blob = process.run(["git", "hash-object", "-w", "--stdin", "--no-filters"],
-                           paths.worktree, input=data.decode("utf-8")).stdout.strip()
-        process.run(["git", "read-tree", parent], paths.worktree, env=env_index)
-        mode = git(["ls-tree", parent, "--", path], paths.worktree).stdout.split(" ", 1)[0]
-        process.run(["git", "update-index", "--cacheinfo", f"{mode or '100644'},{blob},{path}"],
-                    paths.worktree, env=env_index)
-        tree = process.run(["git", "write-tree"], paths.worktree, env=env_index).stdout.strip()
-    finally:
-        index.unlink(missing_ok=True)
-    identity = [] if git(["var", "GIT_AUTHOR_IDENT"], paths.worktree, check=False
-                         ).returncode == 0 else GITORCH_IDENTITY
-    return git([*identity, "commit-tree", tree, "-p", parent, "-F", "-"], paths.worktree,
-               input=message).stdout.strip()
+def identity(paths: RepoPaths, who: str) -> str:
+    """git's identity line for who ("AUTHOR" or "COMMITTER"): gitorch's when none is set."""
+    done = git(["var", f"GIT_{who}_IDENT"], paths.worktree, check=False)
+    if done.returncode != 0:
+        done = git([*GITORCH_IDENTITY, "var", f"GIT_{who}_IDENT"], paths.worktree)
+    return done.stdout.strip()
 
 
 def checkout_detached(worktree: Path, commit: str) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from gitorch import process
 from gitorch.errors import GitorchError
 from gitorch.git import git, version
+from gitorch.git.pack import PendingObjects
 
 if TYPE_CHECKING:
     import pygit2
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 TREE_MODE = 0o040000
 _TREE_TYPE = 2  # pygit2.enums.ObjectType.TREE, without importing pygit2 at module load
 _COMMIT_TYPE = 1
+_BLOB_TYPE = 3
 _TREE_ENTRY = re.compile(rb"(\d+) ([^\0]*)\0(.{20})", re.DOTALL)
 # Throwaway merge-base commits carry a fixed identity and date so the same tree always
 # makes the same object.
@@ -58,15 +60,37 @@ def _repository(repo: Path) -> pygit2.Repository:
     return pygit2.Repository(str(repo))
 
 
+@lru_cache(maxsize=8)
+def _pending(repo: Path) -> PendingObjects:
+    git_dir = Path(_repository(repo).path)
+    common = git_dir / "commondir"
+    if common.is_file():  # a linked worktree's git dir: objects live in the common one
+        git_dir = (git_dir / common.read_text().strip()).resolve()
+    return PendingObjects(git_dir / "objects")
+
+
+def _read_any(repo: Path, oid: str) -> tuple[int, bytes]:
+    found = _pending(repo).get(oid)
+    if found is not None:
+        return found
+    kind, data = _repository(repo).odb.read(oid)
+    return int(kind), data
+
+
 def _read_object(repo: Path, oid: str, kind: int) -> bytes:
-    found, data = _repository(repo).odb.read(oid)
+    found, data = _read_any(repo, oid)
     if found != kind:
         raise GitorchError(f"{oid} is not a {'tree' if kind == _TREE_TYPE else 'commit'}")
     return data
 
 
 def _write_object(repo: Path, kind: int, data: bytes) -> str:
-    return str(_repository(repo).odb.write(kind, data))
+    return _pending(repo).add(kind, data)
+
+
+def flush(repo: Path) -> None:
+    """Put every object written so far on disk (one pack), before git is asked about them."""
+    _pending(repo).flush()
 
 
 def read_commit(repo: Path, oid: str) -> CommitInfo:
@@ -113,6 +137,51 @@ def write_replayed_commit(repo: Path, original: str, tree: str, parent: str) -> 
     return _write_object(repo, _COMMIT_TYPE, data)
 
 
+def read_file_at(repo: Path, commit: str, path: str) -> bytes | None:
+    """The bytes of path (a file, "/"-separated) in commit's tree, or None if it is not one."""
+    tree = read_commit(repo, commit).tree
+    *folders, name = path.split("/")
+    for folder in folders:
+        entry = read_tree(repo, tree).get(folder)
+        if entry is None or entry.mode != TREE_MODE:
+            return None
+        tree = entry.oid
+    entry = read_tree(repo, tree).get(name)
+    if entry is None or entry.mode == TREE_MODE:
+        return None
+    found, data = _read_any(repo, entry.oid)
+    return data if found == _BLOB_TYPE else None
+
+
+def _with_file(repo: Path, tree: str, parts: list[str], blob: str) -> str:
+    """tree with the file at parts set to blob (keeping its mode), trees rebuilt upward."""
+    entries = read_tree(repo, tree)
+    name = parts[0]
+    entry = entries.get(name)
+    if len(parts) == 1:
+        mode = entry.mode if entry is not None and entry.mode != TREE_MODE else 0o100644
+        entries[name] = TreeEntry(mode, blob)
+    else:
+        inside = entry.oid if entry is not None and entry.mode == TREE_MODE else None
+        entries[name] = TreeEntry(TREE_MODE, _with_file(
+            repo, inside or _write_object(repo, _TREE_TYPE, b""), parts[1:], blob))
+    return write_tree(repo, entries)
+
+
+def commit_file(repo: Path, parent: str, path: str, data: bytes, message: str,
+                author: str, committer: str) -> str:
+    """A commit on parent whose tree differs from parent's only in path's content.
+
+    author and committer are git identity lines (name <email> time zone), as `git var`
+    prints them.
+    """
+    blob = _write_object(repo, _BLOB_TYPE, data)
+    tree = _with_file(repo, read_commit(repo, parent).tree, path.split("/"), blob)
+    body = b"tree %s\nparent %s\nauthor %s\ncommitter %s\n\n%s" % (
+        tree.encode(), parent.encode(), author.encode(), committer.encode(), message.encode())
+    return _write_object(repo, _COMMIT_TYPE, body)
+
+
 def _throwaway_commit(repo: Path, tree: str, parent: str | None) -> str:
     parent_line = b"parent %s\n" % parent.encode() if parent else b""
     data = b"tree %s\n%sauthor %s\ncommitter %s\n\ngitorch merge input\n" % (
@@ -136,6 +205,7 @@ def merge_commits(repo: Path, base: str | None, ours: str, theirs: str) -> TreeM
         root = _throwaway_commit(repo, read_commit(repo, base).tree, None)
         args = [_throwaway_commit(repo, read_commit(repo, side).tree, root)
                 for side in (ours, theirs)]
+    flush(repo)
     done = git(["merge-tree", "--write-tree", "-z", "--name-only", *args], repo, check=False)
     if done.returncode not in (0, 1):
         raise process.ProcessError(["git", "merge-tree", *args], done.returncode, done.stdout,

@@ -13,10 +13,10 @@ from typing import Any
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.names import TrackId
+from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
 from gitorch.state import read_json, write_json
-from gitorch.tracks.claims import drop_claim, read_claim
+from gitorch.tracks.claims import drop_claim
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.upstream import MainSync
@@ -86,24 +86,34 @@ def read_journal(project: Project) -> dict[str, Any] | None:
 def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[str]:
     """Mark landed tracks and tidy their claims, branches and worktrees; return notes."""
     notes = []
+    held = git.list_refs(project.paths, "refs/gitorch/claims/")
+    records, dropped = [], []
     for text, commit in landed.items():
         track = TrackId.parse(text)
+        if claim_ref(track) in held:
+            dropped.append((track, held[claim_ref(track)]))
         record = TrackRecord.load(project, track)
         if record is not None and record.state != "landed":
             record.state, record.reason, record.phase = "landed", None, None
             record.ended_at = record.ended_at or now()
             record.save(project)
+        records.append(record)
         log = TrackLog(project.state.log(track), track)
         log.line(f"Track {track} landed on {project.main_branch} as {commit[:12]}")
         log.close()
-        claim, _ = read_claim(project.paths, track)
-        if claim is not None:
+    try:  # one transaction for all, and only if none moved since it was read
+        git.update_refs(project.paths, [(claim_ref(t), None, claim) for t, claim in dropped],
+                        "gitorch land: release the landed tracks")
+    except git.RefMoved:
+        for track, claim in dropped:
             try:
                 drop_claim(project.paths, track, claim)
             except git.RefMoved:
                 notes.append(f"claim of {track} changed meanwhile; left in place")
-        if not keep and record is not None:
-            notes += _remove_track_tree(project, record)
+    if not keep:
+        for record in records:
+            if record is not None:
+                notes += _remove_track_tree(project, record)
     return notes
 
 

@@ -45,7 +45,34 @@ def track_commits(repo: Path, base: str, tip: str) -> list[str]:
     As rebase does by default, merge commits are left out and the commits they brought in
     are replayed in git's topological order.
     """
+    chain = _linear_chain(repo, base, tip)
+    if chain is not None:
+        return chain
     return objects.rev_list(repo, ["--reverse", "--topo-order", "--no-merges", f"{base}..{tip}"])
+
+
+LINEAR_LIMIT = 200
+HEX = frozenset("0123456789abcdef")
+
+
+def _linear_chain(repo: Path, base: str, tip: str) -> list[str] | None:
+    """base..tip oldest first when tip reaches base through single parents (None if not).
+
+    Then rev-list's answer is exactly that chain; read in process, it costs no git process.
+    """
+    if not all(len(rev) == 40 and set(rev) <= HEX for rev in (base, tip)):
+        return None  # a name: only git resolves those as it would
+    chain: list[str] = []
+    commit = tip
+    while commit != base:
+        if len(chain) == LINEAR_LIMIT:
+            return None
+        parents = objects.read_commit(repo, commit).parents
+        if len(parents) != 1:
+            return None
+        chain.append(commit)
+        commit = parents[0]
+    return chain[::-1]
 
 
 def replay(repo: Path, onto: str, base: str, commits: Sequence[str]) -> Replayed | Conflict:
@@ -54,8 +81,16 @@ def replay(repo: Path, onto: str, base: str, commits: Sequence[str]) -> Replayed
     Keeps each commit's author, committer and message; drops a commit that becomes empty
     and keeps one that was empty to begin with, as `git rebase` does. Each commit is merged
     against its own parent, as cherry-pick does (base only names the track in errors).
-    Writes objects only; moves no ref.
+    Writes objects only (git can read them when it returns); moves no ref.
     """
+    outcome = replay_pending(repo, onto, base, commits)
+    objects.flush(repo)
+    return outcome
+
+
+def replay_pending(repo: Path, onto: str, base: str, commits: Sequence[str]
+                   ) -> Replayed | Conflict:
+    """replay(), leaving the objects it wrote for objects.flush() to put on disk."""
     trees = _Trees(repo)
     head, head_tree = onto, objects.read_commit(repo, onto).tree
     mapping: dict[str, str] = {}

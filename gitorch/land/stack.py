@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gitorch import git
-from gitorch.land.replay import Conflict, replay, track_commits
+from gitorch.git import objects
+from gitorch.land.replay import Conflict, replay_pending, track_commits
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
@@ -44,6 +45,7 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
     skipped: dict[str, str] = {}
     chosen = []
     names = set(wanted)
+    branches = git.list_refs(project.paths, "refs/heads/")  # one call for every track's tip
     for track in roadmap.tracks():
         if names and track.id not in names:
             continue
@@ -56,7 +58,7 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
                 state = record.state if record else roadmap.track_state(track.id)
                 skipped[track.id] = f"not done ({state})"
             continue
-        tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+        tip = branches.get(f"refs/heads/{record.branch}")
         if tip is None:
             skipped[track.id] = f"branch {record.branch} is gone"
             continue
@@ -78,20 +80,22 @@ def replay_stack(project: Project, onto: str, candidates: Sequence[Candidate]) -
     """Replay each candidate in order onto the last; a conflicting one is left out."""
     stack = Stack(onto)
     for candidate in candidates:
-        outcome = replay(project.paths.main_worktree, stack.tip, candidate.base,
-                         candidate.commits)
+        outcome = replay_pending(project.paths.main_worktree, stack.tip, candidate.base,
+                                 candidate.commits)
         if isinstance(outcome, Conflict):
             stack.conflicts[candidate.track.id] = list(outcome.paths)
             continue
         stack.order.append(candidate)
         stack.tips.append(outcome.head)
+    objects.flush(project.paths.main_worktree)  # the whole stack as one pack
     return stack
 
 
 def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
     """A commit on tip marking the landed tracks (and finished groups) done."""
     name = project.config.roadmap
-    data = git.read_file_at(project.paths, tip, name)
+    repo = project.paths.main_worktree
+    data = objects.read_file_at(repo, tip, name)
     if data is None:
         return tip
     text = data.decode("utf-8")
@@ -100,4 +104,8 @@ def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
         return tip
     parse(marked, name)  # never commit a roadmap we could not read back
     message = f"Mark {', '.join(landed)} done in {name}\n\nLanded by gitorch.\n"
-    return git.commit_file(project.paths, tip, name, marked.encode("utf-8"), message)
+    commit = objects.commit_file(repo, tip, name, marked.encode("utf-8"), message,
+                                 git.identity(project.paths, "AUTHOR"),
+                                 git.identity(project.paths, "COMMITTER"))
+    objects.flush(repo)
+    return commit

@@ -91,6 +91,10 @@ class Scheduler:
                 snap = self._look()
             roadmap = self._current_roadmap()
             if self._should_land(roadmap, snap, tick, timed_out):
+                # A slot the landing tracks left goes to a track ready already (its
+                # dependencies are on main), not to one after the landing's push.
+                if not timed_out and self._fill(roadmap, snap, tick):
+                    snap = self._look()
                 self._land(snap)
                 snap, roadmap = self._look(), self._current_roadmap()
             if not timed_out and self._fill(roadmap, snap, tick):

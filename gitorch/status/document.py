@@ -17,7 +17,15 @@ from gitorch.state import read_json
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
 from gitorch.tracks.presets import agent_for, agent_name
-from gitorch.tracks.records import TrackView, as_json, claims, landed_tracks, observe, pid_alive
+from gitorch.tracks.records import (
+    TrackView,
+    as_json,
+    claims,
+    landed_tracks,
+    observe,
+    pid_alive,
+    track_subjects,
+)
 from gitorch.tracks.remote_claims import RemoteClaim, claims_refspec, fetched_claims
 from gitorch.tracks.usage import record_total
 from gitorch.upstream import NETWORK_TIMEOUT, remote_name
@@ -32,6 +40,8 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
 
     With shared claims, fetch asks the remote for them first.
     """
+    # git status of a 20,000-file worktree is the slowest call: let it run meanwhile.
+    main_changes = git.worktree_changes_started(project.paths.main_worktree)
     loaded, error = _roadmap(project)
     roadmap = loaded.roadmap
     current = roadmap.current_group()
@@ -52,8 +62,10 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
         elsewhere = {t: c for t, c in fetched_claims(project).items()
                      if c.commit != _local_commit(claimed, t)}
     requests = by_track(project)
-    tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id))
-              for t in _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})]
+    shown = _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})
+    subjects = track_subjects(project, shown)
+    tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id),
+                      subjects=subjects.get(t.id)) for t in shown]
     prints = _footprints(project, roadmap, tracks)
     return {
         "repo": str(project.paths.main_worktree),
@@ -88,7 +100,7 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
              "remote": True, "age": there.age()}
             for track, there in sorted(elsewhere.items())
         ],
-        "main_worktree": _worktree_summary(project.paths.main_worktree),
+        "main_worktree": _worktree_summary(main_changes()),
         "landing_interrupted": project.state.landing_journal.exists(),
         "recent_commits": [{"id": oid, "subject": subject} for oid, subject in
                            git.recent_commits(project.paths, project.main_branch,
@@ -211,9 +223,8 @@ def _scheduler(project: Project) -> dict[str, Any] | None:
             "started_at": document.get("started_at")}
 
 
-def _worktree_summary(worktree: Path) -> str:
+def _worktree_summary(changes: list[str]) -> str:
     """`git status` of a worktree in one line."""
-    changes = git.worktree_changes(worktree)
     if not changes:
         return "clean"
     untracked = sum(1 for line in changes if line.startswith("??"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import os
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,8 +33,6 @@ class TrackLock:
 
         Raises GitorchError when the lockfile cannot be opened (a folder put there, say).
         """
-        import portalocker  # here, not at the top: its import is a tenth of status's start-up
-
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             file = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as this object
@@ -40,8 +40,8 @@ class TrackLock:
             raise GitorchError(f"cannot use the lockfile {path}: {error.strerror}; "
                                "remove it") from error
         try:
-            portalocker.lock(file, portalocker.LOCK_EX | portalocker.LOCK_NB)
-        except portalocker.LockException:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             file.close()
             return None
         return cls(file)
@@ -56,14 +56,28 @@ class TrackLock:
 
 
 @contextmanager
-def repository_lock(state_root: Path, name: str, timeout: float = 300.0) -> Iterator[None]:
-    """Wait for an exclusive lock that every gitorch process of the repository shares."""
-    import portalocker
+def repository_lock(state_root: Path, name: str, timeout: float = 300.0, *,
+                    shared: bool = False) -> Iterator[None]:
+    """Wait for a lock that every gitorch process of the repository shares.
 
+    shared: many holders at once, none while someone holds it exclusively.
+    """
     path = state_root / "locks" / f"{name}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with portalocker.Lock(path, "a", timeout=timeout):
-        yield
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    deadline = time.monotonic() + timeout
+    with open(path, "a") as file:
+        # Polled rather than blocking, so that the wait is bounded.
+        while True:
+            try:
+                fcntl.flock(file, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise GitorchError(f"{path} stayed locked for {timeout:.0f} s; is another "
+                                       "gitorch stuck?") from None
+                time.sleep(0.02)
+        yield  # closing the file releases the lock
 
 
 def lock_is_free(path: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import cache
@@ -11,6 +12,7 @@ from typing import Any, get_origin, get_type_hints
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.git import history
 from gitorch.names import TrackId, branch_name, worktree_path
 from gitorch.process import ProcessError, pid_running
 from gitorch.project import Project
@@ -152,11 +154,12 @@ def claims(project: Project) -> dict[str, Claim | None]:
 def observe(project: Project, roadmap: Roadmap, track: Track,
             claimed: dict[str, Claim | None], landed: frozenset[str], *,
             holding_lock: bool = False, elsewhere: RemoteClaim | None = None,
-            detail: bool = True) -> TrackView:
+            detail: bool = True, subjects: list[str] | None = None) -> TrackView:
     """Put together what is known of one track.
 
     holding_lock: the caller holds its lock; elsewhere: its claim on the shared remote;
-    detail: also count its commits and look for damage (status wants them, start does not).
+    detail: also count its commits and look for damage (status wants them, start does not);
+    subjects: its commits as track_subjects() read them, if it did.
     """
     track_id = TrackId(track.group, track.number)
     record = TrackRecord.load(project, track_id)
@@ -170,12 +173,29 @@ def observe(project: Project, roadmap: Roadmap, track: Track,
                                                                 track_id))
     commits: list[str] = []
     if detail and record is not None and record.base is not None:
-        commits = git.log_subjects(project.paths, record.base, branch)
+        commits = (subjects if subjects is not None
+                   else git.log_subjects(project.paths, record.base, branch))
     waiting = roadmap.waiting_on(track.id, landed) if state == "blocked" else ()
     problem = _problem(project, track_id, record, alive, bool(commits)) if detail else None
     return TrackView(track, state, record, claimed.get(track.id), is_claimed, alive, branch,
                      worktree, len(commits), commits[0] if commits else None, waiting,
                      project.state.log(track_id), problem)
+
+
+def track_subjects(project: Project, tracks: Sequence[Track]) -> dict[str, list[str]]:
+    """What observe() counts as each recorded track's commits, for all of them at once."""
+    branches = git.list_refs(project.paths, "refs/heads/")
+    ranges, gone = {}, []
+    for track in tracks:
+        record = TrackRecord.load(project, TrackId(track.group, track.number))
+        if record is None or record.base is None:
+            continue
+        tip = branches.get(f"refs/heads/{record.branch}")
+        if tip is None:
+            gone.append(track.id)
+        else:
+            ranges[track.id] = (record.base, tip)
+    return {**history.subjects_since(project.paths, ranges), **{t: [] for t in gone}}
 
 
 def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive: bool,

@@ -193,11 +193,18 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
     else:
         if path.exists():
             raise GitorchError(f"{path} exists but is not a git worktree; move it away")
-        # prune would drop the entry of a worktree another runner is adding meanwhile.
-        with repository_lock(project.state.root, "worktrees"):
-            git.prune_worktrees(project.paths)
-            start = None if git.branch_exists(project.paths, record.branch) else record.base
-            git.add_worktree(project.paths, path, record.branch, start)
+        start = None if git.branch_exists(project.paths, record.branch) else record.base
+        # Adds run side by side; a prune would drop the entry of a worktree another runner
+        # is adding meanwhile, so it waits for them all and runs only when git trips on a
+        # stale entry (a folder deleted by hand).
+        try:
+            with repository_lock(project.state.root, "worktrees", shared=True):
+                git.add_worktree(project.paths, path, record.branch, start)
+        except GitorchError:
+            with repository_lock(project.state.root, "worktrees"):
+                git.prune_worktrees(project.paths)
+                start = None if git.branch_exists(project.paths, record.branch) else start
+                git.add_worktree(project.paths, path, record.branch, start)
         record.prepared = False
         log.line(f"Created worktree {path} on {record.branch}"
                  + (f" from {record.base[:12]}" if start else " (existing branch)"))

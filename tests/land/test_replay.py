@@ -443,3 +443,17 @@ def _random_case(seed: int) -> Case:
 def test_random_histories_match_git(tmp_path: Path, seed: int) -> None:
     repo, base, main, tip = build(tmp_path, _random_case(seed))
     check_against_git(repo, base, main, tip)
+
+
+def test_track_commits_is_rev_lists_answer_with_or_without_a_linear_chain(tmp_path: Path
+                                                                          ) -> None:
+    repo, base, main, tip = build(tmp_path, CASES[-2])
+    rev_list = git(repo, "rev-list", "--reverse", "--topo-order", "--no-merges",
+                   f"{base}..{tip}").split()
+    assert track_commits(repo, base, tip) == rev_list
+    # main is not on the track's chain: the walk gives up and rev-list answers.
+    assert track_commits(repo, main, tip) == git(
+        repo, "rev-list", "--reverse", "--topo-order", "--no-merges", f"{main}..{tip}").split()
+    assert track_commits(repo, tip, tip) == []
+    git(repo, "branch", "named", tip)
+    assert track_commits(repo, base, "named") == rev_list  # names go to git

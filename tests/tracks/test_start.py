@@ -181,3 +181,18 @@ def test_failed_track_restarted_by_name_resumes_at_the_failed_phase(tmp_path: Pa
     assert runs.read_text().splitlines() == ["A/2 review", "A/2 commit"]
     log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_2.log").read_text()
     assert "Resuming at phase review; work finished before" in log
+
+
+def test_restart_after_worktree_deleted_by_hand_prunes_and_adds_again(tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo")
+    failed = run_gitorch(repo, "start", "-t", "A/2", "--wait",
+                         env={"AGENT_FAIL_PHASE": "review"})
+    assert failed.returncode == 1
+    import shutil
+
+    worktree = tmp_path / "repo.tracks" / "group_A_track_2"
+    shutil.rmtree(worktree)  # git still lists it: an add there trips on the stale entry
+    run_gitorch(repo, "start", "-t", "A/2", "--wait", check=True)
+    assert git(worktree, "branch", "--show-current").strip() == "gitorch/A-2-beta"
+    log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_2.log").read_text()
+    assert f"Created worktree {worktree} on gitorch/A-2-beta (existing branch)" in log
