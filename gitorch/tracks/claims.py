@@ -6,7 +6,6 @@ import fcntl
 import getpass
 import os
 import socket
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,22 +61,23 @@ def repository_lock(state_root: Path, name: str, timeout: float = 300.0, *,
 
     shared: many holders at once, none while someone holds it exclusively.
     """
+    # Imported here: status never waits for a repository lock, and the import costs it.
+    import portalocker
+
     path = state_root / "locks" / f"{name}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-    deadline = time.monotonic() + timeout
-    with open(path, "a") as file:
-        # Polled rather than blocking, so that the wait is bounded.
-        while True:
-            try:
-                fcntl.flock(file, mode | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise GitorchError(f"{path} stayed locked for {timeout:.0f} s; is another "
-                                       "gitorch stuck?") from None
-                time.sleep(0.02)
-        yield  # closing the file releases the lock
+    kind = portalocker.LockFlags.SHARED if shared else portalocker.LockFlags.EXCLUSIVE
+    lock = portalocker.Lock(path, "a", timeout=timeout, check_interval=0.02,
+                            flags=kind | portalocker.LockFlags.NON_BLOCKING)
+    try:
+        lock.acquire()
+    except portalocker.LockException:
+        raise GitorchError(f"{path} stayed locked for {timeout:.0f} s; is another gitorch "
+                           "stuck?") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def lock_is_free(path: Path) -> bool:
