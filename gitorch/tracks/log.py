@@ -19,7 +19,7 @@ MAX_LINE = 64 * 1024  # longer agent lines are split, so one line never holds th
 class TrackLog:
     """Appends stamped lines to a track's log file."""
 
-    def __init__(self, path: Path, number: int) -> None:
+    def __init__(self, path: Path, number: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file: BinaryIO = open(path, "ab")  # noqa: SIM115 - open for the runner's life
         self._tag = f"[Track {number}]"
