@@ -66,7 +66,8 @@ def finish(path: str, drafts: list[GroupDraft], form: str,
     by_key: dict[str, GroupDraft] = {}
     for draft in drafts:
         _check_id(path, draft.line, "group", draft.id)
-        first = by_key.setdefault(id_key(draft.id), draft)
+        # Group ids name folders as written ("0" and "00" are two), but case may not be kept.
+        first = by_key.setdefault(draft.id.upper(), draft)
         if first is not draft:
             same = "" if first.id == draft.id else (
                 f" as {first.id}; ids differing only in case share file names")
@@ -134,7 +135,7 @@ def _resolve(written: str, gid: str, groups: dict[str, GroupDraft],
              ) -> str | None:
     """The full id ("E/1") a written dependency names: its group's, then one anywhere."""
     group_part, slash, number = written.rpartition("/")
-    group = groups.get(id_key(group_part)) if slash else groups.get(id_key(gid))
+    group = _group(groups, group_part) if slash else groups.get(gid.upper())
     if group is None:
         return None
     own = numbers[group.id].get(id_key(number))
@@ -144,13 +145,22 @@ def _resolve(written: str, gid: str, groups: dict[str, GroupDraft],
     return elsewhere[0] if not slash and len(elsewhere) == 1 else None
 
 
+def _group(groups: dict[str, GroupDraft], written: str) -> GroupDraft | None:
+    """The group a written id names: as written, else the one number it equals (02 is 2)."""
+    found = groups.get(written.upper())
+    if found is None and written.isdigit():
+        same = [g for g in groups.values() if id_key(g.id) == id_key(written)]
+        found = same[0] if len(same) == 1 else None
+    return found
+
+
 def _prerequisites(path: str, draft: GroupDraft, above: list[GroupDraft],
                    groups: dict[str, GroupDraft]) -> tuple[str, ...]:
     if draft.prerequisites is None:
         return tuple(g.id for g in above)
     ids: list[str] = []
     for written in draft.prerequisites:
-        found = groups.get(id_key(written))
+        found = _group(groups, written)
         if found is None:
             raise RoadmapError(f"{path}:{draft.prerequisite_line}: group {shown(draft.id)} "
                                f"needs group {shown(written)}, which is not in the roadmap")
