@@ -72,12 +72,12 @@ def _patterns(words: Vocabulary) -> _Patterns:
         r"(?P<close>[*_]*)(?:[ \t]*(?P<punct>[:.\-\u2013\u2014])|[ \t]+|$)[ \t]*"
     )
     track_ids = re.compile(
-        rf"[ \t]*(?:{_SEPARATOR}|(?P<note>\([^)]*\))|(?P<kw>{tracks}s?\b)"
+        rf"[ \t]*(?:{_SEPARATOR}|(?P<note>\([^)]*\))|(?P<kw>{tracks}s?\b(?![-._]))"
         r"|(?P<range>[1-9][0-9]*)[ \t]*[-\u2013][ \t]*(?P<to>[1-9][0-9]*)\b(?![.-][0-9A-Za-z])"
         rf"|(?P<id>(?:{ID}/)?{_WITH_DIGIT}){_ID_END}|{_NONE}|(?P<emph>[*_`]+))"
     )
     group_ids = re.compile(
-        rf"[ \t]*(?:{_SEPARATOR}|(?P<kw>{groups}s?\b)|{_NONE}|(?P<id>{ID})\b"
+        rf"[ \t]*(?:{_SEPARATOR}|(?P<kw>{groups}s?\b(?![-._]))|{_NONE}|(?P<id>{ID})\b"
         r"|(?P<emph>[*_`]+))"
     )
     return _Patterns(token, key, track_ids, group_ids,
@@ -87,7 +87,7 @@ def _patterns(words: Vocabulary) -> _Patterns:
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _LABEL = re.compile(
     r"[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?[*_]{0,2}"
-    r"(?P<label>(?i:prerequisites?|depends[ \t]+on|after|requires?))"
+    r"(?P<label>(?i:prerequisites?|dependencies|depends[ \t]+on|after|requires?))"
     r"[ \t]*(?:[*_]{0,2}[ \t]*:|:[ \t]*[*_]{0,2})(?P<rest>.*)"
 )
 _STATUS_LINE = re.compile(
@@ -283,6 +283,11 @@ def _status(mark: str, words: Vocabulary) -> Status:
     if "\U0001f504" in mark or "progress" in mark.lower():
         return "in_progress"
     return "pending"
+
+
+def is_done_mark(mark: str, words: Vocabulary = DEFAULT) -> bool:
+    """Whether a marker says done in words or signs, not just with a ticked box."""
+    return not re.fullmatch(r"\[[ \t]*[xX][ \t]*\]", mark) and _status(mark, words) == "done"
 
 
 def marked_done(line: str, head: Head, style: str = "\u2705") -> str:

@@ -94,6 +94,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     checklists = words.format in ("auto", "checklist", "speckit", "gsd")
     visible_lines = mask(lines)
     boxed, any_group = _look_ahead(visible_lines, words)
+    containers = _containers(visible_lines, words)
     group: GroupDraft | None = None
     group_level = 0
     track: tuple[TrackDraft, int, int] | None = None  # (draft, level, indent)
@@ -108,9 +109,11 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
                         and indent_of(raw if fenced else visible) > track[2])
         head = None if fenced or in_item_body else read_head(visible, words)
         item = None if fenced or in_item_body or level else read_item(visible)
-        if head and head.kind == "group" and level:
+        if head and head.kind == "group" and level and index not in containers:
             group, group_level, track = _open_group(scan, head, number, details), level, None
             continue
+        if head and head.kind == "group" and level:
+            head = None  # "## Milestone 1" above "### Phase 1" headings: their heading only
         if head and head.kind == "group" and item and item[1] and checklists:
             _mention(scan, head, number, details)  # GSD's summary: "- [ ] **Phase 3: X**"
             continue
@@ -123,9 +126,17 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             track = (draft, head.level, head.indent)
             continue
         if level:
-            text = (heading_text(visible) or ("", "pending"))[0]
+            text, status_mark = heading_text(visible) or ("", "pending")
             if group and level <= group_level:
                 group = None
+            own = _ITEM_ID.match(text) if group and level > group_level and (
+                track is None or level <= track[1]) else None
+            if group and own and text[own.end():].strip():
+                # "#### TASK-001: Title" or "### 1.1 Install" in a group: a track by its id.
+                draft = TrackDraft(_own_id(own), text[own.end():].strip(), number, status_mark)
+                _add_track(scan, group, draft, parallel=False, checkbox=False)
+                track = (draft, level, 0)
+                continue
             if group is None and checklists and boxed[index]:
                 group, group_level = _checklist_group(scan, visible, number, details), level
                 track = None
@@ -134,6 +145,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
                 track = None
             if track is None:
                 why = (f"a section of group {group.id}" if group else
+                       "it holds the groups below it" if index in containers else
                        "no group or track word, and no checkbox items under it")
                 scan.passed_over.append((number, text, why))
         elif track and track[1] == 0 and raw.strip() and not in_item_body:
@@ -150,7 +162,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             track[0].body.append(raw)
             if status == "done":
                 track[0].status = "done"
-            if label and label.group("label").lower().startswith(("depends", "after")):
+            if label and label.group("label").lower().startswith(("depend", "after")):
                 _label_deps(path, group, track[0], number, label.group("label"),
                             label.group("rest"), words)
         elif group:
@@ -181,6 +193,23 @@ def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary) -> tuple[lis
             head = read_head(line, words)
             below = below or not (head and head.kind == "group")
     return boxed, any_group
+
+
+def _containers(visible: list[tuple[str, bool]], words: Vocabulary) -> set[int]:
+    """Group headings with deeper group headings under them: these hold groups, not tracks."""
+    found: set[int] = set()
+    open_groups: list[tuple[int, int]] = []  # (level, line index)
+    for index, (line, fenced) in enumerate(visible):
+        level = 0 if fenced else heading_level(line)
+        if not level:
+            continue
+        while open_groups and open_groups[-1][0] >= level:
+            open_groups.pop()
+        head = read_head(line, words)
+        if head and head.kind == "group":
+            found.update(i for _, i in open_groups)
+            open_groups.append((level, index))
+    return found
 
 
 def _open_group(scan: _Scan, head: Head, number: int, details: int) -> GroupDraft:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
-from gitorch.roadmap.lines import marked_done, mask, read_head, read_item, split_lines
+from gitorch.roadmap.lines import (
+    is_done_mark,
+    marked_done,
+    mask,
+    read_head,
+    read_item,
+    split_lines,
+)
 from gitorch.roadmap.reader import parse
 from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary
-
-# Done markers a file may already use; the one it uses most is the one it gets.
-_STYLES = re.compile(r"\*\*\[DONE\]\*\*|\[DONE\]|\*\*DONE\*\*|\((?i:done)\)|\u2705")
 
 
 def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
@@ -29,15 +32,26 @@ def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
     pieces = split_lines(text[len(bom):])
     lines = [content for content, _ in pieces]
     visible = mask(lines)
-    style = done_style(text)
+    style = done_style(visible, words)
     for number in sorted(targets):
         lines[number - 1] = _mark(lines[number - 1], visible[number - 1][0], style, words)
     return bom + "".join(line + end for line, (_, end) in zip(lines, pieces, strict=True))
 
 
-def done_style(text: str) -> str:
-    """The done marker this file already uses most, or the check mark."""
-    counts = Counter(found.group() for found in _STYLES.finditer(text))
+def done_style(lines: list[tuple[str, bool]], words: Vocabulary = DEFAULT) -> str:
+    """The done marker this file already uses most on its headings and items, or ✅."""
+    counts: Counter[str] = Counter()
+    for line, _ in lines:
+        head = read_head(line, words)
+        if head is None or head.status != "done":
+            continue
+        for start, end in head.marks:
+            if not is_done_mark(line[start:end], words):
+                continue
+            # "**[DONE]**": the emphasis around a bracketed marker is part of the style.
+            while start > 0 and end < len(line) and line[start - 1] == line[end] in "*_":
+                start, end = start - 1, end + 1
+            counts[line[start:end]] += 1
     return counts.most_common(1)[0][0] if counts else "\u2705"
 
 
