@@ -43,6 +43,8 @@ class _Patterns:
     track_ids: re.Pattern[str]
     group_ids: re.Pattern[str]
     done: re.Pattern[str]
+    words: tuple[str, ...]  # every group and track word, lower-cased, for a quick test
+    digit_marks: bool  # whether a done word holds a digit
 
 
 @lru_cache(maxsize=16)
@@ -81,7 +83,11 @@ def _patterns(words: Vocabulary) -> _Patterns:
         r"|(?P<emph>[*_`]+))"
     )
     return _Patterns(token, key, track_ids, group_ids,
-                     re.compile(rf"\u2705|(?i:\b(?:{done})\b)|^\[[ \t]*[xX][ \t]*\]$"))
+                     re.compile(rf"\u2705|(?i:\b(?:{done})\b)|^\[[ \t]*[xX][ \t]*\]$"),
+                     tuple({w.strip().lower().split()[0] for w in (*words.group_words,
+                                                                   *words.track_words)
+                            if w.strip()}),
+                     any(c.isdigit() for w in words.done_words for c in w))
 
 
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
@@ -223,10 +229,22 @@ def _combined(statuses: list[Status]) -> Status:
 def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | None,
           words: Vocabulary) -> Head | None:
     compiled = _patterns(words)
+    # The key must be the first text after markers and decoration: find a candidate first,
+    # so that the many lines holding no group or track word are not tokenized at all.
+    lower = line.lower()
+    if not any(word in lower for word in compiled.words):
+        return None
+    candidate = compiled.key.search(line, start, end)
+    # Markers hold no digits: "T001 [P] Task 2" has text before its "Task".
+    if candidate is None or (not compiled.digit_marks and any(
+            c.isdigit() for c in line[start:candidate.start()])):
+        return None
     tokens = [(m.lastgroup, m.start(), m.end())
-              for m in compiled.token.finditer(line, start, end)]
-    key_at = next((s for kind, s, _ in tokens if kind == "other"), end)
-    marks = [(s, e) for kind, s, e in tokens if kind == "mark" and e <= key_at]
+              for m in compiled.token.finditer(line, start, candidate.start())]
+    if any(kind == "other" for kind, _, _ in tokens):
+        return None
+    key_at = candidate.start()
+    marks = [(s, e) for kind, s, e in tokens if kind == "mark"]
     key = compiled.key.match(line, key_at, end)
     if key is None:
         return None

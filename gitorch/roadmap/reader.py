@@ -93,7 +93,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     words, path = scan.words, scan.path
     checklists = words.format in ("auto", "checklist", "speckit", "gsd")
     visible_lines = mask(lines)
-    boxed, any_group = _look_ahead(visible_lines, words)
+    heads, boxed, any_group = _look_ahead(visible_lines, words)
     containers = _containers(visible_lines, words)
     group: GroupDraft | None = None
     group_level = 0
@@ -107,7 +107,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         level = heading_level(visible)
         in_item_body = (track is not None and track[1] == 0 and bool(raw.strip())
                         and indent_of(raw if fenced else visible) > track[2])
-        head = None if fenced or in_item_body else read_head(visible, words)
+        head = None if fenced or in_item_body else heads[index]
         item = None if fenced or in_item_body or level else read_item(visible)
         if head and head.kind == "group" and level and index not in containers:
             group, group_level, track = _open_group(scan, head, number, details), level, None
@@ -174,25 +174,26 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     return scan
 
 
-def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary) -> tuple[list[bool], bool]:
-    """For each line, whether it is a heading whose own body holds task checkboxes; and
-    whether the file has any group heading at all."""
+def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary
+                ) -> tuple[list[Head | None], list[bool], bool]:
+    """Each line read as a head; for each line, whether it is a heading whose own body holds
+    task checkboxes; and whether the file has any group heading at all."""
+    heads: list[Head | None] = [None] * len(visible)
     boxed = [False] * len(visible)
     below = any_group = False
     for index in range(len(visible) - 1, -1, -1):
         line, fenced = visible[index]
         if fenced:
             continue
+        head = heads[index] = read_head(line, words)
         if heading_level(line):
             boxed[index], below = below, False
-            head = read_head(line, words)
             any_group = any_group or bool(head and head.kind == "group")
             continue
         item = read_item(line)
         if item and item[1]:
-            head = read_head(line, words)
             below = below or not (head and head.kind == "group")
-    return boxed, any_group
+    return heads, boxed, any_group
 
 
 def _containers(visible: list[tuple[str, bool]], words: Vocabulary) -> set[int]:

@@ -56,6 +56,13 @@ EXPECTED: dict[str, tuple[str, ...] | str] = {
     "empty-group.md": ("A/1",),  # a group without tracks is one track
     "group-id-git-words.md": ("HEAD/1", "0/1", "00/1"),
     "group-id-unicode-digits.md": ("B/1",),
+    "gsd-hostile.md": "ROADMAP.md:9: duplicate group 1 (first at line 1)",
+    "id-command-substitution.md": ("1/1", "1/2", "1/3"),
+    "id-dotdot.md": ("1/1", "1/2", "1/3", "1/4"),
+    "id-lock-suffix.md": "ROADMAP.md:3: track id 1.lock may not start with '.' or '-', end "
+                         "with '.' or '.lock', or hold '..'",
+    "id-too-long.md": "ROADMAP.md:1: group id 0123456789012345678901234567890123456789 is too "
+                      "long (at most 32 characters)",
     "group-prerequisite-cycle.md":
         "ROADMAP.md:4: dependency cycle: Group A -> Group B -> Group A",
     "heading-in-fence.md": ("A/1",),
@@ -75,6 +82,8 @@ EXPECTED: dict[str, tuple[str, ...] | str] = {
     "same-titles.md": ("A/1", "A/2", "A/3"),
     "self-dependency.md": "ROADMAP.md:6: track A/1 depends on itself",
     "setext-and-seven-hashes.md": ("A/1",),
+    "speckit-cycle.md": "ROADMAP.md:5: dependency cycle: 1/T001 -> 1/T003 -> 1/T002 -> 1/T001",
+    "speckit-hostile.md": ("2/T002", "2/T003"),
     "tabs.md": ("A/1",),
     "title-1000-chars.md": ("A/1", "A/2"),
     "title-backticks.md": ("A/1", "A/2"),
@@ -98,6 +107,7 @@ EXPECTED: dict[str, tuple[str, ...] | str] = {
     # Made below rather than kept as files.
     "(huge)": ("G0/1", "G0/2", "G0/3", "G0/4"),
     "(symlink)": NO_GROUPS,
+    "(10000 items)": ("1/T00001", "1/T00002", "1/T00003", "1/T00004"),
 }
 
 
@@ -111,9 +121,18 @@ def huge_roadmap() -> bytes:
         for g in range(120)).encode()
 
 
+def ten_thousand_items() -> bytes:
+    """One heading over 10,000 checklist items, all [P]: a long Spec Kit phase."""
+    return ("# Tasks\n\n## Phase 1: Everything\n\n" + "".join(
+        f"- [ ] T{n:05} [P] Task number {n} in src/part_{n}.py\n"
+        for n in range(1, 10001))).encode()
+
+
 def hostile_repo(tmp_path: Path, name: str) -> Path:
     if name == "(huge)":
         return new_repo(tmp_path, huge_roadmap())
+    if name == "(10000 items)":
+        return new_repo(tmp_path, ten_thousand_items())
     if name == "(symlink)":
         # A committed symlink: git's blob holds the link's target, never that file's text.
         repo = new_repo(tmp_path, b"")
