@@ -209,6 +209,12 @@ def heading_text(line: str) -> tuple[str, Status] | None:
     return title, _combined([_status(line[s:e], DEFAULT) for s, e in marks])
 
 
+def clean_title(text: str) -> str:
+    """Text as a title: no control or invisible characters, emphasis around it dropped,
+    runs of whitespace made one space."""
+    return " ".join(_CONTROL_RE.sub("", text).strip("*_ \t").split())
+
+
 def read_status_line(line: str, words: Vocabulary = DEFAULT) -> Status | None:
     """The status a "Status: Done" line gives; None for other lines."""
     found = _STATUS_LINE.match(line)

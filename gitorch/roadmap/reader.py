@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from gitorch.roadmap.assemble import GroupDraft, TrackDraft, finish, read_prerequisites
 from gitorch.roadmap.lines import (
     Head,
+    clean_title,
     heading_level,
     heading_text,
     indent_of,
@@ -94,7 +95,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     checklists = words.format in ("auto", "checklist", "speckit", "gsd")
     visible_lines = mask(lines)
     heads, boxed, any_group = _look_ahead(visible_lines, words)
-    containers = _containers(visible_lines, words)
+    containers = _containers(visible_lines, heads)
     group: GroupDraft | None = None
     group_level = 0
     track: tuple[TrackDraft, int, int] | None = None  # (draft, level, indent)
@@ -196,7 +197,7 @@ def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary
     return heads, boxed, any_group
 
 
-def _containers(visible: list[tuple[str, bool]], words: Vocabulary) -> set[int]:
+def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]) -> set[int]:
     """Group headings with deeper group headings under them: these hold groups, not tracks."""
     found: set[int] = set()
     open_groups: list[tuple[int, int]] = []  # (level, line index)
@@ -206,7 +207,7 @@ def _containers(visible: list[tuple[str, bool]], words: Vocabulary) -> set[int]:
             continue
         while open_groups and open_groups[-1][0] >= level:
             open_groups.pop()
-        head = read_head(line, words)
+        head = heads[index]
         if head and head.kind == "group":
             found.update(i for _, i in open_groups)
             open_groups.append((level, index))
@@ -288,9 +289,10 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
     while tag := _TAG.match(rest):
         parallel = parallel or tag.group("tag") == "P"
         rest = rest[tag.end():]
-    title = " ".join(rest.strip("*_ \t").split())
+    title = clean_title(rest)
     done = visible[box[0] + 1] in "xX"
-    draft = TrackDraft(number_text, title or text, number, "done" if done else "pending")
+    draft = TrackDraft(number_text, title or clean_title(text), number,
+                       "done" if done else "pending")
     for found in _TEXT_DEPS.finditer(rest):
         for dep in read_track_ids(rest[found.end():], scan.words) or []:
             draft.deps.append((dep, number))
