@@ -6,7 +6,8 @@ import textwrap
 from dataclasses import dataclass, field
 
 from gitorch.names import id_problem
-from gitorch.roadmap.lines import Status, read_group_ids
+from gitorch.roadmap.labels import read_group_ids
+from gitorch.roadmap.lines import Status
 from gitorch.roadmap.model import Group, Roadmap, RoadmapError, Track, shown
 from gitorch.roadmap.vocabulary import Vocabulary, id_key
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from gitorch.roadmap.vocabulary import DEFAULT, ID, Vocabulary, words_pattern
+from gitorch.roadmap.vocabulary import DEFAULT, ID, ID_END, Vocabulary, words_pattern
 
 Status = Literal["done", "in_progress", "pending"]
 Span = tuple[int, int]
@@ -23,15 +23,10 @@ _DECO = (
     "\u00a9\u00ae\u2190-\u21ff\u2300-\u27bf\u2900-\u2bff\u3030\u303d\u3297\u3299"
     "\U0001f000-\U0001faff\ufe0e\ufe0f\u200d\u20e3" + _CONTROL
 )
-_NONE = r"(?P<none>(?i:none|nothing|n/a)\b)"
-_SEPARATOR = r"(?P<sep>[,;+&]|(?i:and)\b)"
 _PENDING_WORDS = r"in[ \t-]?progress|pending"
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 _ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)[ \t]*")
 _ITEM = re.compile(r"([ \t]*)(?:[-*+]|[0-9]{1,9}[.)])[ \t]+(?:(\[[ xX]\])[ \t]+)?(?=\S)")
-# An id ends where the title starts: a space, a separator, emphasis, or the end of the line.
-_ID_END = r"(?=[\s*_`:.,;+&\-\u2013\u2014)]|$)"
-_WITH_DIGIT = rf"(?=[A-Za-z0-9._-]*[0-9]){ID}"
 
 
 @dataclass(frozen=True)
@@ -40,8 +35,6 @@ class _Patterns:
 
     token: re.Pattern[str]
     key: re.Pattern[str]
-    track_ids: re.Pattern[str]
-    group_ids: re.Pattern[str]
     done: re.Pattern[str]
     words: tuple[str, ...]  # every group and track word, lower-cased, for a quick test
     digit_marks: bool  # whether a done word holds a digit
@@ -69,20 +62,11 @@ def _patterns(words: Vocabulary) -> _Patterns:
     )
     groups, tracks = words_pattern(words.group_words), words_pattern(words.track_words)
     key = re.compile(
-        rf"(?:(?P<gword>{groups})[ \t]+(?P<group>{ID}){_ID_END}"
-        rf"|(?P<tword>{tracks})[ \t]+(?P<track>{ID}){_ID_END})"
+        rf"(?:(?P<gword>{groups})[ \t]+(?P<group>{ID}){ID_END}"
+        rf"|(?P<tword>{tracks})[ \t]+(?P<track>{ID}){ID_END})"
         r"(?P<close>[*_]*)(?:[ \t]*(?P<punct>[:.\-\u2013\u2014])|[ \t]+|$)[ \t]*"
     )
-    track_ids = re.compile(
-        rf"[ \t]*(?:{_SEPARATOR}|(?P<note>\([^)]*\))|(?P<kw>{tracks}s?\b(?![-._]))"
-        r"|(?P<range>[1-9][0-9]*)[ \t]*[-\u2013][ \t]*(?P<to>[1-9][0-9]*)\b(?![.-][0-9A-Za-z])"
-        rf"|(?P<id>(?:{ID}/)?{_WITH_DIGIT}){_ID_END}|{_NONE}|(?P<emph>[*_`]+))"
-    )
-    group_ids = re.compile(
-        rf"[ \t]*(?:{_SEPARATOR}|(?P<kw>{groups}s?\b(?![-._]))|{_NONE}|(?P<id>{ID})\b"
-        r"|(?P<emph>[*_`]+))"
-    )
-    return _Patterns(token, key, track_ids, group_ids,
+    return _Patterns(token, key,
                      re.compile(rf"\u2705|(?i:\b(?:{done})\b)|^\[[ \t]*[xX][ \t]*\]$"),
                      tuple({w.strip().lower().split()[0] for w in (*words.group_words,
                                                                    *words.track_words)
@@ -91,16 +75,6 @@ def _patterns(words: Vocabulary) -> _Patterns:
 
 
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-_LABEL = re.compile(
-    r"[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?[*_]{0,2}"
-    r"(?P<label>(?i:prerequisites?|dependencies|depends[ \t]+on|after|requires?))"
-    r"[ \t]*(?:[*_]{0,2}[ \t]*:|:[ \t]*[*_]{0,2})(?P<rest>.*)"
-)
-_STATUS_LINE = re.compile(
-    r"[ \t]*(?:[-*+][ \t]+)?[*_]{0,2}(?i:status)[ \t]*(?:[*_]{0,2}[ \t]*:|:[ \t]*[*_]{0,2})"
-    r"[ \t]*(?P<rest>.*)")
-
-
 @dataclass(frozen=True)
 class Head:
     """A group heading, or a track heading or list item, as read from one line."""
@@ -215,17 +189,6 @@ def clean_title(text: str) -> str:
     return " ".join(_CONTROL_RE.sub("", text).strip("*_ \t").split())
 
 
-def read_status_line(line: str, words: Vocabulary = DEFAULT) -> Status | None:
-    """The status a "Status: Done" line gives; None for other lines."""
-    found = _STATUS_LINE.match(line)
-    if found is None:
-        return None
-    rest = found.group("rest").strip("*_ \t")
-    if _patterns(words).done.match(rest) or rest.startswith("\u2705"):
-        return "done"
-    return "in_progress" if re.match(r"(?i:in[ \t-]?progress)", rest) else "pending"
-
-
 def _combined(statuses: list[Status]) -> Status:
     if "done" in statuses:
         return "done"
@@ -309,6 +272,11 @@ def _status(mark: str, words: Vocabulary) -> Status:
     return "pending"
 
 
+def done_pattern(words: Vocabulary = DEFAULT) -> re.Pattern[str]:
+    """What says done in a marker or a status line: ✅, a done word, a ticked box."""
+    return _patterns(words).done
+
+
 def is_done_mark(mark: str, words: Vocabulary = DEFAULT) -> bool:
     """Whether a marker says done in words or signs, not just with a ticked box."""
     return not re.fullmatch(r"\[[ \t]*[xX][ \t]*\]", mark) and _status(mark, words) == "done"
@@ -342,58 +310,3 @@ def _done_word(word: re.Match[str]) -> str:
     if text.isupper():
         return "DONE"
     return "Done" if text[0].isupper() else "done"
-
-
-def read_label(line: str) -> re.Match[str] | None:
-    """A "Depends on:"-style line: its label and the text after it."""
-    return _LABEL.match(line)
-
-
-def read_track_ids(text: str, words: Vocabulary = DEFAULT) -> list[str] | None:
-    """Track ids from the start of text ("Track 1, 2 and D/3"); [] for "None"; None if none."""
-    ids: list[str] = []
-    pos = 0
-    while found := _patterns(words).track_ids.match(text, pos):
-        pos = found.end()
-        if found.lastgroup == "id":
-            ids.append(found.group("id"))
-        elif found.group("range"):
-            if max(len(found.group("range")), len(found.group("to"))) > 9:
-                break  # no track has a number this long; int() would refuse the longest
-            low, high = int(found.group("range")), int(found.group("to"))
-            if not low <= high <= low + 100:
-                break
-            ids.extend(str(n) for n in range(low, high + 1))
-        elif found.lastgroup == "none":
-            return ids
-    return ids or None
-
-
-def read_group_ids(text: str, known: list[str], words: Vocabulary = DEFAULT
-                   ) -> list[str] | None:
-    """Group ids from the start of text, up to the first word that is not one; None if none."""
-    ids: list[str] = []
-    pos = 0
-    after_keyword = seen_keyword = False
-    expect_id = True
-    while found := _patterns(words).group_ids.match(text, pos):
-        pos, kind = found.end(), found.lastgroup
-        if kind == "emph":
-            continue
-        if kind == "none":
-            return ids  # "None" first: no prerequisites at all
-        if kind == "kw":
-            after_keyword = seen_keyword = expect_id = True
-            continue
-        if kind == "sep":
-            expect_id = True
-            continue
-        word = found.group("id")
-        # After "Group" any word is an id ("Group Q" is a typo to report); elsewhere only a
-        # known id or a short capitalised one is, so "complete" or "but" ends the list.
-        looks_like_id = word in known or (seen_keyword and re.fullmatch("[A-Z0-9]{1,3}", word))
-        if not expect_id or not (after_keyword or looks_like_id):
-            break
-        ids.append(word)
-        after_keyword = expect_id = False
-    return ids or None

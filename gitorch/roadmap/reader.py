@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from gitorch.roadmap.assemble import GroupDraft, TrackDraft, finish, read_prerequisites
+from gitorch.roadmap.labels import read_label, read_status_line, read_track_ids
 from gitorch.roadmap.lines import (
     Head,
     clean_title,
@@ -16,9 +17,6 @@ from gitorch.roadmap.lines import (
     mask,
     read_head,
     read_item,
-    read_label,
-    read_status_line,
-    read_track_ids,
     split_lines,
 )
 from gitorch.roadmap.model import Roadmap, RoadmapError

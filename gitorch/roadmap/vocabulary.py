@@ -12,6 +12,8 @@ TRACK_WORDS = ("Track", "Task", "Plan", "Story", "Step", "Workstream", "Stream",
 FORMATS = ("auto", "tracks", "speckit", "gsd", "checklist")
 # An id as written: a number, letters, or a dotted or dashed code (1.2, 04-01, T012, v0.3).
 ID = r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*"
+# An id ends where the title starts: a space, a separator, emphasis, or the end of the line.
+ID_END = r"(?=[\s*_`:.,;+&\-\u2013\u2014)]|$)"
 
 
 @dataclass(frozen=True)
