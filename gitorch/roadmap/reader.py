@@ -38,7 +38,7 @@ class _Item:
 
     track: TrackDraft
     parallel: bool
-    checkbox: bool
+    weak: bool  # read from a checkbox or an id, not a track word: gives way to track words
 
 
 @dataclass
@@ -71,13 +71,13 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
     speckit = words.format == "speckit" or (
         words.format == "auto" and "gsd" not in scan.seen and any(
             _SPECKIT_ID.fullmatch(item.track.number) for items in scan.items.values()
-            for item in items if item.checkbox))
+            for item in items if item.weak))
     known = [draft.id for draft in scan.drafts]
     for draft in scan.drafts:
         items = scan.items.get(draft.id, [])
-        if any(not item.checkbox for item in items):
-            # Checkboxes beside "Track N" tracks are notes in the group, not tracks of it.
-            scan.items[draft.id] = [item for item in items if not item.checkbox]
+        if any(not item.weak for item in items):
+            # Checkboxes or numbered sections beside "Track N" tracks are notes in the group.
+            scan.items[draft.id] = [item for item in items if not item.weak]
             draft.tracks = [item.track for item in scan.items[draft.id]]
         if speckit:
             _speckit_order(scan.items.get(draft.id, []))
@@ -121,7 +121,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             group, group_level = _implicit_group(scan, lines), 0
         if head and head.kind == "track" and group and (level == 0 or level > group_level):
             draft = TrackDraft(head.key, head.title, number, head.status)
-            _add_track(scan, group, draft, parallel=False, checkbox=False)
+            _add_track(scan, group, draft, parallel=False, weak=False)
             track = (draft, head.level, head.indent)
             continue
         if level:
@@ -133,7 +133,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             if group and own and text[own.end():].strip():
                 # "#### TASK-001: Title" or "### 1.1 Install" in a group: a track by its id.
                 draft = TrackDraft(_own_id(own), text[own.end():].strip(), number, status_mark)
-                _add_track(scan, group, draft, parallel=False, checkbox=False)
+                _add_track(scan, group, draft, parallel=False, weak=True)
                 track = (draft, level, 0)
                 continue
             if group is None and checklists and boxed[index]:
@@ -294,7 +294,7 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
     for found in _TEXT_DEPS.finditer(rest):
         for dep in read_track_ids(rest[found.end():], scan.words) or []:
             draft.deps.append((dep, number))
-    _add_track(scan, group, draft, parallel, checkbox=True)
+    _add_track(scan, group, draft, parallel, weak=True)
     return draft
 
 
@@ -304,9 +304,9 @@ def _own_id(found: re.Match[str]) -> str:
 
 
 def _add_track(scan: _Scan, group: GroupDraft, draft: TrackDraft, parallel: bool,
-               checkbox: bool) -> None:
+               weak: bool) -> None:
     group.tracks.append(draft)
-    scan.items.setdefault(group.id, []).append(_Item(draft, parallel, checkbox))
+    scan.items.setdefault(group.id, []).append(_Item(draft, parallel, weak))
 
 
 def _label_deps(path: str, group: GroupDraft | None, track: TrackDraft, number: int,

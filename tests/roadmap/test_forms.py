@@ -359,3 +359,9 @@ def test_write_back_in_the_files_own_style(name: str, track_ids: list[str],
     assert changed(text, marked) == changes
     again = parse(marked, name, WORDS.get(name, Vocabulary()))
     assert all(again.track(track_id).done for track_id in track_ids)
+
+
+def test_numbered_sections_beside_track_words_are_not_tracks() -> None:
+    roadmap = parse("## Group A: x\n### Track 1: a\nbody\n### 2. Architecture notes\ntext\n"
+                    "- [ ] a checklist note\n### Track 2: b\n")
+    assert [t.id for t in roadmap.tracks()] == ["A/1", "A/2"]

@@ -103,3 +103,19 @@ def test_a_gsd_plan_runs_its_plans_then_the_next_phase(tmp_path: Path) -> None:
         46: "- [x] 03-01-PLAN.md — Statement model",
         47: "- [x] 03-02-PLAN.md — Renderer",
         48: "- [x] 03-03-PLAN.md — CLI command"}
+
+
+def test_gitorch_roadmap_says_what_it_read_and_fails_in_one_line(tmp_path: Path) -> None:
+    repo = plan_repo(tmp_path / "repo", "tasks.md", sample("speckit-style.md"))
+    shown = run_gitorch(repo, "roadmap", check=True).stdout.splitlines()
+    assert shown[0] == "tasks.md: read as speckit, 3 groups, 9 tracks"
+    assert "  line   32    2/T005: Writer in src/export/writer.py (depends on T003, T004)  " \
+           "[blocked]  after 2/T003, 2/T004" in shown
+    assert "  line    9  Format: `[ID] [P?] [Story] Description`: no group or track word, " \
+           "and no checkbox items under it" in shown
+    (repo / "tasks.md").write_text("# Notes\n\nTask 1 is prose, and so is Phase 2.\n")
+    git(repo, "commit", "-q", "-am", "Prose only")
+    failed = run_gitorch(repo, "roadmap", "--json")
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert failed.stderr.startswith("Error: tasks.md: no groups found (tried the forms ")
+    assert failed.stderr.count("\n") == 1 and "roadmap.format" in failed.stderr
