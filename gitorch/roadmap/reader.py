@@ -145,7 +145,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             if track is None:
                 why = (f"a section of group {group.id}" if group else
                        "it holds the groups below it" if index in containers else
-                       "no group or track word, and no checkbox items under it")
+                       "no group or track word, and no task checkboxes under it")
                 scan.passed_over.append((number, text, why))
         elif track and track[1] == 0 and raw.strip() and not in_item_body:
             track = None  # a list item's body is its indented lines

@@ -201,13 +201,13 @@ def test_titles_bodies_and_lines_as_written() -> None:
 
 def test_headings_passed_over_say_why() -> None:
     assert read("speckit-tasks.md").passed_over == (
-        (5, "Tasks: Offline Sync", "no group or track word, and no checkbox items under it"),
+        (5, "Tasks: Offline Sync", "no group or track word, and no task checkboxes under it"),
         (10, "Format: `[ID] [P?] [Story] Description`",
-         "no group or track word, and no checkbox items under it"),
+         "no group or track word, and no task checkboxes under it"),
         (39, "Tests for User Story 1", "a section of group 3"),
         (44, "Implementation for User Story 1", "a section of group 3"),
         (59, "Dependencies & Execution Order",
-         "no group or track word, and no checkbox items under it"))
+         "no group or track word, and no task checkboxes under it"))
     nested = read("milestone-nested.md").passed_over
     assert (3, "Milestone 1: Core", "it holds the groups below it") in nested
 

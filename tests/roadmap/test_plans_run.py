@@ -112,7 +112,7 @@ def test_gitorch_roadmap_says_what_it_read_and_fails_in_one_line(tmp_path: Path)
     assert "  line   32    2/T005: Writer in src/export/writer.py (depends on T003, T004)  " \
            "[blocked]  after 2/T003, 2/T004" in shown
     assert "  line    9  Format: `[ID] [P?] [Story] Description`: no group or track word, " \
-           "and no checkbox items under it" in shown
+           "and no task checkboxes under it" in shown
     (repo / "tasks.md").write_text("# Notes\n\nTask 1 is prose, and so is Phase 2.\n")
     git(repo, "commit", "-q", "-am", "Prose only")
     failed = run_gitorch(repo, "roadmap", "--json")
