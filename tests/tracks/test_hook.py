@@ -302,3 +302,10 @@ def test_read_events_skips_damaged_lines(tmp_path: Path) -> None:
         CommitEvent(1767960000, "a" * 40, True, "Done\tfor real"),
         CommitEvent(1767960003.5, "e" * 64, False, "SHA-256, bad bytes \ufffd"),
     ]
+
+
+def test_ids_kept_as_written_are_reported(repo: Path) -> None:
+    hook.install(hooks_of(repo))
+    track = add_worktree(repo, "group_3_track_03-01", TrackId("3", "03-01"))
+    assert commit(track, "Plan 03-01\n").returncode == 0
+    assert [e.subject for e in events_of(repo, TrackId("3", "03-01"))] == ["Plan 03-01"]
