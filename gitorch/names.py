@@ -24,6 +24,9 @@ def id_problem(text: str) -> str | None:
     # git refuses these in a ref component, and a leading dash reads as an option.
     if text[0] in ".-" or text.endswith(".") or ".." in text or text.lower().endswith(".lock"):
         return "may not start with '.' or '-', end with '.' or '.lock', or hold '..'"
+    if "_track_" in text.lower():
+        # group_a_track_b_track_c would name two tracks: a / b_track_c and a_track_b / c.
+        return "may not hold '_track_', which file names use between group and track"
     return None
 
 

@@ -32,6 +32,7 @@ def test_ids_are_kept_as_written(tmp_path: Path, text: str, key: str, branch: st
 @pytest.mark.parametrize("text", [
     "../x", "x/..", "E/../1", "E/.1", "E/-1", "E/1.", "E/1.lock", "E/1.LOCK", "E/a..b",
     "E/T$(id)", "E/1 2", "E/1/2", "E/", "/1", "E", "E/" + "1" * 33, "E/\u0661",
+    "a_track_b/c", "a/b_TRACK_c",
 ])
 def test_unsafe_ids_are_refused(text: str) -> None:
     with pytest.raises(GitorchError, match="is not a track id"):
