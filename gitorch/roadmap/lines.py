@@ -61,9 +61,13 @@ def _patterns(words: Vocabulary) -> _Patterns:
         re.S,
     )
     groups, tracks = words_pattern(words.group_words), words_pattern(words.track_words)
+    # Words in scripts that put the number first ("1단계", "2段階") also read that way.
+    after = tuple(w for w in words.group_words if not w.isascii())
+    number_first = (rf"|(?P<number>[0-9]+(?:[._-][0-9]+)*)[ \t]*"
+                    rf"(?P<word_after>{words_pattern(after)}){ID_END}") if after else ""
     key = re.compile(
         rf"(?:(?P<gword>{groups})[ \t]+(?P<group>{ID}){ID_END}"
-        rf"|(?P<tword>{tracks})[ \t]+(?P<track>{ID}){ID_END})"
+        rf"|(?P<tword>{tracks})[ \t]+(?P<track>{ID}){ID_END}{number_first})"
         r"(?P<close>[*_]*)(?:[ \t]*(?P<punct>[:.\-\u2013\u2014])|[ \t]+|$)[ \t]*"
     )
     return _Patterns(token, key,
@@ -229,9 +233,9 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     marks += [(m.start(), m.end()) for m in compiled.token.finditer(line, *note)
               if m.lastgroup == "mark"]
     title = " ".join(_CONTROL_RE.sub("", line[title_start:title_stop]).split())
-    group = key.group("group")
+    group = key.group("group") or (key.group("number") if after_words(words) else None)
     the_id = group or key.group("track")
-    word = (key.group("gword") or key.group("tword")).lower()
+    word = (key.group("gword") or key.group("tword") or key.group("word_after")).lower()
     lettered = not any(c.isdigit() for c in the_id)
     if lettered and word not in ("group", "track") and not re.fullmatch("[A-Z]{1,3}", the_id):
         return None  # "## Release Notes: 2024" is not release "Notes"; "Epic A" is an epic
@@ -247,6 +251,11 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     insert_at = note[0] if level == 0 and note[0] < end else end
     return Head("group" if group else "track", group or key.group("track"), title, status,
                 level, indent, tuple(marks), box, insert_at)
+
+
+def after_words(words: Vocabulary) -> bool:
+    """Whether some group word is written after its number, so the key has that branch."""
+    return any(not w.isascii() for w in words.group_words)
 
 
 def _title_span(line: str, start: int, end: int, words: Vocabulary

@@ -365,3 +365,17 @@ def test_numbered_sections_beside_track_words_are_not_tracks() -> None:
     roadmap = parse("## Group A: x\n### Track 1: a\nbody\n### 2. Architecture notes\ntext\n"
                     "- [ ] a checklist note\n### Track 2: b\n")
     assert [t.id for t in roadmap.tracks()] == ["A/1", "A/2"]
+
+
+def test_words_written_after_their_number() -> None:
+    words = Vocabulary(group_words=("단계", "Phase"), done_words=("완료",))
+    text = ("# 로드맵\n## 1단계: 기반 (완료)\n- [x] 저장소\n## 2단계 - 핵심\n- [ ] 2.1 모델\n"
+            "## Phase 3: 끝\n- [ ] 정리\n")
+    roadmap = parse(text, "ROADMAP.md", words)
+    assert [(g.id, g.title, g.done, [t.id for t in g.tracks]) for g in roadmap.groups] == [
+        ("1", "기반", True, ["1/1"]), ("2", "핵심", False, ["2/2.1"]),
+        ("3", "끝", False, ["3/1"])]
+    assert changed(text, mark_done(text, ["2/2.1"], "ROADMAP.md", words)) == {
+        4: "## 2단계 - 핵심 (완료)\n", 5: "- [x] 2.1 모델\n"}
+    # Without a word written after numbers, "1단계" is no group word.
+    assert parse("## 1단계: 기반\nText.\n## Phase 2: B\n").groups[0].id == "2"
