@@ -32,7 +32,7 @@ def measure(folder: Path, commits: int) -> tuple[dict[tuple[str, bool], list[flo
     track = folder / "group_E_track_1"
     git(repo, "worktree", "add", "-q", "-b", "gitorch/E-1", str(track))
     hook.mark_worktree(Path(git(track, "rev-parse", "--path-format=absolute",
-                                "--git-dir").strip()), TrackId("E", 1))
+                                "--git-dir").strip()), TrackId("E", "1"))
     hooks = Path(git(repo, "rev-parse", "--path-format=absolute", "--git-path",
                      "hooks").strip())
     hook.install(hooks)

@@ -152,7 +152,7 @@ def fast_tracks(repo: Path, numbers: list[int], commits: int) -> None:
     base = git(repo, "rev-parse", "main").strip()
     stream = []
     for number in numbers:
-        branch = branch_name(TrackId("A", number), f"Part {number}")
+        branch = branch_name(TrackId("A", str(number)), f"Part {number}")
         for index in range(1, commits + 1):
             changed = {}
             for k in range((number + index) % 3 + 1):
@@ -167,7 +167,7 @@ def fast_tracks(repo: Path, numbers: list[int], commits: int) -> None:
                           f"{_data(f'Track {number} commit {index}')}{start}{body}")
     git(repo, "fast-import", "--quiet", input="".join(stream) + "done\n")
     for number in numbers:
-        track = TrackId("A", number)
+        track = TrackId("A", str(number))
         take_claim(project.paths, track, base, None)
         TrackRecord(track=str(track), state="done", branch=branch_name(track, f"Part {number}"),
                     worktree=str(worktree_path(project.worktrees_dir, track)), base=base,

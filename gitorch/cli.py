@@ -11,7 +11,7 @@ import click
 
 from gitorch import __version__
 from gitorch.errors import GitorchError, write_crash_report
-from gitorch.output import emit_json, paint, use_colour, warn
+from gitorch.output import emit_json, paint, safe_text, use_colour, warn
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print one JSON document on stdout.")
@@ -75,6 +75,25 @@ def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose:
         emit_json(document)
     else:
         click.echo("\n".join(render(document, use_colour(), verbose)))
+
+
+@cli.command()
+@json_option
+def roadmap(as_json: bool) -> None:
+    """Show how the roadmap was read: its form, groups, tracks and what was passed over.
+
+    Each group and track comes with its line, id, dependencies and state; each heading
+    that is not work says why, so you see at once what gitorch will run.
+
+    Example: gitorch roadmap --json | jq '.groups[].tracks[].id'
+    """
+    from gitorch.commands.roadmap import describe, render
+
+    document = describe(Path.cwd())
+    if as_json:
+        emit_json(document)
+    else:
+        click.echo("\n".join(safe_text(line) for line in render(document)))
 
 
 @cli.command()

@@ -11,24 +11,45 @@ from gitorch.errors import GitorchError
 
 SLUG_MAX = 40
 # Longer ids would make file names and ref components past what file systems allow.
-GROUP_ID_MAX = 32
-TRACK_NUMBER_DIGITS = 9
-_TRACK_ID = re.compile(rf"([A-Za-z0-9]{{1,{GROUP_ID_MAX}}})/([0-9]{{1,{TRACK_NUMBER_DIGITS}}})")
+ID_MAX = 32
+_ID = re.compile(rf"[A-Za-z0-9._-]{{1,{ID_MAX}}}")
+
+
+def id_problem(text: str) -> str | None:
+    """Why text cannot be a group or track id (it would make a bad path or ref); None if fine."""
+    if len(text) > ID_MAX:
+        return f"is too long (at most {ID_MAX} characters)"
+    if not _ID.fullmatch(text):
+        return "may hold only letters, digits, '.', '_' and '-'"
+    # git refuses these in a ref component, and a leading dash reads as an option.
+    if text[0] in ".-" or text.endswith(".") or ".." in text or text.lower().endswith(".lock"):
+        return "may not start with '.' or '-', end with '.' or '.lock', or hold '..'"
+    if "_track_" in text.lower():
+        # group_a_track_b_track_c would name two tracks: a / b_track_c and a_track_b / c.
+        return "may not hold '_track_', which file names use between group and track"
+    return None
 
 
 @dataclass(frozen=True, order=True)
 class TrackId:
-    """A track's id, `E/1`: a group id of letters/digits and a track number."""
+    """A track's id, `E/1` or `2/T003`: a group id and the track's id, both as written."""
 
     group: str
-    number: int
+    number: str
+
+    def __post_init__(self) -> None:
+        for part in (self.group, self.number):
+            if id_problem(part):
+                raise GitorchError(f"{str(self)!r} is not a track id; write it as GROUP/TRACK, "
+                                   "e.g. E/1 or 2/T003")
 
     @classmethod
     def parse(cls, text: str) -> TrackId:
-        found = _TRACK_ID.fullmatch(text.strip())
-        if not found:
-            raise GitorchError(f"{text!r} is not a track id; write it as GROUP/NUMBER, e.g. E/1")
-        return cls(found.group(1), int(found.group(2)))
+        group, slash, number = text.strip().partition("/")
+        if not slash or id_problem(group) or id_problem(number):
+            raise GitorchError(f"{text!r} is not a track id; write it as GROUP/TRACK, "
+                               "e.g. E/1 or 2/T003")
+        return cls(group, number)
 
     def __str__(self) -> str:
         return f"{self.group}/{self.number}"

@@ -77,7 +77,7 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
                        f"gitorch reads the committed one (commit your edits to use them)")
     except OSError:
         pass
-    return LoadedRoadmap(parse(text, name), text, warning)
+    return LoadedRoadmap(parse(text, name, project.config.roadmap_words), text, warning)
 
 
 def _decode(data: bytes, name: str) -> str:

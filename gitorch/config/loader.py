@@ -32,6 +32,7 @@ from gitorch.config.settings import (
     WorktreeConfig,
 )
 from gitorch.config.yamlfile import Source, YamlFileError, read_yaml
+from gitorch.roadmap.vocabulary import FORMATS, GROUP_WORDS, TRACK_WORDS, Vocabulary
 
 _DEFAULTS: dict[str, Any] = {
     "roadmap": "ROADMAP.md", "main_branch": None, "remote": "origin", "max_parallel": 4,
@@ -45,6 +46,8 @@ _DEFAULTS: dict[str, Any] = {
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
     "scheduling.overlap": "prefer",
+    "roadmap.format": "auto", "roadmap.group_words": GROUP_WORDS,
+    "roadmap.track_words": TRACK_WORDS, "roadmap.done_words": (),
 }
 _Check = Callable[[object], object]
 _NULLABLE = frozenset({"main_branch", "remote", "worktrees_dir", "agent.command",
@@ -80,10 +83,13 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
     _check_claims(merged, where)
     sections = {"agent": AgentConfig, "land": LandConfig, "claims": ClaimsConfig,
                 "run": RunConfig, "scheduling": SchedulingConfig, "worktree": WorktreeConfig}
+    words = Vocabulary(merged["roadmap.format"], merged["roadmap.group_words"],
+                       merged["roadmap.track_words"], merged["roadmap.done_words"])
     return Config(**{
         top.name: _section(sections[top.name], top.name, merged)
         if top.name in sections else merged[top.name] for top in fields(Config)
-    })
+        if top.name != "roadmap_words"
+    }, roadmap_words=words)
 
 
 def default_config_text() -> str:
@@ -190,6 +196,27 @@ def _roadmap(value: object) -> str:
     if re.search(r"[\x00-\x1f\x7f]", str(value)):
         raise _Invalid("expected a file name without control characters, like ROADMAP.md")
     return PurePosixPath(*windows.parts).as_posix()
+
+
+def _format(value: object) -> str:
+    if value not in FORMATS:
+        raise _Invalid(f"expected one of {', '.join(FORMATS)}")
+    return str(value)
+
+
+def _words(value: object) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise _Invalid('expected a list of words, like ["Phase", "Milestone"]')
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip() or len(item) > 40 or re.search(
+                r"[\x00-\x1f\x7f]", item):
+            raise _Invalid("expected a word of at most 40 characters", f"[{index}]")
+    return tuple(value)
+
+
+# `roadmap:` is a path, or a mapping of the path and how to read the plan.
+_ROADMAP: dict[str, _Check] = {"path": _roadmap, "format": _format, "group_words": _words,
+                               "track_words": _words, "done_words": _words}
 
 
 def _duration(value: object) -> float:
@@ -347,6 +374,12 @@ def _flatten(value: object, schema: Mapping[str, _Check | Mapping[str, _Check]],
     settings: dict[str, Any] = {}
     for key, item in value.items():
         sub = f"{path}.{key}" if path else str(key)
+        if sub == "roadmap" and isinstance(item, Mapping):
+            found = _flatten(item, _ROADMAP, sub)
+            if "roadmap.path" in found:
+                found["roadmap"] = found.pop("roadmap.path")
+            settings.update(found)
+            continue
         check = schema.get(str(key))
         if check is None:
             raise _Invalid(f"unknown key ({_hint(str(key), tuple(schema))})", sub)

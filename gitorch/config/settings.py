@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gitorch.errors import GitorchError
+from gitorch.roadmap.vocabulary import DEFAULT as DEFAULT_WORDS
+from gitorch.roadmap.vocabulary import Vocabulary
 
 REPO_CONFIG_NAME = "gitorch.yaml"
 PRESET_NAMES = ("claude", "codex", "aider", "gemini")
@@ -112,6 +114,7 @@ class Config:
     run: RunConfig
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
+    roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
 
 
 _HEADER = """\

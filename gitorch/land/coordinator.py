@@ -110,7 +110,8 @@ def _attempt(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bo
     if text is None:
         raise GitorchError(f"{project.config.roadmap} is not committed on "
                            f"{project.main_branch}")
-    roadmap = parse(text.decode("utf-8"), project.config.roadmap)
+    roadmap = parse(text.decode("utf-8"), project.config.roadmap,
+                    project.config.roadmap_words)
     candidates, skipped = done_candidates(project, roadmap, wanted)
     failpoint("replay")
     stack = replay_stack(project, sync.onto, candidates)

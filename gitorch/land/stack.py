@@ -99,10 +99,11 @@ def roadmap_commit(project: Project, tip: str, landed: Sequence[str]) -> str:
     if data is None:
         return tip
     text = data.decode("utf-8")
-    marked = mark_done(text, landed, name)
+    words = project.config.roadmap_words
+    marked = mark_done(text, landed, name, words)
     if marked == text:
         return tip
-    parse(marked, name)  # never commit a roadmap we could not read back
+    parse(marked, name, words)  # never commit a roadmap we could not read back
     message = f"Mark {', '.join(landed)} done in {name}\n\nLanded by gitorch.\n"
     commit = objects.commit_file(repo, tip, name, marked.encode("utf-8"), message,
                                  git.identity(project.paths, "AUTHOR"),

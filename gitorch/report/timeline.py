@@ -217,9 +217,11 @@ def _roadmap(project: Project) -> tuple[dict[str, str], dict[str, tuple[str, ...
             {t.id: (*t.depends_on, *before[t.group]) for t in tracks})
 
 
-def _order(track: str) -> tuple[str, int]:
+def _order(track: str) -> tuple[str, int, str]:
+    """Roadmap-like order: numbers as numbers (2 before 10), other ids as written."""
     parsed = TrackId.parse(track)
-    return parsed.group, parsed.number
+    number = parsed.number
+    return parsed.group, int(number) if number.isdigit() else -1, number
 
 
 @dataclass

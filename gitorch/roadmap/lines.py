@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
+
+from gitorch.roadmap.vocabulary import DEFAULT, ID, ID_END, Vocabulary, words_pattern
 
 Status = Literal["done", "in_progress", "pending"]
 Span = tuple[int, int]
@@ -20,47 +23,62 @@ _DECO = (
     "\u00a9\u00ae\u2190-\u21ff\u2300-\u27bf\u2900-\u2bff\u3030\u303d\u3297\u3299"
     "\U0001f000-\U0001faff\ufe0e\ufe0f\u200d\u20e3" + _CONTROL
 )
-_WORD = r"(?:done|in[ \t-]?progress|pending)"
-_TOKEN = re.compile(
-    # A marker's decoration is read from the start of its run only: trying every position
-    # inside a long run of emoji would take time quadratic in its length.
-    rf"(?P<mark>(?<![{_DECO}])[{_DECO}]+[ \t]*(?i:{_WORD})\b"
-    r"|(?:\u2705|\U0001f504|\u23f3)\ufe0f?"
-    rf"|(?:\*\*|__)[ \t]*(?i:{_WORD})[ \t]*(?:\*\*|__)"
-    rf"|\[[ \t]*(?i:x|{_WORD})?[ \t]*\]"
-    rf"|\([ \t]*(?i:{_WORD})[ \t]*\)"
-    # A bare word is a marker only in capitals: "Mark as done" is a title.
-    r"|\b(?:DONE|IN[ \t-]?PROGRESS|PENDING)\b)"
-    rf"|(?P<deco>[{_DECO}\s*_~])"
-    r"|(?P<other>.)",
-    re.S,
-)
+_PENDING_WORDS = r"in[ \t-]?progress|pending"
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 _ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)[ \t]*")
 _ITEM = re.compile(r"([ \t]*)(?:[-*+]|[0-9]{1,9}[.)])[ \t]+(?:(\[[ xX]\])[ \t]+)?(?=\S)")
-_KEY = re.compile(
-    r"(?:(?i:group)[ \t]+(?P<group>[A-Za-z0-9]+)|(?i:track)[ \t]+(?P<track>[0-9]+))"
-    r"(?P<close>[*_]*)(?:[ \t]*(?P<punct>[:.\-\u2013\u2014])|[ \t]+|$)[ \t]*"
-)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The line patterns for one vocabulary."""
+
+    token: re.Pattern[str]
+    key: re.Pattern[str]
+    done: re.Pattern[str]
+    words: tuple[str, ...]  # every group and track word, lower-cased, for a quick test
+    digit_marks: bool  # whether a done word holds a digit
+
+
+@lru_cache(maxsize=16)
+def _patterns(words: Vocabulary) -> _Patterns:
+    done = "|".join(["done", "completed?", "shipped", *(re.escape(w) for w in words.done_words)])
+    word = rf"(?:{done}|{_PENDING_WORDS})"
+    bare = "|".join(["DONE", "COMPLETED?", "SHIPPED", r"IN[ \t-]?PROGRESS", "PENDING",
+                     *(re.escape(w.upper()) for w in words.done_words)])
+    token = re.compile(
+        # A marker's decoration is read from the start of its run only: trying every position
+        # inside a long run of emoji would take time quadratic in its length.
+        rf"(?P<mark>(?<![{_DECO}])[{_DECO}]+[ \t]*(?i:{word})\b"
+        r"|(?:\u2705|\U0001f504|\u23f3)\ufe0f?"
+        rf"|(?:\*\*|__)[ \t]*(?i:{word})[ \t]*(?:\*\*|__)"
+        rf"|\[[ \t]*(?i:x|{word})?[ \t]*\]"
+        rf"|\([ \t]*(?i:{word})[ \t]*\)"
+        # A bare word is a marker only in capitals: "Mark as done" is a title.
+        rf"|\b(?:{bare})\b)"
+        rf"|(?P<deco>[{_DECO}\s*_~])"
+        r"|(?P<other>.)",
+        re.S,
+    )
+    groups, tracks = words_pattern(words.group_words), words_pattern(words.track_words)
+    # Words in scripts that put the number first ("1단계", "2段階") also read that way.
+    after = tuple(w for w in words.group_words if not w.isascii())
+    number_first = (rf"|(?P<number>[0-9]+(?:[._-][0-9]+)*)[ \t]*"
+                    rf"(?P<word_after>{words_pattern(after)}){ID_END}") if after else ""
+    key = re.compile(
+        rf"(?:(?P<gword>{groups})[ \t]+(?P<group>{ID}){ID_END}"
+        rf"|(?P<tword>{tracks})[ \t]+(?P<track>{ID}){ID_END}{number_first})"
+        r"(?P<close>[*_]*)(?:[ \t]*(?P<punct>[:.\-\u2013\u2014])|[ \t]+|$)[ \t]*"
+    )
+    return _Patterns(token, key,
+                     re.compile(rf"\u2705|(?i:\b(?:{done})\b)|^\[[ \t]*[xX][ \t]*\]$"),
+                     tuple({w.strip().lower().split()[0] for w in (*words.group_words,
+                                                                   *words.track_words)
+                            if w.strip()}),
+                     any(c.isdigit() for w in words.done_words for c in w))
+
+
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-_LABEL = re.compile(
-    r"[ \t]*(?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)?[*_]{0,2}"
-    r"(?P<label>(?i:prerequisites?|depends[ \t]+on|after|requires?))"
-    r"[ \t]*(?:[*_]{0,2}[ \t]*:|:[ \t]*[*_]{0,2})(?P<rest>.*)"
-)
-_NONE = r"(?P<none>(?i:none|nothing|n/a)\b)"
-_SEPARATOR = r"(?P<sep>[,;+&]|(?i:and)\b)"
-_TRACK_IDS = re.compile(
-    rf"[ \t]*(?:{_SEPARATOR}|(?P<note>\([^)]*\))|(?P<kw>(?i:tracks?)\b)"
-    r"|(?P<range>[0-9]+)[ \t]*[-\u2013][ \t]*(?P<to>[0-9]+)\b"
-    rf"|(?P<id>(?:[A-Za-z0-9]+/)?[0-9]+)\b|{_NONE}|(?P<emph>[*_`]+))"
-)
-_GROUP_IDS = re.compile(
-    rf"[ \t]*(?:{_SEPARATOR}|(?P<kw>(?i:groups?)\b)|{_NONE}|(?P<id>[A-Za-z0-9]+)\b"
-    r"|(?P<emph>[*_`]+))"
-)
-
-
 @dataclass(frozen=True)
 class Head:
     """A group heading, or a track heading or list item, as read from one line."""
@@ -133,7 +151,7 @@ def heading_level(line: str) -> int:
     return len(found.group(1)) if found else 0
 
 
-def read_head(line: str) -> Head | None:
+def read_head(line: str, words: Vocabulary = DEFAULT) -> Head | None:
     """A line as a group or track heading, or a track list item; None when it is neither."""
     heading = _ATX.match(line)
     if heading:
@@ -141,20 +159,66 @@ def read_head(line: str) -> Head | None:
         hashes = len(line[:end].rstrip("#"))
         if hashes < end and (hashes == heading.end() or line[hashes - 1] in " \t"):
             end = len(line[:hashes].rstrip())  # the optional closing "###"
-        return _read(line, heading.end(), end, len(heading.group(1)), 0, None)
+        return _read(line, heading.end(), end, len(heading.group(1)), 0, None, words)
     item = _ITEM.match(line)
     if item is None:
         return None
     box = item.span(2) if item.group(2) else None
-    return _read(line, item.end(), len(line.rstrip()), 0, indent_of(item.group(1)), box)
+    return _read(line, item.end(), len(line.rstrip()), 0, indent_of(item.group(1)), box, words)
 
 
-def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | None
-          ) -> Head | None:
-    tokens = [(m.lastgroup, m.start(), m.end()) for m in _TOKEN.finditer(line, start, end)]
-    key_at = next((s for kind, s, _ in tokens if kind == "other"), end)
-    marks = [(s, e) for kind, s, e in tokens if kind == "mark" and e <= key_at]
-    key = _KEY.match(line, key_at, end)
+def read_item(line: str) -> tuple[int, Span | None, int] | None:
+    """A list item's indent, checkbox and where its text starts; None for other lines."""
+    item = _ITEM.match(line)
+    if item is None:
+        return None
+    return indent_of(item.group(1)), (item.span(2) if item.group(2) else None), item.end()
+
+
+def heading_text(line: str) -> tuple[str, Status] | None:
+    """A heading's title without markers or decoration, and its status; None if no heading."""
+    heading = _ATX.match(line)
+    if heading is None:
+        return None
+    end = len(line.rstrip().rstrip("#").rstrip()) if line.rstrip().endswith("#") else len(
+        line.rstrip())
+    start, stop, marks = _title_span(line, heading.end(), max(end, heading.end()), DEFAULT)
+    title = " ".join(_CONTROL_RE.sub("", line[start:stop]).strip("*_ \t").split())
+    return title, _combined([_status(line[s:e], DEFAULT) for s, e in marks])
+
+
+def clean_title(text: str) -> str:
+    """Text as a title: no control or invisible characters, emphasis around it dropped,
+    runs of whitespace made one space."""
+    return " ".join(_CONTROL_RE.sub("", text).strip("*_ \t").split())
+
+
+def _combined(statuses: list[Status]) -> Status:
+    if "done" in statuses:
+        return "done"
+    return "in_progress" if "in_progress" in statuses else "pending"
+
+
+def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | None,
+          words: Vocabulary) -> Head | None:
+    compiled = _patterns(words)
+    # The key must be the first text after markers and decoration: find a candidate first,
+    # so that the many lines holding no group or track word are not tokenized at all.
+    lower = line.lower()
+    if not any(word in lower for word in compiled.words):
+        return None
+    candidate = compiled.key.search(line, start, end)
+    # Markers hold no digits: "T001 [P] Task 2" has text before its "Task".
+    if candidate is None or (not compiled.digit_marks and any(
+            c.isdigit() for c in line[start:candidate.start()])):
+        return None
+    tokens = [(m.lastgroup, m.start(), m.end())
+              for m in compiled.token.finditer(line, start, candidate.start())]
+    if any(kind == "other" for kind, _, _ in tokens):
+        return None
+    key_at = candidate.start()
+    marks = [(s, e) for kind, s, e in tokens if kind == "mark"]
+    key = compiled.key.match(line, key_at, end)
     if key is None:
         return None
     title_end, note = end, (end, end)
@@ -164,33 +228,41 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     if closing >= 0 and line[key.end():closing].strip():
         # Bold (or italic) track text: the title is the emphasised part, a note after it is not.
         title_end, note = closing, (closing + len(delim), end)
-    title_start, title_stop, title_marks = _title_span(line, key.end(), title_end)
+    title_start, title_stop, title_marks = _title_span(line, key.end(), title_end, words)
     marks += title_marks
-    marks += [(m.start(), m.end()) for m in _TOKEN.finditer(line, *note) if m.lastgroup == "mark"]
+    marks += [(m.start(), m.end()) for m in compiled.token.finditer(line, *note)
+              if m.lastgroup == "mark"]
     title = " ".join(_CONTROL_RE.sub("", line[title_start:title_stop]).split())
-    group = key.group("group")
+    group = key.group("group") or (key.group("number") if after_words(words) else None)
+    the_id = group or key.group("track")
+    word = (key.group("gword") or key.group("tword") or key.group("word_after")).lower()
+    lettered = not any(c.isdigit() for c in the_id)
+    if lettered and word not in ("group", "track") and not re.fullmatch("[A-Z]{1,3}", the_id):
+        return None  # "## Release Notes: 2024" is not release "Notes"; "Epic A" is an epic
     if not key.group("punct"):
         # Without a separator only a short id reads as one: "## Group Overview" is prose.
-        if group and len(group) > 3 and not any(c.isdigit() for c in group):
+        if lettered and (len(the_id) > 3 or the_id.islower()):
             return None
         if title and level == 0 and box is None and not delim:
             return None  # "- Track 1 must land first" is a sentence, not a track
-    statuses = [_status(line[s:e]) for s, e in marks]
-    if box:
-        statuses.append("done" if line[box[0] + 1] in "xX" else "pending")
-    status: Status = "pending"
-    if "done" in statuses:
-        status = "done"
-    elif "in_progress" in statuses:
-        status = "in_progress"
+    # A checkbox wins over words in the title.
+    status = (("done" if line[box[0] + 1] in "xX" else "pending") if box
+              else _combined([_status(line[s:e], words) for s, e in marks]))
     insert_at = note[0] if level == 0 and note[0] < end else end
     return Head("group" if group else "track", group or key.group("track"), title, status,
                 level, indent, tuple(marks), box, insert_at)
 
 
-def _title_span(line: str, start: int, end: int) -> tuple[int, int, list[Span]]:
+def after_words(words: Vocabulary) -> bool:
+    """Whether some group word is written after its number, so the key has that branch."""
+    return any(not w.isascii() for w in words.group_words)
+
+
+def _title_span(line: str, start: int, end: int, words: Vocabulary
+                ) -> tuple[int, int, list[Span]]:
     """Where the title text is between start and end, and the markers around it."""
-    tokens = [(m.lastgroup, m.start(), m.end()) for m in _TOKEN.finditer(line, start, end)]
+    tokens = [(m.lastgroup, m.start(), m.end())
+              for m in _patterns(words).token.finditer(line, start, end)]
     others = [i for i, (kind, _, _) in enumerate(tokens) if kind == "other"]
     if not others:
         return end, end, [(s, e) for kind, s, e in tokens if kind == "mark"]
@@ -200,16 +272,26 @@ def _title_span(line: str, start: int, end: int) -> tuple[int, int, list[Span]]:
             [(s, e) for kind, s, e in outside if kind == "mark"])
 
 
-def _status(mark: str) -> Status:
-    lower = mark.lower()
-    if "\u2705" in mark or "done" in lower or re.fullmatch(r"\[[ \t]*x[ \t]*\]", lower):
+def _status(mark: str, words: Vocabulary) -> Status:
+    if _patterns(words).done.search(mark.strip("*_()[] \t")) or re.fullmatch(
+            r"\[[ \t]*[xX][ \t]*\]", mark):
         return "done"
-    if "\U0001f504" in mark or "progress" in lower:
+    if "\U0001f504" in mark or "progress" in mark.lower():
         return "in_progress"
     return "pending"
 
 
-def marked_done(line: str, head: Head) -> str:
+def done_pattern(words: Vocabulary = DEFAULT) -> re.Pattern[str]:
+    """What says done in a marker or a status line: ✅, a done word, a ticked box."""
+    return _patterns(words).done
+
+
+def is_done_mark(mark: str, words: Vocabulary = DEFAULT) -> bool:
+    """Whether a marker says done in words or signs, not just with a ticked box."""
+    return not re.fullmatch(r"\[[ \t]*[xX][ \t]*\]", mark) and _status(mark, words) == "done"
+
+
+def marked_done(line: str, head: Head, style: str = "\u2705") -> str:
     """The line with its pending or in-progress markers turned into done ones."""
     edits: list[tuple[int, int, str]] = []
     if head.box and line[head.box[0] + 1] == " ":
@@ -219,7 +301,7 @@ def marked_done(line: str, head: Head) -> str:
         if done != line[start:end]:
             edits.append((start, end, done))
     if not edits:
-        edits.append((head.insert_at, head.insert_at, " \u2705"))
+        edits.append((head.insert_at, head.insert_at, " " + style))
     for start, end, new in sorted(edits, reverse=True):
         line = line[:start] + new + line[end:]
     return line
@@ -237,57 +319,3 @@ def _done_word(word: re.Match[str]) -> str:
     if text.isupper():
         return "DONE"
     return "Done" if text[0].isupper() else "done"
-
-
-def read_label(line: str) -> re.Match[str] | None:
-    """A "Depends on:"-style line: its label and the text after it."""
-    return _LABEL.match(line)
-
-
-def read_track_ids(text: str) -> list[str] | None:
-    """Track ids from the start of text ("Track 1, 2 and D/3"); [] for "None"; None if none."""
-    ids: list[str] = []
-    pos = 0
-    while found := _TRACK_IDS.match(text, pos):
-        pos = found.end()
-        if found.lastgroup == "id":
-            ids.append(found.group("id"))
-        elif found.group("range"):
-            if max(len(found.group("range")), len(found.group("to"))) > 9:
-                break  # no track has a number this long; int() would refuse the longest
-            low, high = int(found.group("range")), int(found.group("to"))
-            if not low <= high <= low + 100:
-                break
-            ids.extend(str(n) for n in range(low, high + 1))
-        elif found.lastgroup == "none":
-            return ids
-    return ids or None
-
-
-def read_group_ids(text: str, known: list[str]) -> list[str] | None:
-    """Group ids from the start of text, up to the first word that is not one; None if none."""
-    ids: list[str] = []
-    pos = 0
-    after_keyword = seen_keyword = False
-    expect_id = True
-    while found := _GROUP_IDS.match(text, pos):
-        pos, kind = found.end(), found.lastgroup
-        if kind == "emph":
-            continue
-        if kind == "none":
-            return ids  # "None" first: no prerequisites at all
-        if kind == "kw":
-            after_keyword = seen_keyword = expect_id = True
-            continue
-        if kind == "sep":
-            expect_id = True
-            continue
-        word = found.group("id")
-        # After "Group" any word is an id ("Group Q" is a typo to report); elsewhere only a
-        # known id or a short capitalised one is, so "complete" or "but" ends the list.
-        looks_like_id = word in known or (seen_keyword and re.fullmatch("[A-Z0-9]{1,3}", word))
-        if not expect_id or not (after_keyword or looks_like_id):
-            break
-        ids.append(word)
-        after_keyword = expect_id = False
-    return ids or None

@@ -21,7 +21,7 @@ class Track:
     """One track: a unit of work for one agent in its own worktree."""
 
     group: str
-    number: int
+    number: str  # the track's own id as written: 1, T012, 04-01
     title: str
     body: str
     status: Status
@@ -49,6 +49,8 @@ class Group:
     line: int
     tracks: tuple[Track, ...]
     prerequisites: tuple[str, ...]
+    # Every line that marks this group done: a heading, and in GSD also its summary item.
+    marks: tuple[int, ...] = ()
 
     @property
     def done(self) -> bool:
@@ -62,6 +64,8 @@ class Roadmap:
 
     path: str
     groups: tuple[Group, ...]
+    form: str = "tracks"  # which form the file was read as: tracks, speckit, gsd, checklist
+    passed_over: tuple[tuple[int, str, str], ...] = ()  # (line, heading, why) not read as work
     _by_id: dict[str, Group | Track] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

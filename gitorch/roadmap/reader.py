@@ -1,243 +1,338 @@
-"""ROADMAP.md text -> groups and tracks (DESIGN §2)."""
+"""Roadmap text -> the model, in one scan for every form: tracks, checklists, Spec Kit, GSD."""
 
 from __future__ import annotations
 
-import textwrap
+import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
-from gitorch.names import GROUP_ID_MAX, TRACK_NUMBER_DIGITS
+from gitorch.roadmap.assemble import GroupDraft, TrackDraft, finish, read_prerequisites
+from gitorch.roadmap.labels import read_label, read_status_line, read_track_ids
 from gitorch.roadmap.lines import (
     Head,
+    clean_title,
     heading_level,
+    heading_text,
     indent_of,
     mask,
-    read_group_ids,
     read_head,
-    read_label,
-    read_track_ids,
+    read_item,
     split_lines,
 )
-from gitorch.roadmap.model import Group, Roadmap, RoadmapError, Track, shown
+from gitorch.roadmap.model import Roadmap, RoadmapError
+from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key
 
-# What each track or group ("Group C") waits on: (node, line that says so, written explicitly).
-_Edges = dict[str, list[tuple[str, int, bool]]]
-_Cycle = list[tuple[str, str, int, bool]]  # (source, target, line, explicit)
-# Suffix of the node "C starts", which waits on group C's prerequisites for it and its tracks.
-_START = " starts"
-
-
-@dataclass
-class _TrackDraft:
-    head: Head
-    line: int
-    body: list[str] = field(default_factory=list)
-    deps: list[tuple[int, str, str]] = field(default_factory=list)  # (line, label, text)
+# An item's own id: "T012", "04-01", "1.2", "1." (Kiro), "03-01-PLAN.md" (GSD's plan file).
+_ITEM_ID = re.compile(
+    rf"(?=[A-Za-z0-9._-]*[0-9])(?P<id>{ID})(?i:-PLAN\.md)?\.?(?=[\s:\u2013\u2014]|$)"
+    r"[ \t]*(?:[:\u2013\u2014-][ \t]*)?")
+_TAG = re.compile(r"[ \t]*\[(?P<tag>P|US\d+|[A-Z][A-Za-z]*\d*)\][ \t]*")
+_TEXT_DEPS = re.compile(r"(?i:\b(?:depends[ \t]+on|after)[ \t]+)")
+_SPECKIT_ID = re.compile(r"T[0-9]{2,}")
+_DETAILS = re.compile(r"<(/?)details\b", re.I)
 
 
 @dataclass
-class _GroupDraft:
-    head: Head
-    line: int
-    tracks: list[_TrackDraft] = field(default_factory=list)
-    prerequisites: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
-    numbers: dict[int, int] = field(default_factory=dict)  # track number -> line
+class _Item:
+    """A track's place in its group, for Spec Kit's [P] order."""
+
+    track: TrackDraft
+    parallel: bool
+    weak: bool  # read from a checkbox or an id, not a track word: gives way to track words
 
 
-def parse(text: str, path: str = "ROADMAP.md") -> Roadmap:
-    """Read roadmap text; path is only used in error messages."""
+@dataclass
+class _Scan:
+    """Everything one pass over the lines has gathered."""
+
+    path: str
+    words: Vocabulary
+    drafts: list[GroupDraft] = field(default_factory=list)
+    by_key: dict[str, GroupDraft] = field(default_factory=dict)
+    items: dict[str, list[_Item]] = field(default_factory=dict)  # group id -> its tracks
+    labels: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # prerequisites
+    headed: set[str] = field(default_factory=set)  # groups that have their own heading
+    passed_over: list[tuple[int, str, str]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # what was read: checklist, speckit, gsd
+
+
+def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> Roadmap:
+    """Read roadmap text in the form words.format names (auto: whichever it is)."""
+    if words.format not in FORMATS:
+        raise RoadmapError(f"{path}: unknown roadmap.format {words.format!r}")
     lines = [content for content, _ in split_lines(text.removeprefix("\ufeff"))]
-    drafts = _scan(lines, path)
-    if not drafts:
+    scan = _scan(lines, _Scan(path, words))
+    if not scan.drafts:
         raise RoadmapError(
-            f"{path}: no groups found (expected headings like '## Group A: Title')")
-    known = [draft.head.key for draft in drafts]
-    groups = []
-    edges: _Edges = {}
-    for index, draft in enumerate(drafts):
-        gid = draft.head.key
-        tracks = tuple(_track(path, gid, draft, t, edges) for t in draft.tracks)
-        prerequisites, line = _prerequisites(path, draft, known[:index], known)
-        group = Group(gid, draft.head.title, draft.head.status, draft.line, tracks, prerequisites)
-        groups.append(group)
-        if group.status != "done":
-            # A group waits on its prerequisites, and only finishes when its tracks do. Its
-            # tracks wait on them through one node: a copy of every group above for each
-            # track made the cycle check quadratic in the size of a long roadmap.
-            start = gid + _START
-            edges[start] = [(f"Group {p}", line or group.line, line is not None)
-                            for p in prerequisites]
-            edges[f"Group {gid}"] = [(start, group.line, False),
-                                     *((t.id, t.line, False) for t in tracks)]
-            for track in tracks:
-                edges.setdefault(track.id, []).append((start, track.line, False))
-    roadmap = Roadmap(path, tuple(groups))
-    known_tracks = {track.id for track in roadmap.tracks()}
-    for track in roadmap.tracks():
-        for dep in track.depends_on:
-            if dep not in known_tracks:
-                line = next(n for target, n, _ in edges[track.id] if target == dep)
-                raise RoadmapError(f"{path}:{line}: track {track.id} depends on {shown(dep)}, "
-                                   "which is not in the roadmap")
-    _check_cycles(path, roadmap, edges)
-    return roadmap
+            f"{path}: no groups found (tried the forms tracks, checklist, speckit and gsd: "
+            "expected headings like '## Group A: Title' or '## Phase 1: Setup', or checkbox "
+            "items under a heading; set roadmap.group_words, roadmap.track_words or "
+            "roadmap.format in gitorch.yaml)")
+    speckit = words.format == "speckit" or (
+        words.format == "auto" and "gsd" not in scan.seen and any(
+            _SPECKIT_ID.fullmatch(item.track.number) for items in scan.items.values()
+            for item in items if item.weak))
+    known = [draft.id for draft in scan.drafts]
+    for draft in scan.drafts:
+        items = scan.items.get(draft.id, [])
+        if any(not item.weak for item in items):
+            # Checkboxes or numbered sections beside "Track N" tracks are notes in the group.
+            scan.items[draft.id] = [item for item in items if not item.weak]
+            draft.tracks = [item.track for item in scan.items[draft.id]]
+        if speckit:
+            _speckit_order(scan.items.get(draft.id, []))
+        read_prerequisites(path, draft, scan.labels.get(draft.id, []), known, words)
+    form = ("speckit" if speckit else "gsd" if "gsd" in scan.seen or words.format == "gsd"
+            else "checklist" if "checklist" in scan.seen else "tracks")
+    return finish(path, scan.drafts, form, scan.passed_over)
 
 
-def _scan(lines: list[str], path: str) -> list[_GroupDraft]:
+def _scan(lines: list[str], scan: _Scan) -> _Scan:
     """Walk the lines once, gathering groups, their tracks and the lines that belong to each."""
-    drafts: list[_GroupDraft] = []
-    group: _GroupDraft | None = None
-    track: _TrackDraft | None = None
-    seen_groups: dict[str, tuple[str, int]] = {}  # upper-cased id -> (id, line)
-    for index, (visible, fenced) in enumerate(mask(lines)):
+    words, path = scan.words, scan.path
+    checklists = words.format in ("auto", "checklist", "speckit", "gsd")
+    visible_lines = mask(lines)
+    heads, boxed, any_group = _look_ahead(visible_lines, words)
+    containers = _containers(visible_lines, heads)
+    group: GroupDraft | None = None
+    group_level = 0
+    track: tuple[TrackDraft, int, int] | None = None  # (draft, level, indent)
+    details = 0
+    for index, (visible, fenced) in enumerate(visible_lines):
         number, raw = index + 1, lines[index]
+        if not fenced:
+            for found in _DETAILS.finditer(visible):
+                details = max(0, details + (-1 if found.group(1) else 1))
         level = heading_level(visible)
-        in_item_body = (track is not None and track.head.level == 0 and bool(raw.strip())
-                        and indent_of(raw if fenced else visible) > track.head.indent)
-        head = None if fenced or in_item_body else read_head(visible)
+        in_item_body = (track is not None and track[1] == 0 and bool(raw.strip())
+                        and indent_of(raw if fenced else visible) > track[2])
+        head = None if fenced or in_item_body else heads[index]
+        item = None if fenced or in_item_body or level else read_item(visible)
+        if head and head.kind == "group" and level and index not in containers:
+            group, group_level, track = _open_group(scan, head, number, details), level, None
+            continue
         if head and head.kind == "group" and level:
-            if len(head.key) > GROUP_ID_MAX:
-                raise RoadmapError(f"{path}:{number}: group id {shown(head.key)} is too long "
-                                   f"(at most {GROUP_ID_MAX} letters and digits)")
-            # Ids that differ only in case would share file names where case is not kept.
-            first_id, first_line = seen_groups.setdefault(head.key.upper(), (head.key, number))
-            if first_line != number:
-                same = "" if first_id == head.key else (
-                    f" as {first_id}; ids differing only in case share file names")
-                raise RoadmapError(f"{path}:{number}: duplicate group {head.key} "
-                                   f"(first at line {first_line}{same})")
-            group, track = _GroupDraft(head, number), None
-            drafts.append(group)
+            head = None  # "## Milestone 1" above "### Phase 1" headings: their heading only
+        if head and head.kind == "group" and item and item[1] and checklists:
+            _mention(scan, head, number, details)  # GSD's summary: "- [ ] **Phase 3: X**"
             continue
-        if group and head and head.kind == "track" and (level == 0 or level > group.head.level):
-            if len(head.key) > TRACK_NUMBER_DIGITS:
-                raise RoadmapError(f"{path}:{number}: track number {shown(head.key)} is too "
-                                   f"long (at most {TRACK_NUMBER_DIGITS} digits)")
-            first = group.numbers.setdefault(int(head.key), number)
-            if first != number:
-                raise RoadmapError(f"{path}:{number}: duplicate track {group.head.key}/"
-                                   f"{int(head.key)} (first at line {first})")
-            track = _TrackDraft(head, number)
-            group.tracks.append(track)
+        if head and head.kind == "track" and group is None and not any_group and (
+                level or item):
+            group, group_level = _implicit_group(scan, lines), 0
+        if head and head.kind == "track" and group and (level == 0 or level > group_level):
+            draft = TrackDraft(head.key, head.title, number, head.status)
+            _add_track(scan, group, draft, parallel=False, weak=False)
+            track = (draft, head.level, head.indent)
             continue
-        if level and group and level <= group.head.level:
-            group = track = None
-        elif track and level:
-            if track.head.level == 0 or level <= track.head.level:
+        if level:
+            text, status_mark = heading_text(visible) or ("", "pending")
+            if group and level <= group_level:
+                group = None
+            own = _ITEM_ID.match(text) if group and level > group_level and (
+                track is None or level <= track[1]) else None
+            if group and own and text[own.end():].strip():
+                # "#### TASK-001: Title" or "### 1.1 Install" in a group: a track by its id.
+                draft = TrackDraft(_own_id(own), text[own.end():].strip(), number, status_mark)
+                _add_track(scan, group, draft, parallel=False, weak=True)
+                track = (draft, level, 0)
+                continue
+            if group is None and checklists and boxed[index]:
+                group, group_level = _checklist_group(scan, visible, number, details), level
                 track = None
-        elif track and track.head.level == 0 and raw.strip() and not in_item_body:
+                continue
+            if track and (track[1] == 0 or level <= track[1]):
+                track = None
+            if track is None:
+                why = (f"a section of group {group.id}" if group else
+                       "it holds the groups below it" if index in containers else
+                       "no group or track word, and no task checkboxes under it")
+                scan.passed_over.append((number, text, why))
+        elif track and track[1] == 0 and raw.strip() and not in_item_body:
             track = None  # a list item's body is its indented lines
+        if group and track is None and item and item[1] and checklists:
+            draft = _checkbox_track(scan, group, visible, item[1], number)
+            track = (draft, 0, item[0])
+            continue
         label = None if fenced else read_label(visible)
+        status = None if fenced else read_status_line(visible, words)
         if track:
             if raw.strip() and not visible.strip() and not fenced:
                 continue  # wholly inside an HTML comment: not for the agent either
-            track.body.append(raw)
-            if label and label.group("label").lower().startswith(("depends", "after")):
-                track.deps.append((number, label.group("label"), label.group("rest")))
-        elif group and not group.tracks and label:
-            group.prerequisites.append((number, label.group("rest")))
-    return drafts
+            track[0].body.append(raw)
+            if status == "done":
+                track[0].status = "done"
+            if label and label.group("label").lower().startswith(("depend", "after")):
+                _label_deps(path, group, track[0], number, label.group("label"),
+                            label.group("rest"), words)
+        elif group:
+            group.body.append(raw)
+            if status == "done":
+                group.status = "done"
+            if label and not scan.items.get(group.id):
+                scan.labels.setdefault(group.id, []).append((number, label.group("rest")))
+    return scan
 
 
-def _track(path: str, gid: str, group: _GroupDraft, draft: _TrackDraft, edges: _Edges
-           ) -> Track:
-    number = int(draft.head.key)
-    track_id = f"{gid}/{number}"
-    depends: list[str] = []
-    for line, label, text in draft.deps:
-        ids = read_track_ids(text)
-        if ids is None:
-            if label.lower().startswith("after"):
-                continue  # "After: the registry lands" is prose, not a dependency
-            raise RoadmapError(f"{path}:{line}: cannot read the dependencies of track "
-                               f"{track_id}: list tracks like 'Track 2', '2' or 'D/3'")
-        for dep in ids:
-            dep_group, _, dep_number = dep.rpartition("/")
-            # As int() would read it, without its cost (or its limit) on a long number.
-            dep_id = f"{dep_group or gid}/{dep_number.lstrip('0') or '0'}"
-            if dep_id == track_id:
-                raise RoadmapError(f"{path}:{line}: track {track_id} depends on itself")
-            if dep_id not in depends:
-                depends.append(dep_id)
-                edges.setdefault(track_id, []).append((dep_id, line, True))
-    body = textwrap.dedent("\n".join(draft.body)).strip("\n")
-    # A group marked done covers its tracks, marked or not.
-    status = "done" if group.head.status == "done" else draft.head.status
-    return Track(gid, number, draft.head.title, body, status, tuple(depends), draft.line)
-
-
-def _prerequisites(path: str, draft: _GroupDraft, above: list[str], known: list[str]
-                   ) -> tuple[tuple[str, ...], int | None]:
-    """The groups named by the group's prerequisite line and its number, or every group above."""
-    first: int | None = None
-    ids: list[str] = []
-    for line, text in draft.prerequisites:
-        read = read_group_ids(text, known)
-        if read is None:
-            continue  # "Requires: PostgreSQL 15" says nothing about groups
-        first = first or line
-        for gid in read:
-            if gid not in known:
-                raise RoadmapError(f"{path}:{line}: group {draft.head.key} needs group "
-                                   f"{shown(gid)}, which is not in the roadmap")
-            if gid == draft.head.key:
-                raise RoadmapError(
-                    f"{path}:{line}: group {gid} lists itself as a prerequisite")
-            if gid not in ids:
-                ids.append(gid)
-    return (tuple(ids), first) if first else (tuple(above), None)
-
-
-def _check_cycles(path: str, roadmap: Roadmap, edges: _Edges) -> None:
-    """Raise on the first cycle of waits, at the line of a dependency written in it."""
-    found = _find_cycle(edges, [n for g in roadmap.groups
-                                for n in (f"Group {g.id}", *(t.id for t in g.tracks))])
-    if not found:
-        return
-    found = _bypass_starts(found)
-    order = {t.id: t.line for t in roadmap.tracks()}
-    order.update((f"Group {g.id}", g.line) for g in roadmap.groups)
-    # Start at the first written dependency in file order, so the same cycle always reads alike.
-    start = min(range(len(found)), key=lambda i: (not found[i][3], order[found[i][0]]))
-    cycle = found[start:] + found[:start]
-    names = " -> ".join([*(source for source, _, _, _ in cycle), cycle[0][0]])
-    raise RoadmapError(f"{path}:{cycle[0][2]}: dependency cycle: {names}")
-
-
-def _bypass_starts(cycle: _Cycle) -> _Cycle:
-    """The cycle with each hop through a group's start node read as one wait, as written."""
-    hops = []
-    for index, (source, target, line, explicit) in enumerate(cycle):
-        if source.endswith(_START):
+def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary
+                ) -> tuple[list[Head | None], list[bool], bool]:
+    """Each line read as a head; for each line, whether it is a heading whose own body holds
+    task checkboxes; and whether the file has any group heading at all."""
+    heads: list[Head | None] = [None] * len(visible)
+    boxed = [False] * len(visible)
+    below = any_group = False
+    for index in range(len(visible) - 1, -1, -1):
+        line, fenced = visible[index]
+        if fenced:
             continue
-        if target.endswith(_START):
-            _, target, line, explicit = cycle[(index + 1) % len(cycle)]
-        hops.append((source, target, line, explicit))
-    return hops
-
-
-def _find_cycle(edges: _Edges, nodes: list[str]) -> _Cycle | None:
-    """The edges (source, target, line, explicit) of one cycle, found depth first."""
-    state: dict[str, bool] = {}  # False: on the current path; True: finished
-    for root in nodes:
-        if root in state:
+        head = heads[index] = read_head(line, words)
+        if heading_level(line):
+            boxed[index], below = below, False
+            any_group = any_group or bool(head and head.kind == "group")
             continue
-        state[root] = False
-        path: _Cycle = []
-        stack = [(root, iter(edges.get(root, [])))]
-        while stack:
-            node, pending = stack[-1]
-            for target, line, explicit in pending:
-                if state.get(target) is False:
-                    on_path = [source for source, _, _, _ in path] + [node]
-                    return [*path[on_path.index(target):], (node, target, line, explicit)]
-                if target not in state:
-                    state[target] = False
-                    path.append((node, target, line, explicit))
-                    stack.append((target, iter(edges.get(target, []))))
-                    break
-            else:
-                state[node] = True
-                stack.pop()
-                if path:
-                    path.pop()
-    return None
+        item = read_item(line)
+        if item and item[1]:
+            below = below or not (head and head.kind == "group")
+    return heads, boxed, any_group
+
+
+def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]) -> set[int]:
+    """Group headings with deeper group headings under them: these hold groups, not tracks."""
+    found: set[int] = set()
+    open_groups: list[tuple[int, int]] = []  # (level, line index)
+    for index, (line, fenced) in enumerate(visible):
+        level = 0 if fenced else heading_level(line)
+        if not level:
+            continue
+        while open_groups and open_groups[-1][0] >= level:
+            open_groups.pop()
+        head = heads[index]
+        if head and head.kind == "group":
+            found.update(i for _, i in open_groups)
+            open_groups.append((level, index))
+    return found
+
+
+def _open_group(scan: _Scan, head: Head, number: int, details: int) -> GroupDraft:
+    key = id_key(head.key)
+    found = scan.by_key.get(key)
+    if found and key not in scan.headed:
+        # A phase the summary listed first: its heading is the same phase, in detail.
+        scan.headed.add(key)
+        found.title = head.title or found.title
+        if head.status == "done" or details:
+            found.status = "done"
+        scan.seen.add("gsd")
+        return found
+    draft = GroupDraft(head.key, head.title, number, "done" if details else head.status)
+    if found:
+        draft.id = head.key  # finish() reports the duplicate at this line
+    else:
+        scan.by_key[key] = draft
+    scan.headed.add(key)
+    scan.drafts.append(draft)
+    if details:
+        scan.seen.add("gsd")  # milestones folded in <details> are history
+    return draft
+
+
+def _mention(scan: _Scan, head: Head, number: int, details: int) -> None:
+    """A checkbox item naming a group: the group's marker line, or the group itself."""
+    scan.seen.add("gsd")
+    key = id_key(head.key)
+    found = scan.by_key.get(key)
+    status = "done" if details else head.status
+    if found is None:
+        found = GroupDraft(head.key, head.title, number, status)
+        scan.by_key[key] = found
+        scan.drafts.append(found)
+    elif status == "done":
+        found.status = "done"
+    found.marks = (*found.marks, number)
+
+
+def _implicit_group(scan: _Scan, lines: list[str]) -> GroupDraft:
+    """The one group of a plan of tracks with no group above them, named after its title."""
+    title = next((text for line in lines if heading_level(line) == 1
+                  for text, _ in [heading_text(line) or ("", "pending")] if text),
+                 PurePosixPath(scan.path).stem)
+    draft = GroupDraft("1", title, 1, "pending")
+    scan.by_key[id_key("1")] = draft
+    scan.drafts.append(draft)
+    return draft
+
+
+def _checklist_group(scan: _Scan, visible: str, number: int, details: int) -> GroupDraft:
+    """A heading with no group word whose body holds checkboxes: "## 1. Setup", "## Tasks"."""
+    scan.seen.add("checklist")
+    text, status = heading_text(visible) or ("", "pending")
+    own = _ITEM_ID.match(text)
+    gid = _own_id(own) if own else str(len(scan.drafts) + 1)
+    title = text[own.end():].strip() if own else text
+    draft = GroupDraft(gid, title or text, number, "done" if details else status)
+    scan.by_key.setdefault(id_key(gid), draft)
+    scan.headed.add(id_key(gid))
+    scan.drafts.append(draft)
+    return draft
+
+
+def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int, int],
+                    number: int) -> TrackDraft:
+    """A top-level checkbox item as a track: its own id if it starts with one."""
+    scan.seen.add("checklist")
+    text = visible[box[1]:].strip()
+    own = _ITEM_ID.match(text)
+    number_text = _own_id(own) if own else str(len(scan.items.get(group.id, [])) + 1)
+    rest = text[own.end():] if own else text
+    parallel = False
+    while tag := _TAG.match(rest):
+        parallel = parallel or tag.group("tag") == "P"
+        rest = rest[tag.end():]
+    title = clean_title(rest)
+    done = visible[box[0] + 1] in "xX"
+    draft = TrackDraft(number_text, title or clean_title(text), number,
+                       "done" if done else "pending")
+    for found in _TEXT_DEPS.finditer(rest):
+        for dep in read_track_ids(rest[found.end():], scan.words) or []:
+            draft.deps.append((dep, number))
+    _add_track(scan, group, draft, parallel, weak=True)
+    return draft
+
+
+def _own_id(found: re.Match[str]) -> str:
+    """The id an item starts with, without GSD's "-PLAN.md" file suffix."""
+    return re.sub(r"(?i:-PLAN\.md)$", "", found.group("id"))
+
+
+def _add_track(scan: _Scan, group: GroupDraft, draft: TrackDraft, parallel: bool,
+               weak: bool) -> None:
+    group.tracks.append(draft)
+    scan.items.setdefault(group.id, []).append(_Item(draft, parallel, weak))
+
+
+def _label_deps(path: str, group: GroupDraft | None, track: TrackDraft, number: int,
+                label: str, text: str, words: Vocabulary) -> None:
+    ids = read_track_ids(text, words)
+    if ids is None:
+        if label.lower().startswith("after"):
+            return  # "After: the registry lands" is prose, not a dependency
+        gid = group.id if group else "?"
+        raise RoadmapError(f"{path}:{number}: cannot read the dependencies of track "
+                           f"{gid}/{track.number}: list tracks like 'Track 2', '2' or 'D/3'")
+    track.deps.extend((dep, number) for dep in ids)
+
+
+def _speckit_order(items: list[_Item]) -> None:
+    """[P] tasks run beside each other; a task without it waits on every task above it."""
+    serial: TrackDraft | None = None
+    since: list[TrackDraft] = []
+    for item in items:
+        track = item.track
+        if item.parallel:
+            if serial is not None:
+                track.deps.insert(0, (f"{serial.number}", track.line))
+            since.append(track)
+            continue
+        # Waiting on the [P] tasks since the last serial one covers every task above.
+        before = since or ([serial] if serial else [])
+        track.deps[:0] = [(t.number, track.line) for t in before]
+        serial, since = track, []

@@ -1,29 +1,68 @@
-"""Done markers written back into roadmap text, every other byte unchanged."""
+"""Done markers written back into roadmap text in the file's own style, every other byte kept."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
-from gitorch.roadmap.lines import marked_done, mask, read_head, split_lines
+from gitorch.roadmap.lines import (
+    is_done_mark,
+    marked_done,
+    mask,
+    read_head,
+    read_item,
+    split_lines,
+)
 from gitorch.roadmap.reader import parse
+from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary
 
 
-def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md") -> str:
+def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
+              words: Vocabulary = DEFAULT) -> str:
     """text with these tracks, and every group they finish, marked done; nothing else changes."""
-    roadmap = parse(text, path)
+    roadmap = parse(text, path, words)
     wanted = [roadmap.track(track_id) for track_id in track_ids]
     finished = {track.id for track in wanted}
     targets = {track.line for track in wanted if not track.done}
-    targets.update(group.line for group in roadmap.groups
-                   if group.status != "done" and group.tracks
-                   and any(track.group == group.id for track in wanted)
-                   and all(t.done or t.id in finished for t in group.tracks))
+    for group in roadmap.groups:
+        if (group.status != "done" and any(track.group == group.id for track in wanted)
+                and all(t.done or t.id in finished for t in group.tracks)):
+            targets.update(group.marks)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     pieces = split_lines(text[len(bom):])
     lines = [content for content, _ in pieces]
     visible = mask(lines)
+    style = done_style(visible, words)
     for number in sorted(targets):
-        head = read_head(visible[number - 1][0])
-        assert head is not None, "parse found a group or track on this line"
-        lines[number - 1] = marked_done(lines[number - 1], head)
+        lines[number - 1] = _mark(lines[number - 1], visible[number - 1][0], style, words)
     return bom + "".join(line + end for line, (_, end) in zip(lines, pieces, strict=True))
+
+
+def done_style(lines: list[tuple[str, bool]], words: Vocabulary = DEFAULT) -> str:
+    """The done marker this file already uses most on its headings and items, or ✅."""
+    counts: Counter[str] = Counter()
+    for line, _ in lines:
+        head = read_head(line, words)
+        if head is None or head.status != "done":
+            continue
+        for start, end in head.marks:
+            if not is_done_mark(line[start:end], words):
+                continue
+            # "**[DONE]**": the emphasis around a bracketed marker is part of the style.
+            while start > 0 and end < len(line) and line[start - 1] == line[end] in "*_":
+                start, end = start - 1, end + 1
+            counts[line[start:end]] += 1
+    return counts.most_common(1)[0][0] if counts else "\u2705"
+
+
+def _mark(line: str, visible: str, style: str, words: Vocabulary) -> str:
+    head = read_head(visible, words)
+    if head is not None:
+        return marked_done(line, head, style)
+    item = read_item(visible)
+    if item and item[1]:
+        start, end = item[1]
+        return line if line[start + 1] in "xX" else line[:start] + "[x]" + line[end:]
+    # A checklist group's heading, which names no group word: the marker goes at its end.
+    stripped = line.rstrip()
+    return stripped + " " + style + line[len(stripped):]

@@ -261,7 +261,9 @@ def as_json(view: TrackView) -> dict[str, Any]:
     return {
         "id": view.track.id,
         "group": view.track.group,
-        "number": view.track.number,
+        # A plain number stays a JSON number, as before ids were kept as written.
+        "number": (int(view.track.number) if view.track.number.isdigit()
+                   and str(int(view.track.number)) == view.track.number else view.track.number),
         "title": view.track.title,
         "state": view.state,
         "phase": record.phase if record else None,

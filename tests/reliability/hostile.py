@@ -18,8 +18,10 @@ from helpers import AGENTS, git, make_repo, run_gitorch
 
 HERE = Path(__file__).parent
 # A safe branch: DESIGN §3's name, whatever the roadmap's title said.
-BRANCH = re.compile(r"gitorch/[A-Za-z0-9]+-[0-9]+(-[a-z0-9-]{1,40})?")
-CLAIM_REF = re.compile(r"refs/gitorch/claims/[A-Za-z0-9]+/[0-9]+")
+# An id as gitorch keeps it (DESIGN §11): no leading dot or dash, no "..", no ".lock" end.
+_ID = r"(?![.-])(?!\S*\.\.)(?![^/]*\.lock(?:/|-|$))[A-Za-z0-9._-]{1,32}(?<!\.)"
+BRANCH = re.compile(rf"gitorch/{_ID}-{_ID}(-[a-z0-9-]{{1,40}})?")
+CLAIM_REF = re.compile(rf"refs/gitorch/claims/{_ID}/{_ID}")
 # Titles in the corpus try to create this file through a shell.
 CANARY = Path("/tmp/gitorch-pwned")
 # GITORCH_STRESS=N runs N times the rounds of the tests that have rounds.
@@ -139,6 +141,7 @@ def assert_safe_git_names(repo: Path) -> None:
             assert BRANCH.fullmatch(ref.removeprefix("refs/heads/")), ref
         elif ref != "refs/heads/main":
             assert CLAIM_REF.fullmatch(ref), ref
+        subprocess.run(["git", "check-ref-format", ref], check=True)  # git takes it as a ref
     for line in git(repo, "worktree", "list", "--porcelain").splitlines():
         if line.startswith("worktree ") and Path(line[9:]) != repo:
             assert Path(line[9:]).resolve().parent == tracks_dir, line

@@ -172,15 +172,15 @@ def _damaged_records() -> list[tuple[str, bytes]]:
 def test_a_damaged_record_reads_as_no_record(tmp_path: Path) -> None:
     repo = new_repo(tmp_path, ROADMAP, CONFIG)
     project = open_project(repo)
-    path = project.state.record(TrackId("A", 1))
+    path = project.state.record(TrackId("A", "1"))
     path.parent.mkdir(parents=True)
     for name, data in _damaged_records():
         path.write_bytes(data)
-        assert TrackRecord.load(project, TrackId("A", 1)) is None, name
+        assert TrackRecord.load(project, TrackId("A", "1")) is None, name
         assert TrackRecord.all(project) == [], name
     path.write_bytes(json.dumps({"track": "A/1", "state": "failed", "branch": "b",
                                  "worktree": "/w", "pid": 4242}).encode())
-    assert TrackRecord.load(project, TrackId("A", 1)) is not None, "a sound record still reads"
+    assert TrackRecord.load(project, TrackId("A", "1")) is not None, "a sound record still reads"
 
 
 def test_claim_refs_that_are_not_claims(tmp_path: Path) -> None:
@@ -216,7 +216,7 @@ def _skipped_without_a_claim(repo: Path, what: Path) -> None:
     assert len(skipped) == 1 and skipped[0].startswith("Skipped A/1: "), done.stdout
     assert str(what) in skipped[0]
     assert not git(repo, "for-each-ref", "refs/gitorch/claims"), "a claim was left behind"
-    assert TrackRecord.load(open_project(repo), TrackId("A", 1)) is None
+    assert TrackRecord.load(open_project(repo), TrackId("A", "1")) is None
     assert not list(state(repo).glob("crash-*.log"))
 
 

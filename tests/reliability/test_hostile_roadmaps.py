@@ -32,7 +32,10 @@ from hostile import (
 CORPUS = HERE / "roadmaps"
 TOO_LONG = "9" * 39 + "\u2026"
 CANNOT_READ = "list tracks like 'Track 2', '2' or 'D/3'"
-NO_GROUPS = "ROADMAP.md: no groups found (expected headings like '## Group A: Title')"
+NO_GROUPS = ("ROADMAP.md: no groups found (tried the forms tracks, checklist, speckit and gsd: "
+             "expected headings like '## Group A: Title' or '## Phase 1: Setup', or checkbox "
+             "items under a heading; set roadmap.group_words, roadmap.track_words or "
+             "roadmap.format in gitorch.yaml)")
 
 # A roadmap that works: the tracks `start --dry-run` would start (at most max_parallel, 4).
 # A roadmap that fails: the exact message after "Error: ".
@@ -48,11 +51,18 @@ EXPECTED: dict[str, tuple[str, ...] | str] = {
     "dependency-range.md":
         f"ROADMAP.md:8: cannot read the dependencies of track A/2: {CANNOT_READ}",
     "duplicate-groups.md": "ROADMAP.md:11: duplicate group A (first at line 3)",
-    "duplicate-track-numbers.md": "ROADMAP.md:11: duplicate track A/1 (first at line 5)",
+    "duplicate-track-numbers.md": "ROADMAP.md:11: duplicate track A/01 (first at line 5)",
     "empty-file.md": NO_GROUPS,
-    "empty-group.md": "ROADMAP.md:3: group A has no tracks",
+    "empty-group.md": ("A/1",),  # a group without tracks is one track
     "group-id-git-words.md": ("HEAD/1", "0/1", "00/1"),
     "group-id-unicode-digits.md": ("B/1",),
+    "gsd-hostile.md": "ROADMAP.md:9: duplicate group 1 (first at line 1)",
+    "id-command-substitution.md": ("1/1", "1/2", "1/3"),
+    "id-dotdot.md": ("1/1", "1/2", "1/3", "1/4"),
+    "id-lock-suffix.md": "ROADMAP.md:3: track id 1.lock may not start with '.' or '-', end "
+                         "with '.' or '.lock', or hold '..'",
+    "id-too-long.md": "ROADMAP.md:1: group id 0123456789012345678901234567890123456789 is too "
+                      "long (at most 32 characters)",
     "group-prerequisite-cycle.md":
         "ROADMAP.md:4: dependency cycle: Group A -> Group B -> Group A",
     "heading-in-fence.md": ("A/1",),
@@ -60,18 +70,20 @@ EXPECTED: dict[str, tuple[str, ...] | str] = {
         f"ROADMAP.md:6: track A/1 depends on A/{'9' * 37}\u2026, which is not in the roadmap",
     "huge-range.md": f"ROADMAP.md:8: cannot read the dependencies of track A/2: {CANNOT_READ}",
     "huge-track-number.md":
-        f"ROADMAP.md:8: track number {TOO_LONG} is too long (at most 9 digits)",
+        f"ROADMAP.md:8: track id {TOO_LONG} is too long (at most 32 characters)",
     "lone-cr.md": ("A/1",),
     "long-group-id.md": f"ROADMAP.md:3: group id {'Q' * 39}\u2026 is too long "
-                        "(at most 32 letters and digits)",
+                        "(at most 32 characters)",
     "many-tracks.md": ("A/1", "A/3", "A/5", "A/7"),
-    "no-groups.md": NO_GROUPS,
+    "no-groups.md": ("1/1",),  # tracks with no group above them form one group
     "non-utf8.md": "ROADMAP.md:5: not valid UTF-8",
     "nul-bytes.md": ("A/1",),
     "only-done-groups.md": (),
     "same-titles.md": ("A/1", "A/2", "A/3"),
     "self-dependency.md": "ROADMAP.md:6: track A/1 depends on itself",
     "setext-and-seven-hashes.md": ("A/1",),
+    "speckit-cycle.md": "ROADMAP.md:5: dependency cycle: 1/T001 -> 1/T003 -> 1/T002 -> 1/T001",
+    "speckit-hostile.md": ("2/T002", "2/T003"),
     "tabs.md": ("A/1",),
     "title-1000-chars.md": ("A/1", "A/2"),
     "title-backticks.md": ("A/1", "A/2"),
@@ -95,6 +107,7 @@ EXPECTED: dict[str, tuple[str, ...] | str] = {
     # Made below rather than kept as files.
     "(huge)": ("G0/1", "G0/2", "G0/3", "G0/4"),
     "(symlink)": NO_GROUPS,
+    "(10000 items)": ("1/T00001", "1/T00002", "1/T00003", "1/T00004"),
 }
 
 
@@ -108,9 +121,18 @@ def huge_roadmap() -> bytes:
         for g in range(120)).encode()
 
 
+def ten_thousand_items() -> bytes:
+    """One heading over 10,000 checklist items, all [P]: a long Spec Kit phase."""
+    return ("# Tasks\n\n## Phase 1: Everything\n\n" + "".join(
+        f"- [ ] T{n:05} [P] Task number {n} in src/part_{n}.py\n"
+        for n in range(1, 10001))).encode()
+
+
 def hostile_repo(tmp_path: Path, name: str) -> Path:
     if name == "(huge)":
         return new_repo(tmp_path, huge_roadmap())
+    if name == "(10000 items)":
+        return new_repo(tmp_path, ten_thousand_items())
     if name == "(symlink)":
         # A committed symlink: git's blob holds the link's target, never that file's text.
         repo = new_repo(tmp_path, b"")

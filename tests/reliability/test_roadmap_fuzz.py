@@ -120,11 +120,64 @@ def _check_parsed(text: str, roadmap: Roadmap, tmp_path: Path) -> None:
         assert [t.id for t in again.tracks()] == ids
         assert all(again.track(track).done for track in wanted)
         changed = {t.line for t in roadmap.tracks() if t.id in wanted}
-        changed |= {g.line for g in roadmap.groups}
+        changed |= {n for g in roadmap.groups for n in (g.line, *g.marks)}
         before, after = LINES.split(text), LINES.split(marked)
         assert len(before) == len(after) and ENDS.findall(text) == ENDS.findall(marked)
         assert [n for n, (a, b) in enumerate(zip(before, after, strict=True), 1)
                 if a != b and n not in changed] == []
+
+
+# Pieces of the forms of DESIGN §11: other words, checklists, Spec Kit, GSD.
+GROUP_HEADS = ["Phase", "Milestone", "Stage", "Sprint", "Week", "Day", "Version", "Epic"]
+ITEM_IDS = ["T001", "T002", "T012", "1.1", "1.2", "04-01", "04-01-PLAN.md", "v0.3", "M1",
+            "../x", "T$(id)", "1.lock", ".hidden", "-rf", "a..b", "9" * 40, "T001;id", ""]
+PLAN_LINES = [
+    "**Depends on**: Phase {n}", "Depends on: {id}", "**Status**: Done", "Status: complete",
+    "<details>", "</details>", "Plans:", "**Plans**: TBD", "  - nested note",
+    "  - [ ] {id} nested", "```", "<!-- {id} -->", "| Phase | Status |", "---",
+    "- plain bullet {id}", "Prose that mentions Task {n} and Phase {n}.",
+]
+
+
+def random_plan(rng: random.Random) -> str:
+    """A plan in the forms people write, with hostile ids and titles mixed in."""
+    lines = [rng.choice(["# Tasks: x", "# Roadmap", "", "---"])]
+    for _ in range(rng.randrange(1, 6)):
+        word, n = rng.choice(GROUP_HEADS), rng.choice(["1", "2", "3", "2.1", "../1", "Q"])
+        title = rng.choice(TITLE_PIECES)
+        lines.append(rng.choice([
+            f"## {word} {n}: {title}", f"### {word} {n} - {title}",
+            f"- [{rng.choice(' x')}] **{word} {n}: {title}** - summary",
+            f"## {title or 'Notes'}", f"## {n}. {title}"]))
+        for _ in range(rng.randrange(0, 6)):
+            if rng.random() < 0.6:
+                tags = rng.choice(["", "[P] ", "[US1] ", "[P] [US2] "])
+                after = rng.choice(["", f" (depends on {rng.choice(ITEM_IDS)})",
+                                    f", after {rng.choice(ITEM_IDS)}"])
+                lines.append(f"- [{rng.choice(' xX')}] {rng.choice(ITEM_IDS)} {tags}"
+                             f"{rng.choice(TITLE_PIECES)}{after}")
+            else:
+                lines.append(rng.choice(PLAN_LINES).format(n=rng.choice("1234"),
+                                                           id=rng.choice(ITEM_IDS)))
+    return "".join(line + rng.choice(LINE_ENDS) for line in lines)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_plans_in_the_new_forms(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    parsed = refused = 0
+    for _ in range(ROUNDS // 3):
+        text = random_plan(rng)
+        try:
+            roadmap = parse(text)
+        except RoadmapError as error:
+            found = ERROR.match(str(error))
+            assert found and "\n" not in str(error), (str(error), text)
+            refused += 1
+            continue
+        _check_parsed(text, roadmap, tmp_path)
+        parsed += 1
+    assert parsed and refused, (parsed, refused)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -168,7 +221,8 @@ def test_long_runs_of_one_piece_read_in_linear_time() -> None:
     """
     texts = [f"## Group A: a\n### Track 2: b\n{prefix}{piece * LONG_RUN}\n"
              for piece in ["\u2705", "\u2b50", "*", "_", "[", "(", "-", " ", "\t", "<!--",
-                           "**", "9", "Track ", "[ ", "\u2705 ", "x", "#", "`"]
+                           "**", "9", "Track ", "[ ", "\u2705 ", "x", "#", "`", "Phase ",
+                           "[P] ", "<details>"]
              for prefix in ("## Group A: ", "### Track 1: ", "- [ ] Track 1: ",
                             "Depends on: ", "Prerequisites: ", "")]
     subprocess.run([sys.executable, "-c", PARSE_ALL], input=json.dumps(texts), text=True,

@@ -19,7 +19,7 @@ from gitorch.state import StateDir
 from gitorch.tracks import hook
 from gitorch.tracks.events import CommitEvent, read_events
 
-TRACK = TrackId("E", 1)
+TRACK = TrackId("E", "1")
 COMMIT_TIME = int(datetime.fromisoformat(GIT_IDENTITY["GIT_COMMITTER_DATE"].replace(
     "Z", "+00:00")).timestamp())
 # A user's own hook: records its arguments, stdin and where it ran, then fails.
@@ -278,7 +278,7 @@ def test_the_hook_needs_no_gitorch_on_path(repo: Path) -> None:
 
 
 def test_mark_worktree_writes_the_track_key(repo: Path) -> None:
-    track = add_worktree(repo, "group_E_track_1", TrackId("12", 3))
+    track = add_worktree(repo, "group_E_track_1", TrackId("12", "3"))
     git_dir = gitorch_git.worktree_git_dir(track)
     assert (git_dir / "gitorch-track").read_text() == "group_12_track_3\n"
     assert (repo / ".git" / "gitorch" / "events").is_dir()
@@ -302,3 +302,10 @@ def test_read_events_skips_damaged_lines(tmp_path: Path) -> None:
         CommitEvent(1767960000, "a" * 40, True, "Done\tfor real"),
         CommitEvent(1767960003.5, "e" * 64, False, "SHA-256, bad bytes \ufffd"),
     ]
+
+
+def test_ids_kept_as_written_are_reported(repo: Path) -> None:
+    hook.install(hooks_of(repo))
+    track = add_worktree(repo, "group_3_track_03-01", TrackId("3", "03-01"))
+    assert commit(track, "Plan 03-01\n").returncode == 0
+    assert [e.subject for e in events_of(repo, TrackId("3", "03-01"))] == ["Plan 03-01"]

@@ -1,0 +1,52 @@
+"""`gitorch roadmap`: how the plan was read, so a person sees at once what gitorch will run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gitorch.project import load_roadmap, open_project
+from gitorch.roadmap.model import Roadmap
+
+
+def describe(cwd: Path) -> dict[str, Any]:
+    """The roadmap committed on main as data: form, groups, tracks, headings passed over."""
+    return document(load_roadmap(open_project(cwd)).roadmap)
+
+
+def document(roadmap: Roadmap) -> dict[str, Any]:
+    """The `gitorch roadmap --json` document for a parsed roadmap."""
+    return {
+        "roadmap": roadmap.path,
+        "form": roadmap.form,
+        "groups": [{
+            "id": group.id, "title": group.title, "line": group.line,
+            "state": "done" if group.done else group.status,
+            "depends_on": list(group.prerequisites),
+            "tracks": [{"id": track.id, "title": track.title, "line": track.line,
+                        "depends_on": list(track.depends_on),
+                        "state": roadmap.track_state(track.id)} for track in group.tracks],
+        } for group in roadmap.groups],
+        "passed_over": [{"line": line, "heading": heading, "why": why}
+                        for line, heading, why in roadmap.passed_over],
+    }
+
+
+def render(doc: dict[str, Any]) -> list[str]:
+    """The document as lines for a person."""
+    tracks = sum(len(group["tracks"]) for group in doc["groups"])
+    lines = [f"{doc['roadmap']}: read as {doc['form']}, {len(doc['groups'])} groups, "
+             f"{tracks} tracks"]
+    for group in doc["groups"]:
+        after = f"  after {', '.join(group['depends_on'])}" if group["depends_on"] else ""
+        lines.append(f"  line {group['line']:>4}  group {group['id']}: {group['title']}  "
+                     f"[{group['state']}]{after}")
+        for track in group["tracks"]:
+            deps = f"  after {', '.join(track['depends_on'])}" if track["depends_on"] else ""
+            lines.append(f"  line {track['line']:>4}    {track['id']}: {track['title']}  "
+                         f"[{track['state']}]{deps}")
+    if doc["passed_over"]:
+        lines.append("passed over:")
+        lines += [f"  line {item['line']:>4}  {item['heading']}: {item['why']}"
+                  for item in doc["passed_over"]]
+    return lines
