@@ -32,13 +32,14 @@ _DEFAULTS: dict[str, Any] = {
     "worktrees_dir": None, "phases": DEFAULT_PHASES,
     "agent.preset": "claude", "agent.command": None, "agent.timeout": 2 * 3600.0,
     "land.test_command": None, "land.test_timeout": 30 * 60.0, "land.push": True,
-    "land.retries": 3,
+    "land.retries": 3, "land.repair": True, "land.repair_attempts": 2,
+    "land.resolve_prompt": None, "land.fix_prompt": None,
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
 }
 _Check = Callable[[object], object]
 _NULLABLE = frozenset({"main_branch", "remote", "worktrees_dir", "agent.command",
-                       "land.test_command"})
+                       "land.test_command", "land.resolve_prompt", "land.fix_prompt"})
 
 
 def user_config_path() -> Path:
@@ -50,7 +51,7 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
     """Merge gitorch.yaml, the user's file and overrides (dotted keys) into one Config.
 
     An override whose value is None is a flag not given, unless its key may be null
-    (main_branch, remote, worktrees_dir, agent.command, land.test_command).
+    (main_branch, remote, worktrees_dir, agent.command, land.test_command, the prompts).
     """
     user_file = user_config_path()
     layers = [
@@ -255,7 +256,8 @@ _SCHEMA: dict[str, _Check | dict[str, _Check]] = {
     "agent": {"preset": _preset, "command": _argv, "timeout": _duration},
     "phases": _phases,
     "land": {"test_command": _argv, "test_timeout": _duration, "push": _flag,
-             "retries": _whole(0)},
+             "retries": _whole(0), "repair": _flag, "repair_attempts": _whole(0),
+             "resolve_prompt": _template, "fix_prompt": _template},
     "claims": {"remote": _flag, "heartbeat": _duration, "expire": _duration},
     "run": {"every": _duration, "for": _duration, "retries": _whole(0)},
 }
