@@ -79,6 +79,8 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
             note = "ready"
         elif track["state"] in ("failed", "stopped") and track["reason"]:
             note = track["reason"]
+        elif track.get("next"):
+            note = f"{track['reason'] or 'left out'}; next: {track['next']}"
         else:
             note = track["last_commit"] or ""
         runner = ""

@@ -14,6 +14,7 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
 from gitorch.tracks.claims import Claim
+from gitorch.tracks.leftout import repair_facts
 from gitorch.tracks.records import as_json, claims, landed_tracks, observe, pid_alive
 from gitorch.tracks.remote_claims import RemoteClaim, claims_refspec, fetched_claims
 from gitorch.upstream import NETWORK_TIMEOUT, remote_name
@@ -56,7 +57,8 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
              "state": _group_state(roadmap, g.id, landed), "depends_on": list(g.prerequisites)}
             for g in roadmap.groups
         ],
-        "tracks": [{**as_json(view), **_log_facts(view.log)} for view in tracks],
+        "tracks": [{**as_json(view), **_log_facts(view.log), **repair_facts(project, view)}
+                   for view in tracks],
         "scheduler": _scheduler(project),
         "agents_alive": sum(1 for view in tracks if view.alive),
         "claims": [

@@ -22,6 +22,9 @@ from gitorch.tracks.remote_claims import RemoteClaim, is_expired
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "landed"})
+LEFT_OUT = frozenset({"conflict", "gate-failed"})
+# A repair's state, and the state it goes back to if it ends without finishing.
+REPAIRING = {"resolving": "conflict", "fixing": "gate-failed"}
 
 
 def now() -> str:
@@ -48,6 +51,8 @@ class TrackRecord:
     failed_phase: str | None = None  # the phase a failed or stopped run ended in
     reason: str | None = None
     attempts: int = 0
+    left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
+    repairs: int = 0  # resolve or fix runs spent on it
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -177,6 +182,9 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
             return f"{what} {path} is not a file"
     if record is None or record.started_at is None or record.state == "landed" or alive:
         return None  # nothing made yet, or taken down by land, or a runner at work
+    if record.state in REPAIRING:
+        return (f"its {record.phase or 'repair'} was interrupted (a rebase may be under way "
+                f"in {record.worktree}); gitorch repair {track} finishes or aborts it")
     if not has_commits and not git.branch_exists(project.paths, record.branch):
         return f"branch {record.branch} is missing"
     if not Path(record.worktree).exists():
@@ -191,6 +199,10 @@ def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord
     if record is None and not claimed:
         return roadmap.track_state(track.id, landed)
     if alive and record is not None:
+        return record.state
+    if record is not None and record.state in REPAIRING:
+        return REPAIRING[record.state]  # its repair was killed: left out still
+    if record is not None and record.state in LEFT_OUT:
         return record.state
     if record is not None and done_by_trailer(project, TrackId.parse(record.track),
                                               record.branch):
