@@ -51,6 +51,9 @@ def start(worktree: Path, onto: str) -> RebaseStep:
 def continue_(worktree: Path) -> RebaseStep:
     """Stage every change in worktree and continue; a step left empty is skipped."""
     git(["add", "-A"], worktree)
+    left = unmerged(worktree)
+    if left:
+        return RebaseStep(False, left, "unmerged paths left after staging")
     if not git(["diff", "--cached", "--quiet"], worktree, check=False).returncode:
         # The resolution is what HEAD already has: git rebase would stop to ask.
         return _step(worktree, git([*_QUIET, "rebase", "--skip"], worktree, check=False))
