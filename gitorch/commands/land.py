@@ -10,14 +10,18 @@ from gitorch.land.coordinator import land as land_tracks
 from gitorch.names import TrackId
 from gitorch.output import paint
 from gitorch.project import open_project
+from gitorch.tracks.leftout import left_out_notes
 
 
 def land(cwd: Path, track_ids: Sequence[str], *, dry_run: bool, push: bool, test: bool,
          keep: bool) -> LandResult:
     """Land the named done tracks (default: all) of the repository around cwd."""
     wanted = [str(TrackId.parse(text)) for text in track_ids]
-    return land_tracks(open_project(cwd), wanted, dry_run=dry_run, push=push, test=test,
-                       keep=keep)
+    project = open_project(cwd)
+    result = land_tracks(project, wanted, dry_run=dry_run, push=push, test=test, keep=keep)
+    # Land never starts an agent: it says what would repair the tracks it leaves out.
+    result.notes += left_out_notes(project)
+    return result
 
 
 def render_land(result: LandResult, colour: bool) -> list[str]:

@@ -19,6 +19,7 @@ from gitorch.state import read_json, write_json
 from gitorch.tracks.claims import drop_claim, read_claim
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.wip import drop_wip
 from gitorch.upstream import MainSync
 
 
@@ -104,6 +105,7 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[
                 notes.append(f"claim of {track} changed meanwhile; left in place")
         if not keep and record is not None:
             notes += _remove_track_tree(project, record)
+            drop_wip(project, track)  # main holds the work now
     return notes
 
 

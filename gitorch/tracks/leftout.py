@@ -83,3 +83,9 @@ def repair_facts(project: Project, view: TrackView) -> dict[str, Any]:
     return {"wip_ref": wip_ref(view.id),
             "repairs": record.repairs if record else 0,
             "next": next_step(project, record) if left_out and record else None}
+
+
+def left_out_notes(project: Project) -> list[str]:
+    """A line per left-out track: why, and the command that repairs it (none is started)."""
+    return [f"{r.track} is left out ({r.reason or r.state}); next: {next_step(project, r)}"
+            for r in TrackRecord.all(project) if r.state in LEFT_OUT]
