@@ -22,10 +22,12 @@ from gitorch.names import TrackId
 from gitorch.output import safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
+from gitorch.schedule.repairs import repairable, repairs_due, start_repairs, then
 from gitorch.schedule.snapshot import BUSY, Snapshot, landing_helps, look, startable
 from gitorch.tracks.control import end_runner, mark_stopped
 from gitorch.tracks.launch import StartResult, start
-from gitorch.tracks.records import TrackRecord
+from gitorch.tracks.leftout import moved_since, next_step
+from gitorch.tracks.records import LEFT_OUT, REPAIRING, TrackRecord
 from gitorch.tracks.runner import append_run_line
 
 LAND_GIVE_UP = 3  # failed lands in a row, with nothing else to do, end the run
@@ -59,6 +61,7 @@ class Summary:
     wall: float
     track_times: dict[str, float]
     errors: list[str]
+    left_out: dict[str, str] = field(default_factory=dict)  # stuck: why, and what next
 
     @property
     def exit_code(self) -> int:
@@ -144,6 +147,9 @@ class Scheduler:
                 snap, roadmap = self._look(), self._current_roadmap()
             if not timed_out and self._fill(roadmap, snap, tick):
                 snap = self._look()
+            if not timed_out and start_repairs(self.project, snap, self.options.parallel,
+                                               self._since, self.say, self._error):
+                snap = self._look()
             if tick:
                 self._tick_line(snap)
             reason = self._finished(roadmap, snap, timed_out)
@@ -173,6 +179,11 @@ class Scheduler:
                 continue  # just claimed: start said so
             if track in snap.stale and track not in last.stale:
                 self.say(f"… Track {track}: its runner is gone; it will be resumed")
+            elif record.state in LEFT_OUT and before.state in REPAIRING:
+                self._since.pop(track, None)
+                self.say(f"✗ Track {track}: {record.reason}; " + (
+                    "it will be repaired again" if repairable(self.project, record)
+                    else "no repairs left"))
             elif record.state in ("done", "failed", "stopped") and before.state in BUSY:
                 self._ended(record, now)
         view = self._view(snap)
@@ -225,7 +236,10 @@ class Scheduler:
     # Deciding.
 
     def _awaiting_land(self, snap: Snapshot) -> list[str]:
-        return [t for t in snap.having("done")
+        # A left-out track whose branch a person moved since is a candidate again.
+        moved = [t for t in snap.having(*LEFT_OUT)
+                 if moved_since(self.project, snap.records[t])]
+        return [t for t in sorted([*snap.having("done"), *moved])
                 if self._left_out.get(t, "-") != snap.records[t].updated_at]
 
     def _should_land(self, roadmap: Roadmap, snap: Snapshot, tick: bool,
@@ -328,9 +342,10 @@ class Scheduler:
             self.say(f"Landed {', '.join(result.landed)}: main {result.main_old[:7]} -> "
                      f"{result.main_new[:7]} ({where})")
         for track, paths in result.conflict.items():
-            self.say(f"✗ {track} conflicts with main in {', '.join(paths)}; left for a person")
+            self.say(f"✗ {track} conflicts with main in {', '.join(paths)}; "
+                     f"{then(self.project, track)}")
         for track in result.gate_failed:
-            self.say(f"✗ {track} failed the test gate; left for a person")
+            self.say(f"✗ {track} failed the test gate; {then(self.project, track)}")
 
     def _stop_running(self, snap: Snapshot) -> None:
         """--hard-stop: end the runners still going once the grace period is over."""
@@ -348,7 +363,7 @@ class Scheduler:
         if timed_out:
             return "time"
         due, later = self._restarts(snap)
-        if due or later or startable(roadmap, snap):
+        if due or later or startable(roadmap, snap) or repairs_due(self.project, snap):
             return None
         return "done" if roadmap.current_group() is None and not self._awaiting_land(snap) \
             else "stuck"
@@ -375,7 +390,10 @@ class Scheduler:
         return Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
                        snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
                        waiting, self.pushes, time.monotonic() - self.began,
-                       dict(self.track_times), _unique(self.errors))
+                       dict(self.track_times), _unique(self.errors),
+                       {t: f"{snap.records[t].reason or snap.records[t].state}; "
+                           f"{next_step(self.project, snap.records[t])}"
+                        for t in snap.having(*LEFT_OUT)})
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -5,10 +5,12 @@
 #   fix PATH TEXT   make PATH hold TEXT and commit, in the fix phase
 #   keep-markers    in the resolve phase, leave the conflicts as they are
 # In the resolve phase it keeps both sides of every conflict (ours first) and removes the
-# markers, leaving the staging to gitorch. Other phases succeed doing nothing.
+# markers, leaving the staging to gitorch; AGENT_RESOLVE_SLEEP: seconds to wait first.
+# Other phases succeed doing nothing.
 set -e
 case "$GITORCH_PHASE" in
   resolve)
+    sleep "${AGENT_RESOLVE_SLEEP:-0}"
     grep -q '^keep-markers' "$GITORCH_PROMPT_FILE" && exit 0
     git diff --name-only --diff-filter=U | while read -r path; do
       sed -i -e '/^<<<<<<< /d' -e '/^=======$/d' -e '/^>>>>>>> /d' "$path"
