@@ -6,6 +6,7 @@ reachable whatever happens to the branch and the worktree (DESIGN §12).
 
 from __future__ import annotations
 
+import threading
 from contextlib import suppress
 from pathlib import Path
 
@@ -46,3 +47,15 @@ def drop_wip(project: Project, track: TrackId) -> None:
     if current is not None:
         with suppress(git.RefMoved):  # moved meanwhile: someone still uses it
             git.update_ref(project.paths, ref, None, current, "gitorch: track landed")
+
+
+def keep_snapshots(project: Project, track: TrackId, worktree: Path,
+                   ended: threading.Event) -> None:
+    """Snapshot the worktree to the wip ref every WIP_EVERY seconds until ended is set."""
+
+    def beat() -> None:
+        while not ended.wait(WIP_EVERY):
+            if (worktree / ".git").exists():
+                save_wip(project, track, worktree)
+
+    threading.Thread(target=beat, daemon=True).start()
