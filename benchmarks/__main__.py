@@ -31,6 +31,7 @@ CASES = {
     "status": ("benchmarks.status_speed", "status --json"),
     "makespan": ("benchmarks.makespan_case", "makespan of gitorch run"),
     "claims": ("benchmarks.claims_race", "32 starts racing for 8 tracks"),
+    "repair": ("benchmarks.repair_speed", "conflict found -> track landed"),
 }
 
 
