@@ -12,11 +12,22 @@ the same land. Every run starts from the state land left; both must land the sam
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
 
-from benchmarks.common import CaseResult, Check, Row, git, gitorch, interleaved, ratio, timed
+from benchmarks.common import (
+    GITORCH,
+    CaseResult,
+    Check,
+    Row,
+    git,
+    gitorch,
+    interleaved,
+    ratio,
+    timed,
+)
 from benchmarks.repo import FOLDERS, Snapshot, _refs, describe, make_repository, size_for
 
 # Work: 4 commits in the track's own folders, then shared.txt's one line rewritten.
@@ -57,8 +68,9 @@ def _setup(folder: Path, size: int) -> tuple[Path, Path]:
     gitorch(repo, "start", "--wait")
     done = gitorch(repo, "land", "--no-push", "A/1")
     assert "A/1 landed" in done.stdout, done.stdout
-    left = gitorch(repo, "land", "--no-push", "A/2", "--json")
-    assert '"A/2"' in left.stdout and "shared.txt" in left.stdout, left.stdout
+    left = subprocess.run([GITORCH, "land", "--no-push", "--json", "A/2"], cwd=repo,
+                          capture_output=True, text=True, check=False)
+    assert json.loads(left.stdout)["conflict"] == {"A/2": ["shared.txt"]}, left.stdout
     return repo, folder / "repo.tracks" / "group_A_track_2"
 
 
