@@ -33,7 +33,7 @@ from gitorch.tracks.log import TrackLog
 from gitorch.tracks.presets import invocation
 from gitorch.tracks.prompts import render
 from gitorch.tracks.records import REPAIRING, TrackRecord, now
-from gitorch.tracks.wip import save_wip
+from gitorch.tracks.wip import point_wip, save_wip
 
 
 class RepairFailed(GitorchError):
@@ -81,8 +81,11 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
         record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {error}"
         # Where the branch is now is no one's fix: only a later move makes it a candidate.
         record.left_tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-    if (worktree / ".git").exists():
-        save_wip(project, track, worktree)
+    tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    if kind == "gate-failed" and (worktree / ".git").exists():
+        save_wip(project, track, worktree)  # the fix agent may have left work uncommitted
+    elif tip is not None:
+        point_wip(project, track, tip)  # a resolve leaves nothing uncommitted of its own
     log.line(f"Track {track} repair ended: {record.state}"
              + (f" ({record.reason})" if record.reason else ""))
     record.phase, record.pid, record.agent_pgid, record.ended_at = None, None, None, now()
@@ -111,7 +114,7 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
         rebase.abort(worktree)
         log.line("A rebase was left under way by an interrupted repair: aborted it, the "
                  "branch is where it was")
-    save_wip(project, track, worktree)  # whatever the rebase does, this stays
+    # No snapshot first: git rebase refuses to start over uncommitted changes it would touch.
     fixing = left.kind == "gate-failed"
     main = git.resolve(project.paths, project.main_branch)
     onto = left.onto if fixing else main

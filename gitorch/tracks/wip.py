@@ -27,6 +27,11 @@ def save_wip(project: Project, track: TrackId, worktree: Path) -> str | None:
         return None  # a worktree mid-change (a lock held by its agent): the next one will do
     if commit is None:
         return None
+    return point_wip(project, track, commit)
+
+
+def point_wip(project: Project, track: TrackId, commit: str) -> str | None:
+    """Point the track's wip ref at commit (a track commit or a snapshot); None if raced."""
     ref = wip_ref(track)
     for _ in range(3):
         current = git.read_ref(project.paths, ref)
