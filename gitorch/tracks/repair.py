@@ -130,20 +130,25 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
         if not step.unmerged:
             raise RepairFailed(f"git rebase stopped: {step.message}")
         stops += 1
+        if stops > max(most, 1):  # git stops at most once a commit; more is a loop
+            raise RepairFailed(f"the rebase stopped {stops} times for {most} commits")
         commits = rebase.commits_touching(worktree, since, onto, step.unmerged)
         log.line(f"Rebase stop {stops}: conflicts in {', '.join(step.unmerged)}")
+        at = rebase.stopped_at(worktree)
         _phase(project, record, log, stop, "resolve", {
             "paths": "\n".join(f"- {path}" for path in step.unmerged),
             "main_commits": "\n".join(f"- {c}" for c in commits) or "- (none found)"})
         if not rebase.in_progress(worktree):
             log.line("The agent finished the rebase itself")
             break
+        if rebase.stopped_at(worktree) != at:
+            # The agent continued the rebase itself and it stopped again: a new stop.
+            step = rebase.RebaseStep(False, rebase.unmerged(worktree), "stopped again")
+            continue
         marked = rebase.with_markers(worktree, step.unmerged)
         if marked:
             raise RepairFailed(f"conflict markers left in {', '.join(marked)}")
         step = rebase.continue_(worktree)
-        if stops > most:  # git stops at most once a commit; more is a loop
-            raise RepairFailed(f"the rebase stopped {stops} times for {most} commits")
     record.base = onto
     record.save(project)
     log.line(f"Rebased onto {onto[:12]}" + (f" after {stops} resolved stops" if stops else ""))
