@@ -19,7 +19,7 @@ from helpers import AGENTS, git, make_repo, run_gitorch
 HERE = Path(__file__).parent
 # A safe branch: DESIGN §3's name, whatever the roadmap's title said.
 BRANCH = re.compile(r"gitorch/[A-Za-z0-9]+-[0-9]+(-[a-z0-9-]{1,40})?")
-CLAIM_REF = re.compile(r"refs/gitorch/claims/[A-Za-z0-9]+/[0-9]+")
+CLAIM_REF = re.compile(r"refs/gitorch/(claims|wip)/[A-Za-z0-9]+/[0-9]+")
 # Titles in the corpus try to create this file through a shell.
 CANARY = Path("/tmp/gitorch-pwned")
 # GITORCH_STRESS=N runs N times the rounds of the tests that have rounds.
