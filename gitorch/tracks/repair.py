@@ -33,7 +33,9 @@ from gitorch.tracks.log import TrackLog
 from gitorch.tracks.presets import invocation
 from gitorch.tracks.prompts import render
 from gitorch.tracks.records import REPAIRING, TrackRecord, now
+from gitorch.tracks.remote_claims import heartbeat
 from gitorch.tracks.wip import point_wip, save_wip
+from gitorch.upstream import remote_name
 
 
 class RepairFailed(GitorchError):
@@ -72,6 +74,7 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
     record.save(project)
     worktree = Path(record.worktree)
     try:
+        _keep_claim(project, track, record.base or "", stop)
         _repair(project, record, left, log, stop)
         record.state, record.reason, record.left_tip = "done", None, None
         project.state.left_out(track).unlink(missing_ok=True)
@@ -92,6 +95,24 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
     record.save(project)
     log.close()
     return 0 if record.state == "done" else 1
+
+
+def _keep_claim(project: Project, track: TrackId, base: str, stop: _Stop) -> None:
+    """With shared claims, refresh ours now (it went quiet when the runner ended) and on."""
+    remote = remote_name(project) if project.config.claims.remote else None
+    if remote is None:
+        return
+    heartbeat(project, remote, track, base, os.getpid())  # taken over: no repair here
+
+    def beat() -> None:
+        while not stop.event.wait(project.config.claims.heartbeat):
+            try:
+                heartbeat(project, remote, track, base, os.getpid())
+            except GitorchError:
+                stop.set = True  # another machine has it now: end the agent
+                return
+
+    threading.Thread(target=beat, daemon=True).start()
 
 
 def _check_lock(project: Project, track: TrackId, lock_fd: int) -> None:

@@ -235,3 +235,15 @@ def test_discard_then_start_gives_a_fresh_worktree_and_keeps_the_wip_ref(tmp_pat
     assert git(repo, "merge-base", BRANCH_2, "main").strip() == git(repo, "rev-parse",
                                                                    "main").strip()
     assert land_json(repo)["landed"] == ["A/2"]
+
+
+def test_a_repair_refreshes_a_shared_claim_before_it_starts(tmp_path: Path) -> None:
+    repo = conflicted(tmp_path, extra="claims:\n  remote: true\n")
+    remote = tmp_path / "remote.git"
+    before = git(remote, "rev-parse", "refs/gitorch/claims/A/2").strip()
+    done = run_gitorch(repo, "repair", "A/2", "--wait")
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = git(remote, "rev-parse", "refs/gitorch/claims/A/2").strip()
+    assert after != before
+    assert git(repo, "rev-parse", "refs/gitorch/claims/A/2").strip() == after
+    assert land_json(repo)["landed"] == ["A/2"]
