@@ -247,3 +247,18 @@ def test_a_repair_refreshes_a_shared_claim_before_it_starts(tmp_path: Path) -> N
     assert after != before
     assert git(repo, "rev-parse", "refs/gitorch/claims/A/2").strip() == after
     assert land_json(repo)["landed"] == ["A/2"]
+
+
+def test_run_lands_a_track_a_person_fixed_in_its_worktree(tmp_path: Path) -> None:
+    repo = conflicted(tmp_path, extra="land:\n  repair: false\n")
+    worktree = tmp_path / "repo.tracks" / "group_A_track_2"
+    assert run_git(worktree, "rebase", "main").returncode != 0
+    (worktree / "same.txt").write_text("two\n")  # theirs wins, by a person's choice
+    git(worktree, "add", "same.txt")
+    git(worktree, "-c", "core.editor=true", "rebase", "--continue")
+    view = tracks(repo)["A/2"]
+    assert view["next"] == "its branch moved since: gitorch land A/2"
+    done = run_gitorch(repo, "run", "--every", "0.3s")
+    assert "Landed A/2" in done.stdout, done.stdout + done.stderr
+    assert record(repo, "A/2")["state"] == "landed"
+    assert (repo / "same.txt").read_text() == "two\n"
