@@ -22,11 +22,11 @@ from gitorch.names import TrackId
 from gitorch.output import safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
-from gitorch.schedule.repairs import repairable, repairs_due, start_repairs, then
+from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs, then
 from gitorch.schedule.snapshot import BUSY, Snapshot, landing_helps, look, startable
 from gitorch.tracks.control import end_runner, mark_stopped
 from gitorch.tracks.launch import StartResult, start
-from gitorch.tracks.leftout import moved_since, next_step
+from gitorch.tracks.leftout import moved_since
 from gitorch.tracks.records import LEFT_OUT, REPAIRING, TrackRecord
 from gitorch.tracks.runner import append_run_line
 
@@ -391,9 +391,7 @@ class Scheduler:
                        snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
                        waiting, self.pushes, time.monotonic() - self.began,
                        dict(self.track_times), _unique(self.errors),
-                       {t: f"{snap.records[t].reason or snap.records[t].state}; "
-                           f"{next_step(self.project, snap.records[t])}"
-                        for t in snap.having(*LEFT_OUT)})
+                       left_out_now(self.project, snap))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

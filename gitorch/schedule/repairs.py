@@ -9,7 +9,7 @@ from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.schedule.snapshot import Snapshot
-from gitorch.tracks.leftout import moved_since
+from gitorch.tracks.leftout import moved_since, next_step
 from gitorch.tracks.records import LEFT_OUT, TrackRecord
 from gitorch.tracks.repair_start import start_repair
 
@@ -55,3 +55,9 @@ def then(project: Project, track: str) -> str:
     if record is not None and repairable(project, record):
         return "it goes back to its agent"
     return "left for a person"
+
+
+def left_out_now(project: Project, snap: Snapshot) -> dict[str, str]:
+    """Each left-out track: why, and what a person runs next (for the run's summary)."""
+    return {t: f"{snap.records[t].reason or snap.records[t].state}; "
+               f"{next_step(project, snap.records[t])}" for t in snap.having(*LEFT_OUT)}
