@@ -70,7 +70,9 @@ def next_step(project: Project, record: TrackRecord) -> str:
     if moved_since(project, record):
         return f"its branch moved since: gitorch land {track}"
     attempts = project.config.land.repair_attempts
-    by_hand = f"fix it in {record.worktree} and commit, then gitorch land {track}"
+    # A commit on top of a conflicting one conflicts again: only a rebase resolves it.
+    how = "rebase it onto main in" if record.state == "conflict" else "commit a fix in"
+    by_hand = f"{how} {record.worktree}, then gitorch land {track}"
     if record.repairs >= attempts:
         return f"{record.repairs} repairs spent: {by_hand}"
     return f"gitorch repair {track} (or {by_hand})"

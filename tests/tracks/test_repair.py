@@ -64,8 +64,8 @@ def test_conflict_is_resolved_by_the_agent_and_both_land(tmp_path: Path) -> None
     view = tracks(repo)["A/2"]
     assert view["state"] == "conflict"
     assert view["reason"] == "conflicts with main in same.txt"
-    assert view["next"] == "gitorch repair A/2 (or fix it in " \
-        f"{tmp_path / 'repo.tracks' / 'group_A_track_2'} and commit, then gitorch land A/2)"
+    assert view["next"] == "gitorch repair A/2 (or rebase it onto main in " \
+        f"{tmp_path / 'repo.tracks' / 'group_A_track_2'}, then gitorch land A/2)"
     assert view["wip_ref"] == "refs/gitorch/wip/A/2"
     # A hand-made resolution of the same conflict: both lines, main's first.
     git(repo, "checkout", "-q", "-b", "by-hand", "main")
@@ -163,7 +163,7 @@ def test_run_exits_1_naming_the_track_once_its_repairs_are_spent(tmp_path: Path)
     worktree = tmp_path / "repo.tracks" / f"group_A_track_{track[-1]}"
     assert done.stderr == (
         f"Error: the run left work for a person: {track} resolve failed: conflict markers left "
-        f"in same.txt; 2 repairs spent: fix it in {worktree} and commit, then gitorch land "
+        f"in same.txt; 2 repairs spent: rebase it onto main in {worktree}, then gitorch land "
         f"{track} (see gitorch status)\n")
     assert record(repo, track)["repairs"] == 2
 
