@@ -34,6 +34,7 @@ CASES = {
     "report": ("benchmarks.report_scale", "report --html of 500 tracks"),
     "overlap": ("benchmarks.overlap", "overlap-aware scheduling, 12 tracks"),
     "roadmap": ("benchmarks.roadmap_parse", "reading plans up to 1 MB"),
+    "repair": ("benchmarks.repair_speed", "conflict found -> track landed"),
 }
 
 

@@ -247,17 +247,47 @@ def clean(force: bool) -> None:
         click.echo(line)
 
 
+@cli.command()
+@click.argument("track")
+@click.option("--wait", is_flag=True, help="Wait for the repair to end and say how it went.")
+def repair(track: str, wait: bool) -> None:
+    """Send a track land left out back to its agent: resolve a conflict or fix a red gate.
+
+    Example: gitorch repair E/2 --wait
+    """
+    from gitorch.commands.repair import repair as run_repair
+
+    lines, code = run_repair(Path.cwd(), track, wait)
+    for line in lines:
+        click.echo(line)
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("track")
+@click.option("--stop", "stop_first", is_flag=True, help="Stop its runner first.")
+def discard(track: str, stop_first: bool) -> None:
+    """Put a track back to pending: its worktree, branch and claim go, its wip ref stays.
+
+    Example: gitorch discard E/2
+    """
+    from gitorch.commands.discard import discard as run_discard
+
+    click.echo(run_discard(Path.cwd(), track, stop_first))
+
+
 @cli.command("_runner", hidden=True)
 @click.argument("track")
 @click.option("--lock-fd", type=int, required=True)
-def runner(track: str, lock_fd: int) -> None:
+@click.option("--repair", is_flag=True)
+def runner(track: str, lock_fd: int, repair: bool) -> None:
     """Run one claimed track's phases (started by gitorch start, holding the lock fd).
 
     Example: (internal)
     """
     from gitorch.commands.runner import run
 
-    sys.exit(run(Path.cwd(), track, lock_fd))
+    sys.exit(run(Path.cwd(), track, lock_fd, repair))
 
 
 @cli.command("run")

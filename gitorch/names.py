@@ -78,6 +78,11 @@ def claim_ref(track: TrackId) -> str:
     return f"refs/gitorch/claims/{track.group}/{track.number}"
 
 
+def wip_ref(track: TrackId) -> str:
+    """Where a track's commits and snapshots of its uncommitted work are kept (DESIGN §12)."""
+    return f"refs/gitorch/wip/{track.group}/{track.number}"
+
+
 def default_worktrees_dir(main_worktree: Path) -> Path:
     return main_worktree.parent / f"{main_worktree.name}.tracks"
 

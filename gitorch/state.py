@@ -49,6 +49,10 @@ class StateDir:
     def events(self, track: TrackId) -> Path:
         return self.root / "events" / f"{track.key}.log"
 
+    def left_out(self, track: TrackId) -> Path:
+        """Why land last left the track out: conflicting paths or the gate's output."""
+        return self.root / "left-out" / f"{track.key}.json"
+
     def prompt_file(self, track: TrackId, phase: str) -> Path:
         return self.root / "prompts" / f"{track.key}.{phase}.md"
 

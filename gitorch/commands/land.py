@@ -10,6 +10,7 @@ from gitorch.land.coordinator import land as land_tracks
 from gitorch.names import TrackId
 from gitorch.output import paint, plural
 from gitorch.project import open_project
+from gitorch.tracks.leftout import left_out_notes
 
 
 def land(cwd: Path, track_ids: Sequence[str], *, dry_run: bool, push: bool, test: bool,
@@ -20,8 +21,10 @@ def land(cwd: Path, track_ids: Sequence[str], *, dry_run: bool, push: bool, test
     """
     wanted = [str(TrackId.parse(text)) for text in track_ids]
     project = open_project(cwd, {"land.mode": "pr"} if pr else None)
-    return land_tracks(project, wanted, dry_run=dry_run, push=push, test=test,
-                       keep=keep)
+    result = land_tracks(project, wanted, dry_run=dry_run, push=push, test=test, keep=keep)
+    # Land never starts an agent: it says what would repair the tracks it leaves out.
+    result.notes += left_out_notes(project)
+    return result
 
 
 def render_land(result: LandResult, colour: bool) -> list[str]:

@@ -48,10 +48,11 @@ def render_summary(summary: Summary, colour: bool) -> list[str]:
     if summary.usage:
         lines.append(f"  agents spent {summary.usage.text()}")
     for track in summary.failed:
-        lines.append(paint(f"  ✗ {track} failed: see gitorch logs {track}", "bad", colour))
+        said = summary.left_out.get(track, f"see gitorch logs {track}")
+        lines.append(paint(f"  ✗ {track} failed: {said}", "bad", colour))
     for track in summary.conflicts:
-        lines.append(paint(f"  ✗ {track} conflicts with main: rebase its branch by hand",
-                           "bad", colour))
+        said = summary.left_out.get(track, "rebase its branch by hand")
+        lines.append(paint(f"  ✗ {track} {said}", "bad", colour))
     for track, why in summary.waiting.items():
         lines.append(f"  · {track} waits on {', '.join(why)}")
     if summary.stopped:
@@ -65,8 +66,8 @@ def trouble(summary: Summary) -> str | None:
     """The one-line error for exit code 1, or None."""
     if summary.exit_code == 0:
         return None
-    names = [f"{t} failed" for t in summary.failed] + [f"{t} conflicts" for t in
-                                                       summary.conflicts]
+    names = [f"{t} {summary.left_out[t]}" if t in summary.left_out else f"{t} failed"
+             for t in [*summary.failed, *summary.conflicts]]
     if not names:
         names = summary.errors[-1:] or [f"{t} waits on {', '.join(why)}"
                                         for t, why in summary.waiting.items()]

@@ -42,7 +42,8 @@ _DEFAULTS: dict[str, Any] = {
     "agent.rate_limit_patterns": (), "agent.auth_patterns": (),
     "worktree.setup": None, "worktree.copy": (),
     "land.test_command": None, "land.test_timeout": 30 * 60.0, "land.push": True,
-    "land.retries": 3, "land.mode": "push", "land.pr": "single",
+    "land.retries": 3, "land.repair": True, "land.repair_attempts": 2,
+    "land.resolve_prompt": None, "land.fix_prompt": None, "land.mode": "push", "land.pr": "single",
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
     "scheduling.overlap": "prefer",
@@ -51,7 +52,8 @@ _DEFAULTS: dict[str, Any] = {
 }
 _Check = Callable[[object], object]
 _NULLABLE = frozenset({"main_branch", "remote", "worktrees_dir", "agent.command",
-                       "land.test_command", "agent.budget_usd", "worktree.setup"})
+                       "land.test_command", "agent.budget_usd", "worktree.setup",
+                       "land.resolve_prompt", "land.fix_prompt"})
 
 
 def user_config_path() -> Path:
@@ -63,7 +65,7 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
     """Merge gitorch.yaml, the user's file and overrides (dotted keys) into one Config.
 
     An override whose value is None is a flag not given, unless its key may be null
-    (main_branch, remote, worktrees_dir, agent.command, land.test_command).
+    (main_branch, remote, worktrees_dir, agent.command, land.test_command, the prompts).
     """
     user_file = user_config_path()
     layers = [
@@ -355,8 +357,9 @@ _SCHEMA: dict[str, _Check | dict[str, _Check]] = {
               "auth_patterns": _strings("regular expressions", _regex_problem)},
     "phases": _phases,
     "land": {"test_command": _argv, "test_timeout": _duration, "push": _flag,
-             "retries": _whole(0), "mode": _one_of(LAND_MODES),
-             "pr": _one_of(PR_LAYOUTS)},
+             "retries": _whole(0), "repair": _flag, "repair_attempts": _whole(0),
+             "resolve_prompt": _template, "fix_prompt": _template,
+             "mode": _one_of(LAND_MODES), "pr": _one_of(PR_LAYOUTS)},
     "claims": {"remote": _flag, "heartbeat": _duration, "expire": _duration},
     "run": {"every": _duration, "for": _duration, "retries": _whole(0)},
     "scheduling": {"overlap": _overlap},

@@ -14,7 +14,7 @@ OVERLAP_MODES = ("prefer", "strict", "off")
 LAND_MODES = ("push", "pr")
 PR_LAYOUTS = ("single", "per-track")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
-                 "worktree", "phase")
+                 "worktree", "phase", "paths", "main_commits", "test_output")
 
 
 class ConfigError(GitorchError):
@@ -69,6 +69,10 @@ class LandConfig:
     test_timeout: float
     push: bool
     retries: int
+    repair: bool
+    repair_attempts: int
+    resolve_prompt: str | None  # None: RESOLVE_PROMPT
+    fix_prompt: str | None  # None: FIX_PROMPT
     mode: str = "push"  # push: move main; pr: push a branch and open a pull request
     pr: str = "single"  # single: one pull request per landing; per-track: a chain of them
 
@@ -155,3 +159,25 @@ Do not push and do not switch branches.
 
 DEFAULT_PHASES = (PhaseConfig("work", _WORK), PhaseConfig("review", _REVIEW),
                   PhaseConfig("commit", _COMMIT))
+
+RESOLVE_PROMPT = _HEADER + """
+Your branch is being rebased onto the main branch, and the rebase stopped on conflicts in:
+{paths}
+
+Commits on main that touched these paths:
+{main_commits}
+
+Resolve every conflict in those files: keep the intent of both sides, and remove every
+conflict marker. Do not stage, commit or continue the rebase, and do not switch branches:
+gitorch checks the files, stages them and continues the rebase itself.
+"""
+
+FIX_PROMPT = _HEADER + """
+Your branch made the project's tests fail when landed on the main branch; it has been
+rebased onto that main. The end of the failing test output:
+
+{test_output}
+
+Fix the cause on this branch, run the tests, and commit the fix with a clear message.
+Do not push and do not switch branches.
+"""

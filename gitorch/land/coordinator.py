@@ -28,8 +28,8 @@ from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
 from gitorch.roadmap.reader import parse
 from gitorch.tracks.claims import TrackLock
+from gitorch.tracks.leftout import record_left_out
 from gitorch.tracks.log import TrackLog
-from gitorch.tracks.records import TrackRecord
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
 from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name, sync_main
 
@@ -126,7 +126,7 @@ def _attempt(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bo
         if test and project.config.land.test_command and stack.order:
             result.would_test = list(project.config.land.test_command)
         return result
-    _record_conflicts(project, stack.conflicts)
+    _record_conflicts(project, stack.conflicts, sync.onto)
     order, tips = stack.order, stack.tips
     if test and project.config.land.test_command and order:
         failpoint("gate")
@@ -180,7 +180,7 @@ def _gate(project: Project, sync: MainSync, order: list[Candidate],
         stack = replay_stack(project, sync.onto, [by_id[i] for i in ids])
         # A track that only conflicts once a culprit is gone stays out of this stack.
         result.conflict.update(stack.conflicts)
-        _record_conflicts(project, stack.conflicts)
+        _record_conflicts(project, stack.conflicts, sync.onto)
         return stack.tips
 
     verdict = bisect(list(by_id), tips, gate.test, sync.onto)
@@ -188,7 +188,7 @@ def _gate(project: Project, sync: MainSync, order: list[Candidate],
     for track_text, output in verdict.failed.items():
         result.gate_failed.append(track_text)
         track = TrackId.parse(track_text)
-        _set_state(project, track, "gate-failed", "the tests failed with this track")
+        record_left_out(project, track, "gate-failed", sync.onto, output=output)
         log = TrackLog(project.state.log(track), track)
         log.banner(f"Test gate failed with Track {track_text}")
         log.line(output)
@@ -196,20 +196,13 @@ def _gate(project: Project, sync: MainSync, order: list[Candidate],
     return [by_id[i] for i in verdict.passed if i not in result.conflict]
 
 
-def _record_conflicts(project: Project, conflicts: dict[str, list[str]]) -> None:
+def _record_conflicts(project: Project, conflicts: dict[str, list[str]], onto: str) -> None:
     for track_text, paths in conflicts.items():
         track = TrackId.parse(track_text)
-        _set_state(project, track, "conflict", "conflicts with main in " + ", ".join(paths))
+        record_left_out(project, track, "conflict", onto, paths=paths)
         log = TrackLog(project.state.log(track), track)
         log.line(f"Conflict while landing: {', '.join(paths)}")
         log.close()
-
-
-def _set_state(project: Project, track: TrackId, state: str, reason: str) -> None:
-    record = TrackRecord.load(project, track)
-    if record is not None:
-        record.state, record.reason = state, reason
-        record.save(project)
 
 
 def resume_interrupted(project: Project, keep: bool) -> list[str]:

@@ -13,12 +13,13 @@ from typing import Any
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.names import TrackId, claim_ref
+from gitorch.names import TrackId, claim_ref, wip_ref
 from gitorch.project import Project
 from gitorch.state import read_json, write_json
 from gitorch.tracks.claims import drop_claim
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.wip import drop_wip
 from gitorch.upstream import MainSync
 
 
@@ -114,7 +115,20 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[
         for record in records:
             if record is not None:
                 notes += _remove_track_tree(project, record)
+        _drop_wip_refs(project, [TrackId.parse(text) for text in landed])  # main holds it
     return notes
+
+
+def _drop_wip_refs(project: Project, tracks: list[TrackId]) -> None:
+    """The landed tracks' wip refs, in one transaction (one at a time if one moved)."""
+    held = git.list_refs(project.paths, "refs/gitorch/wip/")
+    there: list[tuple[str, str | None, str | None]] = [
+        (wip_ref(t), None, held[wip_ref(t)]) for t in tracks if wip_ref(t) in held]
+    try:
+        git.update_refs(project.paths, there, "gitorch land: the tracks landed")
+    except git.RefMoved:  # moved meanwhile: someone still uses that one
+        for track in tracks:
+            drop_wip(project, track)
 
 
 def _remove_track_tree(project: Project, record: TrackRecord) -> list[str]:

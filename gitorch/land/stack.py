@@ -12,7 +12,8 @@ from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.roadmap.reader import parse
 from gitorch.roadmap.writeback import mark_done
-from gitorch.tracks.records import TrackRecord, done_by_trailer
+from gitorch.tracks.leftout import moved_since, next_step
+from gitorch.tracks.records import LEFT_OUT, TrackRecord, done_by_trailer
 
 
 @dataclass
@@ -51,18 +52,23 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
             continue
         track_id = TrackId(track.group, track.number)
         record = TrackRecord.load(project, track_id)
+        # A left-out track whose branch moved since was fixed by a person: try it again.
+        moved = record is not None and moved_since(project, record)
         if record is None or record.state == "in-pr" or (
-                record.state != "done" and not done_by_trailer(project, track_id,
-                                                               record.branch)):
+                record.state != "done" and not moved
+                and not done_by_trailer(project, track_id, record.branch)):
             if names:
                 state = record.state if record else roadmap.track_state(track.id)
-                skipped[track.id] = f"not done ({state})"
+                skipped[track.id] = f"not done ({state})" + (
+                    f"; {next_step(project, record)}" if record and state in LEFT_OUT else "")
             continue
         tip = branches.get(f"refs/heads/{record.branch}")
         if tip is None:
             skipped[track.id] = f"branch {record.branch} is gone"
             continue
-        base = record.base or git.merge_base(project.paths, tip, project.main_branch)
+        # A rebase by hand moved the branch past its recorded base.
+        base = (git.merge_base(project.paths, tip, project.main_branch) if moved else None
+                ) or record.base or git.merge_base(project.paths, tip, project.main_branch)
         if base is None:
             skipped[track.id] = f"branch {record.branch} shares no history with main"
             continue

@@ -22,11 +22,13 @@ from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
+from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs, then
 from gitorch.schedule.run_types import Options, Summary, clock
 from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, epoch, landing_helps, look
 from gitorch.tracks.control import end_runner, mark_stopped
 from gitorch.tracks.launch import StartResult, start
-from gitorch.tracks.records import TrackRecord
+from gitorch.tracks.leftout import moved_since
+from gitorch.tracks.records import LEFT_OUT, REPAIRING, TrackRecord
 from gitorch.tracks.runner import append_run_line
 from gitorch.tracks.usage import Usage
 
@@ -99,6 +101,9 @@ class Scheduler:
                 snap, roadmap = self._look(), self._current_roadmap()
             if not timed_out and self._fill(roadmap, snap, tick):
                 snap = self._look()
+            if not timed_out and start_repairs(self.project, snap, self.options.parallel,
+                                               self._since, self.say, self._error):
+                snap = self._look()
             if tick:
                 self._tick_line(snap)
             reason = self._finished(roadmap, snap, timed_out)
@@ -128,6 +133,11 @@ class Scheduler:
                 continue  # just claimed: start said so
             if track in snap.stale and track not in last.stale:
                 self.say(f"… Track {track}: its runner is gone; it will be resumed")
+            elif record.state in LEFT_OUT and before.state in REPAIRING:
+                self._since.pop(track, None)
+                self.say(f"✗ Track {track}: {record.reason}; " + (
+                    "it will be repaired again" if repairable(self.project, record)
+                    else "no repairs left"))
             elif (record.state in ("done", "failed", "stopped", "rate-limited")
                   and before.state in BUSY):
                 self._ended(record, now)
@@ -202,7 +212,10 @@ class Scheduler:
     # Deciding.
 
     def _awaiting_land(self, snap: Snapshot) -> list[str]:
-        return [t for t in snap.having("done")
+        # A left-out track whose branch a person moved since is a candidate again.
+        moved = [t for t in snap.having(*LEFT_OUT)
+                 if moved_since(self.project, snap.records[t])]
+        return [t for t in sorted([*snap.having("done"), *moved])
                 if self._left_out.get(t, "-") != snap.records[t].updated_at]
 
     def _should_land(self, roadmap: Roadmap, snap: Snapshot, tick: bool,
@@ -331,9 +344,10 @@ class Scheduler:
             self.say(f"↑ {', '.join(request['tracks'])} in pull request "
                      f"{request['url'] or request['branch']}; they land once it is merged")
         for track, paths in result.conflict.items():
-            self.say(f"✗ {track} conflicts with main in {', '.join(paths)}; left for a person")
+            self.say(f"✗ {track} conflicts with main in {', '.join(paths)}; "
+                     f"{then(self.project, track)}")
         for track in result.gate_failed:
-            self.say(f"✗ {track} failed the test gate; left for a person")
+            self.say(f"✗ {track} failed the test gate; {then(self.project, track)}")
 
     def _stop_running(self, snap: Snapshot) -> None:
         """--hard-stop: end the runners still going once the grace period is over."""
@@ -353,8 +367,8 @@ class Scheduler:
         if snap.having("in-pr"):
             return None  # each tick looks whether their pull requests were merged
         due, later = self._restarts(snap)
-        if due or later or snapshot.startable(roadmap, snap, self.project.config,
-                                            self._logged_out):
+        if (due or later or repairs_due(self.project, snap)
+                or snapshot.startable(roadmap, snap, self.project.config, self._logged_out)):
             return None
         return "done" if roadmap.current_group() is None and not self._awaiting_land(snap) \
             else "stuck"
@@ -384,7 +398,8 @@ class Scheduler:
                        snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
                        waiting, self.pushes, time.monotonic() - self.began,
                        dict(self.track_times), _unique(self.errors),
-                       snapshot.spent(snap) - self._spent_before)
+                       usage=snapshot.spent(snap) - self._spent_before,
+                       left_out=left_out_now(self.project, snap))
 
 
 def _unique(items: Iterable[str]) -> list[str]:

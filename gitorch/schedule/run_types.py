@@ -36,6 +36,7 @@ class Summary:
     track_times: dict[str, float]
     errors: list[str]
     usage: Usage = field(default_factory=Usage)  # tokens and cost spent during the run
+    left_out: dict[str, str] = field(default_factory=dict)  # stuck: why, and what next
 
     @property
     def exit_code(self) -> int:

@@ -20,10 +20,10 @@ from gitorch.tracks.claims import lock_is_free
 from gitorch.tracks.footprints import Footprint, live_footprint, predicted_footprints
 from gitorch.tracks.phase_agent import limited_agents
 from gitorch.tracks.presets import agent_for, agent_name
-from gitorch.tracks.records import TrackRecord, pid_alive
+from gitorch.tracks.records import REPAIRING, TrackRecord, pid_alive
 from gitorch.tracks.usage import Usage, record_total
 
-BUSY = frozenset({"claimed", "running"})
+BUSY = frozenset({"claimed", "running", *REPAIRING})
 # Failures a retry cannot mend: no login, the budget spent, a CLI that refuses to run here.
 FINAL_FAILURES = frozenset({"auth", "budget", "fatal"})
 
@@ -35,6 +35,7 @@ class Snapshot:
     records: dict[str, TrackRecord]
     busy: frozenset[str]  # claimed or running, runner alive
     stale: frozenset[str]  # claimed or running, runner gone
+    interrupted: frozenset[str] = frozenset()  # resolving or fixing, runner gone
 
     def having(self, *states: str) -> list[str]:
         return sorted(t for t, r in self.records.items() if r.state in states)
@@ -50,6 +51,7 @@ def look(project: Project) -> Snapshot:
     records = {r.track: r for r in TrackRecord.all(project)}
     busy: set[str] = set()
     stale: set[str] = set()
+    interrupted: set[str] = set()
     for track, record in records.items():
         if record.state not in BUSY:
             continue
@@ -57,8 +59,9 @@ def look(project: Project) -> Snapshot:
             alive = pid_alive(record.pid, record.host)
         else:  # claimed, its runner not yet started: it holds the track's lock
             alive = not lock_is_free(project.state.lockfile(TrackId.parse(track)))
-        (busy if alive else stale).add(track)
-    return Snapshot(records, frozenset(busy), frozenset(stale))
+        gone = interrupted if record.state in REPAIRING else stale
+        (busy if alive else gone).add(track)
+    return Snapshot(records, frozenset(busy), frozenset(stale), frozenset(interrupted))
 
 
 def landing_helps(roadmap: Roadmap, snap: Snapshot, free: int) -> bool:

@@ -16,6 +16,7 @@ from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
+from gitorch.tracks.leftout import repair_facts
 from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.records import (
     TrackView,
@@ -84,7 +85,7 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
                    for phase in project.config.phases],
         "tracks": [{**as_json(view), **_log_facts(view.log), **prints[view.track.id],
                     "pull_request": _pull_request(requests.get(view.track.id)),
-                    **_agent_facts(project, view)}
+                    **_agent_facts(project, view), **repair_facts(project, view)}
                    for view in tracks],
         "scheduler": _scheduler(project),
         "agents_alive": sum(1 for view in tracks if view.alive),

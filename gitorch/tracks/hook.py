@@ -13,13 +13,14 @@ from importlib.resources import files
 from pathlib import Path
 
 from gitorch.errors import GitorchError
-from gitorch.names import TrackId
+from gitorch.names import TrackId, wip_ref
 from gitorch.state import StateDir, write_atomic
 
 HOOK = "post-commit"
 CHAINED = "post-commit.gitorch-chained"
 MARKER = b"# gitorch-hook v"
 TRACK_MARK = "gitorch-track"
+WIP_MARK = "gitorch-wip"  # the wip ref the hook mirrors each commit to
 
 
 def template() -> bytes:
@@ -80,6 +81,7 @@ def uninstall(hooks: Path) -> list[str]:
 def mark_worktree(git_dir: Path, track: TrackId) -> None:
     """Mark the worktree whose private git dir is git_dir as track's, for the hook."""
     write_atomic(git_dir / TRACK_MARK, f"{track.key}\n".encode())
+    write_atomic(git_dir / WIP_MARK, f"{wip_ref(track)}\n".encode())
     # The hook never creates folders; make sure the one it appends to exists.
     events = StateDir(_common_dir(git_dir) / "gitorch").events(track)
     events.parent.mkdir(parents=True, exist_ok=True)

@@ -31,8 +31,12 @@ class PhaseRun:
 
 def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *, prompt: str,
                     prompt_file: Path, env: Mapping[str, str], log: TrackLog,
-                    stopping: Callable[[], bool], started: Callable[[int], None]) -> PhaseRun:
-    """Run the phase's agent in the track's worktree; its usage goes into record."""
+                    stopping: Callable[[], bool], started: Callable[[int], None],
+                    commit: bool = True) -> PhaseRun:
+    """Run the phase's agent in the track's worktree; its usage goes into record.
+
+    commit: commit what an agent that makes no commits of its own changed (aider's preset).
+    """
     agent = agent_for(project.config, phase)
     preset = known_preset(agent)
     name = agent_name(agent)
@@ -53,7 +57,7 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     verdict = classify(preset, outcome.exit_code, reader.signals, outcome.ended)
     # The preset turned the CLI's own commits off: its work is committed here, plainly.
     own_commits = preset is None or PRESETS[preset].commits
-    if (verdict.kind == OK and not outcome.stopped and not own_commits
+    if (commit and verdict.kind == OK and not outcome.stopped and not own_commits
             and git.commit_changes(worktree, f"{record.track}: {phase.name} phase ({name})")):
         log.line(f"Committed what {name} changed in phase {phase.name}")
     return PhaseRun(outcome, verdict, name)

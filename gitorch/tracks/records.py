@@ -25,6 +25,9 @@ from gitorch.tracks.remote_claims import RemoteClaim, is_expired
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
                    "rate-limited"})
+LEFT_OUT = frozenset({"conflict", "gate-failed"})
+# A repair's state, and the state it goes back to if it ends without finishing.
+REPAIRING = {"resolving": "conflict", "fixing": "gate-failed"}
 
 
 def now() -> str:
@@ -57,6 +60,8 @@ class TrackRecord:
     usage: dict[str, Any] = field(default_factory=dict)  # phase -> Usage.as_json()
     slot: int | None = None  # GITORCH_SLOT, distinct among running tracks
     prepared: bool = False  # worktree.setup and worktree.copy done in its worktree
+    left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
+    repairs: int = 0  # resolve or fix runs spent on it
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -209,6 +214,9 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
             return f"{what} {path} is not a file"
     if record is None or record.started_at is None or record.state == "landed" or alive:
         return None  # nothing made yet, or taken down by land, or a runner at work
+    if record.state in REPAIRING:
+        return (f"its {record.phase or 'repair'} was interrupted (a rebase may be under way "
+                f"in {record.worktree}); gitorch repair {track} finishes or aborts it")
     if not has_commits and not git.branch_exists(project.paths, record.branch):
         return f"branch {record.branch} is missing"
     if not Path(record.worktree).exists():
@@ -223,6 +231,10 @@ def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord
     if record is None and not claimed:
         return roadmap.track_state(track.id, landed)
     if alive and record is not None:
+        return record.state
+    if record is not None and record.state in REPAIRING:
+        return REPAIRING[record.state]  # its repair was killed: left out still
+    if record is not None and record.state in LEFT_OUT:
         return record.state
     if record is not None and done_by_trailer(project, TrackId.parse(record.track),
                                               record.branch):

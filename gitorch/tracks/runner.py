@@ -23,6 +23,7 @@ from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.prompts import render
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.remote_claims import heartbeat
+from gitorch.tracks.wip import keep_snapshots, save_wip
 from gitorch.tracks.worktree_setup import SetupFailed, prepare
 from gitorch.upstream import remote_name
 
@@ -85,12 +86,15 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     record.save(project)
     append_run_line(project, f"start {track_id} pid={os.getpid()} branch={record.branch}")
     _keep_claim_alive(project, track_id, record.base, stop, log)
+    keep_snapshots(project, track_id, Path(record.worktree), stop.event)
     try:
         _run_phases(project, roadmap, track, record, log, stop, resume_from)
     except GitorchError as error:
         record.state, record.reason = "failed", str(error)
         if isinstance(error, SetupFailed):
             record.exit_code = error.exit_code
+    if (Path(record.worktree) / ".git").exists():
+        save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
     log.line(f"Track {track_id} ended: {record.state}"
              + (f" ({record.reason})" if record.reason else ""))
     record.phase, record.ended_at = None, now()

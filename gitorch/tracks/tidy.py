@@ -1,4 +1,4 @@
-"""Tidying up: stale claims dropped, landed tracks' worktrees and branches removed."""
+"""Tidying up: stale claims dropped, landed tracks' worktrees, branches and wip refs removed."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from pathlib import Path
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.names import TrackId
+from gitorch.names import TrackId, wip_ref
 from gitorch.output import safe_text
 from gitorch.project import Project
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.records import TrackRecord, claims, lock_free
 from gitorch.tracks.release import forget_claim
+from gitorch.tracks.wip import drop_wip
 
 
 def clean(project: Project, force: bool) -> list[str]:
@@ -53,4 +54,9 @@ def _remove_landed(project: Project, record: TrackRecord, force: bool) -> list[s
     if git.branch_exists(project.paths, record.branch):
         git.delete_branch(project.paths, record.branch)
         said.append(f"Deleted branch {record.branch} (landed)")
+    # Only a landed track's wip ref goes: any other may hold the only copy of its work.
+    track = TrackId.parse(record.track)
+    if git.read_ref(project.paths, wip_ref(track)) is not None:
+        drop_wip(project, track)
+        said.append(f"Deleted {wip_ref(track)} (landed)")
     return said

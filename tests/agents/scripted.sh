@@ -1,13 +1,34 @@
 #!/bin/sh
 # A stand-in agent that does what its track's body says, one instruction a line:
-#   put PATH TEXT   make PATH hold TEXT (one line)
-#   fail            exit 3
-#   sleep SECONDS   take that long
-#   wait PATH       wait until PATH exists (a test's go-ahead)
+#   put PATH TEXT   make PATH hold TEXT (one line), in the work phase
+#   fail            exit 3 in the work phase
+#   sleep SECONDS   take that long, in the work phase
+#   wait PATH       wait until PATH exists (a test's go-ahead), in the work phase
 #   commit          commit what is there so far (the rest is committed at the end)
-# It works and commits in the work phase only; the other phases succeed doing nothing.
+#   fix PATH TEXT   make PATH hold TEXT and commit, in the fix phase
+#   keep-markers    in the resolve phase, leave the conflicts as they are
+# In the resolve phase it keeps both sides of every conflict (ours first) and removes the
+# markers, leaving the staging to gitorch; AGENT_RESOLVE_SLEEP: seconds to wait first.
+# Other phases succeed doing nothing.
 set -e
-[ "$GITORCH_PHASE" = work ] || exit 0
+case "$GITORCH_PHASE" in
+  resolve)
+    sleep "${AGENT_RESOLVE_SLEEP:-0}"
+    grep -q '^keep-markers' "$GITORCH_PROMPT_FILE" && exit 0
+    git diff --name-only --diff-filter=U | while read -r path; do
+      sed -i -e '/^<<<<<<< /d' -e '/^=======$/d' -e '/^>>>>>>> /d' "$path"
+    done
+    exit 0 ;;
+  fix)
+    grep -E '^fix ' "$GITORCH_PROMPT_FILE" | while read -r verb path text; do
+      printf '%s\n' "$text" > "$path"
+    done
+    git add -A
+    git commit -q -m "$GITORCH_TRACK: fix the gate"
+    exit 0 ;;
+  work) ;;
+  *) exit 0 ;;
+esac
 grep -E '^(put|fail|sleep|wait|commit)( |$)' "$GITORCH_PROMPT_FILE" > "$GITORCH_PROMPT_FILE.steps" || true
 while read -r verb path text; do
   case "$verb" in

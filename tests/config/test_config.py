@@ -37,7 +37,8 @@ DEFAULTS = Config(
     worktrees_dir=None,
     agent=AgentConfig(preset="claude", command=None, timeout=7200.0),
     phases=DEFAULT_PHASES,
-    land=LandConfig(test_command=None, test_timeout=1800.0, push=True, retries=3),
+    land=LandConfig(test_command=None, test_timeout=1800.0, push=True, retries=3, repair=True,
+                    repair_attempts=2, resolve_prompt=None, fix_prompt=None),
     claims=ClaimsConfig(remote=False, heartbeat=60.0, expire=600.0),
     run=RunConfig(every=600.0, for_=21600.0, retries=2),
 )
@@ -115,7 +116,8 @@ run:
         agent=AgentConfig("claude", ("my-agent", "--prompt-file", "{prompt_file}", "--track",
                                      "{track}"), 5400.0),
         phases=(PhaseConfig("build", "Build {track_title} in {worktree}."),),
-        land=LandConfig(("pytest", "-q"), 90.0, False, 0, "pr", "per-track"),
+        land=LandConfig(("pytest", "-q"), 90.0, False, 0, True, 2, None, None, "pr",
+                        "per-track"),
         claims=ClaimsConfig(True, 30.0, 300.0),
         run=RunConfig(60.0, 172800.0, 5),
     )
@@ -428,7 +430,7 @@ def test_an_unreadable_config_is_one_line(repo: Path) -> None:
 
 def test_prompt_fields_are_the_documented_ones_and_the_renderers() -> None:
     documented = {"group", "group_title", "track", "track_title", "track_body", "branch",
-                  "worktree", "phase"}
+                  "worktree", "phase", "paths", "main_commits", "test_output"}
     assert set(PROMPT_FIELDS) == documented
     assert set(FIELD.pattern.split("(")[1].split(")")[0].split("|")) == documented
     for phase in DEFAULT_PHASES:

@@ -1,0 +1,46 @@
+"""Discarding a track: back to pending, its worktree, branch and claim gone, its wip kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.names import TrackId, wip_ref
+from gitorch.project import Project
+from gitorch.tracks.control import end_runner
+from gitorch.tracks.records import TrackRecord, pid_alive
+from gitorch.tracks.release import forget_claim
+from gitorch.tracks.wip import save_wip
+
+
+def discard(project: Project, track: TrackId, stop_first: bool) -> str:
+    """Put the track back to pending; its work stays reachable from its wip ref."""
+    record = TrackRecord.load(project, track)
+    if record is None:
+        raise GitorchError(f"track {track} has not been started; nothing to discard")
+    if record.state == "landed":
+        raise GitorchError(f"track {track} has landed; nothing to discard")
+    if pid_alive(record.pid, record.host):
+        if not stop_first:
+            raise GitorchError(f"track {track}'s runner (PID {record.pid}) is running; "
+                               f"stop it first or use gitorch discard --stop {track}")
+        end_runner(record)
+    worktree = Path(record.worktree)
+    ref = wip_ref(track)
+    if (worktree / ".git").exists():
+        if save_wip(project, track, worktree) is None and git.dirty_files(worktree):
+            raise GitorchError(f"could not keep the uncommitted work of {worktree} in {ref}; "
+                               "nothing discarded")
+        git.remove_worktree(project.paths, worktree, force=True)
+    tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    if tip is not None:
+        if git.read_ref(project.paths, ref) is None:
+            git.update_ref(project.paths, ref, tip, None, "gitorch: track discarded")
+        git.delete_branch(project.paths, record.branch)
+    forget_claim(project, track)
+    for path in (project.state.left_out(track), project.state.events(track)):
+        path.unlink(missing_ok=True)
+    kept = git.read_ref(project.paths, ref)
+    return (f"Discarded {track}: it is pending again" +
+            (f"; its work is kept at {ref} ({kept[:12]})" if kept else "") + ".")
