@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -11,7 +9,7 @@ import click
 
 from gitorch import __version__
 from gitorch.errors import GitorchError, write_crash_report
-from gitorch.output import emit_json, paint, safe_text, use_colour, warn
+from gitorch.output import emit_json, safe_text, use_colour, warn
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print one JSON document on stdout.")
@@ -103,16 +101,10 @@ def doctor() -> None:
     Example: gitorch doctor
     """
     from gitorch.commands.doctor import doctor as run_doctor
+    from gitorch.commands.doctor import render_checks
 
-    colour = use_colour()
     checks = run_doctor(Path.cwd())
-    for check in checks:
-        mark = paint("✓", "ok", colour) if check.ok else paint("✗", "bad", colour)
-        click.echo(f"{mark} {check.name}: {check.detail}")
-        if not check.ok and check.fix:
-            click.echo(f"    fix: {check.fix}")
-        for line in check.help:
-            click.echo(f"    {line}")
+    click.echo("\n".join(render_checks(checks, use_colour())))
     if not all(check.ok for check in checks):
         sys.exit(1)
 
@@ -314,22 +306,16 @@ def run_command(every: str | None, for_: str | None, parallel: int | None, detac
 
     Example: gitorch run --every 10m --for 6h --detach
     """
-    from gitorch.commands.run import RunSettings, render_summary, run, trouble
+    from gitorch.commands.run import RunSettings, render_detached, render_summary, run, trouble
     from gitorch.commands.run import detach as run_detached
 
     settings = RunSettings(every, for_, parallel, hard_stop, grace)
     if detach:
-        started = run_detached(Path.cwd(), settings)
-        click.echo(f"Scheduler running in the background (PID {started.pid})")
-        click.echo(f"  log: {started.log}")
-        click.echo("  stop it and its runners: gitorch stop --all")
+        click.echo("\n".join(render_detached(run_detached(Path.cwd(), settings))))
         return
     summary = run(Path.cwd(), settings, click.echo, lock_fd)
     click.echo("\n".join(render_summary(summary, use_colour())))
-    problem = trouble(summary)
-    if problem:
-        click.echo(f"Error: {problem}", err=True)
-        sys.exit(1)
+    _exit_on(trouble(summary))
 
 
 @cli.command()
@@ -372,20 +358,17 @@ def demo(clean: bool) -> None:
     Example: gitorch demo --clean
     """
     from gitorch.commands.demo import demo as run_demo
+    from gitorch.commands.demo import render_demo
     from gitorch.commands.run import render_summary, trouble
 
     result = run_demo(clean, click.echo)
-    click.echo("\n".join(render_summary(result.summary, use_colour())))
-    click.echo("")
-    if clean:
-        click.echo("Demo folder removed.")
-    else:
-        click.echo(f"Demo folder: {result.folder}")
-        # The command as the user can type it: a venv's script is often not on PATH.
-        on_path = shutil.which("gitorch") == os.path.abspath(sys.argv[0])
-        command = "gitorch" if on_path else os.path.abspath(sys.argv[0])
-        click.echo(f"  look around: cd {result.repo} && {command} status && git log --oneline")
-    problem = trouble(result.summary)
+    click.echo("\n".join(render_summary(result.summary, use_colour())
+                         + render_demo(result, clean)))
+    _exit_on(trouble(result.summary))
+
+
+def _exit_on(problem: str | None) -> None:
+    """Exit 1 with the one-line error when a run left work for a person."""
     if problem:
         click.echo(f"Error: {problem}", err=True)
         sys.exit(1)

@@ -30,6 +30,12 @@ def detach(cwd: Path, settings: RunSettings) -> Detached:
     return daemon.detach(_project(cwd, settings), settings)
 
 
+def render_detached(started: Detached) -> list[str]:
+    """Where the scheduler went, for a person."""
+    return [f"Scheduler running in the background (PID {started.pid})",
+            f"  log: {started.log}", "  stop it and its runners: gitorch stop --all"]
+
+
 def render_summary(summary: Summary, colour: bool) -> list[str]:
     """The end of a run, for a person."""
     # Only what landed counts: a track that failed or still runs sped nothing up.

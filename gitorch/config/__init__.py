@@ -1,5 +1,6 @@
 """Configuration: gitorch.yaml, then the user's file, then flags, as one typed Config.
 
-`settings` holds the Config types and defaults, `loader` reads and checks the layers,
+`settings` holds the Config types and defaults, `loader` reads and merges the layers,
+`checks` holds what each value must be,
 `yamlfile` reads YAML keeping each key's line, `durations` reads and writes `90s`, `6h`.
 """

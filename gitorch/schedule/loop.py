@@ -141,7 +141,7 @@ class Scheduler:
             elif (record.state in ("done", "failed", "stopped", "rate-limited")
                   and before.state in BUSY):
                 self._ended(record, now)
-        view = self._view(snap)
+        view = snapshot.view_line(snap, self.options.parallel, len(self.landed))
         if changed and view != self._shown:
             self.out(view)
             self._shown = view
@@ -169,15 +169,6 @@ class Scheduler:
             then = (f"retrying in {self._backoff(record):g}s" if left > 0
                     else "no retries left")
             self.say(f"✗ Track {track} failed ({record.reason}); {then}")
-
-    def _view(self, snap: Snapshot) -> str:
-        """The compact live view: slots, running, waiting to land, landed."""
-        free = max(0, self.options.parallel - len(snap.busy))
-        parts = [f"running {' '.join(sorted(snap.busy)) or '-'}"]
-        if snap.having("done"):
-            parts.append(f"to land {' '.join(snap.having('done'))}")
-        parts.append(f"landed {len(self.landed)}")
-        return f"          {'█' * len(snap.busy)}{'░' * free}  " + " · ".join(parts)
 
     def _adopt(self, snap: Snapshot) -> None:
         """Take over the runners an earlier run left, and resume tracks stopped before."""

@@ -64,6 +64,16 @@ def look(project: Project) -> Snapshot:
     return Snapshot(records, frozenset(busy), frozenset(stale), frozenset(interrupted))
 
 
+def view_line(snap: Snapshot, slots: int, landed: int) -> str:
+    """The run's compact live view: slots, running, waiting to land, landed."""
+    free = max(0, slots - len(snap.busy))
+    parts = [f"running {' '.join(sorted(snap.busy)) or '-'}"]
+    if snap.having("done"):
+        parts.append(f"to land {' '.join(snap.having('done'))}")
+    parts.append(f"landed {landed}")
+    return f"          {'█' * len(snap.busy)}{'░' * free}  " + " · ".join(parts)
+
+
 def landing_helps(roadmap: Roadmap, snap: Snapshot, free: int) -> bool:
     """Whether landing the done tracks now finishes a group or lets a waiting track start."""
     landed = frozenset(snap.having("landed"))
