@@ -58,7 +58,7 @@ def write_run(repo: Path, seed: int = 5) -> None:
     ended: list[tuple[float, str]] = []
     per = TRACKS // GROUPS
     for index in range(TRACKS):
-        track = TrackId(f"G{index // per}", index % per + 1)
+        track = TrackId(f"G{index // per}", str(index % per + 1))
         slot = min(range(SLOTS), key=lambda s: free[s])
         start = free[slot] + rng.uniform(0.5, 20)
         moment = start

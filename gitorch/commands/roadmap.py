@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gitorch.project import load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap
+from gitorch.tracks.footprints import predicted_footprints
 
 
 def describe(cwd: Path) -> dict[str, Any]:
     """The roadmap committed on main as data: form, groups, tracks, headings passed over."""
-    return document(load_roadmap(open_project(cwd)).roadmap)
+    project = open_project(cwd)
+    roadmap = load_roadmap(project).roadmap
+    return document(roadmap, predicted_footprints(project, roadmap))
 
 
-def document(roadmap: Roadmap) -> dict[str, Any]:
-    """The `gitorch roadmap --json` document for a parsed roadmap."""
+def document(roadmap: Roadmap, footprints: Mapping[str, tuple[str, ...]] | None = None
+             ) -> dict[str, Any]:
+    """The `gitorch roadmap --json` document for a parsed roadmap.
+
+    footprints: each track's predicted files (the files of main its body names).
+    """
+    prints = footprints or {}
     return {
         "roadmap": roadmap.path,
         "form": roadmap.form,
@@ -25,7 +34,8 @@ def document(roadmap: Roadmap) -> dict[str, Any]:
             "depends_on": list(group.prerequisites),
             "tracks": [{"id": track.id, "title": track.title, "line": track.line,
                         "depends_on": list(track.depends_on),
-                        "state": roadmap.track_state(track.id)} for track in group.tracks],
+                        "state": roadmap.track_state(track.id),
+                        "footprint": list(prints.get(track.id, ()))} for track in group.tracks],
         } for group in roadmap.groups],
         "passed_over": [{"line": line, "heading": heading, "why": why}
                         for line, heading, why in roadmap.passed_over],

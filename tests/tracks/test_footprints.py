@@ -52,6 +52,16 @@ def test_status_json_gives_each_track_its_footprint(tmp_path: Path) -> None:
     assert tracks["E/1"]["live_footprint"] == [] and tracks["E/1"]["overlaps"] == []
 
 
+def test_roadmap_json_gives_each_track_its_predicted_footprint(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ROADMAP, {**FILES, "gitorch.yaml": "remote: null\n"})
+    document = json.loads(run_gitorch(repo, "roadmap", "--json", check=True).stdout)
+    tracks = {t["id"]: t for group in document["groups"] for t in group["tracks"]}
+    assert tracks["E/1"]["footprint"] == ["core/registry.py", "tests/test_a.py",
+                                          "tests/test_b.py"]
+    assert tracks["E/2"]["footprint"] == ["core/registry.py"]
+    assert tracks["E/3"]["footprint"] == []
+
+
 def test_a_roadmap_naming_no_paths_has_empty_footprints(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", "# Plan\n\n## Group A: G\n\n### Track 1: T\nWork.\n")
     project = open_project(repo)
@@ -61,7 +71,7 @@ def test_a_roadmap_naming_no_paths_has_empty_footprints(tmp_path: Path) -> None:
 def test_the_live_footprint_grows_with_each_commit(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", ROADMAP, FILES)
     hook.install(gitorch_git.hooks_dir(gitorch_git.discover(repo)))
-    track = TrackId("E", 1)
+    track = TrackId("E", "1")
     worktree = tmp_path / "wt"
     git(repo, "worktree", "add", "-q", "-b", "gitorch/e-1", str(worktree))
     hook.mark_worktree(gitorch_git.worktree_git_dir(worktree), track)
