@@ -40,7 +40,7 @@ def render(document: dict[str, Any], screen: Screen) -> list[str]:
     """The status document as lines that fit the screen, the header always first."""
     width = screen.width or UNLIMITED
     top = [_header(document, width, screen), *notices(document, width, screen.colour),
-           _groups(document, width, screen.colour)]
+           _groups(document, width, screen.colour), *_phases(document, width)]
     tracks = [t for t in document["tracks"] if t["state"] != "landed"]
     table_head, rows = _table(tracks, width, screen)
     tail = [*_attention(document, width, screen.colour),
@@ -236,6 +236,15 @@ def _shortened(tracks: list[dict[str, Any]], rows: list[str], room: int, width: 
     kept = sorted(order[:max(room, 0)])
     hidden = len(tracks) - len(kept)
     return [rows[i] for i in kept] + [fit(f"+{plural(hidden, 'more track')}", width)]
+
+
+def _phases(document: dict[str, Any], width: int) -> list[str]:
+    """The phases and their agents, when more than one agent shares the work."""
+    phases = document.get("phases") or []
+    if len({phase["agent"] for phase in phases}) < 2:
+        return []
+    return [fit("Phases: " + " → ".join(f"{p['name']} ({safe_text(p['agent'])})"
+                                        for p in phases), width)]
 
 
 def _attention(document: dict[str, Any], width: int, colour: bool) -> list[str]:

@@ -31,11 +31,12 @@ def test_a_clone_behind_its_remote_says_so_and_how_to_catch_up(tmp_path: Path) -
 
 def test_a_broken_roadmap_shows_the_last_good_tracks_under_the_error(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, ROADMAP, remote=False)
-    (repo / "ROADMAP.md").write_text("### Track 1: Outside any group\n")
+    (repo / "ROADMAP.md").write_text(ROADMAP + "Depends on: Track 9\n")
     git(repo, "commit", "-q", "-am", "Break it")
     done = run_gitorch(repo, "status", "--json", check=True)
     document = json.loads(done.stdout)
-    assert document["error"].startswith("ROADMAP.md: no groups found")
+    assert document["error"].startswith("ROADMAP.md:7: track A/1 depends on A/9, which is "
+                                        "not in the roadmap")
     assert document["error"].endswith("(showing the tracks of main~1)")
     assert [t["id"] for t in document["tracks"]] == ["A/1"]
     git(repo, "commit", "-q", "--allow-empty", "-m", "Still broken")
