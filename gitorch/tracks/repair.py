@@ -11,11 +11,7 @@ finish aborts its rebase, so the branch is where it was and nothing is lost.
 from __future__ import annotations
 
 import os
-import signal
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 from gitorch import git
 from gitorch.config.settings import FIX_PROMPT, RESOLVE_PROMPT, PhaseConfig
@@ -28,53 +24,35 @@ from gitorch.state import write_atomic
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.leftout import LeftOut, read_left_out
+from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.outcomes import OK
 from gitorch.tracks.phase_agent import run_phase_agent
 from gitorch.tracks.prompts import render
 from gitorch.tracks.records import REPAIRING, TrackRecord, now
-from gitorch.tracks.remote_claims import heartbeat
 from gitorch.tracks.wip import point_wip, save_wip
-from gitorch.upstream import remote_name
 
 
 class RepairFailed(GitorchError):
     """A repair that could not finish; its rebase is aborted."""
 
 
-@dataclass
-class _Stop:
-    """Set by SIGTERM, SIGINT or SIGHUP; the agent run checks it."""
-
-    set: bool = False
-    event: threading.Event = field(default_factory=threading.Event)
-
-    def arm(self) -> None:
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(sig, self._handle)
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        self.set = True
-        self.event.set()
-
-
 def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
     """Resolve or fix a left-out track whose lock lock_fd holds; exit 0 when done again."""
-    stop = _Stop()
-    stop.arm()
+    stop = StopFlag()
     project = open_project(cwd)
-    _check_lock(project, track, lock_fd)
+    check_handed_lock(project, track, lock_fd, f"gitorch repair {track}")
     record = TrackRecord.load(project, track)
     left = read_left_out(project, track)
     if record is None or record.state not in REPAIRING or left is None:
         raise GitorchError(f"track {track} is not waiting for a repair")
     kind = REPAIRING[record.state]
-    log = TrackLog(project.state.log(track), track.number)
+    log = TrackLog(project.state.log(track), track)
     record.pid, record.started_at = os.getpid(), record.started_at or now()
     record.save(project)
     worktree = Path(record.worktree)
     try:
-        _keep_claim(project, track, record.base or "", stop)
+        keep_claim_alive(project, track, record.base or "", stop, log, refresh_now=True)
         _repair(project, record, left, log, stop)
         record.state, record.reason, record.left_tip = "done", None, None
         project.state.left_out(track).unlink(missing_ok=True)
@@ -97,38 +75,8 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
     return 0 if record.state == "done" else 1
 
 
-def _keep_claim(project: Project, track: TrackId, base: str, stop: _Stop) -> None:
-    """With shared claims, refresh ours now (it went quiet when the runner ended) and on."""
-    remote = remote_name(project) if project.config.claims.remote else None
-    if remote is None:
-        return
-    heartbeat(project, remote, track, base, os.getpid())  # taken over: no repair here
-
-    def beat() -> None:
-        while not stop.event.wait(project.config.claims.heartbeat):
-            try:
-                heartbeat(project, remote, track, base, os.getpid())
-            except GitorchError:
-                stop.set = True  # another machine has it now: end the agent
-                return
-
-    threading.Thread(target=beat, daemon=True).start()
-
-
-def _check_lock(project: Project, track: TrackId, lock_fd: int) -> None:
-    """Refuse to run unless lock_fd is the track's lockfile, handed down locked."""
-    try:
-        held, expected = os.fstat(lock_fd), os.stat(project.state.lockfile(track))
-        handed = (held.st_dev, held.st_ino) == (expected.st_dev, expected.st_ino)
-    except OSError:
-        handed = False
-    if not handed:
-        raise GitorchError(f"the repair of {track} was not handed its lock; "
-                           f"use gitorch repair {track}")
-
-
 def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
-            stop: _Stop) -> None:
+            stop: StopFlag) -> None:
     worktree = _ensure_worktree(project, record, log)
     track = TrackId.parse(record.track)
     if rebase.in_progress(worktree):
@@ -177,7 +125,7 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
         _phase(project, record, log, stop, "fix", {"test_output": left.output or "(none)"})
 
 
-def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: _Stop, name: str,
+def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag, name: str,
            extra: dict[str, str]) -> None:
     """One agent run of a repair phase; raises RepairFailed unless it exited 0."""
     track = TrackId.parse(record.track)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import signal
-import threading
 import time
 from pathlib import Path
-from types import FrameType
 
 from gitorch import git
 from gitorch.errors import GitorchError
@@ -17,59 +14,21 @@ from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import write_atomic
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.hook import mark_worktree
+from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.phase_agent import over_budget, run_phase_agent, settle
 from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.prompts import render
 from gitorch.tracks.records import TrackRecord, now
-from gitorch.tracks.remote_claims import heartbeat
 from gitorch.tracks.wip import keep_snapshots, save_wip
 from gitorch.tracks.worktree_setup import SetupFailed, prepare
-from gitorch.upstream import remote_name
-
-
-class _StopFlag:
-    """Set by SIGTERM, SIGINT or SIGHUP, or a lost claim; the phase loop checks it."""
-
-    def __init__(self) -> None:
-        self.set = False
-        self.reason: str | None = None
-        self.event = threading.Event()
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(sig, self._handle)
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        self.stop(None)
-
-    def stop(self, reason: str | None) -> None:
-        self.reason, self.set = reason, True
-        self.event.set()
-
-
-def _keep_claim_alive(project: Project, track: TrackId, base: str, stop: _StopFlag,
-                      log: TrackLog) -> None:
-    """With shared claims, refresh ours on the remote every heartbeat until we end."""
-    remote = remote_name(project) if project.config.claims.remote else None
-    if remote is None:
-        return
-
-    def beat() -> None:
-        while not stop.event.wait(project.config.claims.heartbeat):
-            try:
-                heartbeat(project, remote, track, base, os.getpid())
-            except GitorchError as error:
-                log.line(f"Heartbeat: {error}; stopping")
-                stop.stop(str(error))
-                return
-
-    threading.Thread(target=beat, daemon=True).start()
 
 
 def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     """Run every phase of a claimed track whose lock lock_fd holds. Exit 0 when done."""
-    stop = _StopFlag()
+    stop = StopFlag()
     project = open_project(cwd)
-    _check_lock(project, track_id, lock_fd)
+    check_handed_lock(project, track_id, lock_fd, "gitorch start")
     record = TrackRecord.load(project, track_id)
     if record is None or record.base is None:
         raise GitorchError(f"track {track_id} has no claim record; use gitorch start")
@@ -85,7 +44,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     record.failure = record.reset_at = None
     record.save(project)
     append_run_line(project, f"start {track_id} pid={os.getpid()} branch={record.branch}")
-    _keep_claim_alive(project, track_id, record.base, stop, log)
+    keep_claim_alive(project, track_id, record.base, stop, log)
     keep_snapshots(project, track_id, Path(record.worktree), stop.event)
     try:
         _run_phases(project, roadmap, track, record, log, stop, resume_from)
@@ -105,20 +64,8 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     return 0 if record.state == "done" else 1
 
 
-def _check_lock(project: Project, track_id: TrackId, lock_fd: int) -> None:
-    """Refuse to run unless lock_fd is the track's lockfile (inherited, so already locked)."""
-    try:
-        held, expected = os.fstat(lock_fd), os.stat(project.state.lockfile(track_id))
-        handed = (held.st_dev, held.st_ino) == (expected.st_dev, expected.st_ino)
-    except OSError:
-        handed = False
-    if not handed:
-        raise GitorchError(f"the runner for {track_id} was not handed its lock; "
-                           "use gitorch start")
-
-
 def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
-                log: TrackLog, stop: _StopFlag, resume_from: str | None) -> None:
+                log: TrackLog, stop: StopFlag, resume_from: str | None) -> None:
     worktree = Path(record.worktree)
     assert record.base is not None
     _ensure_worktree(project, record, log)
