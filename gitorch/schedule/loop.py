@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gitorch import git
+from gitorch.agents.usage import Usage
 from gitorch.errors import GitorchError
 from gitorch.land.coordinator import LandResult, land
 from gitorch.names import TrackId
@@ -30,7 +31,6 @@ from gitorch.tracks.launch import StartResult, start
 from gitorch.tracks.leftout import moved_since
 from gitorch.tracks.records import LEFT_OUT, REPAIRING, TrackRecord
 from gitorch.tracks.runner import append_run_line
-from gitorch.tracks.usage import Usage
 
 LAND_GIVE_UP = 3  # failed lands in a row, with nothing else to do, end the run
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gitorch.tracks.usage import Usage
+from gitorch.agents.usage import Usage
 
 
 @dataclass(frozen=True)

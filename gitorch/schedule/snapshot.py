@@ -12,16 +12,16 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from gitorch.agents.phase import limited_agents
+from gitorch.agents.presets import agent_for, agent_name
+from gitorch.agents.usage import Usage, record_total
 from gitorch.config.settings import Config
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap
 from gitorch.tracks.claims import lock_is_free
 from gitorch.tracks.footprints import Footprint, live_footprint, predicted_footprints
-from gitorch.tracks.phase_agent import limited_agents
-from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.records import REPAIRING, TrackRecord, pid_alive
-from gitorch.tracks.usage import Usage, record_total
 
 BUSY = frozenset({"claimed", "running", *REPAIRING})
 # Failures a retry cannot mend: no login, the budget spent, a CLI that refuses to run here.

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitorch import git
+from gitorch.agents.presets import command_template
 from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.output import plural
 from gitorch.process import Completed
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.tracks.hook import HOOK, is_ours
-from gitorch.tracks.presets import command_template
 
 MIN_GIT = (2, 38, 0)  # `git merge-tree --write-tree`
 NETWORK_TIMEOUT = 20.0

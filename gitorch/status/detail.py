@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from gitorch.agents.usage import Usage
 from gitorch.output import paint, plural, safe_text, table
 from gitorch.status.layout import log_message
 from gitorch.status.text import UNLIMITED, notices
 from gitorch.tracks.records import ENDED
-from gitorch.tracks.usage import Usage
 
 
 def render_detail(document: dict[str, Any], colour: bool) -> list[str]:

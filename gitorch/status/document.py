@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from gitorch import git
+from gitorch.agents.presets import agent_for, agent_name
+from gitorch.agents.usage import record_total
 from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.land.pr_store import PullRequest, by_track
@@ -17,7 +19,6 @@ from gitorch.state import read_json
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
 from gitorch.tracks.leftout import repair_facts
-from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.records import (
     TrackView,
     as_json,
@@ -28,7 +29,6 @@ from gitorch.tracks.records import (
     track_subjects,
 )
 from gitorch.tracks.remote_claims import RemoteClaim, claims_refspec, fetched_claims
-from gitorch.tracks.usage import record_total
 from gitorch.upstream import NETWORK_TIMEOUT, remote_name
 
 LOG_TAIL_LINES = 3

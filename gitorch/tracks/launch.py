@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from gitorch import git
+from gitorch.agents.phase import limited_agents
+from gitorch.agents.preflight import check_agents
+from gitorch.agents.presets import agent_for, agent_name
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId, claim_ref
 from gitorch.process import child_env, signal_group
@@ -19,9 +22,6 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
-from gitorch.tracks.phase_agent import limited_agents
-from gitorch.tracks.preflight import check_agents
-from gitorch.tracks.presets import agent_for, agent_name
 from gitorch.tracks.records import (
     TrackRecord,
     TrackView,

@@ -14,6 +14,9 @@ import os
 from pathlib import Path
 
 from gitorch import git
+from gitorch.agents.outcomes import OK
+from gitorch.agents.phase import run_phase_agent
+from gitorch.agents.prompts import render
 from gitorch.config.settings import FIX_PROMPT, RESOLVE_PROMPT, PhaseConfig
 from gitorch.errors import GitorchError
 from gitorch.git import rebase
@@ -26,9 +29,6 @@ from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.leftout import LeftOut, read_left_out
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
 from gitorch.tracks.log import TrackLog
-from gitorch.tracks.outcomes import OK
-from gitorch.tracks.phase_agent import run_phase_agent
-from gitorch.tracks.prompts import render
 from gitorch.tracks.records import REPAIRING, TrackRecord, now
 from gitorch.tracks.wip import point_wip, save_wip
 

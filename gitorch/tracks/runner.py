@@ -7,6 +7,9 @@ import time
 from pathlib import Path
 
 from gitorch import git
+from gitorch.agents.phase import over_budget, run_phase_agent, settle
+from gitorch.agents.presets import agent_for, agent_name
+from gitorch.agents.prompts import render
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import Project, load_roadmap, open_project
@@ -16,9 +19,6 @@ from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
 from gitorch.tracks.log import TrackLog
-from gitorch.tracks.phase_agent import over_budget, run_phase_agent, settle
-from gitorch.tracks.presets import agent_for, agent_name
-from gitorch.tracks.prompts import render
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.wip import keep_snapshots, save_wip
 from gitorch.tracks.worktree_setup import SetupFailed, prepare

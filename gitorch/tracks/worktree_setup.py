@@ -6,9 +6,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from gitorch.agents.process import run_agent
 from gitorch.errors import GitorchError
 from gitorch.project import Project
-from gitorch.tracks.agent_process import run_agent
 from gitorch.tracks.log import TrackLog
 
 

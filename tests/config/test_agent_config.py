@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from helpers import git
 
+from gitorch.agents.presets import agent_for, command_template
 from gitorch.config.loader import load_config
 from gitorch.config.settings import DEFAULT_PHASES, ConfigError, PhaseAgent, WorktreeConfig
-from gitorch.tracks.presets import agent_for, command_template
 
 
 @pytest.fixture

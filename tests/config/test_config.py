@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from gitorch.agents.presets import PRESETS
+from gitorch.agents.prompts import FIELD, render
 from gitorch.config.durations import format_duration, parse_duration
 from gitorch.config.loader import default_config_text, load_config, user_config_path
 from gitorch.config.settings import (
@@ -24,8 +26,6 @@ from gitorch.config.settings import (
     PhaseConfig,
     RunConfig,
 )
-from gitorch.tracks.presets import PRESETS
-from gitorch.tracks.prompts import FIELD, render
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.yaml"
 

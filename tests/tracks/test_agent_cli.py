@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import AGENTS, git, make_repo, read_json_file, run_gitorch
 
-from gitorch.tracks.usage import Usage
+from gitorch.agents.usage import Usage
 
 ROADMAP = """# Roadmap
 

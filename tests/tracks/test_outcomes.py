@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
+from gitorch.agents.outcomes import BACKOFF, Patterns, Verdict, classify, reset_time
+from gitorch.agents.stream import StreamReader
+from gitorch.agents.usage import Usage
 from gitorch.config.settings import AgentConfig
-from gitorch.tracks.agent_stream import StreamReader
-from gitorch.tracks.outcomes import BACKOFF, Patterns, Verdict, classify, reset_time
-from gitorch.tracks.usage import Usage
 
 NOON = datetime(2026, 12, 2, 12, 0, 0).timestamp()
 

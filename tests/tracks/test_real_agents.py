@@ -10,7 +10,7 @@ import pytest
 from fake_api import fake_api
 from helpers import make_repo, read_json_file, run_gitorch
 
-from gitorch.tracks.usage import Usage
+from gitorch.agents.usage import Usage
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("GITORCH_REAL_AGENTS") != "1" or shutil.which("claude") is None,

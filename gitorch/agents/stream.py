@@ -12,8 +12,8 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from gitorch.tracks.outcomes import Patterns, Signal
-from gitorch.tracks.usage import Usage
+from gitorch.agents.outcomes import Patterns, Signal
+from gitorch.agents.usage import Usage
 
 SHORT = 200  # tool inputs and results are cut to this in the log
 

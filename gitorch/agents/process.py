@@ -10,11 +10,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gitorch.agents.outcomes import STUCK, Signal
+from gitorch.agents.stream import StreamReader
 from gitorch.config.durations import format_duration
 from gitorch.process import child_env, end_group, signal_group
-from gitorch.tracks.agent_stream import StreamReader
 from gitorch.tracks.log import MAX_LINE, TrackLog
-from gitorch.tracks.outcomes import STUCK, Signal
 
 
 @dataclass(frozen=True)

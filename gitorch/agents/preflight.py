@@ -6,16 +6,16 @@ import os
 import shutil
 from pathlib import Path
 
-from gitorch.config.settings import AgentConfig, Config
-from gitorch.errors import GitorchError
-from gitorch.process import run
-from gitorch.tracks.presets import (
+from gitorch.agents.presets import (
     PRESETS,
     agent_for,
     command_template,
     known_preset,
     logged_in_by_key,
 )
+from gitorch.config.settings import AgentConfig, Config
+from gitorch.errors import GitorchError
+from gitorch.process import run
 
 INSTALL = {
     "claude": "npm install -g @anthropic-ai/claude-code",

@@ -9,15 +9,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from gitorch import git
+from gitorch.agents.outcomes import AUTH, FATAL, OK, RATE, STUCK, Patterns, Verdict, classify
+from gitorch.agents.presets import PRESETS, agent_for, agent_name, invocation, known_preset
+from gitorch.agents.process import AgentOutcome, Limits, run_agent
+from gitorch.agents.stream import StreamReader, aider_usage
+from gitorch.agents.usage import Usage, record_total
 from gitorch.config.settings import PhaseConfig
 from gitorch.project import Project
-from gitorch.tracks.agent_process import AgentOutcome, Limits, run_agent
-from gitorch.tracks.agent_stream import StreamReader, aider_usage
 from gitorch.tracks.log import TrackLog
-from gitorch.tracks.outcomes import AUTH, FATAL, OK, RATE, STUCK, Patterns, Verdict, classify
-from gitorch.tracks.presets import PRESETS, agent_for, agent_name, invocation, known_preset
 from gitorch.tracks.records import TrackRecord
-from gitorch.tracks.usage import Usage, record_total
 
 
 @dataclass(frozen=True)
