@@ -94,7 +94,8 @@ _LINE = re.compile(
 # Looked for with bytes.find: far faster than a regex over hours of an agent's output.
 _MARKERS = (b"] ===== Phase ", b"] Phase ", b"] Track ", b"] Conflict while landing",
             b"] ===== Test gate failed")
-_BANNER = re.compile(r"(\S+) \(\d+/\d+\) of Track (\S+): (.*) =====")
+# A phase of the pipeline (`work (1/3) of Track E/1: Title`) or a repair (`resolve of Track E/1`).
+_BANNER = re.compile(r"(\S+)(?: \(\d+/\d+\))? of Track (\S+)(?:: (.*))? =====")
 _EXITED = re.compile(r"(\S+) exited (-?\d+)(?: \((.*)\))?")
 _ENDED = re.compile(r"(\S+) ended: (\S+)(?: \((.*)\))?")
 _LANDED = re.compile(r"(\S+) landed on ")
@@ -153,7 +154,7 @@ def _event(moment: float, lead: str, rest: str, facts: TrackLogFacts) -> LogEven
         banner = _BANNER.fullmatch(rest)
         if banner is None:
             return None
-        facts.title = banner.group(3)
+        facts.title = banner.group(3) or facts.title
         return LogEvent(moment, "phase", banner.group(1))
     if lead == "Phase ":
         exited = _EXITED.fullmatch(rest)

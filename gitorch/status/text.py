@@ -224,7 +224,7 @@ def _split(title: int, last: int, room: int) -> tuple[int, int]:
     if room <= 1:
         return max(room, 0), 0
     if title + last <= room:
-        return title, room - title
+        return title, last  # no more: the last column is never padded past its text
     share = min(title, max(room // 2, room - last, min(title, 8)))
     return share, room - share
 

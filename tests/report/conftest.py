@@ -58,7 +58,7 @@ def demo_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def trouble_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A real `gitorch run` that leaves a track failed (after a retry) and one conflicting."""
+    """A real `gitorch run`: a track failed (after a retry), one conflicting then repaired."""
     folder = tmp_path_factory.mktemp("trouble")
     patch = _isolated(folder)
     try:

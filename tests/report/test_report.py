@@ -72,7 +72,7 @@ def test_demo_report_as_text(demo_repo: Path) -> None:
         assert f"\n  {track} " in out  # a line in the table
 
 
-def test_failures_and_a_conflict_are_drawn_with_their_outcome(trouble_repo: Path,
+def test_a_failure_and_a_repaired_conflict_are_drawn_with_their_outcome(trouble_repo: Path,
                                                                tmp_path: Path) -> None:
     repo = trouble_repo
     document = json.loads(run_gitorch(repo, "report", "--json", check=True).stdout)
@@ -86,19 +86,18 @@ def test_failures_and_a_conflict_are_drawn_with_their_outcome(trouble_repo: Path
     assert rows["A/2"]["attempts"] == recorded["A/2"]["attempts"] == 2
     assert {t: r["state"] for t, r in rows.items()} == {
         t: r["state"] for t, r in recorded.items()}
-    assert sorted(r["state"] for r in rows.values()) == ["conflict", "failed", "landed",
+    # The conflicting track went back to its agent (a resolve phase) and landed after all.
+    assert sorted(r["state"] for r in rows.values()) == ["failed", "landed", "landed",
                                                           "landed"]
-    conflicted = next(t for t, r in rows.items() if r["state"] == "conflict")
-    # No hook here: commits come from the branches still there, landed ones have none left.
-    assert {t: r["commits"] for t, r in rows.items()} == {
-        t: 1 if t == conflicted else 0 if t == "A/2" else None for t in rows}
-    assert any(m["kind"] == "conflict" and m["tracks"] == [conflicted]
-               for m in document["marks"])
+    conflicted = next(m["tracks"][0] for m in document["marks"] if m["kind"] == "conflict")
+    assert rows[conflicted]["repairs"] == recorded[conflicted]["repairs"] == 1
+    assert "resolve" in {p["name"] for b in document["bars"] if b["track"] == conflicted
+                         for p in b["phases"]}
     assert any(g["reason"] == "retry back-off for A/2" for g in document["gaps"])
     out = tmp_path / "trouble.html"
     run_gitorch(repo, "report", "--html", str(out), check=True)
     found = bars(read_page(out.read_text()))
-    assert overlaps(found) == [] and len(found) == len(document["bars"]) == 5
+    assert overlaps(found) == [] and len(found) == len(document["bars"]) == 6
 
 
 def test_a_live_run_then_a_killed_runner(tmp_path: Path) -> None:
