@@ -6,6 +6,8 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +167,19 @@ def race_starts(repos: list[Path], *, track_ids: list[str] | None = None,
     for racer in racers:
         racer.join(timeout=120)
         assert racer.exitcode == 0
+
+
+@contextmanager
+def background_run(repo: Path, *args: str, env: dict[str, str] | None = None
+                   ) -> Iterator[subprocess.Popen[str]]:
+    """`gitorch run` in the background; killed (with its runners stopped) if left running."""
+    process = subprocess.Popen([gitorch_exe(), "run", *args], cwd=repo, text=True,
+                               env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        run_gitorch(repo, "stop", "--all")

@@ -94,8 +94,9 @@ class Scheduler:
             roadmap = self._current_roadmap()
             if self._should_land(roadmap, snap, tick, timed_out):
                 # A slot the landing tracks left goes to a track ready already (its
-                # dependencies are on main), not to one after the landing's push.
-                if not timed_out and self._fill(roadmap, snap, tick):
+                # dependencies are on main), not to one after the landing's push; but not
+                # to one that overlaps them: after the landing it starts from their work.
+                if not timed_out and self._fill(roadmap, snap, tick, before_landing=True):
                     snap = self._look()
                 self._land(snap)
                 snap, roadmap = self._look(), self._current_roadmap()
@@ -246,7 +247,8 @@ class Scheduler:
             (due if ready else later).append(track)
         return due, later
 
-    def _fill(self, roadmap: Roadmap, snap: Snapshot, tick: bool) -> bool:
+    def _fill(self, roadmap: Roadmap, snap: Snapshot, tick: bool,
+              before_landing: bool = False) -> bool:
         """Start retries first, then ready tracks, in the free slots; whether any started."""
         free = self.options.parallel - len(snap.busy)
         if free <= 0:
@@ -265,20 +267,21 @@ class Scheduler:
         world = (snap.key, self._roadmap[0] if self._roadmap else None)
         can = snapshot.startable(roadmap, snap, self.project.config, self._logged_out)
         if launched < free and (tick or (can and world != self._idle)):
-            plan = self._plan(roadmap, snap, free - launched, landing=False)
-            result = (self._start(plan.start if plan.steered else [], snap, avoid)
-                      if plan.start or not plan.steered else StartResult(None, []))
+            plan = self._plan(roadmap, snap, free - launched, landing=False, quiet=before_landing)
+            chosen = [t for t in plan.start if not (before_landing and t in plan.forced)]
+            result = (self._start(chosen if plan.steered else [], snap, avoid)
+                      if chosen or not plan.steered else StartResult(None, []))
             launched += len(result.launched)
             if not result.launched:
                 self._idle = world
         return launched > 0
 
-    def _plan(self, roadmap: Roadmap, snap: Snapshot, free: int, landing: bool
-              ) -> snapshot.OverlapPlan:
+    def _plan(self, roadmap: Roadmap, snap: Snapshot, free: int, landing: bool,
+              quiet: bool = False) -> snapshot.OverlapPlan:
         """Which ready tracks overlap running ones (scheduling.overlap); each finding said once."""
         plan = snapshot.overlap_plan(self.project, roadmap, snap, self._awaiting_land(snap),
                                      free, self._roadmap[0] if self._roadmap else None)
-        for note in plan.news(self._said_overlap, landing):
+        for note in [] if quiet else plan.news(self._said_overlap, landing):
             self.say(note)
         return plan
 

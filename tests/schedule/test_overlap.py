@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from helpers import gitorch_exe, read_json_file, run_gitorch, scripted_repo
+from helpers import background_run, read_json_file, run_gitorch, scripted_repo
 
 from gitorch.schedule.snapshot import Snapshot, plan_overlaps
 from gitorch.tracks.records import TrackRecord
@@ -178,20 +176,6 @@ def _status(repo: Path) -> dict[str, dict[str, object]]:
     return {track["id"]: track for track in document["tracks"]}
 
 
-@contextmanager
-def _background_run(repo: Path) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen([gitorch_exe(), "run", "--every", "10m", "--for", "2m"],
-                               cwd=repo, text=True, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env=dict(os.environ))
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        run_gitorch(repo, "stop", "--all")
-
-
 def _wait(what: str, test: object, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not test():  # type: ignore[operator]
@@ -206,7 +190,7 @@ def test_live_overlap_is_seen_after_one_commit_and_the_first_to_finish_lands_at_
     repo = scripted_repo(tmp_path, LIVE.format(go=go), remote=False,
                          extra_config="max_parallel: 2\n")
     run_gitorch(repo, "init", check=True)
-    with _background_run(repo) as process:
+    with background_run(repo, "--every", "10m", "--for", "2m") as process:
         # Neither body names a file of main: both start at once, as without footprints.
         _wait("both tracks to commit", lambda: all(
             t["live_footprint"] == ["shared.txt"] and t["state"] == "running"

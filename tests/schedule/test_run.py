@@ -5,17 +5,14 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from helpers import (
     FOUR_TRACKS,
     agent_repo,
+    background_run,
     git,
-    gitorch_exe,
     read_json_file,
     run_gitorch,
     scripted_repo,
@@ -99,21 +96,6 @@ def alive(pid: int) -> bool:
         return False
     stat = Path(f"/proc/{pid}/stat").read_text()
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
-@contextmanager
-def background_run(repo: Path, *args: str, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
-    """`gitorch run` in the background; killed (with its runners stopped) if left running."""
-    process = subprocess.Popen([gitorch_exe(), "run", *args], cwd=repo, text=True,
-                               env={**os.environ, **env}, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        run_gitorch(repo, "stop", "--all")
 
 
 def test_three_groups_driven_to_done_with_few_pushes(tmp_path: Path) -> None:
