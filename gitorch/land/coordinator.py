@@ -87,8 +87,10 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
     with land_lock(project):
         notes = [] if dry_run else resume_interrupted(project, keep)
         merged = [] if dry_run else finish_merged(project, keep, notes)
+        # Tracks an attempt left out meet a newer main in the next: they are tried again.
+        again: set[str] = set()
         for attempt in range(1, project.config.land.retries + 2):
-            result = _attempt(project, wanted, dry_run=dry_run, push=push, test=test,
+            result = _attempt(project, wanted, again, dry_run=dry_run, push=push, test=test,
                               keep=keep)
             if result is not None:
                 result.attempts, result.notes = attempt, notes + result.notes
@@ -99,9 +101,9 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
                        "again)")
 
 
-def _attempt(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, test: bool,
-             keep: bool) -> LandResult | None:
-    """One try; None when the push found the remote moved."""
+def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_run: bool,
+             push: bool, test: bool, keep: bool) -> LandResult | None:
+    """One try; None when the push found the remote moved (what it left out goes in again)."""
     failpoint("fetch")
     shared = project.config.claims.remote
     publish = push and project.config.land.push
@@ -112,7 +114,7 @@ def _attempt(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bo
                            f"{project.main_branch}")
     roadmap = parse(text.decode("utf-8"), project.config.roadmap,
                     project.config.roadmap_words)
-    candidates, skipped = done_candidates(project, roadmap, wanted)
+    candidates, skipped = done_candidates(project, roadmap, wanted, again)
     failpoint("replay")
     stack = replay_stack(project, sync.onto, candidates)
     result = LandResult(sync.local, sync.onto, dry_run, skipped=skipped,
@@ -155,6 +157,7 @@ def _attempt(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bo
         if not outcome.ok:
             journal_path(project).unlink(missing_ok=True)
             if outcome.remote_moved:
+                again.update([*result.conflict, *result.gate_failed])
                 return None
             raise GitorchError(f"push to {sync.remote_name} was rejected: {outcome.message} "
                                "(nothing landed)")

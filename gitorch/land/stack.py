@@ -1,7 +1,7 @@
 """The stack: done tracks found and replayed onto main one after another, in memory."""
 
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from gitorch import git
@@ -40,9 +40,12 @@ class Stack:
         return self.tips[-1] if self.tips else self.onto
 
 
-def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
-                    ) -> tuple[list[Candidate], dict[str, str]]:
-    """The done tracks to land, in roadmap order, and why any named one is left out."""
+def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str],
+                    again: Collection[str] = ()) -> tuple[list[Candidate], dict[str, str]]:
+    """The done tracks to land, in roadmap order, and why any named one is left out.
+
+    again: tracks an earlier attempt of this landing left out, to try on the newer main.
+    """
     skipped: dict[str, str] = {}
     chosen = []
     names = set(wanted)
@@ -55,7 +58,7 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str]
         # A left-out track whose branch moved since was fixed by a person: try it again.
         moved = record is not None and moved_since(project, record)
         if record is None or record.state == "in-pr" or (
-                record.state != "done" and not moved
+                record.state != "done" and not moved and track.id not in again
                 and not done_by_trailer(project, track_id, record.branch)):
             if names:
                 state = record.state if record else roadmap.track_state(track.id)

@@ -176,6 +176,36 @@ def test_remote_moved_before_push_is_replayed_again(tmp_path: Path) -> None:
     assert git(tmp_path / "remote.git", "rev-parse", "main") == git(repo, "rev-parse", "main")
 
 
+def test_a_track_left_out_is_tried_again_when_the_remote_moved(tmp_path: Path) -> None:
+    # The gate fails with A/2 only while main holds `broken`; another clone removes it
+    # while the landing waits at its push, so the retry meets a main where A/2 passes.
+    gate = "land:\n  test_command: [sh, -c, '! { test -f broken && test -f x.txt; }']\n"
+    repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha", "put x.txt ex"),
+                         extra_config=gate, files={"broken": "yes\n"})
+    run_gitorch(repo, "start", "--wait", check=True)
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(tmp_path / "remote.git"), str(other))
+    marker = tmp_path / "paused"
+    env = {"GITORCH_FAILPOINT": "push", "GITORCH_FAILPOINT_FILE": str(marker)}
+    from helpers import gitorch_exe
+
+    landing = subprocess.Popen([gitorch_exe(), "land", "--json"], cwd=repo, env={
+        **__import__("os").environ, **env}, stdout=subprocess.PIPE, text=True)
+    _wait_for(marker)
+    git(other, "rm", "-q", "broken")
+    git(other, "commit", "-q", "-m", "Mend what broke the gate")
+    git(other, "push", "-q", "origin", "main")
+    marker.unlink()
+    _wait_for(marker)  # the retry's push
+    marker.unlink()
+    out, _ = landing.communicate(timeout=60)
+    assert landing.returncode == 0, out
+    result = json.loads(out)
+    assert result["attempts"] == 2
+    assert result["landed"] == ["A/1", "A/2"] and result["gate_failed"] == []
+    assert (repo / "x.txt").exists() and not (repo / "broken").exists()
+
+
 def test_second_land_names_the_first(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha"), remote=False)
     run_gitorch(repo, "start", "--wait", check=True)
