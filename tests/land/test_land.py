@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -147,29 +148,41 @@ def test_push_rejected_by_the_remote_loses_nothing(tmp_path: Path) -> None:
     assert land_json(repo)["landed"] == ["A/1"]
 
 
-def test_remote_moved_before_push_is_replayed_again(tmp_path: Path) -> None:
-    repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha"))
-    run_gitorch(repo, "start", "--wait", check=True)
+def _land_while_the_remote_moves(repo: Path, tmp_path: Path,
+                                 move: Callable[[Path], None]) -> dict[str, object]:
+    """`land --json`, paused at its push while move(another clone) pushes; its result."""
+    from helpers import gitorch_exe
+
     other = tmp_path / "other"
     git(tmp_path, "clone", "-q", str(tmp_path / "remote.git"), str(other))
     marker = tmp_path / "paused"
     env = {"GITORCH_FAILPOINT": "push", "GITORCH_FAILPOINT_FILE": str(marker)}
-    from helpers import gitorch_exe
-
     landing = subprocess.Popen([gitorch_exe(), "land", "--json"], cwd=repo, env={
         **__import__("os").environ, **env}, stdout=subprocess.PIPE, text=True)
     _wait_for(marker)
-    (other / "elsewhere.txt").write_text("x\n")
-    git(other, "add", "elsewhere.txt")
-    git(other, "commit", "-q", "-m", "Someone else")
+    move(other)
     git(other, "push", "-q", "origin", "main")
     marker.unlink()
     # The retry pauses at the push again: let it through.
     _wait_for(marker)
     marker.unlink()
     out, _ = landing.communicate(timeout=60)
-    assert landing.returncode == 0
+    assert landing.returncode == 0, out
     result = json.loads(out)
+    assert isinstance(result, dict)
+    return result
+
+
+def test_remote_moved_before_push_is_replayed_again(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha"))
+    run_gitorch(repo, "start", "--wait", check=True)
+
+    def someone_else(other: Path) -> None:
+        (other / "elsewhere.txt").write_text("x\n")
+        git(other, "add", "elsewhere.txt")
+        git(other, "commit", "-q", "-m", "Someone else")
+
+    result = _land_while_the_remote_moves(repo, tmp_path, someone_else)
     assert result["attempts"] == 2 and result["landed"] == ["A/1"]
     subjects = git(repo, "log", "--format=%s", "-3", "main").splitlines()
     assert subjects == ["Mark A/1 done in ROADMAP.md", "A/1: scripted work", "Someone else"]
@@ -183,24 +196,12 @@ def test_a_track_left_out_is_tried_again_when_the_remote_moved(tmp_path: Path) -
     repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha", "put x.txt ex"),
                          extra_config=gate, files={"broken": "yes\n"})
     run_gitorch(repo, "start", "--wait", check=True)
-    other = tmp_path / "other"
-    git(tmp_path, "clone", "-q", str(tmp_path / "remote.git"), str(other))
-    marker = tmp_path / "paused"
-    env = {"GITORCH_FAILPOINT": "push", "GITORCH_FAILPOINT_FILE": str(marker)}
-    from helpers import gitorch_exe
 
-    landing = subprocess.Popen([gitorch_exe(), "land", "--json"], cwd=repo, env={
-        **__import__("os").environ, **env}, stdout=subprocess.PIPE, text=True)
-    _wait_for(marker)
-    git(other, "rm", "-q", "broken")
-    git(other, "commit", "-q", "-m", "Mend what broke the gate")
-    git(other, "push", "-q", "origin", "main")
-    marker.unlink()
-    _wait_for(marker)  # the retry's push
-    marker.unlink()
-    out, _ = landing.communicate(timeout=60)
-    assert landing.returncode == 0, out
-    result = json.loads(out)
+    def mend(other: Path) -> None:
+        git(other, "rm", "-q", "broken")
+        git(other, "commit", "-q", "-m", "Mend what broke the gate")
+
+    result = _land_while_the_remote_moves(repo, tmp_path, mend)
     assert result["attempts"] == 2
     assert result["landed"] == ["A/1", "A/2"] and result["gate_failed"] == []
     assert (repo / "x.txt").exists() and not (repo / "broken").exists()
