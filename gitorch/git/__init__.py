@@ -309,20 +309,28 @@ def dirty_files(worktree: Path, among: list[str] | None = None) -> list[str]:
 
     among: look only at these paths; a large worktree is then not scanned whole.
     """
-    if among == []:
-        return []
+    return [] if among == [] else dirty_files_started(worktree, among)()
+
+
+def dirty_files_started(worktree: Path, among: list[str] | None = None
+                        ) -> Callable[[], list[str]]:
+    """dirty_files, begun now in the background; call the result for the paths."""
     limit = ["--", *among] if among is not None else []
-    out = git(["--literal-pathspecs", "status", "--porcelain", "-z", "--untracked-files=all",
-               *limit], worktree).stdout
-    names = []
-    entries = iter(out.split("\0"))
-    for entry in entries:
-        if not entry:
-            continue
-        names.append(entry[3:])
-        if entry[0] in "RC":
-            names.append(next(entries, ""))  # a rename's source follows it
-    return names
+    running = process.Running(["git", "--literal-pathspecs", "status", "--porcelain", "-z",
+                               "--untracked-files=all", *limit], worktree)
+
+    def paths() -> list[str]:
+        names = []
+        entries = iter(running.result().stdout.split("\0"))
+        for entry in entries:
+            if not entry:
+                continue
+            names.append(entry[3:])
+            if entry[0] in "RC":
+                names.append(next(entries, ""))  # a rename's source follows it
+        return names
+
+    return paths
 
 
 def index_matches(worktree: Path, commit: str) -> bool:

@@ -13,8 +13,8 @@ from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.land.gate import Gate, bisect
 from gitorch.land.publish import (
+    MainWorktree,
     advance_main,
-    check_main_worktree,
     failpoint,
     finish_tracks,
     journal_path,
@@ -105,6 +105,9 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
              push: bool, test: bool, keep: bool) -> LandResult | None:
     """One try; None when the push found the remote moved (what it left out goes in again)."""
     failpoint("fetch")
+    # Main's worktree is scanned for changes while the fetch and the replay go on.
+    moving_main = not dry_run and project.config.land.mode != "pr"
+    main_worktree = MainWorktree(project) if moving_main else None
     shared = project.config.claims.remote
     publish = push and project.config.land.push
     sync = sync_main(project, also=(claims_refspec(),) if shared else (), offline=not publish)
@@ -133,6 +136,8 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     if test and project.config.land.test_command and order:
         failpoint("gate")
         gated = _gate(project, sync, order, result)
+        if moving_main:  # what changed in main's worktree while the tests ran
+            main_worktree = MainWorktree(project)
         if gated != order:  # culprits left out: the rest stack up differently
             order = gated
             tips = replay_stack(project, sync.onto, order).tips if order else []
@@ -143,7 +148,7 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
         return open_pull_requests(project, sync, order, tips, result)
     tip = list(landed.values())[-1]
     final = roadmap_commit(project, tip, list(landed))
-    worktree = check_main_worktree(project, sync.local, final)
+    worktree = (main_worktree or MainWorktree(project)).check(sync.local, final)
     write_journal(project, sync, final, landed)
     if sync.remote_name is not None:
         failpoint("push")
@@ -223,7 +228,7 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
     notes = []
     if published:
         if local == local_old:
-            advance_main(project, local_old, new, check_main_worktree(project, local_old, new))
+            advance_main(project, local_old, new, MainWorktree(project).check(local_old, new))
         elif local == new:
             worktree = main_checkout(project)
             if worktree is not None and git.index_matches(worktree, local_old):

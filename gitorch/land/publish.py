@@ -45,17 +45,28 @@ def main_checkout(project: Project) -> Path | None:
     return None
 
 
-def check_main_worktree(project: Project, old: str, new: str) -> Path | None:
-    """The worktree with main checked out; refuse if landing would overwrite its changes."""
-    worktree = main_checkout(project)
-    if worktree is None:
-        return None
-    changed = git.changed_files(project.paths, old, new)
-    clash = sorted(git.dirty_files(worktree, among=changed))
-    if clash:
-        raise GitorchError(f"landing would overwrite uncommitted changes in {worktree}: "
-                           f"{', '.join(clash[:5])}; commit or stash them (nothing landed)")
-    return worktree
+class MainWorktree:
+    """The worktree with main checked out, if any, and its uncommitted changes.
+
+    The scan starts when this is made, so a landing makes it before the replay and the two
+    overlap; a landing that waited long (the gate) makes a fresh one.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.path = main_checkout(project)
+        self._dirty = git.dirty_files_started(self.path) if self.path is not None else None
+
+    def check(self, old: str, new: str) -> Path | None:
+        """The worktree; refuse if moving main from old to new would overwrite its changes."""
+        if self.path is None or self._dirty is None:
+            return None
+        changed = set(git.changed_files(self.project.paths, old, new))
+        clash = sorted(path for path in self._dirty() if path in changed)
+        if clash:
+            raise GitorchError(f"landing would overwrite uncommitted changes in {self.path}: "
+                               f"{', '.join(clash[:5])}; commit or stash them (nothing landed)")
+        return self.path
 
 
 def advance_main(project: Project, old: str, new: str, worktree: Path | None) -> None:

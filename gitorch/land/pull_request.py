@@ -19,7 +19,7 @@ from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.land import github, pr_store
 from gitorch.land.pr_store import BRANCH_PREFIX, PullRequest
-from gitorch.land.publish import advance_main, check_main_worktree, finish_tracks
+from gitorch.land.publish import MainWorktree, advance_main, finish_tracks
 from gitorch.land.replay import Conflict, replay
 from gitorch.land.stack import Candidate, roadmap_commit
 from gitorch.names import TrackId, claim_ref
@@ -234,7 +234,7 @@ def _bring_main_along(project: Project, remote_main: str, notes: list[str]) -> N
                                                                       remote_main):
         return
     try:
-        worktree = check_main_worktree(project, local, remote_main)
+        worktree = MainWorktree(project).check(local, remote_main)
         advance_main(project, local, remote_main, worktree)
     except GitorchError as error:
         notes.append(f"{project.main_branch} left where it was: {error}")
