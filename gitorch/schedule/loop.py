@@ -23,7 +23,8 @@ from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
-from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs, then
+from gitorch.schedule.news import landing_news
+from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
 from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, epoch, landing_helps, look
 from gitorch.tracks.control import end_runner, mark_stopped
@@ -98,7 +99,7 @@ class Scheduler:
                 # to one that overlaps them: after the landing it starts from their work.
                 if not timed_out and self._fill(roadmap, snap, tick, before_landing=True):
                     snap = self._look()
-                self._land(snap)
+                self._land()
                 snap, roadmap = self._look(), self._current_roadmap()
             if not timed_out and self._fill(roadmap, snap, tick):
                 snap = self._look()
@@ -139,8 +140,8 @@ class Scheduler:
                 self.say(f"✗ Track {track}: {record.reason}; " + (
                     "it will be repaired again" if repairable(self.project, record)
                     else "no repairs left"))
-            elif (record.state in ("done", "failed", "stopped", "rate-limited")
-                  and before.state in BUSY):
+            elif (record.state in ("done", "landed", "failed", "stopped", "rate-limited")
+                  and before.state in BUSY):  # landed: it ended just as a landing began
                 self._ended(record, now)
         view = snapshot.view_line(snap, self.options.parallel, len(self.landed))
         if changed and view != self._shown:
@@ -152,7 +153,7 @@ class Scheduler:
         track = record.track
         took = now - self._since.pop(track, now)
         self.track_times[track] = took
-        if record.state == "done":
+        if record.state in ("done", "landed"):
             self.say(f"✓ Track {track} done in {took:.1f}s")
         elif record.state == "stopped":
             self.say(f"■ Track {track} stopped ({record.reason})")
@@ -310,8 +311,10 @@ class Scheduler:
                      f"{safe_text(track.title)}{attempt}")
         return result
 
-    def _land(self, before: Snapshot) -> None:
-        candidates = set(self._awaiting_land(before))
+    def _land(self) -> None:
+        # A fresh look first: a track that ended since the last one is said done (with its
+        # time) before the landing takes it.
+        candidates = set(self._awaiting_land(self._look()))
         try:
             result = land(self.project, [], dry_run=False, push=True, test=True, keep=False)
         except GitorchError as error:
@@ -329,19 +332,8 @@ class Scheduler:
     def _report_land(self, result: LandResult) -> None:
         self.landed += result.landed
         self.pushes += int(result.pushed)
-        if result.landed:
-            where = "pushed" if result.pushed else "not pushed"
-            moved = (f"main {result.main_old[:7]} -> {result.main_new[:7]} ({where})"
-                     if result.main_old != result.main_new else "their pull request merged")
-            self.say(f"Landed {', '.join(result.landed)}: {moved}")
-        for request in result.pull_requests:
-            self.say(f"↑ {', '.join(request['tracks'])} in pull request "
-                     f"{request['url'] or request['branch']}; they land once it is merged")
-        for track, paths in result.conflict.items():
-            self.say(f"✗ {track} conflicts with main in {', '.join(paths)}; "
-                     f"{then(self.project, track)}")
-        for track in result.gate_failed:
-            self.say(f"✗ {track} failed the test gate; {then(self.project, track)}")
+        for line in landing_news(self.project, result):
+            self.say(line)
 
     def _stop_running(self, snap: Snapshot) -> None:
         """--hard-stop: end the runners still going once the grace period is over."""

@@ -49,14 +49,6 @@ def start_repairs(project: Project, snap: Snapshot, parallel: int, since: dict[s
     return started
 
 
-def then(project: Project, track: str) -> str:
-    """What happens next to a track land just left out, for the run's log."""
-    record = TrackRecord.load(project, TrackId.parse(track))
-    if record is not None and repairable(project, record):
-        return "it goes back to its agent"
-    return "left for a person"
-
-
 def left_out_now(project: Project, snap: Snapshot) -> dict[str, str]:
     """Each left-out track: why, and what a person runs next (for the run's summary)."""
     return {t: f"{snap.records[t].reason or snap.records[t].state}; "

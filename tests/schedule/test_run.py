@@ -266,3 +266,24 @@ def test_a_broken_roadmap_committed_mid_run_keeps_the_run_and_its_runners(
     for track in ("A/1", "A/2", "A/3", "A/4"):
         assert f"✓ Track {track} done in " in out, out  # seen to the end, not left behind
         assert (record(repo, track) or {})["state"] == "done"
+
+
+def test_a_track_that_ends_as_a_landing_begins_is_said_done_with_its_time(
+        tmp_path: Path) -> None:
+    # A/2 ends while a landing of A/1 waits at its first step, so the landing takes A/2 too
+    # and no look of the loop ever sees A/2 done: it goes from running to landed.
+    release, paused = tmp_path / "release", tmp_path / "paused"
+    repo = scripted_repo(tmp_path, "# Plan\n\n## Group A: Base\n\n### Track 1: Quick\n"
+                         f"put a.txt alpha\n\n### Track 2: Late\nwait {release}\n"
+                         "put b.txt beta\n", remote=False)
+    env = {"GITORCH_FAILPOINT": "fetch", "GITORCH_FAILPOINT_FILE": str(paused)}
+    with background_run(repo, "--every", "0.3s", env=env) as running:
+        wait_until("the landing of A/1 to pause", paused.exists)
+        release.touch()
+        wait_until("A/2 to be done", lambda: (record(repo, "A/2") or {}).get("state") == "done")
+        paused.unlink()
+        out, _ = running.communicate(timeout=60)
+    assert running.returncode == 0, out
+    assert "Landed A/1, A/2: main" in out
+    assert "✓ Track A/2 done in " in out
+    assert "2 tracks landed, 0 failed" in out

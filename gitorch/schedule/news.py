@@ -1,0 +1,36 @@
+"""What the run says of a landing: what landed, what went to a pull request, what was left."""
+
+from __future__ import annotations
+
+from gitorch.land.coordinator import LandResult
+from gitorch.names import TrackId
+from gitorch.project import Project
+from gitorch.schedule.repairs import repairable
+from gitorch.tracks.records import TrackRecord
+
+
+def landing_news(project: Project, result: LandResult) -> list[str]:
+    """The run's lines for one landing."""
+    lines = []
+    if result.landed:
+        where = "pushed" if result.pushed else "not pushed"
+        moved = (f"main {result.main_old[:7]} -> {result.main_new[:7]} ({where})"
+                 if result.main_old != result.main_new else "their pull request merged")
+        lines.append(f"Landed {', '.join(result.landed)}: {moved}")
+    for request in result.pull_requests:
+        lines.append(f"↑ {', '.join(request['tracks'])} in pull request "
+                     f"{request['url'] or request['branch']}; they land once it is merged")
+    for track, paths in result.conflict.items():
+        lines.append(f"✗ {track} conflicts with main in {', '.join(paths)}; "
+                     f"{_then(project, track)}")
+    lines += [f"✗ {track} failed the test gate; {_then(project, track)}"
+              for track in result.gate_failed]
+    return lines
+
+
+def _then(project: Project, track: str) -> str:
+    """What happens next to a track land just left out."""
+    record = TrackRecord.load(project, TrackId.parse(track))
+    if record is not None and repairable(project, record):
+        return "it goes back to its agent"
+    return "left for a person"
