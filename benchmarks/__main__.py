@@ -9,6 +9,7 @@ not a failure), 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib
 import json
 import os
@@ -19,6 +20,7 @@ import time
 import traceback
 from pathlib import Path
 
+import gitorch
 from benchmarks import report
 from benchmarks.common import CaseResult, isolated_environment
 
@@ -68,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = args.case or list(CASES)
 
+    # As pip leaves an installed package: compiled. An editable install (or
+    # PYTHONDONTWRITEBYTECODE) would have every gitorch process compile the sources anew.
+    compileall.compile_dir(Path(gitorch.__file__).parent, quiet=1)
     info = report.machine()
     root = Path(tempfile.mkdtemp(prefix="gitorch-bench-"))
     cases = []

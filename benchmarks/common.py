@@ -99,7 +99,8 @@ def interleaved(runs: int, ways: Mapping[str, Callable[[], float]],
 
     A way returns the seconds it measured (its own setup and reset stay off the clock).
     The first warmup rounds fill the caches and are not kept. On a shared, noisy machine,
-    taking turns makes drift in its load fall on every way alike.
+    taking turns makes drift in its load fall on every way alike. Before each way the disk
+    is synced, so that what the last reset wrote is not flushed inside the next timing.
     """
     samples: dict[str, list[float]] = {name: [] for name in ways}
     for round_ in range(warmup + runs):
@@ -107,6 +108,7 @@ def interleaved(runs: int, ways: Mapping[str, Callable[[], float]],
         if round_ % 2:  # alternate who goes first, so neither always runs on a warm cache
             order.reverse()
         for name, way in order:
+            os.sync()
             took = way()
             if round_ >= warmup:
                 samples[name].append(took)

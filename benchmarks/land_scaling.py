@@ -17,7 +17,15 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks.common import CaseResult, Ratio, Row, git, gitorch, interleaved, timed
-from benchmarks.repo import MAX_TRACKS, Snapshot, fast_tracks, make_repository, move_main
+from benchmarks.repo import (
+    MAX_TRACKS,
+    Snapshot,
+    describe,
+    fast_tracks,
+    make_repository,
+    move_main,
+    size_for,
+)
 
 COMMITS = 5
 
@@ -33,8 +41,8 @@ def slope(points: list[tuple[float, float]]) -> float:
 class Scaling:
     """One repository with the largest number of done tracks; land the first N of them."""
 
-    def __init__(self, folder: Path, largest: int) -> None:
-        self.repo = make_repository(folder, MAX_TRACKS, parallel=4)
+    def __init__(self, folder: Path, largest: int, files_per_folder: int) -> None:
+        self.repo = make_repository(folder, MAX_TRACKS, 4, files_per_folder)
         fast_tracks(self.repo, list(range(1, largest + 1)), COMMITS)
         move_main(self.repo, 3)
         self.snapshot = Snapshot.take(self.repo)
@@ -60,11 +68,12 @@ class Scaling:
 def run_case(folder: Path, quick: bool) -> CaseResult:
     sizes = [10, 30] if quick else [10, 50, 100]
     runs = 3 if quick else 5
+    size = size_for(quick)
     result = CaseResult("scaling", "land time per commit as tracks grow",
-                        f"20,100 files, {'/'.join(map(str, sizes))} tracks x {COMMITS} commits "
+                        f"{describe(size)}, {'/'.join(map(str, sizes))} tracks x {COMMITS} commits "
                         "made the fast way (no worktrees); median of "
                         f"{runs} runs, sizes interleaved, after 1 warm-up round")
-    scaling = Scaling(folder, sizes[-1])
+    scaling = Scaling(folder, sizes[-1], size)
     samples = interleaved(runs, {f"land {n} tracks": partial(scaling.land, n) for n in sizes})
     result.rows = [Row(name, took) for name, took in samples.items()]
     medians = [(n, row.median) for n, row in zip(sizes, result.rows, strict=True)]

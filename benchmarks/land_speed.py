@@ -1,6 +1,6 @@
 """Case land: `gitorch land` against a `git rebase` loop and the merge-tree plumbing floor.
 
-10 tracks x 5 commits on the 20,100-file repository (--quick too), made done
+10 tracks x 5 commits on the 20,100-file repository (5,100 with --quick), made done
 the real way: `gitorch start --wait` runs the stand-in agent in each track's worktree.
 Then main moves on by 3 commits no track touches, so every track must really be replayed.
 Each run lands the same 50 commits onto the same main, four ways:
@@ -45,7 +45,7 @@ from benchmarks.common import (
     interleaved,
     ratio,
 )
-from benchmarks.repo import FILES_PER_FOLDER, Snapshot, describe, make_repository, move_main
+from benchmarks.repo import Snapshot, describe, make_repository, move_main, size_for
 from gitorch.git import objects
 from gitorch.land.replay import Replayed, replay, track_commits
 
@@ -163,7 +163,7 @@ def profile_summary(path: Path) -> str:
 
 def run_case(folder: Path, quick: bool) -> CaseResult:
     runs = 3 if quick else 7
-    size = FILES_PER_FOLDER  # the goals are set for 20,100 files, --quick or not
+    size = size_for(quick)  # the goals are set for 20,100 files: a full run judges them
     result = CaseResult("land", "land 10 tracks x 5 commits",
                         f"{describe(size)}, {TRACKS} tracks x {COMMITS} commits made by `gitorch "
                         f"start --wait`, main 3 commits ahead; median of {runs} runs, "
