@@ -163,7 +163,9 @@ def profile_summary(path: Path) -> str:
 
 def run_case(folder: Path, quick: bool) -> CaseResult:
     runs = 3 if quick else 7
-    size = size_for(quick)  # the goals are set for 20,100 files: a full run judges them
+    size = size_for(quick)
+    # The speed-up grows with the files each rebase checks out; its goal is set for 20,100.
+    speed_up_goal = None if quick else (">=", 8.0)
     result = CaseResult("land", "land 10 tracks x 5 commits",
                         f"{describe(size)}, {TRACKS} tracks x {COMMITS} commits made by `gitorch "
                         f"start --wait`, main 3 commits ahead; median of {runs} runs, "
@@ -179,7 +181,7 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
     land = result.row("gitorch land")
     result.ratios = [
         ratio("rebase loop / gitorch land (speed-up)", result.row("rebase loop"), land,
-              (">=", 8.0)),
+              speed_up_goal),
         ratio("gitorch land / merge-tree chain", land, result.row("merge-tree chain"),
               ("<=", 1.5)),
         ratio("replay in process / gitorch land (share)", result.row("replay in process"),
@@ -188,7 +190,10 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
     trees = set().union(*landing.trees.values())
     result.checks.append(Check("every way landed the same tree (ROADMAP.md aside)",
                                len(trees) == 1))
-    if not quick:
+    if quick:
+        result.notes.append("the speed-up's goal (>= 8x) is set for 20,100 files: a full "
+                            "run judges it")
+    else:
         result.notes += landing.where_the_time_goes(folder)
     per_commit = land.median * 1000 / landing.commits
     result.notes.append(f"gitorch land: {per_commit:.1f} ms a commit, whole process")
