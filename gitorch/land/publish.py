@@ -99,7 +99,7 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[
     """Mark landed tracks and tidy their claims, branches and worktrees; return notes."""
     notes = []
     held = git.list_refs(project.paths, "refs/gitorch/claims/")
-    records, dropped = [], []
+    dropped = []
     for text, commit in landed.items():
         track = TrackId.parse(text)
         if claim_ref(track) in held:
@@ -109,7 +109,6 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[
             record.state, record.reason, record.phase = "landed", None, None
             record.ended_at = record.ended_at or now()
             record.save(project)
-        records.append(record)
         log = TrackLog(project.state.log(track), track)
         log.line(f"Track {track} landed on {project.main_branch} as {commit[:12]}")
         log.close()
@@ -123,10 +122,18 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[
             except git.RefMoved:
                 notes.append(f"claim of {track} changed meanwhile; left in place")
     if not keep:
-        for record in records:
-            if record is not None:
-                notes += _remove_track_tree(project, record)
-        _drop_wip_refs(project, [TrackId.parse(text) for text in landed])  # main holds it
+        notes += remove_track_trees(project, list(landed))
+    return notes
+
+
+def remove_track_trees(project: Project, tracks: list[str]) -> list[str]:
+    """Landed tracks' worktrees, branches and wip refs (main holds their work); notes."""
+    notes = []
+    for text in tracks:
+        record = TrackRecord.load(project, TrackId.parse(text))
+        if record is not None:
+            notes += _remove_track_tree(project, record)
+    _drop_wip_refs(project, [TrackId.parse(text) for text in tracks])
     return notes
 
 

@@ -18,12 +18,13 @@ from gitorch import git
 from gitorch.agents.usage import Usage
 from gitorch.errors import GitorchError
 from gitorch.land.coordinator import LandResult, land
+from gitorch.land.publish import remove_track_trees
 from gitorch.names import TrackId
 from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
-from gitorch.schedule.news import landing_news
+from gitorch.schedule.news import landing_news, tick_line
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
 from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, epoch, landing_helps, look
@@ -55,6 +56,7 @@ class Scheduler:
     _given_up: dict[str, str] = field(default_factory=dict)  # start refused to restart these
     _left_out: dict[str, str | None] = field(default_factory=dict)  # land skipped: updated_at
     _land_failures: int = 0
+    _untidy: list[str] = field(default_factory=list)  # landed; worktrees not yet removed
     _idle: object = None  # the world when start last launched nothing
     _last: Snapshot | None = None
     _roadmap: tuple[str, Roadmap] | None = None
@@ -103,11 +105,12 @@ class Scheduler:
                 snap, roadmap = self._look(), self._current_roadmap()
             if not timed_out and self._fill(roadmap, snap, tick):
                 snap = self._look()
+            self._tidy()  # once the slots are filled: off the way from a landing to a start
             if not timed_out and start_repairs(self.project, snap, self.options.parallel,
                                                self._since, self.say, self._error):
                 snap = self._look()
             if tick:
-                self._tick_line(snap)
+                append_run_line(self.project, tick_line(snap, len(self.landed)))
             reason = self._finished(roadmap, snap, timed_out)
             if reason is not None:
                 return self._summary(reason, snap)
@@ -316,7 +319,7 @@ class Scheduler:
         # time) before the landing takes it.
         candidates = set(self._awaiting_land(self._look()))
         try:
-            result = land(self.project, [], dry_run=False, push=True, test=True, keep=False)
+            result = land(self.project, [], dry_run=False, push=True, test=True, keep=True)
         except GitorchError as error:
             self._land_failures += 1
             self._error(f"land: {error}")
@@ -329,8 +332,16 @@ class Scheduler:
             self._left_out[track] = snap.records[track].updated_at
             self._error(f"{track} was not landed: {result.skipped.get(track, 'land left it out')}")
 
+    def _tidy(self) -> None:
+        """Remove the worktrees and branches of the tracks landed since the last time."""
+        if self._untidy:
+            for note in remove_track_trees(self.project, self._untidy):
+                self.say(f"note: {note}")
+            self._untidy = []
+
     def _report_land(self, result: LandResult) -> None:
         self.landed += result.landed
+        self._untidy += result.landed
         self.pushes += int(result.pushed)
         for line in landing_news(self.project, result):
             self.say(line)
@@ -358,13 +369,6 @@ class Scheduler:
             return None
         return "done" if roadmap.current_group() is None and not self._awaiting_land(snap) \
             else "stuck"
-
-    def _tick_line(self, snap: Snapshot) -> None:
-        parts = [f"running={','.join(sorted(snap.busy)) or '-'}"]
-        parts += [f"{state}={','.join(snap.having(state))}"
-                  for state in ("done", "failed", "conflict", "gate-failed", "stale")
-                  if snap.having(state)]
-        append_run_line(self.project, f"run tick landed={len(self.landed)} " + " ".join(parts))
 
     def _error(self, message: str) -> None:
         self.errors.append(message)

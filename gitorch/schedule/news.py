@@ -1,4 +1,4 @@
-"""What the run says of a landing: what landed, what went to a pull request, what was left."""
+"""What the run says of each landing (landed, in a pull request, left out) and each tick."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from gitorch.land.coordinator import LandResult
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.schedule.repairs import repairable
+from gitorch.schedule.snapshot import Snapshot
 from gitorch.tracks.records import TrackRecord
 
 
@@ -34,3 +35,12 @@ def _then(project: Project, track: str) -> str:
     if record is not None and repairable(project, record):
         return "it goes back to its agent"
     return "left for a person"
+
+
+def tick_line(snap: Snapshot, landed: int) -> str:
+    """The line each tick writes to runs.log."""
+    parts = [f"running={','.join(sorted(snap.busy)) or '-'}"]
+    parts += [f"{state}={','.join(snap.having(state))}"
+              for state in ("done", "failed", "conflict", "gate-failed", "stale")
+              if snap.having(state)]
+    return f"run tick landed={landed} " + " ".join(parts)

@@ -287,3 +287,5 @@ def test_a_track_that_ends_as_a_landing_begins_is_said_done_with_its_time(
     assert "Landed A/1, A/2: main" in out
     assert "✓ Track A/2 done in " in out
     assert "2 tracks landed, 0 failed" in out
+    # The run removes landed tracks' worktrees once it has filled the slots they freed.
+    assert not any(Path(str((record(repo, t) or {})["worktree"])).exists() for t in ("A/1", "A/2"))
