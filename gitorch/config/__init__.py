@@ -2,5 +2,6 @@
 
 `settings` holds the Config types and defaults, `loader` reads and merges the layers,
 `checks` holds what each value must be,
-`yamlfile` reads YAML keeping each key's line, `durations` reads and writes `90s`, `6h`.
+`yamlfile` reads YAML keeping each key's line (a `source`), `durations` reads and writes
+`90s`, `6h`.
 """

@@ -46,7 +46,8 @@ from gitorch.config.settings import (
     SchedulingConfig,
     WorktreeConfig,
 )
-from gitorch.config.yamlfile import Source, YamlFileError, read_yaml
+from gitorch.config.source import Source, YamlFileError
+from gitorch.config.yamlfile import read_yaml
 from gitorch.roadmap.vocabulary import GROUP_WORDS, TRACK_WORDS, Vocabulary
 
 _DEFAULTS: dict[str, Any] = {
