@@ -1,9 +1,8 @@
-"""YAML files read as plain values, keeping the line of every key for error messages."""
+"""YAML parsed into plain values, keeping the line of every key for error messages."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 
@@ -16,20 +15,14 @@ _MAX_PARSE_DEPTH = 64
 MAX_VALUES = 10_000
 
 
-def read_yaml(path: Path, name: str) -> tuple[object, Source]:
-    """The file as dicts, lists and scalars (None when absent or empty), with its key lines.
+def parse_yaml(data: bytes, name: str) -> tuple[object, Source]:
+    """A file's bytes as dicts, lists and scalars (None when empty), with its key lines.
 
     name is how messages call the file. Duplicate keys, non-scalar keys and nesting
     deeper than MAX_DEPTH are errors, as are more than MAX_VALUES keys and items (counting
     each use of an alias) and bytes that are not UTF-8.
     """
     source = Source(name)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, source
-    except OSError as error:
-        raise YamlFileError(f"{name}: cannot read it: {error.strerror or error}") from error
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as bad:
