@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import cache
@@ -187,9 +187,12 @@ def observe(project: Project, roadmap: Roadmap, track: Track,
                      project.state.log(track_id), problem)
 
 
-def track_subjects(project: Project, tracks: Sequence[Track]) -> dict[str, list[str]]:
-    """What observe() counts as each recorded track's commits, for all of them at once."""
-    branches = git.list_refs(project.paths, "refs/heads/")
+def track_subjects(project: Project, tracks: Sequence[Track], branches: Mapping[str, str]
+                   ) -> dict[str, list[str]]:
+    """What observe() counts as each recorded track's commits, for all of them at once.
+
+    branches: every branch's tip, as git.list_refs(paths, "refs/heads/") gives them.
+    """
     ranges, gone = {}, []
     for track in tracks:
         record = TrackRecord.load(project, TrackId(track.group, track.number))
