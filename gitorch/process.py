@@ -134,6 +134,14 @@ def signal_group(pgid: int | None, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
+def this_host() -> str:
+    """This machine's name, as records and claims note it beside a pid.
+
+    What gethostname(2) returns, read without importing socket for it.
+    """
+    return os.uname().nodename
+
+
 def pid_running(pid: int) -> bool:
     """Whether pid is a live process here; a zombie awaiting its reaper is not."""
     try:

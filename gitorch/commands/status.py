@@ -1,4 +1,7 @@
-"""`gitorch status`: the seed's monitor, from any worktree or subfolder."""
+"""`gitorch status`: the seed's monitor, from any worktree or subfolder.
+
+The screens are imported only where they are drawn: `status --json` draws none.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gitorch.project import open_project
-from gitorch.status import watch as watching
-from gitorch.status.detail import render_detail
 from gitorch.status.document import collect as status_document
-from gitorch.status.text import Screen
-from gitorch.status.text import render as render_text
 
 
 def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
@@ -24,16 +23,24 @@ def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
 def render(document: dict[str, Any], colour: bool, verbose: bool = False) -> list[str]:
     """The document as text: one line per track within the terminal's width, or in full."""
     if verbose:
+        from gitorch.status.detail import render_detail
+
         return render_detail(document, colour)
+    from gitorch.status.text import Screen
+    from gitorch.status.text import render as render_text
+    from gitorch.status.watch import terminal_size
+
     # Piped output keeps whole lines, unless COLUMNS asks for a width.
     width = None
     if sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit():
-        width = watching.terminal_size(sys.stdout).columns
+        width = terminal_size(sys.stdout).columns
     return render_text(document, Screen(width, None, colour, datetime.now(timezone.utc)))
 
 
 def watch(cwd: Path, interval: float, as_json: bool, colour: bool, fetch: bool) -> None:
     """Redraw the status every interval until Ctrl-C."""
+    from gitorch.status import watch as watching
+
     project = open_project(cwd)
     watching.watch(lambda due: status_document(project, fetch and due), sys.stdout, interval,
                    as_json, colour)

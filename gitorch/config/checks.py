@@ -6,7 +6,6 @@ expected (and below which key), which the loader turns into `file:line: key: ...
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath, PureWindowsPath
@@ -43,8 +42,16 @@ class Invalid(Exception):
 
 def hint(word: str, choices: tuple[str, ...]) -> str:
     """'did you mean X?' for a near miss, else the list of choices."""
+    close = near_miss(word, choices)
+    return f"did you mean {close}?" if close else f"expected one of {', '.join(choices)}"
+
+
+def near_miss(word: str, choices: tuple[str, ...]) -> str | None:
+    """The choice word is most likely a typo of, if any."""
+    import difflib  # only for a word that is not a choice: most configs never need it
+
     close = difflib.get_close_matches(word, choices, n=1)
-    return f"did you mean {close[0]}?" if close else f"expected one of {', '.join(choices)}"
+    return close[0] if close else None
 
 
 def expect(test: Callable[[Any], bool], message: str) -> Check:
@@ -204,9 +211,9 @@ def template(value: object) -> str:
     """A prompt; other text in braces is kept as written, but a near-miss field is a typo."""
     text = str(plain_text(value))
     for name in re.findall(r"\{([A-Za-z_]+)\}", text):
-        close = difflib.get_close_matches(name, PROMPT_FIELDS, n=1)
-        if name not in PROMPT_FIELDS and close:
-            raise Invalid(f"unknown field {{{name}}} (did you mean {{{close[0]}}}?)")
+        close = None if name in PROMPT_FIELDS else near_miss(name, PROMPT_FIELDS)
+        if close:
+            raise Invalid(f"unknown field {{{name}}} (did you mean {{{close}}}?)")
     return text
 
 

@@ -46,7 +46,8 @@ from gitorch.config.settings import (
     SchedulingConfig,
     WorktreeConfig,
 )
-from gitorch.config.yamlfile import Source, YamlFileError, read_yaml
+from gitorch.config.source import Source, YamlFileError
+from gitorch.config.yamlcache import read_yaml
 from gitorch.roadmap.vocabulary import GROUP_WORDS, TRACK_WORDS, Vocabulary
 
 _DEFAULTS: dict[str, Any] = {
@@ -70,6 +71,14 @@ _DEFAULTS: dict[str, Any] = {
 def user_config_path() -> Path:
     """The user's own config file, in the platform's config folder."""
     return platformdirs.user_config_path("gitorch") / "config.yaml"
+
+
+def parsed_config_cache() -> Path:
+    """Where config files are kept parsed: the user's cache folder.
+
+    Not the repository's state folder: a command that refuses leaves that as it was.
+    """
+    return platformdirs.user_cache_path("gitorch") / "config"
 
 
 def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) -> Config:
@@ -127,7 +136,7 @@ def default_config_text() -> str:
 def _read_file(path: Path, name: str) -> tuple[object, Source]:
     """A config file's settings as plain values, with the line of each key; None when absent."""
     try:
-        return read_yaml(path, name)
+        return read_yaml(path, name, parsed_config_cache())
     except YamlFileError as bad:
         raise ConfigError(str(bad)) from None
 

@@ -1,14 +1,12 @@
-"""YAML files read as plain values, keeping the line of every key for error messages."""
+"""YAML parsed into plain values, keeping the line of every key for error messages."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
-from gitorch.errors import GitorchError
+from gitorch.config.source import Source, YamlFileError
 
 MAX_DEPTH = 8
 # PyYAML builds nodes recursively: far deeper nesting would overflow Python's stack.
@@ -17,53 +15,14 @@ _MAX_PARSE_DEPTH = 64
 MAX_VALUES = 10_000
 
 
-class YamlFileError(GitorchError):
-    """A YAML file that cannot be read; the message starts with `<name>:<line>: `."""
-
-
-@dataclass
-class Source:
-    """A file's name as shown in messages, and the line of each dotted key in it.
-
-    Keys are dotted paths: `agent.command`, and `phases[0].name` for list items; the
-    empty path is the document itself.
-    """
-
-    name: str
-    lines: dict[str, int] = field(default_factory=dict)
-
-    def where(self, path: str, line: int | None = None) -> str:
-        """`name:line` for path (or its nearest parent in the file), or just the name."""
-        while line is None and path:  # a key not in the file: the line of its parent
-            line = self.lines.get(path)
-            parent = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path)
-            path = parent if parent != path else ""
-        line = line or self.lines.get("")
-        return f"{self.name}:{line}" if line else self.name
-
-    def message(self, path: str, problem: str, line: int | None = None) -> str:
-        """One line: `name:line: path: problem`."""
-        prefix = f"{path}: " if path else ""
-        return f"{self.where(path, line)}: {prefix}{problem}"
-
-    def error(self, path: str, problem: str, line: int | None = None) -> YamlFileError:
-        return YamlFileError(self.message(path, problem, line))
-
-
-def read_yaml(path: Path, name: str) -> tuple[object, Source]:
-    """The file as dicts, lists and scalars (None when absent or empty), with its key lines.
+def parse_yaml(data: bytes, name: str) -> tuple[object, Source]:
+    """A file's bytes as dicts, lists and scalars (None when empty), with its key lines.
 
     name is how messages call the file. Duplicate keys, non-scalar keys and nesting
     deeper than MAX_DEPTH are errors, as are more than MAX_VALUES keys and items (counting
     each use of an alias) and bytes that are not UTF-8.
     """
     source = Source(name)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, source
-    except OSError as error:
-        raise YamlFileError(f"{name}: cannot read it: {error.strerror or error}") from error
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as bad:

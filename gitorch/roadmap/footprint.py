@@ -9,8 +9,10 @@ nothing. Pure text and lists: the tree's paths come from the caller.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # A path-like word: letters, digits and . _ - / with a slash or a dotted extension in it.
 _WORD = re.compile(r"(?<![\w./-])(?:\.{0,2}/)?[\w.-]+(?:/[\w.-]+)*/?")
@@ -37,19 +39,31 @@ class Tree:
     """The files of one tree, indexed for the lookups a footprint makes."""
 
     files: frozenset[str]
-    _by_name: dict[str, list[str]] = field(compare=False, repr=False)
+    _sorted: tuple[str, ...] = field(compare=False, repr=False)
 
     @classmethod
     def of(cls, paths: Iterable[str]) -> Tree:
-        files = frozenset(paths)
-        by_name: dict[str, list[str]] = {}
-        for path in sorted(files):
-            by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
-        return cls(files, by_name)
+        # git lists a tree in sorted order already, which makes this sort cheap.
+        ordered = tuple(dict.fromkeys(sorted(paths)))
+        return cls(frozenset(ordered), ordered)
 
     def under(self, folder: str) -> list[str]:
+        # The paths under a folder are one run of the sorted list: found by bisection, not
+        # by a scan of every file for each folder a body names.
         prefix = folder.rstrip("/") + "/"
-        return sorted(path for path in self.files if path.startswith(prefix))
+        start = bisect_left(self._sorted, prefix)
+        end = start
+        while end < len(self._sorted) and self._sorted[end].startswith(prefix):
+            end += 1
+        return list(self._sorted[start:end])
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[str]]:
+        """The files by their last path component; built only when a bare name is looked up."""
+        by_name: dict[str, list[str]] = {}
+        for path in self._sorted:
+            by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+        return by_name
 
     def ending(self, name: str) -> list[str]:
         """Files whose path ends with name at a slash (a unique bare file name counts)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from typing import Any
 
 from gitorch.config.durations import format_duration, parse_duration
 from gitorch.errors import GitorchError
-from gitorch.process import child_env, pid_running
+from gitorch.process import child_env, pid_running, this_host
 from gitorch.project import Project
 from gitorch.schedule.loop import Scheduler
 from gitorch.schedule.run_types import Options, Summary
@@ -100,7 +99,7 @@ def _inherited_lock(project: Project, fd: int) -> TrackLock:
 
 
 def _write_record(project: Project, pid: int, settings: dict[str, Any]) -> None:
-    write_json(project.state.scheduler, {"pid": pid, "host": socket.gethostname(),
+    write_json(project.state.scheduler, {"pid": pid, "host": this_host(),
                                          "started_at": now(), **settings})
 
 

@@ -64,10 +64,12 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
                      if c.commit != _local_commit(claimed, t)}
     requests = by_track(project)
     shown = _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})
-    subjects = track_subjects(project, shown)
+    branches = git.list_refs(project.paths, "refs/heads/")
+    subjects = track_subjects(project, shown, branches)
     tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id),
                       subjects=subjects.get(t.id)) for t in shown]
-    prints = _footprints(project, roadmap, tracks)
+    prints = _footprints(project, roadmap, tracks,
+                         branches.get(f"refs/heads/{project.main_branch}"))
     return {
         "repo": str(project.paths.main_worktree),
         "roadmap": project.config.roadmap,
@@ -183,10 +185,13 @@ def _shown_tracks(roadmap: Roadmap, claimed: dict[str, Claim | None]) -> list[Tr
     return shown
 
 
-def _footprints(project: Project, roadmap: Roadmap, views: list[TrackView]
+def _footprints(project: Project, roadmap: Roadmap, views: list[TrackView], main: str | None
                 ) -> dict[str, dict[str, Any]]:
-    """Each track's predicted and live footprints, and the running tracks its live one meets."""
-    predicted = predicted_footprints(project, roadmap)
+    """Each track's predicted and live footprints, and the running tracks its live one meets.
+
+    main: the main branch's commit, when known (no git then needs to resolve it).
+    """
+    predicted = predicted_footprints(project, roadmap, main)
     live = {view.track.id: sorted(live_footprint(project.state, view.id))
             for view in views if view.record is not None and view.state != "landed"}
     met = overlaps({view.track.id: live.get(view.track.id, ()) for view in views

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import getpass
 import os
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import BinaryIO
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId, claim_ref
+from gitorch.process import this_host
 
 CLAIM_SUBJECT = "gitorch claim"
 
@@ -114,7 +114,7 @@ def claim_message(track: TrackId, base: str, pid: int) -> str:
     import secrets
     fields = {
         "track": str(track),
-        "host": socket.gethostname(),
+        "host": this_host(),
         "pid": str(pid),
         "user": _user(),
         "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

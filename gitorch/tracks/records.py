@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import cache
@@ -14,7 +13,7 @@ from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import history
 from gitorch.names import TrackId, branch_name, worktree_path
-from gitorch.process import ProcessError, pid_running
+from gitorch.process import ProcessError, pid_running, this_host
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json, write_json
@@ -46,7 +45,7 @@ class TrackRecord:
     phase: str | None = None
     pid: int | None = None
     agent_pgid: int | None = None
-    host: str = field(default_factory=socket.gethostname)
+    host: str = field(default_factory=this_host)
     started_at: str | None = None
     updated_at: str | None = None
     ended_at: str | None = None
@@ -115,7 +114,7 @@ def _record_types() -> dict[str, Any]:
 
 def pid_alive(pid: int | None, host: str | None) -> bool:
     """Whether pid is a live process on this machine."""
-    return pid is not None and host == socket.gethostname() and pid_running(pid)
+    return pid is not None and host == this_host() and pid_running(pid)
 
 
 @dataclass(frozen=True)
@@ -187,9 +186,12 @@ def observe(project: Project, roadmap: Roadmap, track: Track,
                      project.state.log(track_id), problem)
 
 
-def track_subjects(project: Project, tracks: Sequence[Track]) -> dict[str, list[str]]:
-    """What observe() counts as each recorded track's commits, for all of them at once."""
-    branches = git.list_refs(project.paths, "refs/heads/")
+def track_subjects(project: Project, tracks: Sequence[Track], branches: Mapping[str, str]
+                   ) -> dict[str, list[str]]:
+    """What observe() counts as each recorded track's commits, for all of them at once.
+
+    branches: every branch's tip, as git.list_refs(paths, "refs/heads/") gives them.
+    """
     ranges, gone = {}, []
     for track in tracks:
         record = TrackRecord.load(project, TrackId(track.group, track.number))

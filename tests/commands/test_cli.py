@@ -118,6 +118,19 @@ def test_status_does_not_import_pygit2(tmp_path: Path) -> None:
     assert not [name for name in imported if name.startswith("pygit2")]
 
 
+def test_status_json_imports_no_yaml_and_no_screens_once_the_config_is_kept(
+        tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
+    (repo / "gitorch.yaml").write_text("max_parallel: 2\n")
+    run_gitorch(repo, "status", "--json", check=True)  # parses gitorch.yaml, keeps it
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "gitorch", "status",
+                           "--json"], cwd=repo, capture_output=True, text=True, check=True)
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
+    assert "gitorch.commands.status" in imported
+    assert not [name for name in imported
+                if name.startswith(("yaml", "gitorch.status.text", "gitorch.status.watch"))]
+
+
 def test_json_is_one_document(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
     done = run_gitorch(repo, "status", "--json", check=True)
