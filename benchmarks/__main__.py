@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks",
                                      description="gitorch's benchmark suite.")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer runs and smaller sizes: under 2 minutes on 2 quiet cores")
+                        help="fewer runs and smaller sizes: 2-4 minutes on 2 cores, by the disk")
     parser.add_argument("--json", metavar="FILE", type=Path,
                         help="also write every sample, ratio and the machine to FILE")
     parser.add_argument("--case", action="append", choices=list(CASES), metavar="NAME",
