@@ -164,7 +164,8 @@ def profile_summary(path: Path) -> str:
 def run_case(folder: Path, quick: bool) -> CaseResult:
     runs = 3 if quick else 7
     size = size_for(quick)
-    # The speed-up grows with the files each rebase checks out; its goal is set for 20,100.
+    # The speed-up grows with the files each rebase checks out; its goal is set for 20,100
+    # on a disk (--quick: 5,100, on a RAM disk when there is one).
     speed_up_goal = None if quick else (">=", 8.0)
     result = CaseResult("land", "land 10 tracks x 5 commits",
                         f"{describe(size)}, {TRACKS} tracks x {COMMITS} commits made by `gitorch "

@@ -59,6 +59,7 @@ def machine() -> dict[str, Any]:
                    + (" with uncommitted changes in gitorch/" if dirty else ""),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "create_5000_files_ms": round(file_creation_ms()),
+        "folder": tempfile.gettempdir(),
     }
 
 
@@ -73,6 +74,7 @@ def render_machine(info: dict[str, Any]) -> list[str]:
         + (f"; at the end: {', '.join(map(str, load_end))}" if load_end else ""),
         f"- writing 5,000 files of 400 bytes took {info['create_5000_files_ms']} ms "
         "(the disk's pace; worktrees of 20,100 files follow it)",
+        f"- the repositories were made in {info.get('folder', '?')}",
     ]
 
 

@@ -81,7 +81,13 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
                                  "4 x git worktree add": starting.by_worktree_add})
     result.rows = [Row(name, took) for name, took in samples.items()]
     result.rows.insert(1, Row("gitorch start returns", starting.returned[1:]))
+    # The goal is set for checkouts of 20,100 files on a disk, where they are most of the
+    # time; --quick (5,100 files, a RAM disk when there is one) shows the fixed costs.
     result.ratios.append(ratio("gitorch start / 4 x git worktree add",
                                result.row("gitorch start -> 4 agents running"),
-                               result.row("4 x git worktree add"), ("<=", 0.6)))
+                               result.row("4 x git worktree add"),
+                               None if quick else ("<=", 0.6)))
+    if quick:
+        result.notes.append("the goal (<= 0.6x) is set for 20,100 files on a disk: a full "
+                            "run judges it")
     return result
