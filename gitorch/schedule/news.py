@@ -26,7 +26,7 @@ def landing_news(project: Project, result: LandResult) -> list[str]:
                      f"{_then(project, track)}")
     lines += [f"✗ {track} failed the test gate; {_then(project, track)}"
               for track in result.gate_failed]
-    return lines
+    return lines + [f"note: {note}" for note in result.notes]
 
 
 def _then(project: Project, track: str) -> str:

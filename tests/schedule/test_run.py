@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from helpers import (
     agent_repo,
     background_run,
     git,
+    gitorch_exe,
     read_json_file,
     run_gitorch,
     scripted_repo,
@@ -289,3 +291,20 @@ def test_a_track_that_ends_as_a_landing_begins_is_said_done_with_its_time(
     assert "2 tracks landed, 0 failed" in out
     # The run removes landed tracks' worktrees once it has filled the slots they freed.
     assert not any(Path(str((record(repo, t) or {})["worktree"])).exists() for t in ("A/1", "A/2"))
+
+
+def test_the_run_finishes_a_landing_killed_after_its_push_and_says_so(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, "# Plan\n\n## Group A: Work\n\n### Track 1: One\n"
+                         "put one.txt 1\n")
+    run_gitorch(repo, "start", "--wait", check=True)
+    paused = tmp_path / "paused"
+    landing = subprocess.Popen([gitorch_exe(), "land"], cwd=repo, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={
+                                   **os.environ, "GITORCH_FAILPOINT": "cleanup",
+                                   "GITORCH_FAILPOINT_FILE": str(paused)})
+    wait_until("the landing to reach its cleanup", paused.exists, timeout=60)
+    os.kill(landing.pid, signal.SIGKILL)
+    landing.wait()
+    done = run_gitorch(repo, "run", "--every", "0.3s", check=True)
+    assert "note: finished an interrupted landing of A/1" in done.stdout
+    assert (record(repo, "A/1") or {}).get("state") == "landed"
