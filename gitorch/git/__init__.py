@@ -304,20 +304,15 @@ def tree_files(paths: RepoPaths, rev: str) -> list[str]:
     return [name for name in done.stdout.split("\0") if name] if done.returncode == 0 else []
 
 
-def dirty_files(worktree: Path, among: list[str] | None = None) -> list[str]:
-    """Paths with uncommitted changes (tracked or untracked) in a worktree.
-
-    among: look only at these paths; a large worktree is then not scanned whole.
-    """
-    return [] if among == [] else dirty_files_started(worktree, among)()
+def dirty_files(worktree: Path) -> list[str]:
+    """Paths with uncommitted changes (tracked or untracked) in a worktree."""
+    return dirty_files_started(worktree)()
 
 
-def dirty_files_started(worktree: Path, among: list[str] | None = None
-                        ) -> Callable[[], list[str]]:
+def dirty_files_started(worktree: Path) -> Callable[[], list[str]]:
     """dirty_files, begun now in the background; call the result for the paths."""
-    limit = ["--", *among] if among is not None else []
-    running = process.Running(["git", "--literal-pathspecs", "status", "--porcelain", "-z",
-                               "--untracked-files=all", *limit], worktree)
+    running = process.Running(["git", "status", "--porcelain", "-z", "--untracked-files=all"],
+                              worktree)
 
     def paths() -> list[str]:
         names = []
