@@ -49,7 +49,9 @@ def speckit_megabyte() -> str:
 
 
 def gsd_megabyte() -> str:
-    summary, details, phase = [], [], 0
+    summary: list[str] = []
+    details: list[str] = []
+    phase = 0
     while sum(map(len, details)) < MB:
         phase += 1
         summary.append(f"- [ ] **Phase {phase}: Part {phase}** - the part numbered {phase}\n")
