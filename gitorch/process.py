@@ -6,10 +6,11 @@ import contextlib
 import os
 import signal
 import subprocess
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from gitorch.errors import GitorchError
 
@@ -124,6 +125,34 @@ class Running:
         if check and self._child.returncode != 0:
             raise ProcessError(self.argv, self._child.returncode, stdout, stderr)
         return Completed(self._child.returncode, stdout, stderr)
+
+
+T = TypeVar("T")
+
+
+class Meanwhile(Generic[T]):
+    """A call begun now in a thread, so that the processes it waits on overlap ours.
+
+    result() waits for it and returns what it returned, or raises what it raised.
+    """
+
+    def __init__(self, call: Callable[..., T], *args: Any) -> None:
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(call, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[..., T], args: tuple[Any, ...]) -> None:
+        try:
+            self._value = call(*args)
+        except BaseException as error:  # handed to result(), which raises it in the caller
+            self._error = error
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
 
 
 def signal_group(pgid: int | None, sig: signal.Signals) -> None:

@@ -13,6 +13,7 @@ from gitorch.agents.usage import record_total
 from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.land.pr_store import PullRequest, by_track
+from gitorch.process import Meanwhile
 from gitorch.project import LoadedRoadmap, Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
@@ -41,12 +42,20 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
 
     With shared claims, fetch asks the remote for them first.
     """
-    # git status of a 20,000-file worktree is the slowest call: let it run meanwhile.
-    main_changes = git.worktree_changes_started(project.paths.main_worktree)
+    paths = project.paths
+    # git status of a 20,000-file worktree is the slowest call: let it run meanwhile, and
+    # the reads that need nothing else beside it.
+    main_changes = git.worktree_changes_started(paths.main_worktree)
+    recent = Meanwhile(git.recent_commits, paths, project.main_branch, RECENT_COMMITS)
+    heads = Meanwhile(git.list_refs, paths, "refs/heads/")
+    local_claims = Meanwhile(claims, project)
     loaded, error = _roadmap(project)
     roadmap = loaded.roadmap
+    branches = heads.result()
+    prints = Meanwhile(predicted_footprints, project, roadmap,
+                       branches.get(f"refs/heads/{project.main_branch}"))
     current = roadmap.current_group()
-    claimed = claims(project)
+    claimed = local_claims.result()
     landed = landed_tracks(project)
     warning = loaded.warning
     elsewhere: dict[str, RemoteClaim] = {}
@@ -64,12 +73,10 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
                      if c.commit != _local_commit(claimed, t)}
     requests = by_track(project)
     shown = _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})
-    branches = git.list_refs(project.paths, "refs/heads/")
     subjects = track_subjects(project, shown, branches)
     tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id),
                       subjects=subjects.get(t.id)) for t in shown]
-    prints = _footprints(project, roadmap, tracks,
-                         branches.get(f"refs/heads/{project.main_branch}"))
+    footprints = _footprints(project, tracks, prints.result())
     return {
         "repo": str(project.paths.main_worktree),
         "roadmap": project.config.roadmap,
@@ -85,7 +92,7 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
         ],
         "phases": [{"name": phase.name, "agent": agent_name(agent_for(project.config, phase))}
                    for phase in project.config.phases],
-        "tracks": [{**as_json(view), **_log_facts(view.log), **prints[view.track.id],
+        "tracks": [{**as_json(view), **_log_facts(view.log), **footprints[view.track.id],
                     "pull_request": _pull_request(requests.get(view.track.id)),
                     **_agent_facts(project, view), **repair_facts(project, view)}
                    for view in tracks],
@@ -105,9 +112,7 @@ def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
         ],
         "main_worktree": _worktree_summary(main_changes()),
         "landing_interrupted": project.state.landing_journal.exists(),
-        "recent_commits": [{"id": oid, "subject": subject} for oid, subject in
-                           git.recent_commits(project.paths, project.main_branch,
-                                              RECENT_COMMITS)],
+        "recent_commits": [{"id": oid, "subject": subject} for oid, subject in recent.result()],
     }
 
 
@@ -185,13 +190,9 @@ def _shown_tracks(roadmap: Roadmap, claimed: dict[str, Claim | None]) -> list[Tr
     return shown
 
 
-def _footprints(project: Project, roadmap: Roadmap, views: list[TrackView], main: str | None
-                ) -> dict[str, dict[str, Any]]:
-    """Each track's predicted and live footprints, and the running tracks its live one meets.
-
-    main: the main branch's commit, when known (no git then needs to resolve it).
-    """
-    predicted = predicted_footprints(project, roadmap, main)
+def _footprints(project: Project, views: list[TrackView],
+                predicted: dict[str, tuple[str, ...]]) -> dict[str, dict[str, Any]]:
+    """Each track's predicted and live footprints, and the running tracks its live one meets."""
     live = {view.track.id: sorted(live_footprint(project.state, view.id))
             for view in views if view.record is not None and view.state != "landed"}
     met = overlaps({view.track.id: live.get(view.track.id, ()) for view in views
