@@ -37,7 +37,11 @@ class Project:
 
 def open_project(cwd: Path, overrides: dict[str, object] | None = None) -> Project:
     """Find the repository around cwd and load its configuration."""
-    paths = git.discover(cwd)
+    return project_for(git.discover(cwd), overrides)
+
+
+def project_for(paths: git.RepoPaths, overrides: dict[str, object] | None = None) -> Project:
+    """The repository at paths (found already), with its configuration loaded."""
     config = load_config(paths.main_worktree, overrides)
     branch = config.main_branch or git.main_head_branch(paths)
     if branch is None:

@@ -1,6 +1,7 @@
 """`gitorch status`: the seed's monitor, from any worktree or subfolder.
 
-The screens are imported only where they are drawn: `status --json` draws none.
+The screens are imported only where they are drawn: `status --json` draws none. The rest
+of gitorch is imported once the main worktree's `git status` has begun.
 """
 
 from __future__ import annotations
@@ -11,13 +12,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from gitorch.project import open_project
-from gitorch.status.document import collect as status_document
+from gitorch import git
 
 
 def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
-    """The status document for the repository around cwd."""
-    return status_document(open_project(cwd), fetch)
+    """The status document for the repository around cwd.
+
+    The main worktree's `git status` (40-60 ms on 20,000 files) is begun before the rest
+    of gitorch is imported (about as long), so that the two overlap.
+    """
+    paths = git.discover(cwd)
+    main_changes = git.worktree_changes_started(paths.main_worktree)
+    from gitorch.project import project_for
+    from gitorch.status.document import collect as status_document
+
+    return status_document(project_for(paths), fetch, main_changes)
 
 
 def render(document: dict[str, Any], colour: bool, verbose: bool = False) -> list[str]:
@@ -39,7 +48,9 @@ def render(document: dict[str, Any], colour: bool, verbose: bool = False) -> lis
 
 def watch(cwd: Path, interval: float, as_json: bool, colour: bool, fetch: bool) -> None:
     """Redraw the status every interval until Ctrl-C."""
+    from gitorch.project import open_project
     from gitorch.status import watch as watching
+    from gitorch.status.document import collect as status_document
 
     project = open_project(cwd)
     watching.watch(lambda due: status_document(project, fetch and due), sys.stdout, interval,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,17 @@ RECENT_COMMITS = 5
 LOOK_BACK = 20  # commits of main searched for a roadmap that parses
 
 
-def collect(project: Project, fetch: bool = True) -> dict[str, Any]:
+def collect(project: Project, fetch: bool = True,
+            main_changes: Callable[[], list[str]] | None = None) -> dict[str, Any]:
     """The status document (DESIGN §8, plus the monitor's fields) for the repository.
 
-    With shared claims, fetch asks the remote for them first.
+    With shared claims, fetch asks the remote for them first. main_changes: the main
+    worktree's `git status`, when the caller has begun it already.
     """
     paths = project.paths
     # git status of a 20,000-file worktree is the slowest call: let it run meanwhile, and
     # the reads that need nothing else beside it.
-    main_changes = git.worktree_changes_started(paths.main_worktree)
+    main_changes = main_changes or git.worktree_changes_started(paths.main_worktree)
     recent = Meanwhile(git.recent_commits, paths, project.main_branch, RECENT_COMMITS)
     heads = Meanwhile(git.list_refs, paths, "refs/heads/")
     local_claims = Meanwhile(claims, project)
