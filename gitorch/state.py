@@ -37,6 +37,11 @@ class StateDir:
         """The test gate's last output, read with `gitorch logs gate`."""
         return self.root / "logs" / "gate.log"
 
+    @property
+    def predicted_footprints(self) -> Path:
+        """The last predicted footprints worked out, with the commit and bodies they are of."""
+        return self.root / "predicted-footprints.json"
+
     def lockfile(self, track: TrackId) -> Path:
         return self.root / "locks" / f"{track.key}.lock"
 

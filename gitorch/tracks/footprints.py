@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from functools import lru_cache
+from typing import Any
 
-from gitorch import git
+from gitorch import __version__, git
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.roadmap.footprint import Tree, match, named_paths, overlap
 from gitorch.roadmap.model import Roadmap
-from gitorch.state import StateDir
+from gitorch.state import StateDir, read_json, write_json
 from gitorch.tracks.events import read_events
 
 Footprint = frozenset[str]
@@ -34,14 +36,37 @@ def predicted_footprints(project: Project, roadmap: Roadmap, rev: str | None = N
 
     Runs git only when some body names a path, and lists a tree once per commit (the
     scheduler, which asks often, passes main's commit id, so that nothing needs resolving).
+    The last answer is kept in the state folder with the commit and the bodies' paths it is
+    of: listing 20,000 files and matching them takes ~15 ms a `gitorch status`.
     """
     named = {track.id: _named(track.body) for track in roadmap.tracks()}
     if not any(named.values()):
         return {track_id: () for track_id in named}
     commit = rev if rev and _COMMIT_ID.fullmatch(rev) else git.resolve(
         project.paths, rev or project.main_branch)
-    tree = _tree(project.paths, commit) if commit else Tree.of(())
-    return {track_id: match(names, tree) for track_id, names in named.items()}
+    if commit is None:
+        return {track_id: match(names, Tree.of(())) for track_id, names in named.items()}
+    key = {"gitorch": __version__, "commit": commit,
+           "named": {track_id: list(names) for track_id, names in named.items()}}
+    saved = _saved_footprints(project.state, key)
+    if saved is not None:
+        return saved
+    tree = _tree(project.paths, commit)
+    found = {track_id: match(names, tree) for track_id, names in named.items()}
+    with suppress(OSError):  # a repository gitorch may not write to still has a status
+        write_json(project.state.predicted_footprints, {"of": key, "footprints": found})
+    return found
+
+
+def _saved_footprints(state: StateDir, key: dict[str, Any]) -> dict[str, tuple[str, ...]] | None:
+    """The footprints saved for key, or None if what is saved is of something else."""
+    saved = read_json(state.predicted_footprints)
+    if saved is None or saved.get("of") != key:
+        return None
+    found = saved.get("footprints")
+    if not isinstance(found, dict) or found.keys() != key["named"].keys():
+        return None
+    return {track_id: tuple(paths) for track_id, paths in found.items()}
 
 
 @lru_cache(maxsize=1024)

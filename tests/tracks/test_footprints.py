@@ -62,6 +62,33 @@ def test_roadmap_json_gives_each_track_its_predicted_footprint(tmp_path: Path) -
     assert tracks["E/3"]["footprint"] == []
 
 
+def _roadmap_footprints(repo: Path) -> dict[str, list[str]]:
+    document = json.loads(run_gitorch(repo, "roadmap", "--json", check=True).stdout)
+    return {t["id"]: t["footprint"] for group in document["groups"] for t in group["tracks"]}
+
+
+def test_saved_footprints_serve_only_the_commit_and_bodies_they_were_found_for(
+        tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", ROADMAP, {**FILES, "gitorch.yaml": "remote: null\n"})
+    saved = StateDir(repo / ".git" / "gitorch").predicted_footprints
+    assert _roadmap_footprints(repo)["E/1"] == ["core/registry.py", "tests/test_a.py",
+                                                "tests/test_b.py"]
+    assert json.loads(saved.read_text())["of"]["commit"] == git(repo, "rev-parse", "main").strip()
+
+    (repo / "tests" / "test_c.py").write_text("")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Another test")
+    assert _roadmap_footprints(repo)["E/1"][-1] == "tests/test_c.py"
+
+    (repo / "ROADMAP.md").write_text(ROADMAP.replace("Only prose here.", "Edit core/other.py."))
+    git(repo, "commit", "-q", "-am", "Docs edit other.py")
+    assert _roadmap_footprints(repo)["E/3"] == ["core/other.py"]
+
+    damaged = json.loads(saved.read_text())
+    saved.write_text(json.dumps({"of": damaged["of"], "footprints": ["E/3"]}))
+    assert _roadmap_footprints(repo)["E/3"] == ["core/other.py"]
+
+
 def test_a_roadmap_naming_no_paths_has_empty_footprints(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", "# Plan\n\n## Group A: G\n\n### Track 1: T\nWork.\n")
     project = open_project(repo)
