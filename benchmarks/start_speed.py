@@ -1,17 +1,17 @@
 """Case start: `gitorch start` of 4 tracks against 4 sequential `git worktree add`.
 
 On the 20,100-file repository (5,100 files with --quick), the time from running `gitorch
-start` (the console script) until every track's worktree exists and every agent has
-started, against creating the 4 worktrees (and branches) one after another with `git
-worktree add`. The stand-in agent's first act is to append `date +%s.%N` to a file; the
-clock for this case is therefore the wall clock (time.time() just before `gitorch start`
-is run), the only clock a shell agent and Python share. The baselines are timed with
-time.perf_counter; the second starts the 4 adds at once, the checkouts' own floor when they
-overlap (the goal, 0.6x the sequential adds, is set for that). Between runs the branches, claim refs and records are removed, after the
-runners have ended, and the worktrees are moved aside, not deleted: on ext4 without a
-journal, files created within minutes of a mass deletion take up to 8x longer to create
-(the kernel skips every recently deleted inode one by one), so whichever way ran after a
-deletion paid for it. The set-aside worktrees go with the case's folder at the end.
+start` (the console script) until every track's worktree exists and every agent has started,
+against creating the 4 worktrees (and branches) one after another with `git worktree add`.
+The stand-in agent's first act is to append `date +%s.%N` to a file; the clock for this case
+is therefore the wall clock (time.time() just before `gitorch start` is run), the only clock
+a shell agent and Python share. The baselines are timed with time.perf_counter; the second
+starts the 4 adds at once, the checkouts' own floor when they overlap (the goal, 0.6x the
+sequential adds, is set for that). Between runs the branches, claim refs and records are
+removed, after the runners have ended, and the worktrees are moved aside, not deleted: on
+ext4 without a journal, files created within minutes of a mass deletion take up to 8x longer
+to create (the kernel skips every recently deleted inode one by one), so whichever way ran
+after a deletion paid for it. The set-aside worktrees go with the suite's folder at the end.
 """
 
 from __future__ import annotations
