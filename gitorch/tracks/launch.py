@@ -20,7 +20,7 @@ from gitorch.names import TrackId, claim_ref
 from gitorch.process import child_env, signal_group
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Group, Roadmap, Track
-from gitorch.tracks.claims import TrackLock, read_claim, repository_lock, take_claim
+from gitorch.tracks.claims import Claim, TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
 from gitorch.tracks.records import (
     TrackRecord,
@@ -220,7 +220,8 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
         return
     try:
         # Re-check now that the lock is ours: another start may have finished it meanwhile.
-        fresh = observe(project, roadmap, view.track, claims(project), landed_tracks(project),
+        claimed = claims(project)
+        fresh = observe(project, roadmap, view.track, claimed, landed_tracks(project),
                         holding_lock=True, elsewhere=upstream.claims.get(view.track.id),
                         detail=False)
         if fresh.state not in RESTARTABLE:
@@ -235,7 +236,7 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
             record = TrackRecord(track=view.track.id, state="claimed", branch=fresh.branch,
                                  worktree=fresh.worktree, base=upstream.base)
         _end_orphaned_agent(record)
-        current, _ = read_claim(project.paths, track_id)
+        current = _claim_commit(project, track_id, claimed)
         try:
             mine = take_claim(project.paths, track_id, record.base or "", current)
         except git.RefMoved:
@@ -259,6 +260,15 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
     finally:
         lock.release()
         log.close()
+
+
+def _claim_commit(project: Project, track: TrackId, claimed: dict[str, Claim | None]
+                  ) -> str | None:
+    """The commit the track's claim ref is at, from the listing of claims where it can be."""
+    if str(track) not in claimed:
+        return None
+    found = claimed[str(track)]
+    return found.commit if found else read_claim(project.paths, track)[0]  # None: damaged
 
 
 def _open_log(path: Path) -> BinaryIO:
