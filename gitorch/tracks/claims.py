@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import getpass
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from gitorch.names import TrackId, claim_ref
 from gitorch.process import this_host
 
 CLAIM_SUBJECT = "gitorch claim"
+LOCK_POLL_INTERVAL = 0.02  # seconds between tries of a repository lock someone holds
 
 
 class TrackLock:
@@ -61,23 +63,25 @@ def repository_lock(state_root: Path, name: str, timeout: float = 300.0, *,
 
     shared: many holders at once, none while someone holds it exclusively.
     """
-    # Imported here: status never waits for a repository lock, and the import costs it.
-    import portalocker
-
     path = state_root / "locks" / f"{name}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    kind = portalocker.LockFlags.SHARED if shared else portalocker.LockFlags.EXCLUSIVE
-    lock = portalocker.Lock(path, "a", timeout=timeout, check_interval=0.02,
-                            flags=kind | portalocker.LockFlags.NON_BLOCKING)
     try:
-        lock.acquire()
-    except portalocker.LockException:
-        raise GitorchError(f"{path} stayed locked for {timeout:.0f} s; is another gitorch "
-                           "stuck?") from None
-    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        file = open(path, "ab")  # noqa: SIM115 - closed below, which lets go of the lock
+    except OSError as error:
+        raise GitorchError(f"cannot use the lockfile {path}: {error.strerror}; "
+                           "remove it") from error
+    deadline = time.monotonic() + timeout
+    with file:
+        while True:
+            try:
+                fcntl.flock(file, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise GitorchError(f"{path} stayed locked for {timeout:.0f} s; is another "
+                                       "gitorch stuck?") from None
+                time.sleep(LOCK_POLL_INTERVAL)
         yield
-    finally:
-        lock.release()
 
 
 def lock_is_free(path: Path) -> bool:
