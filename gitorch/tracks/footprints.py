@@ -53,9 +53,17 @@ def predicted_footprints(project: Project, roadmap: Roadmap, rev: str | None = N
         return saved
     tree = _tree(project.paths, commit)
     found = {track_id: match(names, tree) for track_id, names in named.items()}
-    with suppress(OSError):  # a repository gitorch may not write to still has a status
-        write_json(project.state.predicted_footprints, {"of": key, "footprints": found})
+    _save_footprints(project.state, key, found)
     return found
+
+
+def _save_footprints(state: StateDir, key: dict[str, Any],
+                     found: dict[str, tuple[str, ...]]) -> None:
+    """Keep found for the next caller; only where `gitorch init` made the state folder."""
+    if not state.root.is_dir():
+        return
+    with suppress(OSError):  # a state folder gitorch may not write to costs only the cache
+        write_json(state.predicted_footprints, {"of": key, "footprints": found})
 
 
 def _saved_footprints(state: StateDir, key: dict[str, Any]) -> dict[str, tuple[str, ...]] | None:

@@ -70,7 +70,11 @@ def _roadmap_footprints(repo: Path) -> dict[str, list[str]]:
 def test_saved_footprints_serve_only_the_commit_and_bodies_they_were_found_for(
         tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", ROADMAP, {**FILES, "gitorch.yaml": "remote: null\n"})
-    saved = StateDir(repo / ".git" / "gitorch").predicted_footprints
+    state = StateDir(repo / ".git" / "gitorch")
+    _roadmap_footprints(repo)
+    assert not state.root.exists(), "only gitorch init makes the state folder"
+    run_gitorch(repo, "init", check=True)
+    saved = state.predicted_footprints
     assert _roadmap_footprints(repo)["E/1"] == ["core/registry.py", "tests/test_a.py",
                                                 "tests/test_b.py"]
     assert json.loads(saved.read_text())["of"]["commit"] == git(repo, "rev-parse", "main").strip()
