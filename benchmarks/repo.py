@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,7 +230,3 @@ def _refs(repo: Path, *patterns: str) -> dict[str, str]:
     """Every ref (under patterns), mapped to the commit it points to."""
     out = git(repo, "for-each-ref", "--format=%(refname) %(objectname)", *patterns)
     return dict(line.split(" ", 1) for line in out.splitlines())
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

@@ -67,29 +67,27 @@ class Starting:
         return took
 
     def by_worktree_add(self) -> float:
-        folder = self.folder / "plain"
-        names = [f"plain/{n}" for n in range(1, TRACKS + 1)]
-
-        def add() -> None:
-            for n, name in enumerate(names, 1):
-                git(self.repo, "worktree", "add", "-q", "-b", name, str(folder / f"wt{n}"),
-                    "main")
-
-        took = timed(add)
-        self.reset(names, folder)
-        return took
+        return self._adds("plain", side_by_side=False)
 
     def by_worktree_adds_side_by_side(self) -> float:
         """The 4 adds started at once: what the checkouts alone cost when they overlap."""
-        folder = self.folder / "side-by-side"
-        names = [f"side/{n}" for n in range(1, TRACKS + 1)]
+        return self._adds("side", side_by_side=True)
+
+    def _adds(self, prefix: str, side_by_side: bool) -> float:
+        """Time 4 `git worktree add -b` (one after another, or all at once), then reset."""
+        folder = self.folder / prefix
+        names = [f"{prefix}/{n}" for n in range(1, TRACKS + 1)]
+        argvs = [["git", "worktree", "add", "-q", "-b", name, str(folder / f"wt{n}"), "main"]
+                 for n, name in enumerate(names, 1)]
 
         def add() -> None:
-            adding = [subprocess.Popen(["git", "worktree", "add", "-q", "-b", name,
-                                        str(folder / f"wt{n}"), "main"], cwd=self.repo)
-                      for n, name in enumerate(names, 1)]
-            if any(child.wait() for child in adding):
-                raise RuntimeError("a side-by-side git worktree add failed")
+            if side_by_side:
+                adding = [subprocess.Popen(argv, cwd=self.repo) for argv in argvs]
+                failed = any([child.wait() for child in adding])
+            else:
+                failed = any(subprocess.run(argv, cwd=self.repo).returncode for argv in argvs)
+            if failed:
+                raise RuntimeError(f"a {prefix} git worktree add failed")
 
         took = timed(add)
         self.reset(names, folder)
