@@ -34,12 +34,7 @@ class TrackLock:
 
         Raises GitorchError when the lockfile cannot be opened (a folder put there, say).
         """
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            file = open(path, "a+b")  # noqa: SIM115 - the lock lives as long as this object
-        except OSError as error:
-            raise GitorchError(f"cannot use the lockfile {path}: {error.strerror}; "
-                               "remove it") from error
+        file = _open_lockfile(path)  # the lock lives as long as this object
         try:
             fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -64,12 +59,7 @@ def repository_lock(state_root: Path, name: str, timeout: float = 300.0, *,
     shared: many holders at once, none while someone holds it exclusively.
     """
     path = state_root / "locks" / f"{name}.lock"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        file = open(path, "ab")  # noqa: SIM115 - closed below, which lets go of the lock
-    except OSError as error:
-        raise GitorchError(f"cannot use the lockfile {path}: {error.strerror}; "
-                           "remove it") from error
+    file = _open_lockfile(path)  # closed below, which lets go of the lock
     deadline = time.monotonic() + timeout
     with file:
         while True:
@@ -82,6 +72,16 @@ def repository_lock(state_root: Path, name: str, timeout: float = 300.0, *,
                                        "gitorch stuck?") from None
                 time.sleep(LOCK_POLL_INTERVAL)
         yield
+
+
+def _open_lockfile(path: Path) -> BinaryIO:
+    """path opened for flock, made if missing; one that cannot be opened is a GitorchError."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "a+b")  # the caller closes it to let go of the lock
+    except OSError as error:
+        raise GitorchError(f"cannot use the lockfile {path}: {error.strerror}; "
+                           "remove it") from error
 
 
 def lock_is_free(path: Path) -> bool:
