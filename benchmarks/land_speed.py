@@ -99,7 +99,7 @@ class Landing:
         return git(self.repo, "rev-parse", "main").strip()
 
     def by_replay(self) -> str:
-        objects._repository.cache_clear()  # open the repository afresh, as a new land would
+        objects._stored.cache_clear()  # read the repository afresh, as a new land would
         objects._pending.cache_clear()
         head = self.main
         for base, branch, _ in self.tracks:

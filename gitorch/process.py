@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 from gitorch.errors import GitorchError
 
@@ -125,6 +125,48 @@ class Running:
         if check and self._child.returncode != 0:
             raise ProcessError(self.argv, self._child.returncode, stdout, stderr)
         return Completed(self._child.returncode, stdout, stderr)
+
+
+class Piped:
+    """A child kept running to answer requests on its stdin, one at a time (bytes both ways).
+
+    It sees the end of its input, and ends, once this object is gone or this process exits.
+    """
+
+    def __init__(self, argv: Sequence[str], cwd: Path | None) -> None:
+        self.argv = list(argv)
+        self._lock = threading.Lock()
+        try:
+            self._child = subprocess.Popen(
+                self.argv, cwd=cwd, env=child_env(), stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except FileNotFoundError as missing:
+            raise GitorchError(f"{argv[0]}: command not found") from missing
+
+    def ask(self, request: bytes, body_size: Callable[[bytes], int]) -> tuple[bytes, bytes]:
+        """Write request; the answer's first line, and the body_size(line) bytes after it."""
+        stdin, stdout = self._child.stdin, self._child.stdout
+        assert stdin is not None and stdout is not None
+        with self._lock:
+            try:
+                stdin.write(request)
+                stdin.flush()
+            except BrokenPipeError:
+                self._ended()
+            line = stdout.readline()
+            if not line.endswith(b"\n"):
+                self._ended()
+            size = body_size(line)
+            body = stdout.read(size) if size else b""
+            if len(body) != size:
+                self._ended()
+        return line, body
+
+    def _ended(self) -> NoReturn:
+        assert self._child.stderr is not None
+        said = self._child.stderr.read().decode(errors="replace").strip().splitlines()
+        raise GitorchError(f"`{' '.join(self.argv[:3])}` ended before answering: "
+                           + (said[-1] if said else f"exit code {self._child.wait()}"))
 
 
 T = TypeVar("T")

@@ -1,8 +1,8 @@
-"""All git access goes through this package; nothing else runs git or imports pygit2.
+"""All git access goes through this package; nothing else runs git.
 
-This module uses the git command line for discovery, refs and worktrees, so that `status`
-and the hook never pay pygit2's import cost; `network` fetches and pushes, and `objects`
-reads and writes objects in memory through pygit2, for land's replay.
+This module uses the git command line for discovery, refs and worktrees; `network` fetches
+and pushes, and `objects` reads and writes objects in memory for land's replay, reading
+them through one `git cat-file --batch`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Objects in memory for land's replay: raw trees and commits through pygit2's object
-database, and merges through git's own `merge-tree`.
+"""Objects in memory for land's replay: raw trees and commits read through one
+`git cat-file --batch` per repository, and merges through git's own `merge-tree`.
 """
 
 from __future__ import annotations
@@ -9,21 +9,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from gitorch import process
 from gitorch.errors import GitorchError
 from gitorch.git import git, version
 from gitorch.git.pack import PendingObjects
 
-if TYPE_CHECKING:
-    import pygit2
-
-
 TREE_MODE = 0o040000
-_TREE_TYPE = 2  # pygit2.enums.ObjectType.TREE, without importing pygit2 at module load
-_COMMIT_TYPE = 1
-_BLOB_TYPE = 3
+_COMMIT_TYPE, _TREE_TYPE, _BLOB_TYPE = 1, 2, 3  # git's numbers, as packs write them
+_TYPE_NUMBERS = {b"commit": _COMMIT_TYPE, b"tree": _TREE_TYPE, b"blob": _BLOB_TYPE, b"tag": 4}
 _TREE_ENTRY = re.compile(rb"(\d+) ([^\0]*)\0(.{20})", re.DOTALL)
 # Throwaway merge-base commits carry a fixed identity and date so the same tree always
 # makes the same object.
@@ -54,27 +49,41 @@ class TreeMerge:
 
 
 @lru_cache(maxsize=8)
-def _repository(repo: Path) -> pygit2.Repository:
-    import pygit2
+def _stored(repo: Path) -> process.Piped:
+    """The objects already in repo: one `git cat-file --batch`, kept running.
 
-    return pygit2.Repository(str(repo))
+    It finds objects written after it started too: git looks again for new packs when an
+    object is not in the ones it knows.
+    """
+    return process.Piped(["git", "cat-file", "--batch"], repo)
 
 
 @lru_cache(maxsize=8)
 def _pending(repo: Path) -> PendingObjects:
-    git_dir = Path(_repository(repo).path)
-    common = git_dir / "commondir"
-    if common.is_file():  # a linked worktree's git dir: objects live in the common one
-        git_dir = (git_dir / common.read_text().strip()).resolve()
-    return PendingObjects(git_dir / "objects")
+    return PendingObjects()
+
+
+@lru_cache(maxsize=8)
+def _objects_dir(repo: Path) -> Path:
+    out = git(["rev-parse", "--path-format=absolute", "--git-common-dir"], repo).stdout
+    return Path(out.strip()) / "objects"
+
+
+def _body_size(header: bytes) -> int:
+    """How many bytes follow cat-file's header line: the object and a newline (none if missing)."""
+    fields = header.split()
+    return int(fields[2]) + 1 if len(fields) == 3 else 0
 
 
 def _read_any(repo: Path, oid: str) -> tuple[int, bytes]:
     found = _pending(repo).get(oid)
     if found is not None:
         return found
-    kind, data = _repository(repo).odb.read(oid)
-    return int(kind), data
+    header, body = _stored(repo).ask(oid.encode() + b"\n", _body_size)
+    fields = header.split()
+    if len(fields) != 3:
+        raise GitorchError(f"object {oid} is not in the repository at {repo}")
+    return _TYPE_NUMBERS[fields[1]], body[:-1]
 
 
 def _read_object(repo: Path, oid: str, kind: int) -> bytes:
@@ -90,7 +99,9 @@ def _write_object(repo: Path, kind: int, data: bytes) -> str:
 
 def flush(repo: Path) -> None:
     """Put every object written so far on disk (one pack), before git is asked about them."""
-    _pending(repo).flush()
+    pending = _pending(repo)
+    if pending.unwritten:
+        pending.flush(_objects_dir(repo))
 
 
 def read_commit(repo: Path, oid: str) -> CommitInfo:

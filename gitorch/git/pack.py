@@ -29,8 +29,7 @@ class PendingObjects:
     Offsets are 32-bit: a flush is meant for a landing's trees and commits, far below 2 GB.
     """
 
-    def __init__(self, objects_dir: Path) -> None:
-        self.objects_dir = objects_dir
+    def __init__(self) -> None:
         self.known: dict[str, tuple[int, bytes]] = {}
         self.unwritten: list[str] = []
 
@@ -44,12 +43,12 @@ class PendingObjects:
     def get(self, oid: str) -> tuple[int, bytes] | None:
         return self.known.get(oid)
 
-    def flush(self) -> None:
-        """Write every object not yet on disk as one pack, so that git can read them."""
+    def flush(self, objects_dir: Path) -> None:
+        """Write every object not yet on disk as one pack into objects_dir, for git to read."""
         if not self.unwritten:
             return
         pack, entries = _pack([(oid, *self.known[oid]) for oid in self.unwritten])
-        folder = self.objects_dir / "pack"
+        folder = objects_dir / "pack"
         folder.mkdir(parents=True, exist_ok=True)
         name = folder / f"pack-{pack[-20:].hex()}"
         # The pack first, then its index: git looks for packs by their index, so it never

@@ -1,7 +1,7 @@
 """The pull requests land opened and that have not reached main yet, one file each.
 
 `<state>/pull-requests/<name>.json` for branch `gitorch/land/<name>`. Kept apart from the
-replay so that `status` can show them without loading pygit2.
+replay so that `status` can show them without importing land.
 """
 
 from __future__ import annotations

@@ -4,8 +4,7 @@ The hook appends one line per commit: `<unix time>\\t<commit id>\\t<done 0|1>\\t
 where the time is the commit's committer time and done is 1 when the message has the
 trailer `Gitorch-Done: true`. The paths the commit changed follow it, one a line, as git
 prints them (a name with a tab or newline in it is quoted, so these lines have no tab and
-never read as an event; readers that predate them skip them). Reading never imports pygit2
-and never runs git.
+never read as an event; readers that predate them skip them). Reading never runs git.
 """
 
 from __future__ import annotations

@@ -109,15 +109,6 @@ def test_non_utf8_roadmap(tmp_path: Path) -> None:
     assert done.stderr == "Error: ROADMAP.md:2: not valid UTF-8\n"
 
 
-def test_status_does_not_import_pygit2(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "gitorch", "status"],
-                          cwd=repo, capture_output=True, text=True, check=True)
-    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
-    assert "gitorch.commands.status" in imported
-    assert not [name for name in imported if name.startswith("pygit2")]
-
-
 def test_status_json_imports_no_yaml_and_no_screens_once_the_config_is_kept(
         tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", sample("seed-style.md"))

@@ -9,6 +9,7 @@ import pytest
 from helpers import git
 
 from gitorch import git as gitmod
+from gitorch.errors import GitorchError
 from gitorch.git import objects
 
 
@@ -75,3 +76,35 @@ def test_update_refs_is_all_or_nothing(tmp_path: Path) -> None:
                                ("refs/heads/new", head, None)], "test")
     assert gitmod.list_refs(paths, "refs/gitorch/claims/") == {}
     assert gitmod.read_ref(paths, "refs/heads/new") == head
+
+
+def test_objects_written_after_the_reader_started_are_read_back(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path / "repo", {"a/b.txt": "b\n"})
+    head = git(repo, "rev-parse", "HEAD").strip()
+    tree = objects.read_commit(repo, head).tree  # the reader runs from here on
+    entries = objects.read_tree(repo, tree)
+    made = objects.write_tree(repo, {**entries, "c": entries["a"]})
+    objects.flush(repo)  # a new pack, after the reader listed the packs
+    assert objects.read_tree(repo, made) == {**entries, "c": entries["a"]}
+    # So are the (loose) objects that git writes meanwhile.
+    (repo / "later.txt").write_text("later\n")
+    git(repo, "add", "later.txt")
+    git(repo, "commit", "-q", "-m", "later")
+    later = git(repo, "rev-parse", "HEAD").strip()
+    assert objects.read_commit(repo, later).parents == (head,)
+    assert objects.read_file_at(repo, later, "later.txt") == b"later\n"
+
+
+def test_a_missing_object_is_a_one_line_error(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path / "repo", {"a": "a\n"})
+    with pytest.raises(GitorchError, match=r"^object 0{40} is not in the repository at "):
+        objects.read_commit(repo, "0" * 40)
+    assert objects.read_commit(repo, git(repo, "rev-parse", "HEAD").strip()).parents == ()
+
+
+def test_a_reader_outside_a_repository_says_what_git_said(tmp_path: Path) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    with pytest.raises(GitorchError, match=r"^`git cat-file --batch` ended before answering: "
+                                           r"fatal: not a git repository"):
+        objects.read_commit(folder, "0" * 40)

@@ -14,14 +14,14 @@ def test_flushed_objects_are_a_pack_git_verifies(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
-    pending = PendingObjects(repo / ".git" / "objects")
+    pending = PendingObjects()
     big = bytes(range(256)) * 300  # a size header of several bytes
     blobs = [pending.add(3, data) for data in (b"", b"one\n", big)]
     assert pending.add(3, b"one\n") == blobs[1]  # the same object is kept once
     tree = pending.add(2, b"100644 big\0" + bytes.fromhex(blobs[2]))
     assert pending.get(tree) is not None
-    pending.flush()
-    pending.flush()  # nothing left: no second, empty pack
+    pending.flush(repo / ".git" / "objects")
+    pending.flush(repo / ".git" / "objects")  # nothing left: no second, empty pack
     packs = list((repo / ".git" / "objects" / "pack").glob("*.pack"))
     assert len(packs) == 1
     git(repo, "verify-pack", str(packs[0].with_suffix(".idx")))
