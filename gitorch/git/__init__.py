@@ -336,7 +336,17 @@ def index_matches(worktree: Path, commit: str) -> bool:
 
 def fast_forward_worktree(worktree: Path, old: str, new: str) -> None:
     """Bring a worktree's index and files from old to new, keeping untouched local changes."""
-    git(["read-tree", "-m", "-u", old, new], worktree)
+    fast_forward_worktree_started(worktree, old, new)()
+
+
+def fast_forward_worktree_started(worktree: Path, old: str, new: str) -> Callable[[], None]:
+    """fast_forward_worktree, begun now in the background; call the result to wait for it."""
+    running = process.Running(["git", "read-tree", "-m", "-u", old, new], worktree)
+
+    def finished() -> None:
+        running.result()
+
+    return finished
 
 
 def identity(paths: RepoPaths, who: str) -> str:

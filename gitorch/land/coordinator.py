@@ -168,9 +168,10 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
                                "(nothing landed)")
         result.pushed = True
     failpoint("ref-update")
-    advance_main(project, sync.local, final, worktree)
+    checkout = advance_main(project, sync.local, final, worktree)
     failpoint("cleanup")
-    result.notes += finish_tracks(project, landed, keep)
+    result.notes += finish_tracks(project, landed, keep)  # while main's checkout goes on
+    checkout()
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
     return result
@@ -228,7 +229,7 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
     notes = []
     if published:
         if local == local_old:
-            advance_main(project, local_old, new, MainWorktree(project).check(local_old, new))
+            advance_main(project, local_old, new, MainWorktree(project).check(local_old, new))()
         elif local == new:
             worktree = main_checkout(project)
             if worktree is not None and git.index_matches(worktree, local_old):

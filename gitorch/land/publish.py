@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -69,15 +70,23 @@ class MainWorktree:
         return self.path
 
 
-def advance_main(project: Project, old: str, new: str, worktree: Path | None) -> None:
-    """Move main from old to new (only if still at old), bringing its worktree along."""
+def advance_main(project: Project, old: str, new: str, worktree: Path | None
+                 ) -> Callable[[], None]:
+    """Move main from old to new (only if still at old), and begin bringing its worktree
+    along; call the result to wait for that checkout (it raises if git failed).
+    """
     if old == new:
-        return
+        return _nothing
     git.update_ref(project.paths, f"refs/heads/{project.main_branch}", new, old,
                    "gitorch land: fast-forward to the landed tracks")
     failpoint("worktree")
-    if worktree is not None:
-        git.fast_forward_worktree(worktree, old, new)
+    if worktree is None:
+        return _nothing
+    return git.fast_forward_worktree_started(worktree, old, new)
+
+
+def _nothing() -> None:
+    pass
 
 
 # The journal: written before anything visible changes, removed when all is done.

@@ -235,7 +235,7 @@ def _bring_main_along(project: Project, remote_main: str, notes: list[str]) -> N
         return
     try:
         worktree = MainWorktree(project).check(local, remote_main)
-        advance_main(project, local, remote_main, worktree)
+        advance_main(project, local, remote_main, worktree)()
     except GitorchError as error:
         notes.append(f"{project.main_branch} left where it was: {error}")
 
