@@ -101,6 +101,7 @@ class Landing:
     def by_replay(self) -> str:
         objects._stored.cache_clear()  # read the repository afresh, as a new land would
         objects._pending.cache_clear()
+        objects._read_stored.cache_clear()
         head = self.main
         for base, branch, _ in self.tracks:
             done = replay(self.repo, head, base, track_commits(self.repo, base, branch))

@@ -77,8 +77,14 @@ def _body_size(header: bytes) -> int:
 
 def _read_any(repo: Path, oid: str) -> tuple[int, bytes]:
     found = _pending(repo).get(oid)
-    if found is not None:
-        return found
+    return found if found is not None else _read_stored(repo, oid)
+
+
+@lru_cache(maxsize=4096)
+def _read_stored(repo: Path, oid: str) -> tuple[int, bytes]:
+    """An object on disk; kept, as an id always names the same object (a replay reads each
+    commit and the trees along its paths more than once).
+    """
     header, body = _stored(repo).ask(oid.encode() + b"\n", _body_size)
     fields = header.split()
     if len(fields) != 3:

@@ -74,7 +74,10 @@ def _pack(objects: list[tuple[str, int, bytes]]) -> tuple[bytes, list[tuple[byte
             header[-1] |= 0x80
             header.append(size & 0x7F)
             size >>= 7
-        entry = bytes(header) + zlib.compress(data, 1)
+        # Stored, not deflated (as with pack.compression 0): a landing's few hundred small
+        # objects are written once and read back soon; deflating each cost more than the
+        # rest of writing the pack, and git gc compresses them later.
+        entry = bytes(header) + zlib.compress(data, 0)
         entries.append((bytes.fromhex(oid), zlib.crc32(entry), offset))
         parts.append(entry)
         offset += len(entry)
