@@ -6,8 +6,7 @@ agents asleep after one commit. `gitorch status --json` is then timed against `g
 --version` (the console script's own start-up: Python, click) and `git status` in the main
 worktree (which status runs too). One more run with PYTHONPROFILEIMPORTTIME (python -X
 importtime) says which imports cost most; one with a counting `git` shim on PATH says how
-many git processes status starts. The agents are
-stopped at the end.
+many git processes status starts. The agents are stopped at the end.
 """
 
 from __future__ import annotations
