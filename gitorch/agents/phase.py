@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from gitorch import git
 from gitorch.agents.outcomes import AUTH, FATAL, OK, RATE, STUCK, Patterns, Verdict, classify
 from gitorch.agents.presets import PRESETS, agent_for, agent_name, invocation, known_preset
 from gitorch.agents.process import AgentOutcome, Limits, run_agent
 from gitorch.agents.stream import StreamReader, aider_usage
 from gitorch.agents.usage import Usage, record_total
 from gitorch.config.settings import PhaseConfig
+from gitorch.git import worktree_files
 from gitorch.project import Project
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord
@@ -58,7 +58,8 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     # The preset turned the CLI's own commits off: its work is committed here, plainly.
     own_commits = preset is None or PRESETS[preset].commits
     if (commit and verdict.kind == OK and not outcome.stopped and not own_commits
-            and git.commit_changes(worktree, f"{record.track}: {phase.name} phase ({name})")):
+            and worktree_files.commit_changes(worktree,
+                                              f"{record.track}: {phase.name} phase ({name})")):
         log.line(f"Committed what {name} changed in phase {phase.name}")
     return PhaseRun(outcome, verdict, name)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gitorch import git
+from gitorch.git import worktree_files
 
 
 def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
@@ -22,7 +23,7 @@ def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
     of gitorch is imported (about as long), so that the two overlap.
     """
     paths = git.discover(cwd)
-    main_changes = git.worktree_changes_started(paths.main_worktree)
+    main_changes = worktree_files.worktree_changes_started(paths.main_worktree)
     from gitorch.project import project_for
     from gitorch.status.document import collect as status_document
 

@@ -1,15 +1,15 @@
 """All git access goes through this package; nothing else runs git.
 
-This module uses the git command line for discovery, refs and worktrees; `network` fetches
-and pushes, and `objects` reads and writes objects in memory for land's replay, reading
-them through one `git cat-file --batch`.
+This module uses the git command line for discovery, refs and worktrees; `worktree_files`
+scans a worktree's uncommitted files and moves its checkout, `network` fetches and pushes,
+and `objects` reads and writes objects in memory for land's replay, reading them through
+one `git cat-file --batch`.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -100,18 +100,6 @@ def recent_commits(paths: RepoPaths, rev: str, count: int) -> list[tuple[str, st
     if done.returncode != 0:
         return []
     return [tuple(line.split("\t", 1)) for line in done.stdout.splitlines()]  # type: ignore[misc]
-
-
-def worktree_changes(worktree: Path) -> list[str]:
-    """`git status --porcelain` lines of a worktree (empty when clean)."""
-    return worktree_changes_started(worktree)()
-
-
-def worktree_changes_started(worktree: Path) -> Callable[[], list[str]]:
-    """worktree_changes, begun now in the background; call the result for its lines."""
-    running = process.Running(["git", "status", "--porcelain", "--untracked-files=normal"],
-                              worktree)
-    return lambda: running.result().stdout.splitlines()
 
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -304,63 +292,12 @@ def tree_files(paths: RepoPaths, rev: str) -> list[str]:
     return [name for name in done.stdout.split("\0") if name] if done.returncode == 0 else []
 
 
-def dirty_files(worktree: Path) -> list[str]:
-    """Paths with uncommitted changes (tracked or untracked) in a worktree."""
-    return dirty_files_started(worktree)()
-
-
-def dirty_files_started(worktree: Path) -> Callable[[], list[str]]:
-    """dirty_files, begun now in the background; call the result for the paths."""
-    running = process.Running(["git", "status", "--porcelain", "-z", "--untracked-files=all"],
-                              worktree)
-
-    def paths() -> list[str]:
-        names = []
-        entries = iter(running.result().stdout.split("\0"))
-        for entry in entries:
-            if not entry:
-                continue
-            names.append(entry[3:])
-            if entry[0] in "RC":
-                names.append(next(entries, ""))  # a rename's source follows it
-        return names
-
-    return paths
-
-
-def index_matches(worktree: Path, commit: str) -> bool:
-    """Whether a worktree's index holds exactly commit's tree."""
-    index = git(["write-tree"], worktree).stdout.strip()
-    return index == git(["rev-parse", f"{commit}^{{tree}}"], worktree).stdout.strip()
-
-
-def fast_forward_worktree(worktree: Path, old: str, new: str) -> None:
-    """Bring a worktree's index and files from old to new, keeping untouched local changes."""
-    fast_forward_worktree_started(worktree, old, new)()
-
-
-def fast_forward_worktree_started(worktree: Path, old: str, new: str) -> Callable[[], None]:
-    """fast_forward_worktree, begun now in the background; call the result to wait for it."""
-    running = process.Running(["git", "read-tree", "-m", "-u", old, new], worktree)
-
-    def finished() -> None:
-        running.result()
-
-    return finished
-
-
 def identity(paths: RepoPaths, who: str) -> str:
     """git's identity line for who ("AUTHOR" or "COMMITTER"): gitorch's when none is set."""
     done = git(["var", f"GIT_{who}_IDENT"], paths.worktree, check=False)
     if done.returncode != 0:
         done = git([*GITORCH_IDENTITY, "var", f"GIT_{who}_IDENT"], paths.worktree)
     return done.stdout.strip()
-
-
-def checkout_detached(worktree: Path, commit: str) -> None:
-    """Point a scratch worktree at commit, discarding what the last use left."""
-    git(["checkout", "--quiet", "--detach", "--force", commit], worktree)
-    git(["clean", "-ffdq"], worktree)
 
 
 def add_detached_worktree(paths: RepoPaths, path: Path, commit: str) -> None:
@@ -377,15 +314,6 @@ def commit_all(worktree: Path, message: str) -> None:
     """Commit everything in worktree as gitorch (for throwaway repositories)."""
     git(["add", "-A"], worktree)
     git([*GITORCH_IDENTITY, "commit", "-q", "--no-verify", "-m", message], worktree)
-
-
-def commit_changes(worktree: Path, message: str) -> bool:
-    """Commit every change in worktree as its user (hooks run); False if there were none."""
-    if not worktree_changes(worktree):
-        return False
-    git(["add", "-A"], worktree)
-    git(["commit", "-q", "-m", message], worktree)
-    return True
 
 
 def hooks_dir(paths: RepoPaths) -> Path:

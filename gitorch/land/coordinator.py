@@ -10,7 +10,7 @@ from typing import Any
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.git import network
+from gitorch.git import network, worktree_files
 from gitorch.land.gate import Gate, bisect
 from gitorch.land.publish import (
     MainWorktree,
@@ -232,9 +232,9 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
             advance_main(project, local_old, new, MainWorktree(project).check(local_old, new))()
         elif local == new:
             worktree = main_checkout(project)
-            if worktree is not None and git.index_matches(worktree, local_old):
+            if worktree is not None and worktree_files.index_matches(worktree, local_old):
                 # Killed between moving main and bringing its worktree along.
-                git.fast_forward_worktree(worktree, local_old, new)
+                worktree_files.fast_forward_worktree(worktree, local_old, new)()
         tracks = {str(k): str(v) for k, v in dict(journal["tracks"]).items()}
         notes = finish_tracks(project, tracks, keep)
         notes.insert(0, f"finished an interrupted landing of {', '.join(tracks)}")

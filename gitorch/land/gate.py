@@ -10,6 +10,7 @@ from pathlib import Path
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.git import worktree_files
 from gitorch.process import child_env, end_group
 from gitorch.project import Project
 from gitorch.state import write_atomic
@@ -42,7 +43,7 @@ class Gate:
     def test(self, commit: str) -> TestRun:
         """Check out commit in the scratch worktree and run the test command there."""
         if (self.worktree / ".git").exists():
-            git.checkout_detached(self.worktree, commit)
+            worktree_files.checkout_detached(self.worktree, commit)
         else:
             with repository_lock(self.project.state.root, "worktrees"):
                 git.prune_worktrees(self.project.paths)

@@ -14,6 +14,7 @@ from typing import Any
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.git import worktree_files
 from gitorch.names import TrackId, claim_ref, wip_ref
 from gitorch.project import Project
 from gitorch.state import read_json, write_json
@@ -56,7 +57,8 @@ class MainWorktree:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.path = main_checkout(project)
-        self._dirty = git.dirty_files_started(self.path) if self.path is not None else None
+        self._dirty = (worktree_files.dirty_files_started(self.path)
+                       if self.path is not None else None)
 
     def check(self, old: str, new: str) -> Path | None:
         """The worktree; refuse if moving main from old to new would overwrite its changes."""
@@ -82,7 +84,7 @@ def advance_main(project: Project, old: str, new: str, worktree: Path | None
     failpoint("worktree")
     if worktree is None:
         return _nothing
-    return git.fast_forward_worktree_started(worktree, old, new)
+    return worktree_files.fast_forward_worktree(worktree, old, new)
 
 
 def _nothing() -> None:
@@ -161,7 +163,7 @@ def _drop_wip_refs(project: Project, tracks: list[TrackId]) -> None:
 def _remove_track_tree(project: Project, record: TrackRecord) -> list[str]:
     worktree = Path(record.worktree)
     if (worktree / ".git").exists():
-        if git.dirty_files(worktree):
+        if worktree_files.dirty_files(worktree):
             return [f"kept {worktree}: it has uncommitted changes"]
         git.remove_worktree(project.paths, worktree, force=True)
     if git.branch_exists(project.paths, record.branch):

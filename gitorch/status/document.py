@@ -12,7 +12,7 @@ from gitorch import git
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.usage import record_total
 from gitorch.errors import GitorchError
-from gitorch.git import network
+from gitorch.git import network, worktree_files
 from gitorch.land.pr_store import PullRequest, by_track
 from gitorch.process import Meanwhile
 from gitorch.project import LoadedRoadmap, Project, load_roadmap
@@ -48,7 +48,7 @@ def collect(project: Project, fetch: bool = True,
     paths = project.paths
     # git status of a 20,000-file worktree is the slowest call: let it run meanwhile, and
     # the reads that need nothing else beside it.
-    main_changes = main_changes or git.worktree_changes_started(paths.main_worktree)
+    main_changes = main_changes or worktree_files.worktree_changes_started(paths.main_worktree)
     recent = Meanwhile(git.recent_commits, paths, project.main_branch, RECENT_COMMITS)
     heads = Meanwhile(git.list_refs, paths, "refs/heads/")
     local_claims = Meanwhile(claims, project)

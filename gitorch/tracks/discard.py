@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.git import worktree_files
 from gitorch.names import TrackId, wip_ref
 from gitorch.project import Project
 from gitorch.tracks.control import end_runner
@@ -29,7 +30,7 @@ def discard(project: Project, track: TrackId, stop_first: bool) -> str:
     worktree = Path(record.worktree)
     ref = wip_ref(track)
     if (worktree / ".git").exists():
-        if save_wip(project, track, worktree) is None and git.dirty_files(worktree):
+        if save_wip(project, track, worktree) is None and worktree_files.dirty_files(worktree):
             raise GitorchError(f"could not keep the uncommitted work of {worktree} in {ref}; "
                                "nothing discarded")
         git.remove_worktree(project.paths, worktree, force=True)

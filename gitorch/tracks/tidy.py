@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.git import worktree_files
 from gitorch.names import TrackId, wip_ref
 from gitorch.output import safe_text
 from gitorch.project import Project
@@ -47,7 +48,7 @@ def _remove_landed(project: Project, record: TrackRecord, force: bool) -> list[s
     said = []
     worktree = Path(record.worktree)
     if (worktree / ".git").exists():
-        if git.worktree_changes(worktree) and not force:
+        if worktree_files.worktree_changes(worktree) and not force:
             return [f"Kept {worktree}: it has uncommitted changes (use --force to remove)"]
         git.remove_worktree(project.paths, worktree, force=True)
         said.append(f"Removed worktree {worktree}")
