@@ -3,17 +3,24 @@
 On the 20,100-file repository (5,100 files with --quick), `gitorch start --wait` finishes
 tracks 1-4 (2 commits each); a second `gitorch start` leaves tracks 5-8 running, their
 agents asleep after one commit. `gitorch status --json` is then timed against `gitorch
---version` (the console script's own start-up: Python, click) and `git status` in the main
-worktree (which status runs too). One more run with PYTHONPROFILEIMPORTTIME (python -X
-importtime) says which imports cost most; one with a counting `git` shim on PATH says how
-many git processes status starts. The agents are stopped at the end.
+--version` (the console script's own start-up: Python, click), against importing every
+module status imports and doing nothing else (so status minus that is its work), and against
+`git status` in the main worktree (which status runs too). A run with PYTHONPROFILEIMPORTTIME
+(python -X importtime) names those modules and says which cost most; one with a counting
+`git` shim on PATH says how many git processes status starts; the CPU time of a few more
+(git's included) says how much of the machine a status takes. The agents are stopped at the
+end.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
+import statistics
 import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.common import (
@@ -49,6 +56,18 @@ def import_times(repo: Path) -> dict[str, float]:
     return found
 
 
+def cpu_per_run(action: Callable[[], object], runs: int) -> float:
+    """The median CPU ms (user + system) of the processes one call of action waits for."""
+    spent = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        action()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+                     * 1000)
+    return statistics.median(spent)
+
+
 def run_case(folder: Path, quick: bool) -> CaseResult:
     runs = 5 if quick else 15
     size = size_for(quick)
@@ -68,19 +87,28 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
         seen = states == ["done"] * 4 + ["running"] * 4
         result.checks.append(Check("status saw 4 done and 4 running"
                                    + ("" if seen else f" (it saw {', '.join(states)})"), seen))
+        imports = import_times(repo)
+        importing = [sys.executable, "-c",
+                     "import " + ", ".join(n for n in imports if n.startswith("gitorch"))]
         samples = interleaved(runs, {
             "gitorch status --json": lambda: timed(lambda: gitorch(repo, "status", "--json")),
             "gitorch --version": lambda: timed(lambda: gitorch(repo, "--version")),
+            "status's imports alone": lambda: timed(
+                lambda: subprocess.run(importing, cwd=repo, check=True)),
             "git status": lambda: timed(lambda: git(repo, "status", "--porcelain")),
         })
         result.rows = [Row(name, took) for name, took in samples.items()]
         status = result.row("gitorch status --json")
         result.ratios += [ratio("status / gitorch --version", status,
                                 result.row("gitorch --version")),
+                          ratio("status / its imports alone", status,
+                                result.row("status's imports alone")),
                           ratio("status / git status", status, result.row("git status")),
                           Ratio("status --json: median ms (budget 100)", status.median * 1000,
                                 ("<=", 100.0), unit="ms")]
-        imports = import_times(repo)
+        result.notes.append(f"CPU per status --json, its git processes included: "
+                            f"{cpu_per_run(lambda: gitorch(repo, 'status', '--json'), 5):.0f} "
+                            f"ms (user + system; {os.cpu_count()} CPUs)")
         top = sorted(((ms, name) for name, ms in imports.items()
                       if name.startswith(("gitorch", "yaml", "click",
                                           "platformdirs", "importlib.metadata"))),
