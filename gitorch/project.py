@@ -70,9 +70,8 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
     if committed is None and git.resolve(project.paths, branch) is None:
         raise GitorchError(f"branch {branch} has no commits yet; commit {name} to it first")
     if committed is None:
-        hint = f"commit it: git add {name} && git commit" if on_disk.is_file() else (
-            "create it, or set `roadmap:` in gitorch.yaml")
-        raise GitorchError(f"{name} is not committed on {branch}; {hint}")
+        raise GitorchError(f"{name} is not committed on {branch}; "
+                           f"{_missing_roadmap_hint(project.paths.main_worktree, name)}")
     text = _decode(committed, name)
     warning = None
     try:
@@ -82,6 +81,18 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
     except OSError:
         pass
     return LoadedRoadmap(parse(text, name, project.config.roadmap_words), text, warning)
+
+
+def _missing_roadmap_hint(main_worktree: Path, name: str) -> str:
+    """What to do about a roadmap main lacks: commit it, or name the plan that is there."""
+    if (main_worktree / name).is_file():
+        return f"commit it: git add {name} && git commit"
+    from gitorch.roadmap.finding import find_plan  # reads files: only when it is missing
+
+    found = find_plan(main_worktree)
+    if found is not None and found[0] != name:
+        return f"set `roadmap: {found[0]}` in gitorch.yaml (it reads as a {found[1].form} plan)"
+    return "create it, or set `roadmap:` in gitorch.yaml"
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -53,6 +53,19 @@ def test_missing_roadmap(tmp_path: Path) -> None:
         "`roadmap:` in gitorch.yaml\n"
 
 
+def test_missing_roadmap_names_the_plan_that_is_there(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", "# Notes\n")
+    git(repo, "rm", "-q", "ROADMAP.md")
+    (repo / "specs" / "004-export").mkdir(parents=True)
+    (repo / "specs" / "004-export" / "tasks.md").write_text(sample("speckit-style.md"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Plan with Spec Kit")
+    done = run_gitorch(repo, "roadmap")
+    assert done.returncode == 1
+    assert done.stderr == "Error: ROADMAP.md is not committed on main; set `roadmap: " \
+        "specs/004-export/tasks.md` in gitorch.yaml (it reads as a speckit plan)\n"
+
+
 def test_uncommitted_roadmap_says_how_to_commit_it(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
     git(repo, "mv", "ROADMAP.md", "PLAN.md")
