@@ -37,7 +37,9 @@ class ProcessError(GitorchError):
         self.stdout = stdout
         self.stderr = stderr
         said = (stderr.strip() or stdout.strip()).splitlines()
-        reason = said[-1] if said else "no output"
+        # git's own verdict, not the advice it prints after it ("remove the file manually").
+        flagged = [line for line in said if line.startswith(("fatal:", "error:"))]
+        reason = (flagged or said or ["no output"])[-1]
         super().__init__(f"`{' '.join(argv[:3])}` exited {returncode}: {reason}")
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from gitorch import process
 from gitorch.git import git
+
+INDEX_LOCK_WAIT = 5.0  # seconds: a checkout of 20,000 files takes well under one
 
 
 def worktree_changes(worktree: Path) -> list[str]:
@@ -43,6 +46,17 @@ def dirty_files_started(worktree: Path) -> Callable[[], list[str]]:
         return names
 
     return paths
+
+
+def wait_for_index_lock(worktree: Path, timeout: float = INDEX_LOCK_WAIT) -> None:
+    """Wait while another git holds the worktree's index.lock, such as a checkout that a
+    killed land began and that goes on to its end; past timeout, git's own error will say.
+    """
+    lock = Path(git(["rev-parse", "--path-format=absolute", "--git-path", "index.lock"],
+                    worktree).stdout.strip())
+    deadline = time.monotonic() + timeout
+    while lock.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def index_matches(worktree: Path, commit: str) -> bool:

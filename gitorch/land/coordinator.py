@@ -232,6 +232,8 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
             advance_main(project, local_old, new, MainWorktree(project).check(local_old, new))()
         elif local == new:
             worktree = main_checkout(project)
+            if worktree is not None:
+                worktree_files.wait_for_index_lock(worktree)  # its checkout may still run
             if worktree is not None and worktree_files.index_matches(worktree, local_old):
                 # Killed between moving main and bringing its worktree along.
                 worktree_files.fast_forward_worktree(worktree, local_old, new)()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -65,3 +66,36 @@ def test_kill_during_land_leaves_old_or_new_and_the_next_land_finishes(
     assert subjects.count("A/2: scripted work") == 1
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "for-each-ref", "refs/gitorch") == ""
+
+
+def test_land_after_a_kill_waits_for_the_checkout_left_running(tmp_path: Path) -> None:
+    """A land killed once main moved can leave git bringing the main worktree along, its
+    index.lock held: the next land waits for that lock to go instead of stopping on it,
+    and names a lock that stays (a git that crashed) in one line, losing nothing."""
+    repo = scripted_repo(tmp_path, ROADMAP)
+    run_gitorch(repo, "start", "--wait", check=True)
+    marker = tmp_path / "paused"
+    landing = subprocess.Popen([gitorch_exe(), "land"], cwd=repo, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={
+                                   **os.environ, "GITORCH_FAILPOINT": "worktree",
+                                   "GITORCH_FAILPOINT_FILE": str(marker)})
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert landing.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(landing.pid, signal.SIGKILL)
+    landing.wait()
+    lock = repo / ".git" / "index.lock"
+    lock.write_bytes(b"")  # as the checkout's own git holds it until it is done
+    stuck = run_gitorch(repo, "land")
+    assert stuck.returncode == 1
+    assert stuck.stderr == (f"Error: `git write-tree` exited 128: fatal: Unable to create "
+                            f"'{lock}': File exists.\n")
+    releasing = subprocess.Popen([sys.executable, "-c", "import os, sys, time; "
+                                  "time.sleep(1); os.remove(sys.argv[1])", str(lock)])
+    again = run_gitorch(repo, "land")
+    releasing.wait()
+    assert again.returncode == 0, again.stderr
+    assert "finished an interrupted landing of A/1, A/2" in again.stdout
+    assert landed_completely(repo, "main")
+    assert git(repo, "status", "--porcelain") == ""
