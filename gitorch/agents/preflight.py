@@ -26,18 +26,33 @@ INSTALL = {
 LOGIN_CHECK_TIMEOUT = 10.0
 
 
+Problem = tuple[str, str]  # what is wrong, and what to do about it
+
+
 def check_agents(config: Config, euid: int | None = None) -> None:
     """Raise, in one line that says what to do, if a phase's agent cannot run here."""
+    problems = agent_problems(config, euid)
+    if problems:
+        what, fix = problems[0]
+        raise GitorchError(f"{what}: {fix} (nothing started)")
+
+
+def agent_problems(config: Config, euid: int | None = None) -> list[Problem]:
+    """Why the phases' agents cannot run here, one problem per distinct command."""
     seen: set[tuple[str, ...]] = set()
+    problems = []
     for phase in config.phases:
         agent = agent_for(config, phase)
         argv = command_template(agent)
         if argv not in seen:
             seen.add(argv)
-            _check(agent, argv, os.geteuid() if euid is None else euid)
+            found = _problem(agent, argv, os.geteuid() if euid is None else euid)
+            if found is not None:
+                problems.append(found)
+    return problems
 
 
-def _check(agent: AgentConfig, argv: tuple[str, ...], euid: int) -> None:
+def _problem(agent: AgentConfig, argv: tuple[str, ...], euid: int) -> Problem | None:
     program = argv[0]
     preset = known_preset(agent)
     if "/" in program:
@@ -46,22 +61,22 @@ def _check(agent: AgentConfig, argv: tuple[str, ...], euid: int) -> None:
         found = shutil.which(program) is not None
     if not found:
         how = f" ({INSTALL[preset]})" if preset else ""
-        raise GitorchError(f"the agent {program} is not on PATH: install it{how}, or set "
-                           "agent.command in gitorch.yaml (nothing started)")
+        return (f"the agent {program} is not on PATH",
+                f"install it{how}, or set agent.command in gitorch.yaml")
     if (preset == "claude" and euid == 0 and "--dangerously-skip-permissions" in argv
             and not os.environ.get("IS_SANDBOX")):
-        raise GitorchError("claude refuses --dangerously-skip-permissions as root: run "
-                           "gitorch as a normal user, or set IS_SANDBOX=1 if this is a "
-                           "container you trust (nothing started)")
+        return ("claude refuses --dangerously-skip-permissions as root",
+                "run gitorch as a normal user, or set IS_SANDBOX=1 if this is a container "
+                "you trust")
     login = PRESETS[preset].login_check if preset else None
     if preset is None or login is None or logged_in_by_key(preset):
-        return
+        return None
     try:
         done = run([program, *login[1:]], check=False, timeout=LOGIN_CHECK_TIMEOUT)
     except GitorchError:
-        return  # not cheap after all: the phase will say it if it is so
-    if done.returncode != 0:
-        said = (done.stdout.strip() or done.stderr.strip()).splitlines()
-        raise GitorchError(f"{preset} is not logged in (`{' '.join(login)}`: "
-                           f"{said[-1] if said else f'exit {done.returncode}'}): "
-                           f"{PRESETS[preset].login} (nothing started)")
+        return None  # not cheap after all: the phase will say it if it is so
+    if done.returncode == 0:
+        return None
+    said = (done.stdout.strip() or done.stderr.strip()).splitlines()
+    return (f"{preset} is not logged in (`{' '.join(login)}`: "
+            f"{said[-1] if said else f'exit {done.returncode}'})", PRESETS[preset].login)

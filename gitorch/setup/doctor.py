@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gitorch import git
-from gitorch.agents.presets import command_template
+from gitorch.agents.preflight import agent_problems
+from gitorch.agents.presets import agent_for, command_template
 from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.output import plural
@@ -100,12 +101,13 @@ def _hook(project: Project) -> list[Check]:
 
 
 def _agent(project: Project) -> list[Check]:
-    program = command_template(project.config.agent)[0]
-    found = shutil.which(program)
-    if found is None:
-        return [Check("agent", False, f"{program} is not on PATH",
-                      f"install {program}, or set agent.command in gitorch.yaml")]
-    return [Check("agent", True, found)]
+    """Each phase's agent, as start checks it: on PATH, allowed to run here, logged in."""
+    problems = agent_problems(project.config)
+    if problems:
+        return [Check("agent", False, what, fix) for what, fix in problems]
+    programs = dict.fromkeys(command_template(agent_for(project.config, phase))[0]
+                             for phase in project.config.phases)
+    return [Check("agent", True, ", ".join(shutil.which(p) or p for p in programs))]
 
 
 def _gate(project: Project) -> list[Check]:

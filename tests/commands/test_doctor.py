@@ -45,10 +45,32 @@ def test_missing_agent_and_unreachable_remote_fail_with_fixes(tmp_path: Path) ->
     done = run_gitorch(repo, "doctor", env={"PATH": "/usr/bin:/bin"})
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert "✗ agent: aider is not on PATH" in lines
-    assert "    fix: install aider, or set agent.command in gitorch.yaml" in lines
+    assert "✗ agent: the agent aider is not on PATH" in lines
+    assert ("    fix: install it (python -m pip install aider-install && aider-install), or "
+            "set agent.command in gitorch.yaml") in lines
     assert any(line.startswith(f"✗ remote reachable: origin ({tmp_path / 'gone.git'}): ")
                for line in lines)
+
+
+def test_every_phase_agent_is_checked_as_start_checks_it(tmp_path: Path) -> None:
+    repo = healthy_repo(tmp_path)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    codex = tools / "codex"  # logged out, as `codex login status` says it
+    codex.write_text("#!/bin/sh\necho 'Not logged in' >&2\nexit 1\n")
+    codex.chmod(0o755)
+    (repo / "gitorch.yaml").write_text(
+        "agent:\n  preset: codex\nphases:\n  - {name: work, prompt: go}\n"
+        "  - {name: review, prompt: look, agent: {preset: gemini}}\n")
+    env = {"PATH": f"{tools}:/usr/bin:/bin", "OPENAI_API_KEY": "", "CODEX_API_KEY": ""}
+    done = run_gitorch(repo, "doctor", env=env)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert "✗ agent: codex is not logged in (`codex login status`: Not logged in)" in lines
+    assert "    fix: run `codex login`, or set OPENAI_API_KEY" in lines
+    assert "✗ agent: the agent gemini is not on PATH" in lines
+    assert "    fix: install it (npm install -g @google/gemini-cli), or set agent.command " \
+        "in gitorch.yaml" in lines
 
 
 def test_the_gate_command_is_looked_for_before_any_land(tmp_path: Path) -> None:
