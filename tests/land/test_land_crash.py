@@ -24,15 +24,8 @@ def landed_completely(repo: Path, rev: str) -> bool:
     return "one.txt" in files and "two.txt" in files and "## Group A: Work ✅" in roadmap
 
 
-@pytest.mark.parametrize("step", STEPS)
-@pytest.mark.parametrize("round_number", range(ROUNDS))
-def test_kill_during_land_leaves_old_or_new_and_the_next_land_finishes(
-        tmp_path: Path, step: str, round_number: int) -> None:
-    repo = scripted_repo(tmp_path, ROADMAP, extra_config="land:\n  test_command: [\"true\"]\n")
-    remote = tmp_path / "remote.git"
-    run_gitorch(repo, "start", "--wait", check=True)
-    old = git(repo, "rev-parse", "main").strip()
-    marker = tmp_path / "paused"
+def kill_land_at(repo: Path, step: str, marker: Path) -> None:
+    """Run `gitorch land` until it pauses at step, then kill -9 it there."""
     landing = subprocess.Popen([gitorch_exe(), "land"], cwd=repo, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, env={
                                    **os.environ, "GITORCH_FAILPOINT": step,
@@ -44,6 +37,17 @@ def test_kill_during_land_leaves_old_or_new_and_the_next_land_finishes(
         time.sleep(0.01)
     os.kill(landing.pid, signal.SIGKILL)
     landing.wait()
+
+
+@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize("round_number", range(ROUNDS))
+def test_kill_during_land_leaves_old_or_new_and_the_next_land_finishes(
+        tmp_path: Path, step: str, round_number: int) -> None:
+    repo = scripted_repo(tmp_path, ROADMAP, extra_config="land:\n  test_command: [\"true\"]\n")
+    remote = tmp_path / "remote.git"
+    run_gitorch(repo, "start", "--wait", check=True)
+    old = git(repo, "rev-parse", "main").strip()
+    kill_land_at(repo, step, tmp_path / "paused")
 
     for where in (repo, remote):
         main = git(where, "rev-parse", "main").strip()
@@ -74,17 +78,7 @@ def test_land_after_a_kill_waits_for_the_checkout_left_running(tmp_path: Path) -
     and names a lock that stays (a git that crashed) in one line, losing nothing."""
     repo = scripted_repo(tmp_path, ROADMAP)
     run_gitorch(repo, "start", "--wait", check=True)
-    marker = tmp_path / "paused"
-    landing = subprocess.Popen([gitorch_exe(), "land"], cwd=repo, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env={
-                                   **os.environ, "GITORCH_FAILPOINT": "worktree",
-                                   "GITORCH_FAILPOINT_FILE": str(marker)})
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert landing.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
-    os.kill(landing.pid, signal.SIGKILL)
-    landing.wait()
+    kill_land_at(repo, "worktree", tmp_path / "paused")
     lock = repo / ".git" / "index.lock"
     lock.write_bytes(b"")  # as the checkout's own git holds it until it is done
     stuck = run_gitorch(repo, "land")
