@@ -234,9 +234,9 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
             worktree = main_checkout(project)
             if worktree is not None:
                 worktree_files.wait_for_index_lock(worktree)  # its checkout may still run
-            if worktree is not None and worktree_files.index_matches(worktree, local_old):
-                # Killed between moving main and bringing its worktree along.
-                worktree_files.fast_forward_worktree(worktree, local_old, new)()
+                if worktree_files.index_matches(worktree, local_old):
+                    # Killed between moving main and bringing its worktree along.
+                    worktree_files.fast_forward_worktree(worktree, local_old, new)()
         tracks = {str(k): str(v) for k, v in dict(journal["tracks"]).items()}
         notes = finish_tracks(project, tracks, keep)
         notes.insert(0, f"finished an interrupted landing of {', '.join(tracks)}")
