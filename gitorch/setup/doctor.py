@@ -102,7 +102,7 @@ def _hook(project: Project) -> list[Check]:
 
 def _agent(project: Project) -> list[Check]:
     """Each phase's agent, as start checks it: on PATH, allowed to run here, logged in."""
-    problems = agent_problems(project.config)
+    problems = agent_problems(project.config, project.paths.main_worktree)
     if problems:
         return [Check("agent", False, what, fix) for what, fix in problems]
     programs = dict.fromkeys(command_template(agent_for(project.config, phase))[0]

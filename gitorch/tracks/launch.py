@@ -130,7 +130,7 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         busy = sum(1 for v in views.values() if v.state in ("claimed", "running") and v.claimed)
         slots = project.config.max_parallel - busy
         if candidates and slots > 0 and not dry_run:
-            check_agents(project.config)
+            check_agents(project.config, project.paths.main_worktree)
         for view in candidates:
             if len(result.launched) + len(result.would_start) >= slots:
                 result.skipped.append((view.track.id, "no free slot"))

@@ -196,3 +196,33 @@ def test_restart_after_worktree_deleted_by_hand_prunes_and_adds_again(tmp_path: 
     assert git(worktree, "branch", "--show-current").strip() == "gitorch/A-2-beta"
     log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_2.log").read_text()
     assert f"Created worktree {worktree} on gitorch/A-2-beta (existing branch)" in log
+
+
+def test_a_relative_agent_path_is_taken_from_the_track_worktree(tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo")
+    beside = tmp_path / "agent.sh"  # ../agent.sh from the repository root, not from a track's
+    beside.write_text("#!/bin/sh\n")
+    beside.chmod(0o755)
+    (repo / "gitorch.yaml").write_text('remote: null\nagent:\n  command: ["../agent.sh"]\n')
+    out = run_gitorch(repo, "start", "-t", "A/1")
+    assert out.returncode == 1
+    assert out.stderr == (
+        "Error: the agent ../agent.sh is relative to the track's worktree, where it runs, and "
+        "leads out of it: write its absolute path in agent.command (from the repository "
+        f"root: {beside.resolve()}) (nothing started)\n")
+    (repo / "gitorch.yaml").write_text(
+        'remote: null\nagent:\n  command: ["tools/agent.sh"]\nphases:\n'
+        '  - {name: work, prompt: go}\n')
+    missing = run_gitorch(repo, "start", "-t", "A/1")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith(
+        f"Error: the agent tools/agent.sh is not an executable file in {repo}: commit it")
+    (repo / "tools").mkdir()
+    (repo / "tools" / "agent.sh").write_text('#!/bin/sh\necho "ran in $PWD"\n')
+    (repo / "tools" / "agent.sh").chmod(0o755)
+    git(repo, "add", "tools")
+    git(repo, "commit", "-q", "-m", "The agent, committed")
+    run_gitorch(repo, "start", "-t", "A/1", check=True)
+    record = wait_ended(repo, "A/1")
+    log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_1.log").read_text()
+    assert f"ran in {record['worktree']}" in log
