@@ -19,7 +19,7 @@ from gitorch.agents.phase import run_phase_agent
 from gitorch.agents.prompts import render
 from gitorch.config.settings import FIX_PROMPT, RESOLVE_PROMPT, PhaseConfig
 from gitorch.errors import GitorchError
-from gitorch.git import rebase
+from gitorch.git import rebase, worktree_files
 from gitorch.names import TrackId
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import RoadmapError
@@ -122,7 +122,13 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
     record.save(project)
     log.line(f"Rebased onto {onto[:12]}" + (f" after {stops} resolved stops" if stops else ""))
     if fixing:
+        rebased = git.read_ref(project.paths, f"refs/heads/{record.branch}")
         _phase(project, record, log, stop, "fix", {"test_output": left.output or "(none)"})
+        if git.read_ref(project.paths, f"refs/heads/{record.branch}") == rebased:
+            # The gate would test the same commits again: no fix, and no attempt of it.
+            left_over = worktree_files.worktree_changes(worktree)
+            raise RepairFailed("the agent committed no fix" + (
+                f"; what it changed is uncommitted in {worktree}" if left_over else ""))
 
 
 def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag, name: str,

@@ -6,6 +6,7 @@
 #   wait PATH       wait until PATH exists (a test's go-ahead), in the work phase
 #   commit          commit what is there so far (the rest is committed at the end)
 #   fix PATH TEXT   make PATH hold TEXT and commit, in the fix phase
+#   no-fix-commit   in the fix phase, leave the fix uncommitted
 #   keep-markers    in the resolve phase, leave the conflicts as they are
 # In the resolve phase it keeps both sides of every conflict (ours first) and removes the
 # markers, leaving the staging to gitorch; AGENT_RESOLVE_SLEEP: seconds to wait first.
@@ -23,6 +24,7 @@ case "$GITORCH_PHASE" in
     grep -E '^fix ' "$GITORCH_PROMPT_FILE" | while read -r verb path text; do
       printf '%s\n' "$text" > "$path"
     done
+    grep -q '^no-fix-commit' "$GITORCH_PROMPT_FILE" && exit 0
     git add -A
     git commit -q -m "$GITORCH_TRACK: fix the gate"
     exit 0 ;;

@@ -123,6 +123,23 @@ def test_red_gate_is_fixed_by_the_agent_and_lands(tmp_path: Path) -> None:
     assert (repo / "b.txt").read_text() == "good\n"
 
 
+def test_a_fix_left_uncommitted_is_no_fix_and_is_kept(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, roadmap_of(
+        "put a.txt good", "put b.txt BAD\nfix b.txt good\nno-fix-commit"), extra_config=GATE)
+    run_gitorch(repo, "start", "--wait", check=True)
+    assert land_json(repo)["gate_failed"] == ["A/2"]
+    done = run_gitorch(repo, "repair", "A/2", "--wait")
+    assert done.returncode == 1
+    worktree = tmp_path / "repo.tracks" / "group_A_track_2"
+    view = tracks(repo)["A/2"]
+    assert view["state"] == "gate-failed" and view["repairs"] == 1
+    assert view["reason"] == ("fix failed: the agent committed no fix; what it changed is "
+                              f"uncommitted in {worktree}")
+    assert git(repo, "show", "refs/gitorch/wip/A/2:b.txt") == "good\n"  # nothing lost
+    again = land_json(repo)
+    assert again["landed"] == [] and again["gate_runs"] == 0  # the same commits: no gate
+
+
 def test_a_persons_rebase_in_the_worktree_lands_with_land_id(tmp_path: Path) -> None:
     repo = conflicted(tmp_path)
     worktree = tmp_path / "repo.tracks" / "group_A_track_2"
