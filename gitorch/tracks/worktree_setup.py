@@ -31,7 +31,7 @@ def prepare(project: Project, worktree: Path, env: dict[str, str], log: TrackLog
         if not found:
             log.line(f"worktree.copy: nothing in {main} matches {pattern}")
         for source in found:
-            _copy(source, worktree / source.relative_to(main), log)
+            _copy(source, source.relative_to(main), worktree, log)
     if settings.setup is None:
         return
     log.line(f"worktree.setup: {' '.join(settings.setup)}")
@@ -44,8 +44,11 @@ def prepare(project: Project, worktree: Path, env: dict[str, str], log: TrackLog
                                                     else ""), outcome.exit_code)
 
 
-def _copy(source: Path, target: Path, log: TrackLog) -> None:
-    """Copy a file or folder that the worktree does not have yet (tracked files it has)."""
+def _copy(source: Path, name: Path, worktree: Path, log: TrackLog) -> None:
+    """Copy name, a file or folder of the main worktree, unless the worktree has it already
+    (as it has every tracked file).
+    """
+    target = worktree / name
     if target.exists() or target.is_symlink():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -56,4 +59,4 @@ def _copy(source: Path, target: Path, log: TrackLog) -> None:
             shutil.copy2(source, target, follow_symlinks=False)
     except OSError as error:
         raise GitorchError(f"worktree.copy: cannot copy {source}: {error.strerror}") from error
-    log.line(f"worktree.copy: {source.name} -> {target}")
+    log.line(f"worktree.copy: {name} -> {target}")

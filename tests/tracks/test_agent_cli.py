@@ -262,6 +262,7 @@ def test_setup_and_copy_prepare_a_new_worktree(tmp_path: Path) -> None:
     assert (worktree / "conf" / "db.local").read_text() == "db\n"
     assert (worktree / "slot.txt").read_text() == "slot=0\n"
     assert f"set up in {worktree}" in log(repo)
+    assert f"worktree.copy: conf/db.local -> {worktree / 'conf' / 'db.local'}" in log(repo)
 
 
 def test_failing_setup_fails_the_track_with_its_exit_code(tmp_path: Path) -> None:
