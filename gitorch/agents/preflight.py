@@ -99,7 +99,7 @@ def _relative_problem(program: str, main_worktree: Path, set_up: bool) -> Proble
         return (f"the agent {program} is relative to the track's worktree, where it runs, "
                 "and leads out of it", "write its absolute path in agent.command (from the "
                 f"repository root: {(main_worktree / program).resolve()})")
-    if os.access(main_worktree / program, os.X_OK) or set_up:  # setup may make it
+    if _runnable(str(main_worktree / program)) or set_up:  # setup may make it
         return None
     return (f"the agent {program} is not an executable file in {main_worktree}",
             "commit it there (each track's worktree runs its own copy), or fix agent.command "

@@ -125,7 +125,7 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
         rebased = git.read_ref(project.paths, f"refs/heads/{record.branch}")
         _phase(project, record, log, stop, "fix", {"test_output": left.output or "(none)"})
         if git.read_ref(project.paths, f"refs/heads/{record.branch}") == rebased:
-            # The gate would test the same commits again: no fix, and no attempt of it.
+            # The same commits would fail the same gate again: that is no fix.
             left_over = worktree_files.worktree_changes(worktree)
             raise RepairFailed("the agent committed no fix" + (
                 f"; what it changed is uncommitted in {worktree}" if left_over else ""))
