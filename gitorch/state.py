@@ -61,6 +61,11 @@ class StateDir:
     def prompt_file(self, track: TrackId, phase: str) -> Path:
         return self.root / "prompts" / f"{track.key}.{phase}.md"
 
+    def agent_history(self, track: TrackId) -> Path:
+        """The folder for an agent's own history of the track (aider's chat), kept here
+        rather than in the worktree, where `git add -A` would commit it."""
+        return self.root / "agents" / track.key
+
     def ensure(self) -> None:
         """Create the folders (idempotent)."""
         for name in ("locks", "logs", "tracks", "events", "prompts"):

@@ -9,6 +9,7 @@ against the outcome patterns (usage limits, logins), in the order they came.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +17,8 @@ from gitorch.agents.outcomes import Patterns, Signal
 from gitorch.agents.usage import Usage
 
 SHORT = 200  # tool inputs and results are cut to this in the log
+_GIT = re.compile(r"(^|[\s;&|('\"])git\s")
+_EXIT_CODE = re.compile(r"^Exit Code: ([1-9][0-9]*)", re.MULTILINE)  # gemini's shell tool
 
 Render = Callable[["StreamReader", dict[str, Any]], Iterator[str]]
 
@@ -29,6 +32,8 @@ class StreamReader:
         self.usage = Usage()
         self.signals: list[Signal] = []
         self.end_now: Signal | None = None  # a line that says waiting will not help
+        self.failed_git: str | None = None  # the last failed git command, with its error
+        self._tools: dict[str, str] = {}  # tool call id -> the command or tool it ran
 
     def feed(self, line: str) -> list[str]:
         """The log lines for one line of output."""
@@ -43,6 +48,22 @@ class StreamReader:
 
     def add_usage(self, usage: Usage) -> None:
         self.usage = self.usage + usage
+
+    def tool_called(self, call_id: object, command: object) -> None:
+        if isinstance(call_id, str):
+            self._tools[call_id] = _short(command)
+
+    def tool_failed(self, call_id: object, output: object) -> str:
+        """The log line for a tool call that failed; a git command's is remembered."""
+        command = self._tools.get(call_id, "tool") if isinstance(call_id, str) else "tool"
+        return self.command_failed(command, output)
+
+    def command_failed(self, command: str, output: object) -> str:
+        text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+        said = _telling_line(text)
+        if _GIT.search(command):
+            self.failed_git = f"`{command}`: {said}"
+        return f"✗ {command}: {said}"
 
     def _match(self, text: str) -> None:
         for signal in self._patterns.match(text):
@@ -62,10 +83,27 @@ def _event(line: str, key: str = "type") -> dict[str, Any] | None:
     return event if isinstance(event, dict) and isinstance(event.get(key), str) else None
 
 
+def _telling_line(output: str) -> str:
+    """The line of a failed command's output that says why: git's fatal or error, else the
+    last one."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    said = next((line for line in lines if line.startswith(("fatal:", "error:"))),
+                lines[-1] if lines else "(no output)")
+    return _short(said)
+
+
 def _short(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = " ".join(text.split())
     return text if len(text) <= SHORT else text[:SHORT] + "…"
+
+
+def _text(content: object) -> str:
+    """A tool result's content: a string, or a list of text parts."""
+    if isinstance(content, list):
+        return "\n".join(str(part.get("text", "")) for part in content
+                         if isinstance(part, dict))
+    return content if isinstance(content, str) else ""
 
 
 def _int(value: object) -> int:
@@ -88,9 +126,19 @@ def _claude(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
             if part.get("type") == "text":
                 yield from str(part.get("text", "")).splitlines()
             elif part.get("type") == "tool_use":
-                yield f"→ {part.get('name')} {_short(part.get('input'))}"
+                tool_input = part.get("input")
+                command = tool_input.get("command") if isinstance(tool_input, dict) else None
+                reader.tool_called(part.get("id"), command or part.get("name"))
+                yield f"→ {part.get('name')} {_short(tool_input)}"
         if isinstance(event.get("error"), str):
             yield f"claude: error {event['error']}"
+    elif kind == "user":
+        message = event.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else []:
+            if isinstance(part, dict) and part.get("type") == "tool_result" \
+                    and part.get("is_error") is True:
+                yield reader.tool_failed(part.get("tool_use_id"), _text(part.get("content")))
     elif kind == "rate_limit_event":
         info = event.get("rate_limit_info")
         if isinstance(info, dict) and not str(info.get("status", "")).startswith("allowed"):
@@ -131,7 +179,11 @@ def _codex(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
         elif what == "reasoning":
             yield f"thinking: {_short(item.get('text', ''))}"
         elif what == "command_execution":
-            yield f"$ {_short(item.get('command'))} (exit {item.get('exit_code')})"
+            code = item.get("exit_code")
+            yield f"$ {_short(item.get('command'))} (exit {code})"
+            if isinstance(code, int) and code != 0:
+                yield reader.command_failed(_short(item.get("command")),
+                                            item.get("aggregated_output", ""))
         elif what == "file_change":
             changes = item.get("changes")
             for change in changes if isinstance(changes, list) else []:
@@ -160,7 +212,17 @@ def _gemini(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
     elif kind == "message" and event.get("role") == "assistant":
         yield from str(event.get("content", "")).splitlines()
     elif kind == "tool_use":
-        yield f"→ {event.get('tool_name')} {_short(event.get('parameters'))}"
+        parameters = event.get("parameters")
+        command = parameters.get("command") if isinstance(parameters, dict) else None
+        reader.tool_called(event.get("tool_id"), command or event.get("tool_name"))
+        yield f"→ {event.get('tool_name')} {_short(parameters)}"
+    elif kind == "tool_result":
+        output, error = event.get("output"), event.get("error")
+        if event.get("status") == "error":
+            yield reader.tool_failed(event.get("tool_id"), error.get("message")
+                                     if isinstance(error, dict) else output or error)
+        elif isinstance(output, str) and _EXIT_CODE.search(output):
+            yield reader.tool_failed(event.get("tool_id"), output)
     elif kind == "error":
         yield f"gemini: error: {event.get('message')}"
     elif kind == "result":

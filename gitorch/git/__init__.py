@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from gitorch import process
 from gitorch.errors import GitorchError
+from gitorch.state import write_atomic
 
 
 @dataclass(frozen=True)
@@ -314,6 +316,34 @@ def commit_all(worktree: Path, message: str) -> None:
     """Commit everything in worktree as gitorch (for throwaway repositories)."""
     git(["add", "-A"], worktree)
     git([*GITORCH_IDENTITY, "commit", "-q", "--no-verify", "-m", message], worktree)
+
+
+def identity_config(paths: RepoPaths) -> dict[str, str]:
+    """user.*, author.* and committer.* name and email as git's config sets them (last wins)."""
+    done = git(["config", "--get-regexp", r"^(user|author|committer)\.(name|email)$"],
+               paths.worktree, check=False)
+    values = {}
+    for line in done.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        values[key.lower()] = value
+    return values
+
+
+def exclude_everywhere(paths: RepoPaths, patterns: Sequence[str], why: str) -> None:
+    """Add the patterns missing from info/exclude, which every worktree reads, under a
+    comment line saying why."""
+    path = paths.common_dir / "info" / "exclude"
+    try:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+    except FileNotFoundError:
+        text = ""
+    missing = [pattern for pattern in patterns if pattern not in text.splitlines()]
+    if not missing:
+        return
+    text += ("" if not text or text.endswith("\n") else "\n") + f"# {why}\n"
+    text += "".join(f"{pattern}\n" for pattern in missing)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8", "surrogateescape"))
 
 
 def hooks_dir(paths: RepoPaths) -> Path:

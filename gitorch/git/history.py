@@ -40,3 +40,23 @@ def subjects_since(paths: RepoPaths, ranges: Mapping[str, tuple[str, str]]
                 commit = parents[0]
         found[key] = chain if chain is not None else log_subjects(paths, base, tip)
     return found
+
+
+
+def commit_events(paths: RepoPaths, base: str, tip: str) -> list[tuple[str, str]]:
+    """base..tip oldest first, each as (commit id, the lines the post-commit hook appends
+    for it): `<committer time>\t<id>\t<done 0|1>\t<subject>`, then its changed paths.
+    """
+    out = git(["-c", "core.quotePath=false", "log", "--reverse", "--no-show-signature",
+               "--no-renames", "--name-only",
+               "--format=%x1e%ct%x09%H%x09%(trailers:key=Gitorch-Done,valueonly,"
+               "separator=%x2C)%x09%s", f"{base}..{tip}", "--"], paths.worktree).stdout
+    events = []
+    for chunk in out.split("\x1e")[1:]:
+        line, _, names = chunk.partition("\n")
+        when, commit, done, subject = line.split("\t", 3)
+        done = "1" if done.rsplit(",", 1)[-1].strip().lower() == "true" else "0"
+        text = "\n".join([f"{when}\t{commit}\t{done}\t{subject}",
+                          *(name for name in names.splitlines() if name)])
+        events.append((commit, text + "\n"))
+    return events

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import os
 import re
 from dataclasses import dataclass, replace
 
@@ -84,3 +85,14 @@ def parse_line(line: str) -> CommitEvent | None:
     if not math.isfinite(time):
         return None
     return CommitEvent(time, commit, done == "1", subject)
+
+
+def append_events(state: StateDir, track: TrackId, text: str) -> None:
+    """Add events, already in the hook's lines, to the track's log in one append."""
+    path = state.events(track)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8", "surrogateescape"))
+    finally:
+        os.close(fd)

@@ -123,17 +123,22 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
     log.line(f"Rebased onto {onto[:12]}" + (f" after {stops} resolved stops" if stops else ""))
     if fixing:
         rebased = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-        _phase(project, record, log, stop, "fix", {"test_output": left.output or "(none)"})
+        failed_git = _phase(project, record, log, stop, "fix",
+                            {"test_output": left.output or "(none)"})
         if git.read_ref(project.paths, f"refs/heads/{record.branch}") == rebased:
             # The same commits would fail the same gate again: that is no fix.
             left_over = worktree_files.worktree_changes(worktree)
             raise RepairFailed("the agent committed no fix" + (
-                f"; what it changed is uncommitted in {worktree}" if left_over else ""))
+                f"; what it changed is uncommitted in {worktree}" if left_over else "") + (
+                f"; its last failed git command was {failed_git}" if failed_git else ""))
 
 
 def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag, name: str,
-           extra: dict[str, str]) -> None:
-    """One agent run of a repair phase; raises RepairFailed unless it exited 0."""
+           extra: dict[str, str]) -> str | None:
+    """One agent run of a repair phase; raises RepairFailed unless it exited 0.
+
+    Returns the last git command the agent ran that failed, if one did.
+    """
     track = TrackId.parse(record.track)
     record.phase = name
     record.save(project)
@@ -167,6 +172,7 @@ def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag,
         detail = run.verdict.detail or outcome.reason
         raise RepairFailed(f"the agent {run.agent} exited {outcome.exit_code}"
                            + (f": {detail}" if detail else ""))
+    return run.failed_git
 
 
 def _fields(project: Project, record: TrackRecord) -> dict[str, str]:

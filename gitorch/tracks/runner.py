@@ -85,6 +85,7 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
     if first:
         log.line(f"Resuming at phase {names[first]}; {', '.join(names[:first])} finished "
                  "before")
+    failed_git = None  # the last git command an agent ran that failed, to say why
     for index, phase in enumerate(phases[first:], first + 1):
         record.phase = phase.name
         record.agent = agent_name(agent_for(project.config, phase))
@@ -110,6 +111,7 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
         run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
                               env=env, log=log, stopping=lambda: stop.set, started=started)
         outcome = run.outcome
+        failed_git = run.failed_git or failed_git
         log.line(f"Phase {phase.name} exited {outcome.exit_code}"
                  + (f" ({outcome.reason})" if outcome.reason else ""))
         record.agent_pgid = None
@@ -125,7 +127,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             return
     commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
     if commits == 0:
-        record.state, record.reason = "failed", "no commits beyond the base"
+        record.state, record.reason = "failed", "no commits beyond the base" + (
+            f"; the agent's last failed git command was {failed_git}" if failed_git else "")
     else:
         record.state = "done"
 
