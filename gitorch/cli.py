@@ -197,6 +197,29 @@ def stop(tracks: tuple[str, ...], every: bool) -> None:
 
 
 @cli.command()
+@json_option
+@click.option("--test", "send_test", is_flag=True, required=True,
+              help="Send a test event to every sink and say what each answered.")
+def notify(as_json: bool, send_test: bool) -> None:
+    """Check the notify: sinks of gitorch.yaml with a test event.
+
+    Each sink (command, webhook, desktop) gets the event now, once; the exit code is 1 if
+    any sink failed.
+
+    Example: gitorch notify --test
+    """
+    from gitorch.commands import notify as command
+
+    answers = command.test_sinks(Path.cwd())
+    if as_json:
+        emit_json({"sinks": answers})
+    else:
+        click.echo("\n".join(command.render(answers)))
+    if not all(answer["ok"] for answer in answers):
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("track")
 @click.option("--follow", "-f", is_flag=True, help="Keep printing until the runner ends.")
 @click.option("--lines", "-n", type=click.IntRange(min=0), default=50, show_default=True,

@@ -109,6 +109,19 @@ def _spawn(
         raise GitorchError(f"`{' '.join(argv[:3])}` did not finish within {timeout:.0f}s") from slow
 
 
+def detach(argv: Sequence[str], cwd: Path | None = None) -> None:
+    """Start argv in a session of its own, its output discarded, and do not wait for it.
+
+    Python reaps it at a later start of a child, once it has ended.
+    """
+    try:
+        subprocess.Popen(list(argv), cwd=cwd, env=child_env(), start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except FileNotFoundError as missing:
+        raise GitorchError(f"{argv[0]}: command not found") from missing
+
+
 class Running:
     """A child started now and read later, so that its work overlaps ours."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,24 @@ class StateDir:
         """Create the folders (idempotent)."""
         for name in ("locks", "logs", "tracks", "events", "prompts"):
             (self.root / name).mkdir(parents=True, exist_ok=True)
+
+
+def append_stamped_line(path: Path, text: str) -> None:
+    """One line, stamped with the local time to the millisecond, appended to path.
+
+    O_APPEND keeps concurrent lines whole; the milliseconds let `gitorch report` draw
+    tracks that take a second or less.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    moment = time.time()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(moment))
+    zone = time.strftime("%z", time.localtime(moment))
+    line = f"{stamp}.{int(moment * 1000) % 1000:03d}{zone} {text}\n".encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:

@@ -46,6 +46,7 @@ from gitorch.config.settings import (
     SchedulingConfig,
     WorktreeConfig,
 )
+from gitorch.config.sinks import sink_list
 from gitorch.config.source import Source, YamlFileError
 from gitorch.config.yamlcache import read_yaml
 from gitorch.roadmap.vocabulary import GROUP_WORDS, TRACK_WORDS, Vocabulary
@@ -64,7 +65,7 @@ _DEFAULTS: dict[str, Any] = {
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
     "scheduling.overlap": "prefer",
     "roadmap.format": "auto", "roadmap.group_words": GROUP_WORDS,
-    "roadmap.track_words": TRACK_WORDS, "roadmap.done_words": (),
+    "roadmap.track_words": TRACK_WORDS, "roadmap.done_words": (), "notify": (),
 }
 
 
@@ -175,6 +176,7 @@ _SCHEMA: dict[str, Check | dict[str, Check]] = {
     "run": {"every": duration, "for": duration, "retries": whole(0)},
     "scheduling": {"overlap": overlap},
     "worktree": {"setup": argv, "copy": strings("globs like .env", glob_problem)},
+    "notify": sink_list,
 }
 
 

@@ -17,6 +17,33 @@ PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "
                  "worktree", "phase", "paths", "main_commits", "test_output")
 
 
+# What gitorch tells of (DESIGN §17); `on:` picks among them.
+NOTIFY_EVENTS = ("track-done", "track-failed", "conflict", "gate-failed", "needs-review",
+                 "rate-limited", "needs-login", "stuck", "landed", "group-done", "run-ended")
+SINK_KINDS = ("command", "webhook", "desktop")
+
+
+@dataclass(frozen=True)
+class NotifySink:
+    """One place events go: a command (event JSON on stdin), a webhook URL, or the desktop."""
+
+    kind: str  # command | webhook | desktop
+    command: tuple[str, ...] = ()
+    url: str = ""
+    on: tuple[str, ...] = ()  # the events it wants; empty: every one
+    timeout: float = 10.0
+
+    def wants(self, event: str) -> bool:
+        return not self.on or event in self.on
+
+    @property
+    def name(self) -> str:
+        """How the sink is named in logs and in `notify --test`."""
+        if self.kind == "command":
+            return f"command {self.command[0]}"
+        return f"webhook {self.url}" if self.kind == "webhook" else "desktop"
+
+
 class ConfigError(GitorchError):
     """A config file or flag that gitorch cannot use; the message names file, line and key."""
 
@@ -119,6 +146,7 @@ class Config:
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
+    notify: tuple[NotifySink, ...] = ()  # where events are told (DESIGN §17)
 
 
 _HEADER = """\

@@ -25,6 +25,7 @@ from gitorch.land.publish import (
 from gitorch.land.pull_request import finish_merged, open_pull_requests
 from gitorch.land.stack import Candidate, done_candidates, replay_stack, roadmap_commit
 from gitorch.names import TrackId, claim_ref
+from gitorch.notify.tellers import tell_landing
 from gitorch.project import Project
 from gitorch.roadmap.reader import parse
 from gitorch.tracks.claims import TrackLock
@@ -95,6 +96,8 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
             if result is not None:
                 result.attempts, result.notes = attempt, notes + result.notes
                 result.landed = merged + result.landed
+                if not dry_run:
+                    tell_landing(project, result)
                 return result
     raise GitorchError(f"the remote's {project.main_branch} kept moving; gave up after "
                        f"{project.config.land.retries + 1} attempts (nothing lost: run land "

@@ -20,6 +20,7 @@ from gitorch.errors import GitorchError
 from gitorch.land.coordinator import LandResult, land
 from gitorch.land.publish import remove_track_trees
 from gitorch.names import TrackId
+from gitorch.notify.tellers import tell_run_end
 from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
@@ -384,12 +385,14 @@ class Scheduler:
                    and roadmap.track_state(t.id, landed) == "blocked"}
         waiting.update({t: [f"the usage limit of {snap.records[t].agent}"]
                         for t in snap.having("rate-limited")})
-        return Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
-                       snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
-                       waiting, self.pushes, time.monotonic() - self.began,
-                       dict(self.track_times), _unique(self.errors),
-                       usage=snapshot.spent(snap) - self._spent_before,
-                       left_out=left_out_now(self.project, snap))
+        summary = Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
+                          snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
+                          waiting, self.pushes, time.monotonic() - self.began,
+                          dict(self.track_times), _unique(self.errors),
+                          usage=snapshot.spent(snap) - self._spent_before,
+                          left_out=left_out_now(self.project, snap))
+        tell_run_end(self.project, summary)
+        return summary
 
 
 def _unique(items: Iterable[str]) -> list[str]:

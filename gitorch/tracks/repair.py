@@ -21,6 +21,7 @@ from gitorch.config.settings import FIX_PROMPT, RESOLVE_PROMPT, PhaseConfig
 from gitorch.errors import GitorchError
 from gitorch.git import rebase, worktree_files
 from gitorch.names import TrackId
+from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import RoadmapError
 from gitorch.state import write_atomic
@@ -72,6 +73,8 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
     record.phase, record.pid, record.agent_pgid, record.ended_at = None, None, None, now()
     record.save(project)
     log.close()
+    if record.state == "done":
+        tell_track_end(project, record, _fields(project, record)["track_title"])
     return 0 if record.state == "done" else 1
 
 

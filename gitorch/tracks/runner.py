@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from gitorch import git
@@ -12,9 +11,10 @@ from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
+from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import write_atomic
+from gitorch.state import append_stamped_line, write_atomic
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
@@ -61,6 +61,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     append_run_line(project, f"end {track_id} {record.state}"
                     + (f" reason={record.reason}" if record.reason else ""))
     log.close()
+    tell_track_end(project, record, track.title)
     return 0 if record.state == "done" else 1
 
 
@@ -167,14 +168,4 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
 
 def append_run_line(project: Project, text: str) -> None:
     """One line in `<state>/runs.log` (O_APPEND keeps concurrent lines whole)."""
-    project.state.root.mkdir(parents=True, exist_ok=True)
-    # Milliseconds, so `gitorch report` can draw tracks that take a second or less.
-    moment = time.time()
-    stamp = time.strftime('%Y-%m-%dT%H:%M:%S', time.localtime(moment))
-    zone = time.strftime('%z', time.localtime(moment))
-    line = f"{stamp}.{int(moment * 1000) % 1000:03d}{zone} {text}\n".encode()
-    fd = os.open(project.state.runs_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
+    append_stamped_line(project.state.runs_log, text)
