@@ -13,7 +13,7 @@ from helpers import AGENTS, run_gitorch, scripted_repo
 from webhooks import silent_webhook, webhook
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tracks"))
-from test_agent_cli import fake_env, preset_repo, run_track  # noqa: E402
+from test_agent_cli import fake_env, preset_repo, run_track
 
 GATE = ("land:\n  repair: false\n  test_command: [sh, -c, 'if grep -rl BAD --include=*.txt .; "
         "then echo red gate; exit 1; fi']\n")
