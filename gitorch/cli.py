@@ -53,7 +53,11 @@ def init(uninstall: bool) -> None:
               show_default=True, help="Seconds between redraws with --watch.")
 @click.option("--no-fetch", is_flag=True, help="Do not ask the remote for its claims.")
 @click.option("--verbose", "-v", is_flag=True, help="Every detail: runners, log tails, claims.")
-def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose: bool) -> None:
+@click.option("--line", "one_line", is_flag=True,
+              help="One short line (▶ E 3 running · 2 to land · 1 needs you) for tmux or an "
+                   "agent CLI's status line; fast, from what runners last wrote.")
+def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose: bool,
+           one_line: bool) -> None:
     """Show the groups, the tracks, their runners, claims and recent commits.
 
     Works from the main worktree, any track worktree and any subfolder.
@@ -63,6 +67,13 @@ def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose:
     from gitorch.commands.status import collect, render
     from gitorch.commands.status import watch as watch_status
 
+    if one_line:
+        from gitorch.status.line import status_line
+
+        line = status_line(Path.cwd())
+        if line:
+            click.echo(line)
+        return
     if watch:
         watch_status(Path.cwd(), interval, as_json, use_colour(), not no_fetch)
         return

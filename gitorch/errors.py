@@ -25,17 +25,11 @@ def write_crash_report(error: BaseException) -> Path:
 
 def _crash_folder() -> Path:
     """<git-common-dir>/gitorch when inside a repository, else the user's log folder."""
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git / "gitorch"
-        if dot_git.is_file():
-            text = dot_git.read_text(encoding="utf-8", errors="replace")
-            git_dir = Path(text.removeprefix("gitdir:").strip())
-            common = (folder / git_dir / "commondir")
-            if common.is_file():
-                return (common.parent / common.read_text().strip()).resolve() / "gitorch"
+    from gitorch.locate import state_dir_around
+
+    found = state_dir_around(Path.cwd())
+    if found is not None:
+        return found
     import platformdirs
 
     return platformdirs.user_log_path("gitorch")

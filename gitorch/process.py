@@ -220,29 +220,6 @@ def signal_group(pgid: int | None, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
-def this_host() -> str:
-    """This machine's name, as records and claims note it beside a pid.
-
-    What gethostname(2) returns, read without importing socket for it.
-    """
-    return os.uname().nodename
-
-
-def pid_running(pid: int) -> bool:
-    """Whether pid is a live process here; a zombie awaiting its reaper is not."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True  # no /proc: kill() said it exists
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def end_group(leader: subprocess.Popen[Any], grace: float = 5.0) -> int:
     """SIGTERM the process group leader leads, SIGKILL it after grace; its exit code."""
     signal_group(leader.pid, signal.SIGTERM)

@@ -15,7 +15,8 @@ from typing import Any
 
 from gitorch.config.durations import format_duration, parse_duration
 from gitorch.errors import GitorchError
-from gitorch.process import child_env, pid_running, this_host
+from gitorch.liveness import pid_running, this_host
+from gitorch.process import child_env
 from gitorch.project import Project
 from gitorch.schedule.loop import Scheduler
 from gitorch.schedule.run_types import Options, Summary

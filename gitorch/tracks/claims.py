@@ -15,8 +15,8 @@ from typing import BinaryIO
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.liveness import this_host
 from gitorch.names import TrackId, claim_ref
-from gitorch.process import this_host
 
 CLAIM_SUBJECT = "gitorch claim"
 LOCK_POLL_INTERVAL = 0.02  # seconds between tries of a repository lock someone holds

@@ -12,8 +12,9 @@ from typing import Any, get_origin, get_type_hints
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import history
+from gitorch.liveness import pid_running, this_host
 from gitorch.names import TrackId, branch_name, worktree_path
-from gitorch.process import ProcessError, pid_running, this_host
+from gitorch.process import ProcessError
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json, write_json
