@@ -231,6 +231,23 @@ def notify(as_json: bool, send_test: bool) -> None:
 
 
 @cli.command()
+def mcp() -> None:
+    """Serve gitorch's commands as MCP tools on stdin and stdout (for Claude Code, Codex).
+
+    Needs the extra: pip install 'gitorch[mcp]'. Each tool returns its command's JSON.
+
+    Example: claude mcp add gitorch -- gitorch mcp
+    """
+    try:
+        from gitorch.mcp_server.server import serve
+    except ModuleNotFoundError as missing:
+        if missing.name is None or not missing.name.startswith("mcp"):
+            raise
+        raise GitorchError("gitorch mcp needs the MCP SDK: pip install 'gitorch[mcp]'") from None
+    serve(Path.cwd())
+
+
+@cli.command()
 @click.argument("track")
 @click.option("--follow", "-f", is_flag=True, help="Keep printing until the runner ends.")
 @click.option("--lines", "-n", type=click.IntRange(min=0), default=50, show_default=True,
