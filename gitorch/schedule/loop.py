@@ -357,7 +357,10 @@ class Scheduler:
         """Why the run is over, or None while there is something left to do."""
         if snap.busy:
             return None
-        if self._awaiting_land(snap) and self._land_failures < LAND_GIVE_UP:
+        # Once time is up, a landing that failed is not waited on for the next tick: a remote
+        # that does not answer would keep the run going for ticks past its time.
+        if (self._awaiting_land(snap) and self._land_failures < LAND_GIVE_UP
+                and not (timed_out and self._land_failures)):
             return None
         if timed_out:
             return "time"

@@ -12,12 +12,13 @@ from gitorch import git
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.usage import record_total
 from gitorch.errors import GitorchError
-from gitorch.git import network, worktree_files
+from gitorch.git import worktree_files
 from gitorch.land.pr_store import PullRequest, by_track
 from gitorch.process import Meanwhile
 from gitorch.project import LoadedRoadmap, Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
+from gitorch.status.fetching import refresh
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
 from gitorch.tracks.leftout import repair_facts
@@ -30,8 +31,8 @@ from gitorch.tracks.records import (
     pid_alive,
     track_subjects,
 )
-from gitorch.tracks.remote_claims import RemoteClaim, claims_refspec, fetched_claims
-from gitorch.upstream import NETWORK_TIMEOUT, remote_name
+from gitorch.tracks.remote_claims import RemoteClaim, fetched_claims
+from gitorch.upstream import remote_name
 
 LOG_TAIL_LINES = 3
 RECENT_COMMITS = 5
@@ -65,12 +66,7 @@ def collect(project: Project, fetch: bool = True,
     remote = remote_name(project)
     shared = remote is not None and project.config.claims.remote
     if remote is not None and fetch:
-        try:
-            network.fetch_branch(project.paths, remote, project.main_branch,
-                                 NETWORK_TIMEOUT, (claims_refspec(),) if shared else ())
-        except GitorchError as failed:
-            what = "the remote's claims" if shared else f"{remote}/{project.main_branch}"
-            warning = f"{failed}; showing {what} as last fetched"
+        warning = refresh(project, remote, shared) or warning
     if shared:
         elsewhere = {t: c for t, c in fetched_claims(project).items()
                      if c.commit != _local_commit(claimed, t)}

@@ -15,7 +15,6 @@ from gitorch.git import network
 from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
 from gitorch.tracks.claims import Claim, claim_message, parse_claim
-from gitorch.upstream import NETWORK_TIMEOUT
 
 MIRROR = "refs/gitorch/remote-claims/"
 def claims_refspec() -> str:
@@ -60,7 +59,7 @@ def push_claim(project: Project, remote: str, track: TrackId, commit: str,
     """Point the remote's claim ref at commit if it is still at expected (None: absent)."""
     try:
         return network.push_atomic(project.paths, remote, [(claim_ref(track), commit, expected)],
-                               NETWORK_TIMEOUT)
+                               project.config.remote_timeout)
     except GitorchError as error:
         return network.PushOutcome(False, False, str(error))
 
