@@ -264,7 +264,9 @@ class Scheduler:
             result = self._start(due[:free], snap, avoid)
             launched += len(result.launched)
             for track, why in result.skipped:
-                if why != "no free slot" and not why.startswith(tuple(avoid)):
+                if why == "landed":  # by another machine meanwhile: nothing left to do
+                    self.say(f"✓ Track {track} landed elsewhere; not run again")
+                elif why != "no free slot" and not why.startswith(tuple(avoid)):
                     self._given_up[track] = why
                     self.say(f"✗ Track {track} cannot be started again: {why}")
             self._restart -= {run.track.id for run in result.launched}
