@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from gitorch import git
+from gitorch import git, stamps
 from gitorch.agents.usage import Usage
 from gitorch.errors import GitorchError
 from gitorch.land.coordinator import LandResult, land
@@ -27,7 +27,7 @@ from gitorch.schedule import snapshot
 from gitorch.schedule.news import landing_news, tick_line
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
-from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, epoch, landing_helps, look
+from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, landing_helps, look
 from gitorch.tracks.control import end_runner, mark_stopped
 from gitorch.tracks.launch import StartResult, start
 from gitorch.tracks.leftout import moved_since
@@ -179,8 +179,8 @@ class Scheduler:
         """Take over the runners an earlier run left, and resume tracks stopped before."""
         wall, now = time.time(), time.monotonic()
         for track in sorted(snap.busy):
-            began = epoch(snap.records[track].started_at)
-            self._since[track] = now - (wall - began) if began else now
+            began = stamps.parse(snap.records[track].started_at)
+            self._since[track] = now - stamps.since(began, wall) if began else now
         if snap.busy:
             self.say(f"Adopting {plural(len(snap.busy), 'running track')}: "
                      f"{', '.join(sorted(snap.busy))}")
@@ -245,8 +245,10 @@ class Scheduler:
                 continue
             failed = self._failed_at.get(track)
             if failed is None:  # failed before this run: count from its end
-                ended = epoch(record.ended_at)
-                failed = time.monotonic() - (time.time() - ended) if ended else 0.0
+                ended = stamps.parse(record.ended_at)
+                failed = time.monotonic() - stamps.since(ended, time.time()) if ended else 0.0
+                # Kept: an end stamped in the future is now, and must stay this now.
+                self._failed_at[track] = failed
             ready = time.monotonic() >= failed + self._backoff(record)
             (due if ready else later).append(track)
         return due, later

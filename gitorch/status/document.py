@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gitorch import git
+from gitorch import git, stamps
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.usage import record_total
 from gitorch.errors import GitorchError
@@ -31,7 +31,7 @@ from gitorch.tracks.records import (
     pid_alive,
     track_subjects,
 )
-from gitorch.tracks.remote_claims import RemoteClaim, fetched_claims
+from gitorch.tracks.remote_claims import RemoteClaim, claim_age, fetched_claims
 from gitorch.upstream import remote_name
 
 LOG_TAIL_LINES = 3
@@ -106,9 +106,10 @@ def collect(project: Project, fetch: bool = True,
             {"track": track, "host": there.claim.host if there.claim else None,
              "pid": there.claim.pid if there.claim else None,
              "time": there.claim.time if there.claim else None, "damaged": there.claim is None,
-             "remote": True, "age": there.age()}
+             "remote": True, "age": claim_age(project, there)}
             for track, there in sorted(elsewhere.items())
         ],
+        "clocks": _clocks_ahead(tracks, elsewhere),
         "main_worktree": _worktree_summary(main_changes()),
         "landing_interrupted": project.state.landing_journal.exists(),
         "recent_commits": [{"id": oid, "subject": subject} for oid, subject in recent.result()],
@@ -162,6 +163,22 @@ def _agent_facts(project: Project, view: TrackView) -> dict[str, Any]:
     return {"agent": record.agent if record and record.agent else first,
             "usage": record_total(record.usage if record else {}).as_json(),
             "reset_at": record.reset_at if record else None}
+
+
+def _clocks_ahead(views: list[TrackView], elsewhere: dict[str, RemoteClaim]
+                  ) -> list[dict[str, Any]]:
+    """Hosts whose clocks stamped records or claims in the future, and by how much."""
+    now, ahead = time.time(), dict[str, float]()
+    found: list[tuple[str, str | None]] = [(there.claim.host, there.claim.time)
+                                           for there in elsewhere.values() if there.claim]
+    found += [(view.record.host, stamp) for view in views if view.record
+              for stamp in (view.record.started_at, view.record.updated_at,
+                            view.record.ended_at)]
+    for host, stamp in found:
+        lead = stamps.ahead(stamps.parse(stamp), now)
+        if lead:
+            ahead[host] = max(lead, ahead.get(host, 0.0))
+    return [{"host": host, "ahead": lead} for host, lead in sorted(ahead.items())]
 
 
 def _local_commit(claimed: dict[str, Claim | None], track: str) -> str | None:
