@@ -59,29 +59,33 @@ def mark_landed(record: TrackRecord, place: str) -> None:
 def settle_landed(project: Project, views: Iterable[TrackView], place: str) -> list[str]:
     """Mark landed the records of tracks place marks done whose runners are gone.
 
-    Each is changed under its track's lock (a runner that holds it settles itself), and
-    its local claim is dropped. Returns the tracks settled.
+    Returns the tracks settled.
     """
-    settled = []
-    for view in views:
-        record = view.record
-        if view.state != "landed" or record is None or record.state == "landed":
-            continue
-        try:
-            lock = TrackLock.try_acquire(project.state.lockfile(view.id))
-        except GitorchError:
-            continue  # a damaged lockfile: status names it; nothing here is urgent
-        if lock is None:
-            continue
-        try:
-            mark_landed(record, place)
-            record.ended_at = record.ended_at or now()
-            record.save(project)
-            drop_local_claim(project, view.id)
-        finally:
-            lock.release()
-        settled.append(view.track.id)
-    return settled
+    return [view.track.id for view in views
+            if view.state == "landed" and view.record is not None
+            and view.record.state != "landed" and settle(project, view.record, place)]
+
+
+def settle(project: Project, record: TrackRecord, place: str) -> bool:
+    """Mark a record landed elsewhere and drop its local claim, if no runner holds its lock.
+
+    A runner that holds it settles itself.
+    """
+    track = TrackId.parse(record.track)
+    try:
+        lock = TrackLock.try_acquire(project.state.lockfile(track))
+    except GitorchError:
+        return False  # a damaged lockfile: status names it; nothing here is urgent
+    if lock is None:
+        return False
+    try:
+        mark_landed(record, place)
+        record.ended_at = record.ended_at or now()
+        record.save(project)
+        drop_local_claim(project, track)
+    finally:
+        lock.release()
+    return True
 
 
 def drop_local_claim(project: Project, track: TrackId) -> None:

@@ -90,3 +90,19 @@ def test_a_failed_track_another_machine_landed_is_not_retried(tmp_path: Path) ->
     assert "The roadmap is done." in done.stdout and "B/1 failed" not in done.stdout
     assert Counter(runs.read_text().splitlines())["B/1 work"] == 2
     assert git(remote, "for-each-ref", "refs/gitorch/claims/B/1") == ""
+
+
+def test_land_does_not_land_again_a_track_another_machine_landed(tmp_path: Path) -> None:
+    x, y, remote = two_machines(tmp_path)
+    run_gitorch(x, "start", "-t", "B/1", "--wait", check=True)
+    time.sleep(3.5)  # x's runner ended, its claim stopped beating: y may take it over
+    run_gitorch(y, "start", "-t", "B/1", "--wait", check=True)
+    run_gitorch(y, "land", "B/1", check=True)
+    main = git(remote, "rev-parse", "main")
+    again = run_gitorch(x, "land", "B/1")
+    assert "B/1 landed" not in again.stdout
+    assert "landed already (main marks it done)" in again.stdout + again.stderr
+    assert git(remote, "rev-parse", "main") == main
+    record = wait_ended(x, "B/1")
+    assert (record["state"], record["reason"]) == ("landed", "landed elsewhere (main)")
+    assert git(x, "for-each-ref", "refs/gitorch/claims") == ""
