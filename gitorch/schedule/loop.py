@@ -243,13 +243,11 @@ class Scheduler:
             if (track in self._given_up or record.attempts > self.options.retries
                     or record.failure in FINAL_FAILURES):
                 continue
-            failed = self._failed_at.get(track)
-            if failed is None:  # failed before this run: count from its end
-                ended = stamps.parse(record.ended_at)
-                failed = time.monotonic() - stamps.since(ended, time.time()) if ended else 0.0
-                # Kept: an end stamped in the future is now, and must stay this now.
-                self._failed_at[track] = failed
-            ready = time.monotonic() >= failed + self._backoff(record)
+            if track not in self._failed_at:  # failed before this run: count from its end,
+                ended = stamps.parse(record.ended_at)  # kept, as an end in the future is now
+                self._failed_at[track] = (time.monotonic() - stamps.since(ended, time.time())
+                                          if ended else 0.0)
+            ready = time.monotonic() >= self._failed_at[track] + self._backoff(record)
             (due if ready else later).append(track)
         return due, later
 
@@ -266,7 +264,7 @@ class Scheduler:
             result = self._start(due[:free], snap, avoid)
             launched += len(result.launched)
             for track, why in result.skipped:
-                if why == "landed":  # by another machine meanwhile: nothing left to do
+                if why == "landed":  # by another machine meanwhile
                     self.say(f"✓ Track {track} landed elsewhere; not run again")
                 elif why != "no free slot" and not why.startswith(tuple(avoid)):
                     self._given_up[track] = why
@@ -361,10 +359,8 @@ class Scheduler:
         """Why the run is over, or None while there is something left to do."""
         if snap.busy:
             return None
-        # Once time is up, a landing that failed is not waited on for the next tick: a remote
-        # that does not answer would keep the run going for ticks past its time.
-        if (self._awaiting_land(snap) and self._land_failures < LAND_GIVE_UP
-                and not (timed_out and self._land_failures)):
+        # Time is up: a landing that failed (a silent remote) is not tried again at later ticks.
+        if self._awaiting_land(snap) and self._land_failures < (1 if timed_out else LAND_GIVE_UP):
             return None
         if timed_out:
             return "time"
