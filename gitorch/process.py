@@ -28,6 +28,10 @@ GIT_LOCAL_VARIABLES = (
 )
 
 
+class TimedOut(GitorchError):
+    """A child that ran past its timeout (and was killed)."""
+
+
 class ProcessError(GitorchError):
     """A child process exited non-zero; carries what it said."""
 
@@ -106,7 +110,7 @@ def _spawn(
     except FileNotFoundError as missing:
         raise GitorchError(f"{argv[0]}: command not found") from missing
     except subprocess.TimeoutExpired as slow:
-        raise GitorchError(f"`{' '.join(argv[:3])}` did not finish within {timeout:.0f}s") from slow
+        raise TimedOut(f"`{' '.join(argv[:3])}` did not finish within {timeout:g}s") from slow
 
 
 def detach(argv: Sequence[str], cwd: Path | None = None) -> None:

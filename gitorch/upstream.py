@@ -9,8 +9,6 @@ from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.project import Project
 
-NETWORK_TIMEOUT = 120.0
-
 
 @dataclass(frozen=True)
 class MainSync:
@@ -35,7 +33,8 @@ def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = Fals
     remote = remote_name(project)
     if remote is None or offline:
         return MainSync(local, None, None, local)
-    remote_tip = network.fetch_branch(project.paths, remote, branch, NETWORK_TIMEOUT, also)
+    remote_tip = network.fetch_branch(project.paths, remote, branch,
+                                      project.config.remote_timeout, also)
     if remote_tip is None or remote_tip == local or git.is_ancestor(project.paths, remote_tip,
                                                                       local):
         return MainSync(local, remote_tip, remote, local)

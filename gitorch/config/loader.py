@@ -52,7 +52,8 @@ from gitorch.config.yamlcache import read_yaml
 from gitorch.roadmap.vocabulary import GROUP_WORDS, TRACK_WORDS, Vocabulary
 
 _DEFAULTS: dict[str, Any] = {
-    "roadmap": "ROADMAP.md", "main_branch": None, "remote": "origin", "max_parallel": 4,
+    "roadmap": "ROADMAP.md", "main_branch": None, "remote": "origin", "remote_timeout": 30.0,
+    "max_parallel": 4,
     "worktrees_dir": None, "phases": DEFAULT_PHASES,
     "agent.preset": "claude", "agent.command": None, "agent.timeout": 2 * 3600.0,
     "agent.idle_timeout": 15 * 60.0, "agent.budget_usd": None,
@@ -161,7 +162,8 @@ def _overrides_tree(overrides: Mapping[str, object]) -> dict[str, object]:
 
 _SCHEMA: dict[str, Check | dict[str, Check]] = {
     "roadmap": roadmap_setting, "main_branch": ref_name("branch", "main"),
-    "remote": ref_name("remote", "origin"), "max_parallel": whole(1),
+    "remote": ref_name("remote", "origin"), "remote_timeout": duration,
+    "max_parallel": whole(1),
     "worktrees_dir": plain_text,
     "agent": {"preset": preset, "command": argv, "timeout": duration,
               "idle_timeout": duration, "budget_usd": money,

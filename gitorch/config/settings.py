@@ -145,6 +145,7 @@ class Config:
     run: RunConfig
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
+    remote_timeout: float = 30.0  # seconds one fetch or push of run, start or land may take
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
     notify: tuple[NotifySink, ...] = ()  # where events are told (DESIGN §17)
 

@@ -32,7 +32,7 @@ from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.leftout import record_left_out
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
-from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name, sync_main
+from gitorch.upstream import MainSync, remote_name, sync_main
 
 
 @dataclass
@@ -161,7 +161,7 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
                            for t in landed if t in there]
         outcome = network.push_atomic(project.paths, sync.remote_name, [
             (f"refs/heads/{project.main_branch}", final, sync.remote), *claim_deletions],
-            NETWORK_TIMEOUT)
+            project.config.remote_timeout)
         if not outcome.ok:
             journal_path(project).unlink(missing_ok=True)
             if outcome.remote_moved:
@@ -225,8 +225,8 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
     new, local_old = str(journal["new"]), str(journal["local_old"])
     local = git.resolve(project.paths, project.main_branch)
     remote = remote_name(project)
-    remote_tip = (network.fetch_branch(project.paths, remote, project.main_branch, NETWORK_TIMEOUT)
-                  if remote else None)
+    remote_tip = (network.fetch_branch(project.paths, remote, project.main_branch,
+                                       project.config.remote_timeout) if remote else None)
     published = new in (local, remote_tip) or (
         remote_tip is not None and git.is_ancestor(project.paths, new, remote_tip))
     notes = []

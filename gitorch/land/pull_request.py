@@ -28,7 +28,7 @@ from gitorch.project import Project
 from gitorch.state import read_json, write_atomic
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
-from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name
+from gitorch.upstream import MainSync, remote_name
 
 if TYPE_CHECKING:
     from gitorch.land.coordinator import LandResult
@@ -121,11 +121,12 @@ def _push(project: Project, remote: str, requests: list[PullRequest]) -> None:
     """Push every branch at once, each expected absent on the remote."""
     updates: list[tuple[str, str | None, str | None]] = [
         (f"refs/heads/{r.branch}", r.head, None) for r in requests]
-    outcome = network.push_atomic(project.paths, remote, updates, NETWORK_TIMEOUT)
+    outcome = network.push_atomic(project.paths, remote, updates, project.config.remote_timeout)
     if outcome.ok:
         return
     # A landing killed after its push and run again makes the same branches: already there.
-    there = [network.fetch_branch(project.paths, remote, r.branch, NETWORK_TIMEOUT)
+    there = [network.fetch_branch(project.paths, remote, r.branch,
+                                  project.config.remote_timeout)
              for r in requests]
     if there != [r.head for r in requests]:
         raise GitorchError(f"push of {', '.join(r.branch for r in requests)} to {remote} "
@@ -192,7 +193,8 @@ def finish_merged(project: Project, keep: bool, notes: list[str]) -> list[str]:
     if not requests or remote is None:
         return []
     shared = project.config.claims.remote
-    main = network.fetch_branch(project.paths, remote, project.main_branch, NETWORK_TIMEOUT,
+    main = network.fetch_branch(project.paths, remote, project.main_branch,
+                                project.config.remote_timeout,
                                 also=(claims_refspec(),) if shared else ())
     if main is None:
         return []
@@ -247,6 +249,6 @@ def _drop_remote_claims(project: Project, remote: str, tracks: list[str],
         (claim_ref(TrackId.parse(t)), None, there[t].commit) for t in tracks if t in there]
     if not deletions:
         return
-    outcome = network.push_atomic(project.paths, remote, deletions, NETWORK_TIMEOUT)
+    outcome = network.push_atomic(project.paths, remote, deletions, project.config.remote_timeout)
     if not outcome.ok:
         notes.append(f"claims of {', '.join(tracks)} left on {remote}: {outcome.message}")

@@ -12,6 +12,7 @@ from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.roadmap.reader import parse
 from gitorch.roadmap.writeback import mark_done
+from gitorch.tracks.elsewhere import settle
 from gitorch.tracks.leftout import moved_since, next_step
 from gitorch.tracks.records import LEFT_OUT, TrackRecord, done_by_trailer
 
@@ -55,6 +56,12 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str],
             continue
         track_id = TrackId(track.group, track.number)
         record = TrackRecord.load(project, track_id)
+        if track.done and record is not None and record.state not in ("landed", "in-pr"):
+            # Landed by another machine meanwhile: its commits are on main in their form.
+            settle(project, record, project.main_branch)
+            if names:
+                skipped[track.id] = f"landed already ({project.main_branch} marks it done)"
+            continue
         # A left-out track whose branch moved since was fixed by a person: try it again.
         moved = record is not None and moved_since(project, record)
         if record is None or record.state == "in-pr" or (

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from gitorch import git
+from gitorch import git, stamps
 from gitorch.agents.usage import Usage
 from gitorch.errors import GitorchError
 from gitorch.land.coordinator import LandResult, land
@@ -28,7 +28,7 @@ from gitorch.schedule import snapshot
 from gitorch.schedule.news import landing_news, tick_line
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
-from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, epoch, landing_helps, look
+from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, landing_helps, look
 from gitorch.tracks.control import end_runner, mark_stopped
 from gitorch.tracks.launch import StartResult, start
 from gitorch.tracks.leftout import moved_since
@@ -180,8 +180,8 @@ class Scheduler:
         """Take over the runners an earlier run left, and resume tracks stopped before."""
         wall, now = time.time(), time.monotonic()
         for track in sorted(snap.busy):
-            began = epoch(snap.records[track].started_at)
-            self._since[track] = now - (wall - began) if began else now
+            began = stamps.parse(snap.records[track].started_at)
+            self._since[track] = now - stamps.since(began, wall) if began else now
         if snap.busy:
             self.say(f"Adopting {plural(len(snap.busy), 'running track')}: "
                      f"{', '.join(sorted(snap.busy))}")
@@ -244,11 +244,11 @@ class Scheduler:
             if (track in self._given_up or record.attempts > self.options.retries
                     or record.failure in FINAL_FAILURES):
                 continue
-            failed = self._failed_at.get(track)
-            if failed is None:  # failed before this run: count from its end
-                ended = epoch(record.ended_at)
-                failed = time.monotonic() - (time.time() - ended) if ended else 0.0
-            ready = time.monotonic() >= failed + self._backoff(record)
+            if track not in self._failed_at:  # failed before this run: count from its end,
+                ended = stamps.parse(record.ended_at)  # kept, as an end in the future is now
+                self._failed_at[track] = (time.monotonic() - stamps.since(ended, time.time())
+                                          if ended else 0.0)
+            ready = time.monotonic() >= self._failed_at[track] + self._backoff(record)
             (due if ready else later).append(track)
         return due, later
 
@@ -265,7 +265,9 @@ class Scheduler:
             result = self._start(due[:free], snap, avoid)
             launched += len(result.launched)
             for track, why in result.skipped:
-                if why != "no free slot" and not why.startswith(tuple(avoid)):
+                if why == "landed":  # by another machine meanwhile
+                    self.say(f"✓ Track {track} landed elsewhere; not run again")
+                elif why != "no free slot" and not why.startswith(tuple(avoid)):
                     self._given_up[track] = why
                     self.say(f"✗ Track {track} cannot be started again: {why}")
             self._restart -= {run.track.id for run in result.launched}
@@ -358,7 +360,8 @@ class Scheduler:
         """Why the run is over, or None while there is something left to do."""
         if snap.busy:
             return None
-        if self._awaiting_land(snap) and self._land_failures < LAND_GIVE_UP:
+        # Time is up: a landing that failed (a silent remote) is not tried again at later ticks.
+        if self._awaiting_land(snap) and self._land_failures < (1 if timed_out else LAND_GIVE_UP):
             return None
         if timed_out:
             return "time"

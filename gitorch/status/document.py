@@ -8,16 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gitorch import git
+from gitorch import git, stamps
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.usage import record_total
 from gitorch.errors import GitorchError
-from gitorch.git import network, worktree_files
+from gitorch.git import worktree_files
 from gitorch.land.pr_store import PullRequest, by_track
 from gitorch.process import Meanwhile
 from gitorch.project import LoadedRoadmap, Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json
+from gitorch.status.fetching import refresh
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
 from gitorch.tracks.leftout import repair_facts
@@ -30,8 +31,8 @@ from gitorch.tracks.records import (
     pid_alive,
     track_subjects,
 )
-from gitorch.tracks.remote_claims import RemoteClaim, claims_refspec, fetched_claims
-from gitorch.upstream import NETWORK_TIMEOUT, remote_name
+from gitorch.tracks.remote_claims import RemoteClaim, claim_age, fetched_claims
+from gitorch.upstream import remote_name
 
 LOG_TAIL_LINES = 3
 RECENT_COMMITS = 5
@@ -65,12 +66,7 @@ def collect(project: Project, fetch: bool = True,
     remote = remote_name(project)
     shared = remote is not None and project.config.claims.remote
     if remote is not None and fetch:
-        try:
-            network.fetch_branch(project.paths, remote, project.main_branch,
-                                 NETWORK_TIMEOUT, (claims_refspec(),) if shared else ())
-        except GitorchError as failed:
-            what = "the remote's claims" if shared else f"{remote}/{project.main_branch}"
-            warning = f"{failed}; showing {what} as last fetched"
+        warning = refresh(project, remote, shared) or warning
     if shared:
         elsewhere = {t: c for t, c in fetched_claims(project).items()
                      if c.commit != _local_commit(claimed, t)}
@@ -110,9 +106,10 @@ def collect(project: Project, fetch: bool = True,
             {"track": track, "host": there.claim.host if there.claim else None,
              "pid": there.claim.pid if there.claim else None,
              "time": there.claim.time if there.claim else None, "damaged": there.claim is None,
-             "remote": True, "age": there.age()}
+             "remote": True, "age": claim_age(project, there)}
             for track, there in sorted(elsewhere.items())
         ],
+        "clocks": _clocks_ahead(tracks, elsewhere),
         "main_worktree": _worktree_summary(main_changes()),
         "landing_interrupted": project.state.landing_journal.exists(),
         "recent_commits": [{"id": oid, "subject": subject} for oid, subject in recent.result()],
@@ -166,6 +163,22 @@ def _agent_facts(project: Project, view: TrackView) -> dict[str, Any]:
     return {"agent": record.agent if record and record.agent else first,
             "usage": record_total(record.usage if record else {}).as_json(),
             "reset_at": record.reset_at if record else None}
+
+
+def _clocks_ahead(views: list[TrackView], elsewhere: dict[str, RemoteClaim]
+                  ) -> list[dict[str, Any]]:
+    """Hosts whose clocks stamped records or claims in the future, and by how much."""
+    now, ahead = time.time(), dict[str, float]()
+    found: list[tuple[str, str | None]] = [(there.claim.host, there.claim.time)
+                                           for there in elsewhere.values() if there.claim]
+    found += [(view.record.host, stamp) for view in views if view.record
+              for stamp in (view.record.started_at, view.record.updated_at,
+                            view.record.ended_at)]
+    for host, stamp in found:
+        lead = stamps.ahead(stamps.parse(stamp), now)
+        if lead:
+            ahead[host] = max(lead, ahead.get(host, 0.0))
+    return [{"host": host, "ahead": lead} for host, lead in sorted(ahead.items())]
 
 
 def _local_commit(claimed: dict[str, Claim | None], track: str) -> str | None:

@@ -231,6 +231,8 @@ def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord
            claimed: bool, alive: bool, landed: frozenset[str], holding_lock: bool) -> str:
     if record is not None and record.state in ("landed", "in-pr"):
         return record.state
+    if record is not None and track.done and not alive:
+        return "landed"  # by another machine, or by hand: never claimed or run again
     if record is None and not claimed:
         return roadmap.track_state(track.id, landed)
     if alive and record is not None:

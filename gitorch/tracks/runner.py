@@ -16,6 +16,7 @@ from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import append_stamped_line, write_atomic
 from gitorch.tracks.claims import repository_lock
+from gitorch.tracks.elsewhere import drop_local_claim, landed_where, mark_landed
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
 from gitorch.tracks.log import TrackLog
@@ -52,6 +53,9 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         record.state, record.reason = "failed", str(error)
         if isinstance(error, SetupFailed):
             record.exit_code = error.exit_code
+    # Stopped by a lost claim, finished or failed: if main has it meanwhile, it landed.
+    if record.state == "landed" or _landed_elsewhere(project, record, log):
+        drop_local_claim(project, track_id)
     if (Path(record.worktree) / ".git").exists():
         save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
     log.line(f"Track {track_id} ended: {record.state}"
@@ -62,7 +66,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
                     + (f" reason={record.reason}" if record.reason else ""))
     log.close()
     tell_track_end(project, record, track.title)
-    return 0 if record.state == "done" else 1
+    return 0 if record.state in ("done", "landed") else 1
 
 
 def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
@@ -88,6 +92,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
                  "before")
     failed_git = None  # the last git command an agent ran that failed, to say why
     for index, phase in enumerate(phases[first:], first + 1):
+        if _landed_elsewhere(project, record, log):
+            return
         record.phase = phase.name
         record.agent = agent_name(agent_for(project.config, phase))
         record.save(project)
@@ -132,6 +138,17 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             f"; the agent's last failed git command was {failed_git}" if failed_git else "")
     else:
         record.state = "done"
+
+
+def _landed_elsewhere(project: Project, record: TrackRecord, log: TrackLog) -> bool:
+    """Whether main already has the track (another machine landed it): if so, mark it landed."""
+    place = landed_where(project, TrackId.parse(record.track))
+    if place is None:
+        return False
+    log.line(f"Track {record.track} landed elsewhere: {place} marks it done; not running it "
+             "again")
+    mark_landed(record, place)
+    return True
 
 
 def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> None:

@@ -264,8 +264,8 @@ def test_format_duration_refuses_negative() -> None:
 
 # --- broken configs --------------------------------------------------------------------
 
-EVERY_TOP_KEY = ("roadmap, main_branch, remote, max_parallel, worktrees_dir, agent, phases, "
-                 "land, claims, run, scheduling, worktree, notify")
+EVERY_TOP_KEY = ("roadmap, main_branch, remote, remote_timeout, max_parallel, worktrees_dir, "
+                 "agent, phases, land, claims, run, scheduling, worktree, notify")
 
 BROKEN: list[tuple[str, str | bytes, str]] = [
     ("unknown top key", "max_parallel: 2\nagnt:\n  preset: claude\n",

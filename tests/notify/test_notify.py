@@ -99,10 +99,11 @@ def test_a_run_tells_its_events_and_failing_sinks_neither_slow_nor_stop_it(
         by_kind.setdefault(event["event"], []).append(event)
     assert sorted(e["track"] for e in by_kind["track-done"]) == ["A/1", "B/1", "B/2", "B/3"]
     assert [e["group"] for e in by_kind["group-done"]] == ["A"]
-    assert by_kind["conflict"][0]["track"] == "B/2"
+    conflicted = by_kind["conflict"][0]["track"]  # whichever of the two landed second
+    assert conflicted in ("B/1", "B/2")
     assert by_kind["conflict"][0]["paths"] == ["b.txt"]
     assert by_kind["gate-failed"][0]["track"] == "B/3"
-    assert sorted(e["track"] for e in by_kind["stuck"]) == ["B/2", "B/3"]
+    assert sorted(e["track"] for e in by_kind["stuck"]) == [conflicted, "B/3"]
     assert kinds[-1] == "run-ended" and by_kind["run-ended"][0]["exit_code"] == 1
     assert by_kind["landed"][0]["text"].startswith("gitorch (repo): landed A/1 on main")
     runs_log = (repo / ".git/gitorch/runs.log").read_text()
