@@ -106,6 +106,20 @@ class TrackRecord:
         self.updated_at = now()
         write_json(project.state.record(TrackId.parse(self.track)), asdict(self))
 
+    def save_unless_landed(self, project: Project) -> bool:
+        """Save as a runner does: a track that landed meanwhile stays landed (then True)."""
+        landed = self.took_landed(project)
+        self.save(project)
+        return landed
+
+    def took_landed(self, project: Project) -> bool:
+        """Whether land marked the track landed meanwhile; if so, this record says so too."""
+        there = TrackRecord.load(project, TrackId.parse(self.track))
+        if there is None or there.state != "landed":
+            return False
+        self.state, self.reason, self.failed_phase, self.exit_code = "landed", None, None, None
+        return True
+
 
 @cache
 def _record_types() -> dict[str, Any]:
@@ -239,7 +253,7 @@ def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord
     if record is not None and record.state in LEFT_OUT:
         return record.state
     if record is not None and done_by_trailer(project, TrackId.parse(record.track),
-                                              record.branch):
+                                              record.branch, holding_lock):
         return "done"
     if record is not None and record.state in ENDED:
         return record.state
@@ -256,12 +270,20 @@ def lock_free(project: Project, track: TrackId) -> bool:
     return lock_is_free(path)
 
 
-def done_by_trailer(project: Project, track: TrackId, branch: str) -> bool:
-    """Whether someone finished the track by hand: its branch tip says `Gitorch-Done: true`."""
+def done_by_trailer(project: Project, track: TrackId, branch: str,
+                    holding_lock: bool = False) -> bool:
+    """Whether someone finished the track by hand: its branch tip says `Gitorch-Done: true`.
+
+    Only once no runner is at work on it (holding_lock: the caller holds its lock): an agent
+    that commits the trailer and goes on has not finished.
+    """
     events = read_events(project.state, track)
     if not events or not events[-1].done:
         return False
-    return git.read_ref(project.paths, f"refs/heads/{branch}") == events[-1].commit
+    if git.read_ref(project.paths, f"refs/heads/{branch}") != events[-1].commit:
+        return False
+    # The lock, not the pid: a runner holds it from its claim to its end.
+    return holding_lock or lock_free(project, track)
 
 
 def landed_tracks(project: Project) -> frozenset[str]:

@@ -54,14 +54,17 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
             record.exit_code = error.exit_code
     if (Path(record.worktree) / ".git").exists():
         save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
-    log.line(f"Track {track_id} ended: {record.state}"
-             + (f" ({record.reason})" if record.reason else ""))
+    if record.took_landed(project):
+        log.line(f"Track {track_id} ended: landed (land took it while its runner ran)")
+    else:
+        log.line(f"Track {track_id} ended: {record.state}"
+                 + (f" ({record.reason})" if record.reason else ""))
     record.phase, record.ended_at = None, now()
-    record.save(project)
+    record.save_unless_landed(project)
     append_run_line(project, f"end {track_id} {record.state}"
                     + (f" reason={record.reason}" if record.reason else ""))
     log.close()
-    return 0 if record.state == "done" else 1
+    return 0 if record.state in ("done", "landed") else 1
 
 
 def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
@@ -88,7 +91,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
     for index, phase in enumerate(phases[first:], first + 1):
         record.phase = phase.name
         record.agent = agent_name(agent_for(project.config, phase))
-        record.save(project)
+        if record.save_unless_landed(project):
+            return  # its worktree is gone or going: nothing is left to run
         log.banner(f"Phase {phase.name} ({index}/{len(phases)}) of Track {track.id}: "
                    f"{track.title}")
         log.line(f"Agent: {record.agent}")
@@ -105,7 +109,7 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
 
         def started(pid: int) -> None:
             record.agent_pgid = pid
-            record.save(project)
+            record.save_unless_landed(project)
 
         run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
                               env=env, log=log, stopping=lambda: stop.set, started=started)
@@ -123,6 +127,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             record.state, record.failed_phase = "stopped", names[index]
             record.reason = stop.reason or f"stopped after {phase.name}"
             return
+    if record.state == "landed":
+        return
     commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
     if commits == 0:
         record.state, record.reason = "failed", "no commits beyond the base"
