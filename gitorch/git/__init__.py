@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -204,6 +205,12 @@ def branch_exists(paths: RepoPaths, branch: str) -> bool:
 def count_commits(paths: RepoPaths, base: str, tip: str) -> int:
     """How many commits tip has that base does not."""
     done = git(["rev-list", "--count", f"{base}..{tip}"], paths.worktree, check=False)
+    return int(done.stdout.strip()) if done.returncode == 0 else 0
+
+
+def count_commits_beyond(paths: RepoPaths, tip: str, others: Sequence[str]) -> int:
+    """How many commits tip has that none of others has."""
+    done = git(["rev-list", "--count", tip, "--not", *others], paths.worktree, check=False)
     return int(done.stdout.strip()) if done.returncode == 0 else 0
 
 

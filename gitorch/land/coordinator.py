@@ -141,13 +141,16 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
         if gated != order:  # culprits left out: the rest stack up differently
             order = gated
             tips = replay_stack(project, sync.onto, order).tips if order else []
+    order, tips = _bringing_changes(sync.onto, order, tips, result)
     landed = {c.track.id: tip for c, tip in zip(order, tips, strict=True)}
     if not landed:
         return result
     if project.config.land.mode == "pr":
         return open_pull_requests(project, sync, order, tips, result)
     tip = list(landed.values())[-1]
-    final = roadmap_commit(project, tip, list(landed))
+    # Done in the roadmap only what the new main holds.
+    final = roadmap_commit(project, tip, [t for t, at in landed.items()
+                                          if git.is_ancestor(project.paths, at, tip)])
     worktree = (main_worktree or MainWorktree(project)).check(sync.local, final)
     write_journal(project, sync, final, landed)
     if sync.remote_name is not None:
@@ -175,6 +178,21 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
     return result
+
+
+def _bringing_changes(onto: str, order: list[Candidate], tips: list[str], result: LandResult
+                      ) -> tuple[list[Candidate], list[str]]:
+    """The stack without the tracks whose replay changed nothing (they go in skipped)."""
+    kept: list[tuple[Candidate, str]] = []
+    before = onto
+    for candidate, tip in zip(order, tips, strict=True):
+        if tip == before:
+            result.skipped[candidate.track.id] = ("its commits are on main already: nothing "
+                                                  "to land")
+        else:
+            kept.append((candidate, tip))
+        before = tip
+    return [c for c, _ in kept], [t for _, t in kept]
 
 
 def _gate(project: Project, sync: MainSync, order: list[Candidate],

@@ -20,6 +20,7 @@ from gitorch.state import read_json, write_json
 from gitorch.tracks.claims import Claim, lock_is_free, parse_claim
 from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
+from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
@@ -61,6 +62,7 @@ class TrackRecord:
     prepared: bool = False  # worktree.setup and worktree.copy done in its worktree
     left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
     repairs: int = 0  # resolve or fix runs spent on it
+    tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -233,11 +235,26 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
     if record.state in REPAIRING:
         return (f"its {record.phase or 'repair'} was interrupted (a rebase may be under way "
                 f"in {record.worktree}); gitorch repair {track} finishes or aborts it")
+    if record.state == "done" and record.tip is not None and record.base is not None:
+        refused = _refused(project, track, record)
+        if refused is not None:
+            return f"land refuses it: {refused}"
     if not has_commits and not git.branch_exists(project.paths, record.branch):
         return f"branch {record.branch} is missing"
     if not Path(record.worktree).exists():
         return f"worktree {record.worktree} is missing"
     return None
+
+
+def _refused(project: Project, track: TrackId, record: TrackRecord) -> str | None:
+    """Why land would refuse a done track's recorded tip (DESIGN §14), if it would."""
+    assert record.tip is not None and record.base is not None
+    if done_by_trailer(project, track, record.branch):
+        return None  # finished by hand: its branch as it is now
+    return (moved_since_recorded(record, git.read_ref(project.paths,
+                                                      f"refs/heads/{record.branch}"))
+            or made_elsewhere(project, record, record.base, record.tip,
+                              TrackRecord.all(project)))
 
 
 def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord | None,

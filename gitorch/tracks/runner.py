@@ -114,6 +114,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
         run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
                               env=env, log=log, stopping=lambda: stop.set, started=started)
         outcome = run.outcome
+        # What land will land: the branch as this phase left it, whatever moves it later.
+        record.tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
         log.line(f"Phase {phase.name} exited {outcome.exit_code}"
                  + (f" ({outcome.reason})" if outcome.reason else ""))
         record.agent_pgid = None

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import agent_repo, read_json_file, run_gitorch, wait_ended
+from helpers import agent_repo, git, read_json_file, run_gitorch, scripted_repo, wait_ended
 
+BRANCH_2, BRANCH_3 = "gitorch/A-2-two", "gitorch/A-3-three"
 ONE_TRACK = "# Plan\n\n## Group A: Work\n\n### Track 1: Early\nGo.\n\n## Group Z: Later\n\n" \
             "### Track 1: Next\nLater.\n"
 
@@ -67,3 +68,89 @@ def test_a_runner_never_turns_a_landed_record_back(tmp_path: Path, early_done: P
     assert ended["state"] == "landed", ended
     log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_1.log").read_text()
     assert "Track A/1 ended: landed" in log
+
+
+def three_tracks(tmp_path: Path, first: str, second: str = "", third: str = "") -> Path:
+    """A/1 to A/3, each putting its own file; first, second and third add steps."""
+    tracks = "".join(f"### Track {n}: {name}\nput {name}.txt {n}\n{more}\n\n"
+                     for n, name, more in ((1, "one", first), (2, "two", second),
+                                           (3, "three", third)))
+    roadmap = f"# Plan\n\n## Group A: Work\n\n{tracks}## Group Z: Later\n\n### Track 1: Next\n"
+    return scripted_repo(tmp_path, roadmap, remote=False)
+
+
+def marked_done(repo: Path) -> list[str]:
+    roadmap = git(repo, "show", "main:ROADMAP.md")
+    return [name for name in ("one", "two", "three") if f": {name} ✅" in roadmap]
+
+
+def test_branches_another_agent_moved_are_refused(tmp_path: Path) -> None:
+    repo = three_tracks(tmp_path, f"commit\nwait {tmp_path / 'go'}\npoint {BRANCH_2}\n"
+                                  f"point {BRANCH_3}")
+    run_gitorch(repo, "start", check=True)
+    for track in ("A/2", "A/3"):
+        assert wait_ended(repo, track)["state"] == "done"
+    (tmp_path / "go").touch()
+    assert wait_ended(repo, "A/1")["state"] == "done"
+    assert git(repo, "rev-parse", BRANCH_2) == git(repo, "rev-parse", "gitorch/A-1-one")
+
+    result = json.loads(run_gitorch(repo, "land", "--json", "A/1", "A/2", "A/3").stdout)
+    assert result["landed"] == ["A/1"], result
+    skipped = result["skipped"]
+    assert set(skipped) == {"A/2", "A/3"}
+    assert skipped["A/2"].startswith(f"branch {BRANCH_2} moved since its runner ended on ")
+    assert git(repo, "ls-tree", "--name-only", "main").split() == [
+        "ROADMAP.md", "gitorch.yaml", "one.txt"]
+    assert marked_done(repo) == ["one"]
+    status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
+    problems = {t["id"]: t["problem"] for t in status["tracks"]}
+    assert problems["A/2"] == f"land refuses it: {skipped['A/2']}"
+    assert problems["A/1"] is None
+    line = next(x for x in run_gitorch(repo, "status", check=True).stdout.splitlines()
+                if x.startswith("A/2 "))
+    assert "problem: land refuses it: branch" in line
+
+
+def test_a_tip_made_by_another_track_is_refused(tmp_path: Path) -> None:
+    """A/1's agent moved A/2's branch under A/2's live runner: A/2 recorded A/1's commit."""
+    repo = three_tracks(tmp_path, f"commit\nwait {tmp_path / 'go'}\npoint {BRANCH_2}",
+                        f"review-wait {tmp_path / 'review'}")
+    run_gitorch(repo, "init", check=True)  # its commit events say who made a commit
+    run_gitorch(repo, "start", "-t", "A/1", "-t", "A/2", check=True)
+    wait_for(tmp_path / "review.waiting")
+    (tmp_path / "go").touch()
+    assert wait_ended(repo, "A/1")["state"] == "done"
+    (tmp_path / "review").touch()
+    assert wait_ended(repo, "A/2")["state"] == "done"
+
+    refused = "its commits are all A/1's (branch gitorch/A-1-one): none was made on this track"
+    status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
+    problems = {t["id"]: t["problem"] for t in status["tracks"]}
+    assert problems == {"A/1": None, "A/2": f"land refuses it: {refused}", "A/3": None}
+    result = json.loads(run_gitorch(repo, "land", "--json", "A/1", "A/2").stdout)
+    assert result["landed"] == ["A/1"], result
+    assert result["skipped"] == {"A/2": refused}
+    assert marked_done(repo) == ["one"]
+    again = json.loads(run_gitorch(repo, "land", "--json", "A/2").stdout)
+    assert again["skipped"] == {"A/2": "its commits are on main already: nothing to land"}
+    assert marked_done(repo) == ["one"]
+
+
+def test_records_from_before_tips_land_their_branch_but_mark_only_what_landed(
+        tmp_path: Path) -> None:
+    """Tracks running when gitorch was upgraded have no recorded tip: land reads the
+    branch, as before, but a track that brings nothing onto main is not marked done."""
+    repo = three_tracks(tmp_path, f"commit\nwait {tmp_path / 'go'}\npoint {BRANCH_2}")
+    run_gitorch(repo, "start", "-t", "A/1", "-t", "A/2", check=True)
+    assert wait_ended(repo, "A/2")["state"] == "done"
+    (tmp_path / "go").touch()
+    assert wait_ended(repo, "A/1")["state"] == "done"
+    for track in ("A/1", "A/2"):
+        path = record_path(repo, track)
+        path.write_text(json.dumps({k: v for k, v in read_json_file(path).items()
+                                    if k != "tip"}))
+
+    result = json.loads(run_gitorch(repo, "land", "--json").stdout)
+    assert result["landed"] == ["A/1"], result
+    assert result["skipped"] == {"A/2": "its commits are on main already: nothing to land"}
+    assert marked_done(repo) == ["one"]
