@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +19,7 @@ from gitorch.land.publish import (
     finish_tracks,
     journal_path,
     main_checkout,
+    main_moved_after_publishing,
     read_journal,
     write_journal,
 )
@@ -52,6 +53,7 @@ class LandResult:
     notes: list[str] = field(default_factory=list)
     pull_requests: list[dict[str, Any]] = field(default_factory=list)
     would_test: list[str] | None = None  # dry run: the gate command it would run
+    diverged: str | None = None  # published, but main moved meanwhile: what to run
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,7 +62,7 @@ class LandResult:
             "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
             "notes": self.notes, "pull_requests": self.pull_requests,
-            "would_test": self.would_test,
+            "would_test": self.would_test, "diverged": self.diverged,
         }
 
 
@@ -155,6 +157,11 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     write_journal(project, sync, final, landed)
     if sync.remote_name is not None:
         failpoint("push")
+        if git.resolve(project.paths, project.main_branch) != sync.local:
+            # A commit on main meanwhile: land onto it rather than publish past it.
+            journal_path(project).unlink(missing_ok=True)
+            again.update([*result.conflict, *result.gate_failed])
+            return None
         # The landed tracks' claims go in the same atomic push as main.
         there = fetched_claims(project) if shared else {}
         claim_deletions = [(claim_ref(TrackId.parse(t)), None, there[t].commit)
@@ -171,10 +178,21 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
                                "(nothing landed)")
         result.pushed = True
     failpoint("ref-update")
-    checkout = advance_main(project, sync.local, final, worktree)
+    try:
+        checkout: Callable[[], None] | None = advance_main(project, sync.local, final,
+                                                           worktree)
+    except git.RefMoved:
+        if sync.remote_name is None:  # nothing published yet: land onto the new main
+            journal_path(project).unlink(missing_ok=True)
+            again.update([*result.conflict, *result.gate_failed])
+            return None
+        # Published all the same: its tracks landed, and main needs a person's rebase.
+        result.diverged = main_moved_after_publishing(project, sync.remote_name, final)
+        checkout = None
     failpoint("cleanup")
     result.notes += finish_tracks(project, landed, keep)  # while main's checkout goes on
-    checkout()
+    if checkout is not None:
+        checkout()
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
     return result

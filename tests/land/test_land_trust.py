@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import agent_repo, git, read_json_file, run_gitorch, scripted_repo, wait_ended
+from helpers import (
+    agent_repo,
+    git,
+    gitorch_exe,
+    read_json_file,
+    run_gitorch,
+    scripted_repo,
+    wait_ended,
+)
 
 BRANCH_2, BRANCH_3 = "gitorch/A-2-two", "gitorch/A-3-three"
 ONE_TRACK = "# Plan\n\n## Group A: Work\n\n### Track 1: Early\nGo.\n\n## Group Z: Later\n\n" \
@@ -154,3 +164,100 @@ def test_records_from_before_tips_land_their_branch_but_mark_only_what_landed(
     assert result["landed"] == ["A/1"], result
     assert result["skipped"] == {"A/2": "its commits are on main already: nothing to land"}
     assert marked_done(repo) == ["one"]
+
+
+def land_paused_at(repo: Path, step: str, marker: Path) -> subprocess.Popen[str]:
+    """`gitorch land --json`, paused at step until marker is deleted."""
+    landing = subprocess.Popen([gitorch_exe(), "land", "--json"], cwd=repo, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={
+                                   **os.environ, "GITORCH_FAILPOINT": step,
+                                   "GITORCH_FAILPOINT_FILE": str(marker)})
+    wait_for(marker)
+    return landing
+
+
+def let_go(landing: subprocess.Popen[str], marker: Path) -> tuple[str, str]:
+    """Let a paused land go on, past the same step again if it retries; its output."""
+    deadline = time.monotonic() + 60
+    while landing.poll() is None:
+        assert time.monotonic() < deadline, "land did not end"
+        marker.unlink(missing_ok=True)
+        time.sleep(0.02)
+    return landing.communicate()
+
+
+def commit_on_main(repo: Path) -> str:
+    """A person's commit on the local main, in the main worktree."""
+    (repo / "person.txt").write_text("by hand\n")
+    git(repo, "add", "person.txt")
+    git(repo, "commit", "-q", "-m", "A person's commit")
+    return git(repo, "rev-parse", "main").strip()
+
+
+ONE = "# Plan\n\n## Group A: Work\n\n### Track 1: One\nput one.txt 1\n\n## Group Z: Later\n\n" \
+      "### Track 1: Next\n"
+
+
+def test_a_commit_on_main_after_the_push_finishes_the_landing_and_says_rebase(
+        tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, ONE)
+    remote = tmp_path / "remote.git"
+    run_gitorch(repo, "start", "--wait", check=True)
+    old = git(repo, "rev-parse", "main").strip()
+    landing = land_paused_at(repo, "ref-update", tmp_path / "paused")
+    mine = commit_on_main(repo)
+    out, err = let_go(landing, tmp_path / "paused")
+    assert landing.returncode == 1, err
+    result = json.loads(out)
+    published = git(remote, "rev-parse", "main").strip()
+    assert result["landed"] == ["A/1"] and result["pushed"] is True
+    assert result["main"] == {"old": old, "new": published}
+    assert result["diverged"] == (
+        f"origin/main has the landing ({published[:12]}), but main moved to {mine[:12]} "
+        f"meanwhile; put your commits on top: git -C {repo} pull --rebase origin main")
+    assert git(repo, "rev-parse", "main").strip() == mine
+    assert read_json_file(record_path(repo, "A/1"))["state"] == "landed"
+    assert git(repo, "for-each-ref", "refs/gitorch/claims") == ""
+    assert not (repo / ".git" / "gitorch" / "landing.json").exists()
+
+    status = run_gitorch(repo, "status", check=True).stdout.splitlines()
+    assert status[1] == (f"main has diverged from origin/main (2 commits there, 1 here): "
+                         f"git -C {repo} pull --rebase origin main")
+    assert "interrupted" not in "\n".join(status)
+    git(repo, "pull", "-q", "--rebase", "origin", "main")
+    assert git(repo, "rev-parse", "main~1").strip() == published
+    assert json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)[
+        "behind"] is None
+    assert run_gitorch(repo, "land", check=True).stdout.startswith("Nothing to land.")
+
+
+def test_a_commit_on_main_before_the_push_lands_on_top_of_it(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, ONE)
+    run_gitorch(repo, "start", "--wait", check=True)
+    landing = land_paused_at(repo, "push", tmp_path / "paused")
+    mine = commit_on_main(repo)
+    out, err = let_go(landing, tmp_path / "paused")
+    assert landing.returncode == 0, err
+    result = json.loads(out)
+    assert result["landed"] == ["A/1"] and result["diverged"] is None
+    main = git(repo, "rev-parse", "main").strip()
+    assert git(tmp_path / "remote.git", "rev-parse", "main").strip() == main
+    assert git(repo, "merge-base", "--is-ancestor", mine, main) == ""
+    assert (repo / "one.txt").exists() and (repo / "person.txt").exists()
+
+
+def test_a_commit_on_main_during_a_local_land_is_landed_onto(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, ONE, remote=False)
+    run_gitorch(repo, "start", "--wait", check=True)
+    landing = land_paused_at(repo, "ref-update", tmp_path / "paused")
+    mine = commit_on_main(repo)
+    out, err = let_go(landing, tmp_path / "paused")
+    assert landing.returncode == 0, err
+    result = json.loads(out)
+    assert result["landed"] == ["A/1"] and result["attempts"] == 2
+    main = git(repo, "rev-parse", "main").strip()
+    assert git(repo, "rev-parse", "main~2").strip() == mine  # the track, then the roadmap
+    assert (repo / "one.txt").exists() and (repo / "person.txt").exists()
+    assert result["main"]["new"] == main
+    assert not (repo / ".git" / "gitorch" / "landing.json").exists()
+    assert git(repo, "status", "--porcelain") == ""
