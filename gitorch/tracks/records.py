@@ -249,10 +249,10 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
 def _refused(project: Project, track: TrackId, record: TrackRecord) -> str | None:
     """Why land would refuse a done track's recorded tip (DESIGN §14), if it would."""
     assert record.tip is not None and record.base is not None
-    if done_by_trailer(project, track, record.branch):
-        return None  # finished by hand: its branch as it is now
-    return (moved_since_recorded(record, git.read_ref(project.paths,
-                                                      f"refs/heads/{record.branch}"))
+    branch_tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    if branch_tip is None or done_by_trailer(project, track, record.branch):
+        return None  # gone (said below), or finished by hand: its branch as it is now
+    return (moved_since_recorded(record, branch_tip)
             or made_elsewhere(project, record, record.base, record.tip,
                               TrackRecord.all(project)))
 
