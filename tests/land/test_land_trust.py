@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import (
     agent_repo,
+    background_run,
     git,
     gitorch_exe,
     read_json_file,
@@ -28,6 +29,11 @@ ONE_TRACK = "# Plan\n\n## Group A: Work\n\n### Track 1: Early\nGo.\n\n## Group Z
 def record_path(repo: Path, track: str) -> Path:
     key = "group_{}_track_{}".format(*track.split("/"))
     return repo / ".git" / "gitorch" / "tracks" / f"{key}.json"
+
+
+def state_of(repo: Path, track: str) -> object:
+    path = record_path(repo, track)
+    return read_json_file(path).get("state") if path.exists() else None
 
 
 def wait_for(path: Path, timeout: float = 30) -> None:
@@ -64,7 +70,29 @@ def test_a_trailer_while_the_runner_runs_waits_for_its_end(tmp_path: Path,
     assert wait_ended(repo, "A/1")["state"] == "done"
     result = json.loads(run_gitorch(repo, "land", "--json", check=True).stdout)
     assert result["landed"] == ["A/1"]
-    assert (repo / "work.txt").exists() and (repo / "review.txt").exists()
+    assert (repo / "work-A-1.txt").exists() and (repo / "review.txt").exists()
+
+
+def test_run_lands_a_track_with_an_early_trailer_only_once_its_runner_ends(
+        tmp_path: Path) -> None:
+    roadmap = ONE_TRACK.replace("## Group Z", "### Track 2: Plain\nGo.\n\n## Group Z")
+    repo = agent_repo(tmp_path / "repo", roadmap, agent="early_done.sh")
+    run_gitorch(repo, "init", check=True)
+    env = {"AGENT_REVIEWING": str(tmp_path / "reviewing"), "AGENT_GO": str(tmp_path / "go"),
+           "AGENT_EARLY": "A/1"}
+    with background_run(repo, "--every", "0.3s", env=env) as run:
+        deadline = time.monotonic() + 60
+        while "landed" not in (state_of(repo, "A/1"), state_of(repo, "A/2")):
+            assert time.monotonic() < deadline and run.poll() is None
+            time.sleep(0.05)
+        assert state_of(repo, "A/1") == "running"
+        assert (tmp_path / "repo.tracks" / "group_A_track_1").is_dir()
+        (tmp_path / "go").touch()
+        out, err = run.communicate(timeout=60)
+    assert run.returncode == 0, out + err
+    assert "Landed A/1" in out
+    assert read_json_file(record_path(repo, "A/1"))["state"] == "landed"
+    assert (repo / "review.txt").exists()
 
 
 def test_a_runner_never_turns_a_landed_record_back(tmp_path: Path, early_done: Path) -> None:
