@@ -98,9 +98,9 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
                 result.attempts, result.notes = attempt, notes + result.notes
                 result.landed = merged + result.landed
                 return result
-    raise GitorchError(f"the remote's {project.main_branch} kept moving; gave up after "
-                       f"{project.config.land.retries + 1} attempts (nothing lost: run land "
-                       "again)")
+    raise GitorchError(f"{project.main_branch} kept moving (here or on the remote); gave up "
+                       f"after {project.config.land.retries + 1} attempts (nothing lost: run "
+                       "land again)")
 
 
 def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_run: bool,
