@@ -188,7 +188,8 @@ def land(tracks: tuple[str, ...], dry_run: bool, no_push: bool, no_test: bool, k
         emit_json(result.as_json())
     else:
         click.echo("\n".join(render_land(result, use_colour())))
-    if result.conflict or result.gate_failed or (tracks and result.skipped):
+    # Main that moved under a published landing needs a person before the next land.
+    if result.conflict or result.gate_failed or (tracks and result.skipped) or result.diverged:
         sys.exit(1)
 
 

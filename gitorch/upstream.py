@@ -40,8 +40,8 @@ def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = Fals
         return MainSync(local, remote_tip, remote, local)
     if git.is_ancestor(project.paths, local, remote_tip):
         return MainSync(local, remote_tip, remote, remote_tip)
-    raise GitorchError(f"{branch} and {remote}/{branch} have diverged; merge or rebase "
-                       f"{branch} onto {remote}/{branch} first")
+    raise GitorchError(f"{branch} and {remote}/{branch} have diverged; put your commits on "
+                       f"top first: {catch_up_command(project, remote, diverged=True)}")
 
 
 def remote_name(project: Project) -> str | None:
@@ -50,3 +50,15 @@ def remote_name(project: Project) -> str | None:
     if remote is None or network.remote_url(project.paths, remote) is None:
         return None
     return remote
+
+
+def catch_up_command(project: Project, remote: str, *, diverged: bool) -> str:
+    """The command that brings main up to the remote's: a rebase if main has commits of its
+    own (a fast-forward cannot), a fast-forward if not."""
+    paths, branch = project.paths, project.main_branch
+    where = paths.main_worktree
+    if git.main_head_branch(paths) == branch:
+        return f"git -C {where} pull {'--rebase' if diverged else '--ff-only'} {remote} {branch}"
+    if diverged:
+        return f"git -C {where} rebase {remote}/{branch} {branch}"
+    return f"git -C {where} fetch {remote} {branch}:{branch}"

@@ -73,7 +73,8 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
             and worktree_files.commit_changes(worktree,
                                               f"{record.track}: {phase.name} phase ({name})")):
         log.line(f"Committed what {name} changed in phase {phase.name}")
-    if record.base is not None and record_unheard(project, track, record.base, record.branch):
+    if record.base is not None and record_unheard(project, track, record.base, record.branch,
+                                                  worktree):
         log.line(f"Recorded commits of phase {phase.name} that the post-commit hook did not "
                  "report (the agent's git ran without hooks)")
     return PhaseRun(outcome, verdict, name, reader.failed_git)

@@ -56,5 +56,7 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
         lines.append(f"main {result.main_old[:12]} -> {result.main_new[:12]} ({where})")
     elif not result.would_land and not result.pull_requests:
         lines.append("Nothing to land.")
+    if result.diverged:
+        lines.append(paint(f"! {result.diverged}", "bad", colour))
     lines += [f"note: {note}" for note in result.notes]
     return lines

@@ -209,6 +209,12 @@ def count_commits(paths: RepoPaths, base: str, tip: str) -> int:
     return int(done.stdout.strip()) if done.returncode == 0 else 0
 
 
+def count_commits_beyond(paths: RepoPaths, tip: str, others: Sequence[str]) -> int:
+    """How many commits tip has that none of others has."""
+    done = git(["rev-list", "--count", tip, "--not", *others], paths.worktree, check=False)
+    return int(done.stdout.strip()) if done.returncode == 0 else 0
+
+
 @dataclass(frozen=True)
 class Worktree:
     """One entry of `git worktree list`."""

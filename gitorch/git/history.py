@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from gitorch.git import RepoPaths, git, log_subjects
 
@@ -60,3 +61,10 @@ def commit_events(paths: RepoPaths, base: str, tip: str) -> list[tuple[str, str]
                           *(name for name in names.splitlines() if name)])
         events.append((commit, text + "\n"))
     return events
+
+
+def made_in(worktree: Path) -> set[str]:
+    """The commits the worktree's HEAD has pointed at, from its own reflog: those made (or
+    checked out) there, and not a branch moved from elsewhere."""
+    done = git(["reflog", "--format=%H", "HEAD", "--"], worktree, check=False)
+    return set(done.stdout.split()) if done.returncode == 0 else set()

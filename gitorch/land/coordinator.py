@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +19,7 @@ from gitorch.land.publish import (
     finish_tracks,
     journal_path,
     main_checkout,
+    main_moved_after_publishing,
     read_journal,
     write_journal,
 )
@@ -53,6 +54,7 @@ class LandResult:
     notes: list[str] = field(default_factory=list)
     pull_requests: list[dict[str, Any]] = field(default_factory=list)
     would_test: list[str] | None = None  # dry run: the gate command it would run
+    diverged: str | None = None  # published, but main moved meanwhile: what to run
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,7 +63,7 @@ class LandResult:
             "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
             "notes": self.notes, "pull_requests": self.pull_requests,
-            "would_test": self.would_test,
+            "would_test": self.would_test, "diverged": self.diverged,
         }
 
 
@@ -99,9 +101,9 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
                 if not dry_run:
                     tell_landing(project, result)
                 return result
-    raise GitorchError(f"the remote's {project.main_branch} kept moving; gave up after "
-                       f"{project.config.land.retries + 1} attempts (nothing lost: run land "
-                       "again)")
+    raise GitorchError(f"{project.main_branch} kept moving (here or on the remote); gave up "
+                       f"after {project.config.land.retries + 1} attempts (nothing lost: run "
+                       "land again)")
 
 
 def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_run: bool,
@@ -144,17 +146,25 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
         if gated != order:  # culprits left out: the rest stack up differently
             order = gated
             tips = replay_stack(project, sync.onto, order).tips if order else []
+    order, tips = _bringing_changes(sync.onto, order, tips, result)
     landed = {c.track.id: tip for c, tip in zip(order, tips, strict=True)}
     if not landed:
         return result
     if project.config.land.mode == "pr":
         return open_pull_requests(project, sync, order, tips, result)
     tip = list(landed.values())[-1]
-    final = roadmap_commit(project, tip, list(landed))
+    # Done in the roadmap only what the new main holds.
+    final = roadmap_commit(project, tip, [t for t, at in landed.items()
+                                          if git.is_ancestor(project.paths, at, tip)])
     worktree = (main_worktree or MainWorktree(project)).check(sync.local, final)
     write_journal(project, sync, final, landed)
     if sync.remote_name is not None:
         failpoint("push")
+        if git.resolve(project.paths, project.main_branch) != sync.local:
+            # A commit on main meanwhile: land onto it rather than publish past it.
+            journal_path(project).unlink(missing_ok=True)
+            again.update([*result.conflict, *result.gate_failed])
+            return None
         # The landed tracks' claims go in the same atomic push as main.
         there = fetched_claims(project) if shared else {}
         claim_deletions = [(claim_ref(TrackId.parse(t)), None, there[t].commit)
@@ -171,13 +181,39 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
                                "(nothing landed)")
         result.pushed = True
     failpoint("ref-update")
-    checkout = advance_main(project, sync.local, final, worktree)
+    try:
+        checkout: Callable[[], None] | None = advance_main(project, sync.local, final,
+                                                           worktree)
+    except git.RefMoved:
+        if sync.remote_name is None:  # nothing published yet: land onto the new main
+            journal_path(project).unlink(missing_ok=True)
+            again.update([*result.conflict, *result.gate_failed])
+            return None
+        # Published all the same: its tracks landed, and main needs a person's rebase.
+        result.diverged = main_moved_after_publishing(project, sync.remote_name, final)
+        checkout = None
     failpoint("cleanup")
     result.notes += finish_tracks(project, landed, keep)  # while main's checkout goes on
-    checkout()
+    if checkout is not None:
+        checkout()
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
     return result
+
+
+def _bringing_changes(onto: str, order: list[Candidate], tips: list[str], result: LandResult
+                      ) -> tuple[list[Candidate], list[str]]:
+    """The stack without the tracks whose replay changed nothing (they go in skipped)."""
+    kept: list[tuple[Candidate, str]] = []
+    before = onto
+    for candidate, tip in zip(order, tips, strict=True):
+        if tip == before:
+            result.skipped[candidate.track.id] = ("its commits are on main already: nothing "
+                                                  "to land")
+        else:
+            kept.append((candidate, tip))
+        before = tip
+    return [c for c, _ in kept], [t for _, t in kept]
 
 
 def _gate(project: Project, sync: MainSync, order: list[Candidate],

@@ -22,7 +22,7 @@ from gitorch.tracks.claims import drop_claim
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.wip import drop_wip
-from gitorch.upstream import MainSync
+from gitorch.upstream import MainSync, catch_up_command
 
 
 def failpoint(name: str) -> None:
@@ -89,6 +89,19 @@ def advance_main(project: Project, old: str, new: str, worktree: Path | None
 
 def _nothing() -> None:
     pass
+
+
+def main_moved_after_publishing(project: Project, remote: str, new: str) -> str | None:
+    """What to do when main moved after new went to the remote (None: main holds new)."""
+    branch = project.main_branch
+    now = git.resolve(project.paths, branch)
+    if now is None or git.is_ancestor(project.paths, new, now):
+        return None
+    diverged = not git.is_ancestor(project.paths, now, new)
+    return (f"{remote}/{branch} has the landing ({new[:12]}), but {branch} moved to "
+            f"{now[:12]} meanwhile; "
+            + ("put your commits on top: " if diverged else "catch up: ")
+            + catch_up_command(project, remote, diverged=diverged))
 
 
 # The journal: written before anything visible changes, removed when all is done.

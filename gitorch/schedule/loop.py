@@ -348,6 +348,8 @@ class Scheduler:
         self.pushes += int(result.pushed)
         for line in landing_news(self.project, result):
             self.say(line)
+        if result.diverged:
+            self._error(f"land: {result.diverged}")
 
     def _stop_running(self, snap: Snapshot) -> None:
         """--hard-stop: end the runners still going once the grace period is over."""

@@ -32,7 +32,7 @@ from gitorch.tracks.records import (
     track_subjects,
 )
 from gitorch.tracks.remote_claims import RemoteClaim, claim_age, fetched_claims
-from gitorch.upstream import remote_name
+from gitorch.upstream import catch_up_command, remote_name
 
 LOG_TAIL_LINES = 3
 RECENT_COMMITS = 5
@@ -142,18 +142,16 @@ def _roadmap(project: Project) -> tuple[LoadedRoadmap, str | None]:
 
 
 def _behind(project: Project, remote: str) -> dict[str, Any] | None:
-    """How far main lags the remote's (as last fetched), and the command to catch up."""
+    """How far main lags the remote's (as last fetched), any commits of its own, and the
+    command to catch up."""
     paths, branch = project.paths, project.main_branch
     local = git.resolve(paths, branch)
     there = git.read_ref(paths, f"refs/remotes/{remote}/{branch}")
     if local is None or there is None or git.is_ancestor(paths, there, local):
         return None
-    where = paths.main_worktree
-    command = (f"git -C {where} pull --ff-only {remote} {branch}"
-               if git.main_head_branch(paths) == branch
-               else f"git -C {where} fetch {remote} {branch}:{branch}")
+    ahead = git.count_commits(paths, there, local)  # main's own: they need a rebase
     return {"remote": remote, "commits": git.count_commits(paths, local, there),
-            "command": command}
+            "ahead": ahead, "command": catch_up_command(project, remote, diverged=ahead > 0)}
 
 
 def _agent_facts(project: Project, view: TrackView) -> dict[str, Any]:

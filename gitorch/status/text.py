@@ -89,8 +89,12 @@ def notices(document: dict[str, Any], width: int, colour: bool, warning: bool = 
             lines.append(paint(fit(safe_text(document[key]), width), kind, colour))
     behind = document.get("behind")
     if behind:
-        text = (f"{document['main_branch']} is {plural(behind['commits'], 'commit')} behind "
-                f"{behind['remote']}/{document['main_branch']}: {behind['command']}")
+        main, there = document["main_branch"], f"{behind['remote']}/{document['main_branch']}"
+        text = (f"{main} has diverged from {there} ({plural(behind['commits'], 'commit')} "
+                f"there, {behind['ahead']} here): {behind['command']}"
+                if behind.get("ahead") else
+                f"{main} is {plural(behind['commits'], 'commit')} behind {there}: "
+                f"{behind['command']}")
         lines.append(paint(fit(text, width), "warn", colour))
     return lines
 

@@ -21,6 +21,7 @@ from gitorch.state import read_json, write_json
 from gitorch.tracks.claims import Claim, lock_is_free, parse_claim
 from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
+from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
@@ -62,6 +63,7 @@ class TrackRecord:
     prepared: bool = False  # worktree.setup and worktree.copy done in its worktree
     left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
     repairs: int = 0  # resolve or fix runs spent on it
+    tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -106,6 +108,20 @@ class TrackRecord:
     def save(self, project: Project) -> None:
         self.updated_at = now()
         write_json(project.state.record(TrackId.parse(self.track)), asdict(self))
+
+    def save_unless_landed(self, project: Project) -> bool:
+        """Save as a runner does: a track that landed meanwhile stays landed (then True)."""
+        landed = self.took_landed(project)
+        self.save(project)
+        return landed
+
+    def took_landed(self, project: Project) -> bool:
+        """Whether land marked the track landed meanwhile; if so, this record says so too."""
+        there = TrackRecord.load(project, TrackId.parse(self.track))
+        if there is None or there.state != "landed":
+            return False
+        self.state, self.reason, self.failed_phase, self.exit_code = "landed", None, None, None
+        return True
 
 
 @cache
@@ -220,11 +236,26 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
     if record.state in REPAIRING:
         return (f"its {record.phase or 'repair'} was interrupted (a rebase may be under way "
                 f"in {record.worktree}); gitorch repair {track} finishes or aborts it")
+    if record.state == "done" and record.tip is not None and record.base is not None:
+        refused = _refused(project, track, record)
+        if refused is not None:
+            return f"land refuses it: {refused}"
     if not has_commits and not git.branch_exists(project.paths, record.branch):
         return f"branch {record.branch} is missing"
     if not Path(record.worktree).exists():
         return f"worktree {record.worktree} is missing"
     return None
+
+
+def _refused(project: Project, track: TrackId, record: TrackRecord) -> str | None:
+    """Why land would refuse a done track's recorded tip (DESIGN §14), if it would."""
+    assert record.tip is not None and record.base is not None
+    branch_tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    if branch_tip is None or done_by_trailer(project, track, record.branch):
+        return None  # gone (said below), or finished by hand: its branch as it is now
+    return (moved_since_recorded(record, branch_tip)
+            or made_elsewhere(project, record, record.base, record.tip,
+                              TrackRecord.all(project)))
 
 
 def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord | None,
@@ -242,7 +273,7 @@ def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord
     if record is not None and record.state in LEFT_OUT:
         return record.state
     if record is not None and done_by_trailer(project, TrackId.parse(record.track),
-                                              record.branch):
+                                              record.branch, holding_lock):
         return "done"
     if record is not None and record.state in ENDED:
         return record.state
@@ -259,12 +290,20 @@ def lock_free(project: Project, track: TrackId) -> bool:
     return lock_is_free(path)
 
 
-def done_by_trailer(project: Project, track: TrackId, branch: str) -> bool:
-    """Whether someone finished the track by hand: its branch tip says `Gitorch-Done: true`."""
+def done_by_trailer(project: Project, track: TrackId, branch: str,
+                    holding_lock: bool = False) -> bool:
+    """Whether someone finished the track by hand: its branch tip says `Gitorch-Done: true`.
+
+    Only once no runner is at work on it (holding_lock: the caller holds its lock): an agent
+    that commits the trailer and goes on has not finished.
+    """
     events = read_events(project.state, track)
     if not events or not events[-1].done:
         return False
-    return git.read_ref(project.paths, f"refs/heads/{branch}") == events[-1].commit
+    if git.read_ref(project.paths, f"refs/heads/{branch}") != events[-1].commit:
+        return False
+    # The lock, not the pid: a runner holds it from its claim to its end.
+    return holding_lock or lock_free(project, track)
 
 
 def landed_tracks(project: Project) -> frozenset[str]:

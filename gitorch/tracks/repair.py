@@ -63,7 +63,7 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
         record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {error}"
         # Where the branch is now is no one's fix: only a later move makes it a candidate.
         record.left_tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-    tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    tip = record.tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
     if kind == "gate-failed" and (worktree / ".git").exists():
         save_wip(project, track, worktree)  # the fix agent may have left work uncommitted
     elif tip is not None:

@@ -58,10 +58,13 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         drop_local_claim(project, track_id)
     if (Path(record.worktree) / ".git").exists():
         save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
-    log.line(f"Track {track_id} ended: {record.state}"
-             + (f" ({record.reason})" if record.reason else ""))
+    if record.took_landed(project):
+        log.line(f"Track {track_id} ended: landed (land took it while its runner ran)")
+    else:
+        log.line(f"Track {track_id} ended: {record.state}"
+                 + (f" ({record.reason})" if record.reason else ""))
     record.phase, record.ended_at = None, now()
-    record.save(project)
+    record.save_unless_landed(project)
     append_run_line(project, f"end {track_id} {record.state}"
                     + (f" reason={record.reason}" if record.reason else ""))
     log.close()
@@ -96,7 +99,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             return
         record.phase = phase.name
         record.agent = agent_name(agent_for(project.config, phase))
-        record.save(project)
+        if record.save_unless_landed(project):
+            return  # its worktree is gone or going: nothing is left to run
         log.banner(f"Phase {phase.name} ({index}/{len(phases)}) of Track {track.id}: "
                    f"{track.title}")
         log.line(f"Agent: {record.agent}")
@@ -113,12 +117,14 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
 
         def started(pid: int) -> None:
             record.agent_pgid = pid
-            record.save(project)
+            record.save_unless_landed(project)
 
         run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
                               env=env, log=log, stopping=lambda: stop.set, started=started)
         outcome = run.outcome
         failed_git = run.failed_git or failed_git
+        # What land will land: the branch as this phase left it, whatever moves it later.
+        record.tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
         log.line(f"Phase {phase.name} exited {outcome.exit_code}"
                  + (f" ({outcome.reason})" if outcome.reason else ""))
         record.agent_pgid = None
@@ -132,6 +138,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             record.state, record.failed_phase = "stopped", names[index]
             record.reason = stop.reason or f"stopped after {phase.name}"
             return
+    if record.state == "landed":
+        return
     commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
     if commits == 0:
         record.state, record.reason = "failed", "no commits beyond the base" + (

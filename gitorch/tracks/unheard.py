@@ -8,6 +8,8 @@ or not, and the wip ref keeps it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gitorch import git
 from gitorch.git import history
 from gitorch.names import TrackId, wip_ref
@@ -16,17 +18,25 @@ from gitorch.tracks.events import append_events, read_events
 from gitorch.tracks.wip import point_wip
 
 
-def record_unheard(project: Project, track: TrackId, base: str, branch: str) -> int:
-    """Record the branch's commits since base that the events log lacks; how many."""
+def record_unheard(project: Project, track: TrackId, base: str, branch: str,
+                   worktree: Path) -> int:
+    """Record the branch's commits since base that were made in the track's worktree and
+    that the events log lacks; how many.
+
+    Only commits the worktree's own HEAD reflog knows count: a branch pointed at another
+    track's commits from elsewhere must not make them this track's.
+    """
     tip = git.read_ref(project.paths, f"refs/heads/{branch}")
     if tip is None or tip == base:
         return 0
+    made_here = history.made_in(worktree)
     heard = {event.commit for event in read_events(project.state, track)}
     missing = [text for commit, text in history.commit_events(project.paths, base, tip)
-               if commit not in heard]
+               if commit in made_here and commit not in heard]
     if missing:
         append_events(project.state, track, "".join(missing))
     mirrored = git.read_ref(project.paths, wip_ref(track))
-    if mirrored is None or not git.is_ancestor(project.paths, tip, mirrored):
+    if tip in made_here and (mirrored is None
+                             or not git.is_ancestor(project.paths, tip, mirrored)):
         point_wip(project, track, tip)
     return len(missing)
