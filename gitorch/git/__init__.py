@@ -118,9 +118,10 @@ def read_ref(paths: RepoPaths, ref: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def list_refs(paths: RepoPaths, prefix: str) -> dict[str, str]:
-    """Every ref under prefix, mapped to its commit id."""
-    out = git(["for-each-ref", "--format=%(objectname) %(refname)", prefix], paths.worktree)
+def list_refs(paths: RepoPaths, prefix: str, *more: str) -> dict[str, str]:
+    """Every ref under prefix (and the more prefixes), mapped to its commit id."""
+    out = git(["for-each-ref", "--format=%(objectname) %(refname)", prefix, *more],
+              paths.worktree)
     return {name: oid for oid, name in (line.split(" ", 1) for line in out.stdout.splitlines())}
 
 
@@ -259,8 +260,9 @@ def create_branch(paths: RepoPaths, branch: str, start: str) -> None:
     git(["branch", branch, start], paths.main_worktree)
 
 
-def delete_branch(paths: RepoPaths, branch: str) -> None:
-    git(["branch", "-D", branch], paths.main_worktree)
+def delete_branch(paths: RepoPaths, branch: str, expected: str) -> None:
+    """Delete branch only if it still points at expected (RefMoved if not)."""
+    update_ref(paths, f"refs/heads/{branch}", None, expected, "gitorch: branch removed")
 
 
 def worktree_git_dir(worktree: Path) -> Path:

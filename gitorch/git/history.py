@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from gitorch.git import RepoPaths, git, log_subjects
 
@@ -40,3 +40,36 @@ def subjects_since(paths: RepoPaths, ranges: Mapping[str, tuple[str, str]]
                 commit = parents[0]
         found[key] = chain if chain is not None else log_subjects(paths, base, tip)
     return found
+
+
+def commits_beyond(paths: RepoPaths, tips: Mapping[str, tuple[str, Sequence[str]]],
+                   common: Sequence[str]) -> dict[str, int]:
+    """For each key's (tip, covers), how many commits tip has that neither common nor its
+    covers reach; one `git rev-list` for every key.
+
+    The commits not reachable from common form a graph closed under "parent of" (an
+    ancestor of a common commit is common too), so walking parents inside it is exact.
+    """
+    wanted = sorted({c for tip, covers in tips.values() for c in (tip, *covers)})
+    if not wanted:
+        return {}
+    out = git(["rev-list", "--parents", "--ignore-missing", *wanted, "--not", *common, "--"],
+              paths.worktree).stdout
+    parents = {line.split()[0]: line.split()[1:] for line in out.splitlines()}
+
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            commit = todo.pop()
+            if commit in parents and commit not in seen:
+                seen.add(commit)
+                todo += parents[commit]
+        return seen
+
+    counts = {}
+    for key, (tip, covers) in tips.items():
+        beyond = reach(tip)
+        for cover in covers:
+            beyond -= reach(cover) if beyond else set()
+        counts[key] = len(beyond)
+    return counts

@@ -149,7 +149,8 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     tip = list(landed.values())[-1]
     final = roadmap_commit(project, tip, list(landed))
     worktree = (main_worktree or MainWorktree(project)).check(sync.local, final)
-    write_journal(project, sync, final, landed)
+    sources = {c.track.id: c.commits[-1] for c in order}
+    write_journal(project, sync, final, landed, sources)
     if sync.remote_name is not None:
         failpoint("push")
         # The landed tracks' claims go in the same atomic push as main.
@@ -170,7 +171,8 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     failpoint("ref-update")
     checkout = advance_main(project, sync.local, final, worktree)
     failpoint("cleanup")
-    result.notes += finish_tracks(project, landed, keep)  # while main's checkout goes on
+    # While main's checkout goes on.
+    result.notes += finish_tracks(project, landed, keep, sources)
     checkout()
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
@@ -238,7 +240,8 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
                     # Killed between moving main and bringing its worktree along.
                     worktree_files.fast_forward_worktree(worktree, local_old, new)()
         tracks = {str(k): str(v) for k, v in dict(journal["tracks"]).items()}
-        notes = finish_tracks(project, tracks, keep)
+        sources = {str(k): str(v) for k, v in dict(journal.get("sources", {})).items()}
+        notes = finish_tracks(project, tracks, keep, sources)
         notes.insert(0, f"finished an interrupted landing of {', '.join(tracks)}")
     journal_path(project).unlink(missing_ok=True)
     return notes
