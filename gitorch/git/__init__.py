@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gitorch import process
 from gitorch.errors import GitorchError
+from gitorch.git import locks
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,9 @@ class RefMoved(GitorchError):
     """A compare-and-swap ref update found the ref somewhere other than expected."""
 
 
+RefLocked = locks.RefLocked
+
+
 def read_ref(paths: RepoPaths, ref: str) -> str | None:
     """The commit id ref points to, or None if it does not exist."""
     done = git(["rev-parse", "--verify", "--quiet", ref], paths.worktree, check=False)
@@ -165,14 +169,10 @@ def update_ref(paths: RepoPaths, ref: str, new: str | None, expected: str | None
         args = ["update-ref", "-m", reason, "-d", ref, expected or zero]
     else:
         args = ["update-ref", "-m", reason, ref, new, expected or zero]
-    for attempt in range(LOCK_RETRIES):
-        done = git(args, paths.worktree, check=False)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr or attempt == LOCK_RETRIES - 1:
-            break
-        time.sleep(0.01 * (attempt + 1))
-    raise RefMoved(f"{ref} moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
+    done = _locked_retry(paths, args, None)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise RefMoved(f"{ref} moved: {said[-1] if said else ''}")
 
 
 def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | None]],
@@ -187,15 +187,30 @@ def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | Non
     lines = "".join(f"delete {ref} {expected or zero}\n" if new is None
                     else f"update {ref} {new} {expected or zero}\n"
                     for ref, new, expected in changes)
+    done = _locked_retry(paths, ["update-ref", "-m", reason, "--stdin"], lines)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise RefMoved(f"refs moved: {said[-1] if said else ''}")
+
+
+def _locked_retry(paths: RepoPaths, args: list[str], input: str | None,
+                  cwd: Path | None = None) -> process.Completed:
+    """Run git, again briefly while another process holds a lock file it needs.
+
+    A stale lock (old, and no git running in the repository) raises RefLocked at once, as
+    does one still held after every retry: no ref moved, and retrying blindly would only
+    make the caller wait.
+    """
     for attempt in range(LOCK_RETRIES):
-        done = git(["update-ref", "-m", reason, "--stdin"], paths.worktree, check=False,
-                   input=lines)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr or attempt == LOCK_RETRIES - 1:
-            break
+        done = git(args, cwd or paths.worktree, check=False, input=input)
+        lock = locks.lock_in(done.stderr) if done.returncode != 0 else None
+        if lock is None:
+            return done
+        stale = locks.stale(lock, paths.common_dir)
+        if stale is not None:
+            raise locks.RefLocked(stale.stale_message(paths.main_worktree))
         time.sleep(0.01 * (attempt + 1))
-    raise RefMoved(f"refs moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
+    raise locks.RefLocked(f"{lock} stayed locked by a running git; try again once it is done")
 
 
 def branch_exists(paths: RepoPaths, branch: str) -> bool:
@@ -236,15 +251,10 @@ def add_worktree(paths: RepoPaths, path: Path, branch: str, start: str | None) -
     """Check out branch at path; with start, create branch there first."""
     args = ["worktree", "add", "--quiet"]
     args += ["-b", branch, str(path), start] if start else [str(path), branch]
-    for attempt in range(LOCK_RETRIES):
-        done = git(args, paths.main_worktree, check=False)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr:
-            break
-        time.sleep(0.01 * (attempt + 1))
-    said = done.stderr.strip().splitlines()
-    raise GitorchError(f"git worktree add {path} failed: {said[-1] if said else ''}")
+    done = _locked_retry(paths, args, None, paths.main_worktree)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise GitorchError(f"git worktree add {path} failed: {said[-1] if said else ''}")
 
 
 def prune_worktrees(paths: RepoPaths) -> None:

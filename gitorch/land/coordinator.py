@@ -10,7 +10,7 @@ from typing import Any
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.git import network, worktree_files
+from gitorch.git import locks, network, worktree_files
 from gitorch.land.gate import Gate, bisect
 from gitorch.land.publish import (
     MainWorktree,
@@ -85,6 +85,10 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
          keep: bool) -> LandResult:
     """Land the named done tracks (default: all), retrying when the remote moves."""
     with land_lock(project):
+        stale = [] if dry_run else locks.stale_locks(project.paths.common_dir, worktrees=False)
+        if stale:  # every ref update would fail on it: stop before changing anything
+            raise GitorchError(locks.describe(stale, project.paths.main_worktree) +
+                               " (nothing landed)")
         notes = [] if dry_run else resume_interrupted(project, keep)
         merged = [] if dry_run else finish_merged(project, keep, notes)
         # Tracks an attempt left out meet a newer main in the next: they are tried again.
@@ -171,9 +175,10 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     failpoint("ref-update")
     checkout = advance_main(project, sync.local, final, worktree)
     failpoint("cleanup")
-    # While main's checkout goes on.
-    result.notes += finish_tracks(project, landed, keep, sources)
-    checkout()
+    try:  # while main's checkout goes on; waited for even if tidying fails (a stale lock)
+        result.notes += finish_tracks(project, landed, keep, sources)
+    finally:
+        checkout()
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
     return result
