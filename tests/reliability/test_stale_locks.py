@@ -93,3 +93,22 @@ def test_release_names_a_stale_lock_instead_of_a_new_claim(tmp_path: Path) -> No
     assert "claimed again" not in done.stderr and f"`rm {lock}`" in done.stderr
     lock.unlink()
     assert run_gitorch(repo, "release", "A/1", check=True).stdout.startswith("Released A/1")
+
+
+ONE_TRACK = "# Roadmap\n\n## Group A: One\n\n### Track 1: Alpha\nFirst.\n"
+
+
+def test_run_meeting_a_stale_lock_says_so_and_loses_nothing(tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo", ONE_TRACK)
+    packed = stale_lock(repo / ".git" / "packed-refs.lock")
+    started = time.monotonic()
+    done = run_gitorch(repo, "run", "--every", "0.3s", timeout=600)
+    took = time.monotonic() - started
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"`rm {packed}`" in done.stdout + done.stderr
+    assert took < 30, took
+    # The track is done, its work on its branch: once the lock is gone, it lands.
+    packed.unlink()
+    run_gitorch(repo, "land", check=True)
+    assert "Work on A/1" in git(repo, "log", "--format=%s", "main").splitlines()
+    assert refs(repo, "refs/heads/gitorch/") == []
