@@ -92,8 +92,9 @@ def _remove_one(project: Project, record: TrackRecord, holding: Holding, dirty: 
     """Remove the worktree if nothing is lost; the refs to delete (ref, tip, what to say)."""
     worktree = Path(record.worktree)
     if dirty and not force:
-        tidied.kept.append(f"Kept {worktree}: it has uncommitted changes (use --force to "
-                           "remove)")
+        tidied.kept.append(f"Kept {worktree} of landed {record.track}: it has uncommitted "
+                           f"changes; look with `git -C {worktree} status`, remove on purpose "
+                           "with `gitorch clean --force`")
         return []
     wip_tip = holding.wip_tip
     if force and holding.on_branch and wip_tip is None and holding.branch_tip is not None:
