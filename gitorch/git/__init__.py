@@ -197,9 +197,8 @@ def _locked_retry(paths: RepoPaths, args: list[str], input: str | None,
                   cwd: Path | None = None) -> process.Completed:
     """Run git, again briefly while another process holds a lock file it needs.
 
-    A stale lock (old, and no git running in the repository) raises RefLocked at once, as
-    does one still held after every retry: no ref moved, and retrying blindly would only
-    make the caller wait.
+    A stale lock (old, and no git running in the repository) raises RefLocked at once, and
+    one still held after every retry raises it too: neither is a ref that moved.
     """
     for attempt in range(LOCK_RETRIES):
         done = git(args, cwd or paths.worktree, check=False, input=input)
@@ -208,9 +207,10 @@ def _locked_retry(paths: RepoPaths, args: list[str], input: str | None,
             return done
         stale = locks.stale(lock, paths.common_dir)
         if stale is not None:
-            raise locks.RefLocked(stale.stale_message(paths.main_worktree))
+            raise locks.RefLocked(locks.describe([stale]))
         time.sleep(0.01 * (attempt + 1))
-    raise locks.RefLocked(f"{lock} stayed locked by a running git; try again once it is done")
+    raise locks.RefLocked(f"{lock} stayed locked (by a running git, or one killed under "
+                          f"{locks.STALE_AFTER:.0f} s ago); try again in a few seconds")
 
 
 def branch_exists(paths: RepoPaths, branch: str) -> bool:

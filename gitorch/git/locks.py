@@ -31,17 +31,14 @@ class Lock:
     path: Path
     age: float
 
-    def stale_message(self, repo: Path) -> str:
-        return describe([self], repo)
 
-
-def describe(found: list[Lock], repo: Path) -> str:
+def describe(found: list[Lock]) -> str:
     """One line naming stale locks and the command that clears them."""
     names = ", ".join(f"{lock.path} ({lock.age:.0f} s old)" for lock in found)
     paths = " ".join(str(lock.path) for lock in found)
-    return (f"stale git lock{'s' if len(found) > 1 else ''} {names}: left by a git that was "
-            f"killed, none runs in {repo} now; make sure none does, then `rm {paths}` and run "
-            "gitorch again")
+    return (f"stale git lock{'s' if len(found) > 1 else ''} {names}, left by a killed git: "
+            f"check that no git runs in this repository, then `rm {paths}` and run gitorch "
+            "again")
 
 
 def lock_in(stderr: str) -> Path | None:

@@ -87,7 +87,7 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
     with land_lock(project):
         stale = [] if dry_run else locks.stale_locks(project.paths.common_dir, worktrees=False)
         if stale:  # every ref update would fail on it: stop before changing anything
-            raise GitorchError(locks.describe(stale, project.paths.main_worktree) +
+            raise GitorchError(locks.describe(stale) +
                                " (nothing landed)")
         notes = [] if dry_run else resume_interrupted(project, keep)
         merged = [] if dry_run else finish_merged(project, keep, notes)

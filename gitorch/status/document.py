@@ -86,8 +86,7 @@ def collect(project: Project, fetch: bool = True,
         "main_branch": project.main_branch,
         "error": error,
         "warning": warning,
-        "problems": [locks.describe([lock], project.paths.main_worktree)
-                     for lock in locks.stale_locks(paths.common_dir)],
+        "problems": [locks.describe([lock]) for lock in locks.stale_locks(paths.common_dir)],
         "behind": None if remote is None else _behind(project, remote),
         "group": None if current is None else {"id": current.id, "title": current.title},
         "groups": [
