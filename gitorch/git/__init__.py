@@ -17,6 +17,7 @@ from pathlib import Path
 
 from gitorch import process
 from gitorch.errors import GitorchError
+from gitorch.git import locks
 from gitorch.state import write_atomic
 
 
@@ -114,15 +115,19 @@ class RefMoved(GitorchError):
     """A compare-and-swap ref update found the ref somewhere other than expected."""
 
 
+RefLocked = locks.RefLocked
+
+
 def read_ref(paths: RepoPaths, ref: str) -> str | None:
     """The commit id ref points to, or None if it does not exist."""
     done = git(["rev-parse", "--verify", "--quiet", ref], paths.worktree, check=False)
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def list_refs(paths: RepoPaths, prefix: str) -> dict[str, str]:
-    """Every ref under prefix, mapped to its commit id."""
-    out = git(["for-each-ref", "--format=%(objectname) %(refname)", prefix], paths.worktree)
+def list_refs(paths: RepoPaths, prefix: str, *more: str) -> dict[str, str]:
+    """Every ref under prefix (and the more prefixes), mapped to its commit id."""
+    out = git(["for-each-ref", "--format=%(objectname) %(refname)", prefix, *more],
+              paths.worktree)
     return {name: oid for oid, name in (line.split(" ", 1) for line in out.stdout.splitlines())}
 
 
@@ -166,14 +171,10 @@ def update_ref(paths: RepoPaths, ref: str, new: str | None, expected: str | None
         args = ["update-ref", "-m", reason, "-d", ref, expected or zero]
     else:
         args = ["update-ref", "-m", reason, ref, new, expected or zero]
-    for attempt in range(LOCK_RETRIES):
-        done = git(args, paths.worktree, check=False)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr or attempt == LOCK_RETRIES - 1:
-            break
-        time.sleep(0.01 * (attempt + 1))
-    raise RefMoved(f"{ref} moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
+    done = _locked_retry(paths, args, None)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise RefMoved(f"{ref} moved: {said[-1] if said else ''}")
 
 
 def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | None]],
@@ -188,15 +189,30 @@ def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | Non
     lines = "".join(f"delete {ref} {expected or zero}\n" if new is None
                     else f"update {ref} {new} {expected or zero}\n"
                     for ref, new, expected in changes)
+    done = _locked_retry(paths, ["update-ref", "-m", reason, "--stdin"], lines)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise RefMoved(f"refs moved: {said[-1] if said else ''}")
+
+
+def _locked_retry(paths: RepoPaths, args: list[str], input: str | None,
+                  cwd: Path | None = None) -> process.Completed:
+    """Run git, again briefly while another process holds a lock file it needs.
+
+    A stale lock (old, and no git running in the repository) raises RefLocked at once, and
+    one still held after every retry raises it too: neither is a ref that moved.
+    """
     for attempt in range(LOCK_RETRIES):
-        done = git(["update-ref", "-m", reason, "--stdin"], paths.worktree, check=False,
-                   input=lines)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr or attempt == LOCK_RETRIES - 1:
-            break
+        done = git(args, cwd or paths.worktree, check=False, input=input)
+        lock = locks.lock_in(done.stderr) if done.returncode != 0 else None
+        if lock is None:
+            return done
+        stale = locks.stale(lock, paths.common_dir)
+        if stale is not None:
+            raise locks.RefLocked(locks.describe([stale]))
         time.sleep(0.01 * (attempt + 1))
-    raise RefMoved(f"refs moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
+    raise locks.RefLocked(f"{lock} stayed locked (by a running git, or one killed under "
+                          f"{locks.STALE_AFTER:.0f} s ago); try again in a few seconds")
 
 
 def branch_exists(paths: RepoPaths, branch: str) -> bool:
@@ -243,15 +259,10 @@ def add_worktree(paths: RepoPaths, path: Path, branch: str, start: str | None) -
     """Check out branch at path; with start, create branch there first."""
     args = ["worktree", "add", "--quiet"]
     args += ["-b", branch, str(path), start] if start else [str(path), branch]
-    for attempt in range(LOCK_RETRIES):
-        done = git(args, paths.main_worktree, check=False)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr:
-            break
-        time.sleep(0.01 * (attempt + 1))
-    said = done.stderr.strip().splitlines()
-    raise GitorchError(f"git worktree add {path} failed: {said[-1] if said else ''}")
+    done = _locked_retry(paths, args, None, paths.main_worktree)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise GitorchError(f"git worktree add {path} failed: {said[-1] if said else ''}")
 
 
 def prune_worktrees(paths: RepoPaths) -> None:
@@ -267,8 +278,9 @@ def create_branch(paths: RepoPaths, branch: str, start: str) -> None:
     git(["branch", branch, start], paths.main_worktree)
 
 
-def delete_branch(paths: RepoPaths, branch: str) -> None:
-    git(["branch", "-D", branch], paths.main_worktree)
+def delete_branch(paths: RepoPaths, branch: str, expected: str) -> None:
+    """Delete branch only if it still points at expected (RefMoved if not)."""
+    update_ref(paths, f"refs/heads/{branch}", None, expected, "gitorch: branch removed")
 
 
 def worktree_git_dir(worktree: Path) -> Path:

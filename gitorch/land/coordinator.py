@@ -10,7 +10,7 @@ from typing import Any
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.git import network, worktree_files
+from gitorch.git import locks, network, worktree_files
 from gitorch.land.gate import Gate, bisect
 from gitorch.land.publish import (
     MainWorktree,
@@ -88,6 +88,10 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
          keep: bool) -> LandResult:
     """Land the named done tracks (default: all), retrying when the remote moves."""
     with land_lock(project):
+        stale = [] if dry_run else locks.stale_locks(project.paths.common_dir, worktrees=False)
+        if stale:  # every ref update would fail on it: stop before changing anything
+            raise GitorchError(locks.describe(stale) +
+                               " (nothing landed)")
         notes = [] if dry_run else resume_interrupted(project, keep)
         merged = [] if dry_run else finish_merged(project, keep, notes)
         # Tracks an attempt left out meet a newer main in the next: they are tried again.
@@ -157,7 +161,8 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     final = roadmap_commit(project, tip, [t for t, at in landed.items()
                                           if git.is_ancestor(project.paths, at, tip)])
     worktree = (main_worktree or MainWorktree(project)).check(sync.local, final)
-    write_journal(project, sync, final, landed)
+    sources = {c.track.id: c.commits[-1] for c in order}
+    write_journal(project, sync, final, landed, sources)
     if sync.remote_name is not None:
         failpoint("push")
         if git.resolve(project.paths, project.main_branch) != sync.local:
@@ -193,9 +198,11 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
         result.diverged = main_moved_after_publishing(project, sync.remote_name, final)
         checkout = None
     failpoint("cleanup")
-    result.notes += finish_tracks(project, landed, keep)  # while main's checkout goes on
-    if checkout is not None:
-        checkout()
+    try:  # while main's checkout goes on; waited for even if tidying fails (a stale lock)
+        result.notes += finish_tracks(project, landed, keep, sources)
+    finally:
+        if checkout is not None:
+            checkout()
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
     return result
@@ -277,7 +284,8 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
                     # Killed between moving main and bringing its worktree along.
                     worktree_files.fast_forward_worktree(worktree, local_old, new)()
         tracks = {str(k): str(v) for k, v in dict(journal["tracks"]).items()}
-        notes = finish_tracks(project, tracks, keep)
+        sources = {str(k): str(v) for k, v in dict(journal.get("sources", {})).items()}
+        notes = finish_tracks(project, tracks, keep, sources)
         notes.insert(0, f"finished an interrupted landing of {', '.join(tracks)}")
     journal_path(project).unlink(missing_ok=True)
     return notes

@@ -56,6 +56,7 @@ def open_pull_requests(project: Project, sync: MainSync, order: Sequence[Candida
                            "gitorch.yaml), land.push: true and no --no-push (nothing landed)")
     parts = _parts(project, sync.onto, list(order), list(tips), result)
     when = now()
+    sources = {c.track.id: c.commits[-1] for c in order}
     requests = [PullRequest(_branch_name(part), part.head, project.main_branch,
                             [c.track.id for c in part.tracks], _title(part),
                             opened=f"{when} {index:04d}")
@@ -68,13 +69,13 @@ def open_pull_requests(project: Project, sync: MainSync, order: Sequence[Candida
     for part, request in zip(parts, requests, strict=True):
         body = _body(project, part, result)
         write_atomic(pr_store.body_path(project, request), body.encode("utf-8"))
-        _mark(project, request)  # before gh: the branch is out, whatever gh does
+        _mark(project, request, sources)  # before gh: the branch is out, whatever gh does
         opened = (github.open_pull_request(project, repo, request.base, request.branch,
                                            request.title, body)
                   if repo is not None else github.Opened(None, "the remote is not on GitHub"))
         if opened.url is not None:
             request.url = opened.url
-            _mark(project, request)
+            _mark(project, request, sources)
         else:
             result.notes.append(f"pushed {request.branch} ({opened.problem}); " + github.by_hand(
                 repo, request.base, request.branch, request.title,
@@ -176,13 +177,14 @@ def _usage(project: Project, track: str) -> str | None:
     return f"Agent usage: {', '.join(said)}." if said else None
 
 
-def _mark(project: Project, request: PullRequest) -> None:
-    """Save the pull request and put its tracks in-pr, with its URL (or branch) as reason."""
+def _mark(project: Project, request: PullRequest, sources: dict[str, str]) -> None:
+    """Save the pull request; put its tracks in-pr, with its URL (or branch) and source tip."""
     pr_store.save(project, request)
     for text in request.tracks:
         record = TrackRecord.load(project, TrackId.parse(text))
         if record is not None:
             record.state, record.reason = "in-pr", request.url or request.branch
+            record.landed_from = sources.get(text, record.landed_from)
             record.save(project)
 
 

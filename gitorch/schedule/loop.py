@@ -338,7 +338,12 @@ class Scheduler:
     def _tidy(self) -> None:
         """Remove the worktrees and branches of the tracks landed since the last time."""
         if self._untidy:
-            for note in remove_track_trees(self.project, self._untidy):
+            try:
+                notes = remove_track_trees(self.project, self._untidy)
+            except GitorchError as error:  # a stale lock, say: tried again next time
+                self._error(f"tidying {', '.join(self._untidy)}: {error}")
+                return
+            for note in notes:
                 self.say(f"note: {note}")
             self._untidy = []
 

@@ -12,7 +12,7 @@ from gitorch import git, stamps
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.usage import record_total
 from gitorch.errors import GitorchError
-from gitorch.git import worktree_files
+from gitorch.git import locks, worktree_files
 from gitorch.land.pr_store import PullRequest, by_track
 from gitorch.process import Meanwhile
 from gitorch.project import LoadedRoadmap, Project, load_roadmap
@@ -82,6 +82,7 @@ def collect(project: Project, fetch: bool = True,
         "main_branch": project.main_branch,
         "error": error,
         "warning": warning,
+        "problems": [locks.describe([lock]) for lock in locks.stale_locks(paths.common_dir)],
         "behind": None if remote is None else _behind(project, remote),
         "group": None if current is None else {"id": current.id, "title": current.title},
         "groups": [

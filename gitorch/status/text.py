@@ -82,11 +82,14 @@ def _header(document: dict[str, Any], width: int, screen: Screen) -> str:
 
 def notices(document: dict[str, Any], width: int, colour: bool, warning: bool = True
             ) -> list[str]:
-    """What a person must see first: a roadmap error, a warning, a main that is behind."""
+    """What a person must see first: roadmap error, stale git lock, warning, main behind."""
     lines = []
     for key, kind in (("error", "bad"), ("warning", "warn"))[:2 if warning else 1]:
         if document.get(key):
             lines.append(paint(fit(safe_text(document[key]), width), kind, colour))
+        if key == "error":
+            lines += [paint(fit(safe_text(problem), width), "bad", colour)
+                      for problem in document.get("problems", [])]
     behind = document.get("behind")
     if behind:
         main, there = document["main_branch"], f"{behind['remote']}/{document['main_branch']}"

@@ -62,6 +62,7 @@ class TrackRecord:
     slot: int | None = None  # GITORCH_SLOT, distinct among running tracks
     prepared: bool = False  # worktree.setup and worktree.copy done in its worktree
     left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
+    landed_from: str | None = None  # the branch tip land replayed onto main (or a PR)
     repairs: int = 0  # resolve or fix runs spent on it
     tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
 

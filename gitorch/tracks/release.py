@@ -40,6 +40,8 @@ def forget_claim(project: Project, track: TrackId, force: bool = False) -> str:
         try:
             drop_claim(project.paths, track, commit)
         except git.RefMoved as moved:
+            if git.read_ref(project.paths, claim_ref(track)) == commit:
+                raise GitorchError(f"could not release {track}: {moved}") from moved
             raise GitorchError(f"track {track} was claimed again meanwhile; nothing "
                                "released") from moved
     if landed:  # its record is what says it landed: kept

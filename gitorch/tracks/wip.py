@@ -7,7 +7,6 @@ reachable whatever happens to the branch and the worktree (DESIGN §12).
 from __future__ import annotations
 
 import threading
-from contextlib import suppress
 from pathlib import Path
 
 from gitorch import git
@@ -42,16 +41,9 @@ def point_wip(project: Project, track: TrackId, commit: str) -> str | None:
             return commit
         except git.RefMoved:
             continue  # the post-commit hook mirrored a commit meanwhile
+        except git.RefLocked:
+            return None  # a stale lock, which status names: the next snapshot will do
     return None
-
-
-def drop_wip(project: Project, track: TrackId) -> None:
-    """Remove the track's wip ref (only once it has landed)."""
-    ref = wip_ref(track)
-    current = git.read_ref(project.paths, ref)
-    if current is not None:
-        with suppress(git.RefMoved):  # moved meanwhile: someone still uses it
-            git.update_ref(project.paths, ref, None, current, "gitorch: track landed")
 
 
 def keep_snapshots(project: Project, track: TrackId, worktree: Path,
