@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,28 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
     write_atomic(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
+
+
+# Numbers read back from these files are checked against these bounds: a file edited by
+# hand or by a hostile agent may hold anything JSON can, and a pid of 10**30 overflows
+# kill(), one below 2 signals a whole process group (or every process), a huge count an
+# exponential back-off. Out of range, the file (or the line) is damaged.
+COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256, as git prints it
+PID_MAX = 2**22  # the highest pid_max Linux allows; other systems stay far below it
+COUNT_MAX = 10**9  # attempts, repairs, slots
+TIME_MAX = 253402300799.0  # 9999-12-31T23:59:59Z: past it, datetime cannot count
+
+
+def whole(value: object, low: int, high: int) -> int | None:
+    """value if it is an integer (a bool is not) from low to high, else None (damaged)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return None
+    return value
+
+
+def read_pid(value: object) -> int | None:
+    """A process id read from a file, or None if it is no pid a process can have."""
+    return whole(value, 2, PID_MAX)
 
 
 def read_json(path: Path) -> dict[str, Any] | None:

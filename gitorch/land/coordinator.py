@@ -218,7 +218,12 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
     """Finish a landing that was killed after it published, or forget one that did not."""
     journal = read_journal(project)
     if journal is None:
-        return []
+        if not journal_path(project).exists():
+            return []
+        # Damaged: none of it can be trusted. Nothing is lost with it: main is as before or
+        # as after, and the tracks keep their branches until they land.
+        journal_path(project).unlink()
+        return [f"removed the damaged landing journal {journal_path(project)}"]
     new, local_old = str(journal["new"]), str(journal["local_old"])
     local = git.resolve(project.paths, project.main_branch)
     remote = remote_name(project)

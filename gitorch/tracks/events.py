@@ -10,14 +10,10 @@ never read as an event; readers that predate them skip them). Reading never runs
 from __future__ import annotations
 
 import codecs
-import math
-import re
 from dataclasses import dataclass, replace
 
 from gitorch.names import TrackId
-from gitorch.state import StateDir
-
-_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+from gitorch.state import COMMIT_ID, TIME_MAX, StateDir
 
 
 @dataclass(frozen=True)
@@ -75,12 +71,12 @@ def parse_line(line: str) -> CommitEvent | None:
     if len(fields) != 4:
         return None
     when, commit, done, subject = fields
-    if not _COMMIT.fullmatch(commit) or done not in ("0", "1"):
+    if not COMMIT_ID.fullmatch(commit) or done not in ("0", "1"):
         return None
     try:
         time = float(when)
     except ValueError:
         return None
-    if not math.isfinite(time):
+    if not 0 <= time <= TIME_MAX:  # nor NaN, nor infinite: no commit time (state.py)
         return None
     return CommitEvent(time, commit, done == "1", subject)
