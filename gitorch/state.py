@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitorch.disk import write_failed
 from gitorch.names import TrackId
 
 
@@ -69,17 +70,25 @@ class StateDir:
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write data to path so that readers see the old or the new file, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write data to path so that readers see the old or the new file, never a part.
+
+    A full disk raises DiskFull, naming path.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise write_failed(error, path) from error
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise write_failed(error, path) from error
         raise
 
 

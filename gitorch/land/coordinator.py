@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitorch import git
+from gitorch.disk import write_failed
 from gitorch.errors import GitorchError
 from gitorch.git import network, worktree_files
 from gitorch.land.gate import Gate, bisect
@@ -74,8 +75,11 @@ def land_lock(project: Project) -> Iterator[None]:
         holder = path.read_text().strip() or "unknown"
         raise GitorchError(f"another gitorch land is running (PID {holder}); wait for it")
     try:
-        os.ftruncate(lock.fd, 0)
-        os.pwrite(lock.fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(lock.fd, 0)
+            os.pwrite(lock.fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as error:
+            raise write_failed(error, path) from error
         yield
     finally:
         lock.release()

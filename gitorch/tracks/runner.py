@@ -10,6 +10,7 @@ from gitorch import git
 from gitorch.agents.phase import over_budget, run_phase_agent, settle
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
+from gitorch.disk import DiskFull, as_disk_full, is_full, write_failed
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import Project, load_roadmap, open_project
@@ -49,19 +50,31 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     try:
         _run_phases(project, roadmap, track, record, log, stop, resume_from)
     except GitorchError as error:
-        record.state, record.reason = "failed", str(error)
+        said = as_disk_full(error, Path(record.worktree)) if is_full(error) else error
+        record.state, record.reason = "failed", str(said)
         if isinstance(error, SetupFailed):
             record.exit_code = error.exit_code
+    if log.full is not None and record.state != "stopped":
+        record.state, record.reason = "failed", str(log.full)  # the agent's output is lost
+    _end(project, track_id, record, log)
+    return 0 if record.state == "done" else 1
+
+
+def _end(project: Project, track_id: TrackId, record: TrackRecord, log: TrackLog) -> None:
+    """Record how the track ended, as far as the disk lets; the worktree stays as it is."""
     if (Path(record.worktree) / ".git").exists():
         save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
     log.line(f"Track {track_id} ended: {record.state}"
              + (f" ({record.reason})" if record.reason else ""))
     record.phase, record.ended_at = None, now()
-    record.save(project)
-    append_run_line(project, f"end {track_id} {record.state}"
-                    + (f" reason={record.reason}" if record.reason else ""))
-    log.close()
-    return 0 if record.state == "done" else 1
+    try:
+        record.save(project)
+        append_run_line(project, f"end {track_id} {record.state}"
+                        + (f" reason={record.reason}" if record.reason else ""))
+    except DiskFull:
+        pass  # its record says running, its runner gone: status shows it stale, start resumes
+    finally:
+        log.close()
 
 
 def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
@@ -105,7 +118,10 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
 
         def started(pid: int) -> None:
             record.agent_pgid = pid
-            record.save(project)
+            try:
+                record.save(project)
+            except DiskFull as error:
+                log.line(f"Could not record the agent's process group: {error}")
 
         run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
                               env=env, log=log, stopping=lambda: stop.set, started=started)
@@ -170,8 +186,11 @@ def append_run_line(project: Project, text: str) -> None:
     stamp = time.strftime('%Y-%m-%dT%H:%M:%S', time.localtime(moment))
     zone = time.strftime('%z', time.localtime(moment))
     line = f"{stamp}.{int(moment * 1000) % 1000:03d}{zone} {text}\n".encode()
-    fd = os.open(project.state.runs_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
+        fd = os.open(project.state.runs_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise write_failed(error, project.state.runs_log) from error
