@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import resource
 import subprocess
 import time
@@ -128,18 +129,20 @@ def test_run_ends_soon_when_the_disk_fills(disk: Path) -> None:
     began = time.monotonic()
     run = subprocess.Popen([gitorch_exe(), "run", "--every", "1s", "--for", "10m"], cwd=repo,
                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           env={**__import__("os").environ, "AGENT_SLEEP": "2",
+                           env={**os.environ, "AGENT_SLEEP": "2",
                                 "AGENT_SLOW_PHASE": "work"})
     scratch = disk / "repo.tracks" / "group_A_track_1" / "uncommitted-work.txt"
     while not scratch.exists() and time.monotonic() < began + 30:
         time.sleep(0.05)
     fill(disk)
+    filled = time.monotonic()
     try:
         stdout, stderr = run.communicate(timeout=90)
     finally:
         run.kill()
     done = subprocess.CompletedProcess(run.args, run.returncode, stdout, stderr)
     says_disk_full(done, disk, "gitorch run")
+    assert time.monotonic() - filled < 75, "run waited past its minute for its runners"
     assert scratch.read_text() == "scratch\n"
     no_crash_reports(repo)
 
