@@ -103,6 +103,7 @@ def write_json(path: Path, document: dict[str, Any]) -> None:
 COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256, as git prints it
 PID_MAX = 2**22  # the highest pid_max Linux allows; other systems stay far below it
 COUNT_MAX = 10**9  # attempts, repairs, slots
+SLOTS_MAX = 1024  # agents at once: more than any machine runs, few enough to draw
 TIME_MAX = 253402300799.0  # 9999-12-31T23:59:59Z: past it, datetime cannot count
 
 
@@ -111,6 +112,13 @@ def whole(value: object, low: int, high: int) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         return None
     return value
+
+
+def whole_text(text: str | None, low: int, high: int) -> int | None:
+    """The integer text spells (digits, a leading minus), if from low to high; else None."""
+    if text is None or not re.fullmatch(r"-?[0-9]{1,19}", text):
+        return None  # int() refuses 4300 digits and more with an error of its own
+    return whole(int(text), low, high)
 
 
 def read_pid(value: object) -> int | None:

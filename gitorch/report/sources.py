@@ -19,7 +19,7 @@ from gitorch import git
 from gitorch.agents.usage import figure
 from gitorch.names import TrackId
 from gitorch.project import Project
-from gitorch.state import read_json, read_pid
+from gitorch.state import read_json, read_pid, whole_text
 from gitorch.tracks.events import read_events
 from gitorch.tracks.records import TrackRecord, pid_alive
 
@@ -159,8 +159,10 @@ def _event(moment: float, lead: str, rest: str, facts: TrackLogFacts) -> LogEven
         return LogEvent(moment, "phase", banner.group(1))
     if lead == "Phase ":
         exited = _EXITED.fullmatch(rest)
+        # An agent can print a line that looks like this one: its code may be anything.
         return None if exited is None else LogEvent(
-            moment, "exited", exited.group(1), int(exited.group(2)), exited.group(3) or "")
+            moment, "exited", exited.group(1), whole_text(exited.group(2), -255, 255),
+            exited.group(3) or "")
     if lead == "Track ":
         ended = _ENDED.fullmatch(rest)
         if ended is not None:

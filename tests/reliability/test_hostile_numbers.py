@@ -162,3 +162,20 @@ def test_landing_journal_with_hostile_numbers(tmp_path: Path) -> None:
         assert not journal.exists(), "land left a damaged journal for status to show forever"
     journal.write_text(json.dumps(journals[0]))
     assert_commands_survive(repo)
+
+
+def test_logs_with_hostile_numbers(tmp_path: Path) -> None:
+    """runs.log as gitorch writes it, and a track log where an agent mimics gitorch's lines."""
+    repo = ran_once(tmp_path)
+    huge = "9" * 5000
+    with (state(repo) / "runs.log").open("a") as runs:
+        for parallel in (huge, "1" + "0" * 30, "1000000000", "-7", "3.5"):
+            runs.write(f"2026-01-09T12:00:00.000+0000 run start pid=1 every=1s for=1s "
+                       f"parallel={parallel}\n")
+        for n, slot in enumerate((huge, "1000000000", "-7", "3.5", "True", "0"), 1):
+            runs.write(f"2026-01-09T12:00:01.000+0000 start A/{n} pid={huge} branch=b "
+                       f"slot={slot}\n")
+    for n, code in enumerate((huge, "1" + "0" * 30, "-7000", "3.5", "True", "0"), 1):
+        with (state(repo) / "logs" / f"{key(n)}.log").open("a") as log:
+            log.write(f"2026-01-09 12:00:02.000 [A/{n}] Phase work exited {code}\n")
+    assert_commands_survive(repo)
