@@ -13,6 +13,7 @@ from gitorch.process import ProcessError
 _ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 # What git (and other children) print when one of their writes is refused so.
 _WORDS = (*(os.strerror(code) for code in sorted(_ERRNOS)), "Out of diskspace")
+NEARLY_FULL = 1 << 20  # bytes: with less left, an agent that failed there failed for room
 
 
 class DiskFull(GitorchError):
@@ -69,6 +70,17 @@ def write_failed(error: OSError, path: Path) -> OSError | DiskFull:
     if error.errno in _ERRNOS:
         return DiskFull(path, error.strerror or str(error))
     return error
+
+
+def full_now(folder: Path, doer: str) -> DiskFull | None:
+    """A DiskFull if folder's disk has (next to) no room left now: why doer failed there."""
+    try:
+        room = os.statvfs(folder)
+    except OSError:
+        return None
+    if room.f_bavail * room.f_frsize >= NEARLY_FULL:
+        return None
+    return DiskFull(folder, os.strerror(errno.ENOSPC), doer, named=False)
 
 
 def mount_point(path: Path) -> Path:

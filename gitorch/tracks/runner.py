@@ -10,7 +10,7 @@ from gitorch import git
 from gitorch.agents.phase import over_budget, run_phase_agent, settle
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
-from gitorch.disk import DiskFull, as_disk_full, is_full, write_failed
+from gitorch.disk import DiskFull, as_disk_full, full_now, is_full, write_failed
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import Project, load_roadmap, open_project
@@ -54,8 +54,11 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         record.state, record.reason = "failed", str(said)
         if isinstance(error, SetupFailed):
             record.exit_code = error.exit_code
-    if log.full is not None and record.state != "stopped":
-        record.state, record.reason = "failed", str(log.full)  # the agent's output is lost
+    if record.state == "failed" or log.full is not None:
+        # The agent's output lost, or a phase that failed for want of room: say which disk.
+        full = log.full or full_now(Path(record.worktree), "the agent")
+        if full is not None and record.state != "stopped":
+            record.state, record.reason = "failed", str(full)
     _end(project, track_id, record, log)
     return 0 if record.state == "done" else 1
 

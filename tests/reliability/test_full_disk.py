@@ -10,19 +10,23 @@ import errno
 import json
 import os
 import resource
+import shutil
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import AGENTS, git, gitorch_exe, run_gitorch, wait_ended
+from helpers import AGENTS, git, gitorch_exe, run_gitorch, scripted_repo, wait_ended
 from hostile import TRACEBACK, new_repo
 
 ROADMAP = b"# Roadmap\n\n## Group A: Disk\n\n### Track 1: Part one\nBuild it.\n"
 CONFIG = (f"remote: null\nagent:\n  command: [{AGENTS / 'worker.sh'}]\n  timeout: 60s\n"
           "phases:\n  - name: work\n    prompt: 'Work on {track}'\n"
           "  - name: review\n    prompt: 'Review {track}'\n")
+# Two tracks that write the same line: the second one is left out as a conflict.
+CONFLICTING = ("# Plan\n\n## Group A: Work\n\n### Track 1: Track number 1\nput same.txt one\n\n"
+               "### Track 2: Track number 2\nput same.txt two\n")
 
 
 @pytest.fixture
@@ -161,3 +165,25 @@ def test_land_past_a_file_size_limit(tmp_path: Path) -> None:
     assert len(done.stderr.splitlines()) == 1
     assert json.loads((repo / ".git" / "gitorch" / "tracks" / "group_A_track_1.json"
                        ).read_text())["state"] == "done"
+
+
+def test_a_repair_ends_cleanly_when_the_disk_fills(disk: Path, tmp_path: Path) -> None:
+    """A resolve whose disk fills: left out again, with why; its branch as it was."""
+    repo = scripted_repo(disk, CONFLICTING, files={"same.txt": "base\n"})
+    run_gitorch(repo, "start", "--wait", check=True)
+    assert "✗ A/2 conflicts in same.txt" in run_gitorch(repo, "land").stdout
+    branch = git(repo, "rev-parse", "gitorch/A-2-track-number-2")
+    tracks = repo / ".git" / "gitorch" / "tracks"
+    records = tmp_path / "records"
+    shutil.move(tracks, records)  # another disk
+    tracks.symlink_to(records)
+    run_gitorch(repo, "repair", "A/2", check=True, env={"AGENT_RESOLVE_SLEEP": "2"})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not json.loads(
+            (records / "group_A_track_2.json").read_text()).get("agent_pgid"):
+        time.sleep(0.05)
+    fill(disk)
+    record = wait_ended(repo, "A/2")
+    assert record["state"] == "conflict"
+    assert f"the disk at {disk} is full" in str(record["reason"]), record["reason"]
+    assert git(repo, "rev-parse", "gitorch/A-2-track-number-2") == branch
