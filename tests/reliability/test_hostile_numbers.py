@@ -179,3 +179,21 @@ def test_logs_with_hostile_numbers(tmp_path: Path) -> None:
         with (state(repo) / "logs" / f"{key(n)}.log").open("a") as log:
             log.write(f"2026-01-09 12:00:02.000 [A/{n}] Phase work exited {code}\n")
     assert_commands_survive(repo)
+
+
+def test_left_out_and_pull_request_files_with_hostile_numbers(tmp_path: Path) -> None:
+    """What land wrote about a left-out track or an open pull request, numbers for names."""
+    repo = ran_once(tmp_path)
+    for folder in ("left-out", "pull-requests"):
+        (state(repo) / folder).mkdir(exist_ok=True)
+    for n, value in enumerate(HOSTILE, 1):
+        edit_record(repo, n, state="conflict")
+        (state(repo) / "left-out" / f"{key(n)}.json").write_text(json.dumps(
+            {"kind": "conflict", "onto": value, "tip": value, "paths": [value],
+             "output": value}))
+        (state(repo) / "pull-requests" / f"{n}.json").write_text(json.dumps(
+            {"branch": f"gitorch/land/{n}", "head": "0" * 40, "base": "main",
+             "tracks": [value, f"A/{n}"], "title": value, "url": value, "opened": value}))
+    for done in run_together(repo, ("land", "--no-push"), ("status", "--json")):
+        survives(done, 0, 1)
+    assert_commands_survive(repo)
