@@ -35,7 +35,8 @@ def is_full(error: BaseException) -> bool:
     if isinstance(error, OSError):
         return error.errno in _ERRNOS
     if isinstance(error, ProcessError):
-        return any(words in error.stderr or words in error.stdout for words in _WORDS)
+        # stderr only: stdout may be a file's text that happens to hold these words.
+        return any(words in error.stderr for words in _WORDS)
     return False
 
 
@@ -49,7 +50,7 @@ def as_disk_full(error: BaseException, near: Path, doer: str = "gitorch") -> Dis
             return DiskFull(Path(os.fsdecode(error.filename)), why, doer)
         return DiskFull(near, why, doer, named=False)
     if isinstance(error, ProcessError):
-        said = next((w for w in _WORDS if w in error.stderr or w in error.stdout), str(error))
+        said = next((w for w in _WORDS if w in error.stderr), str(error))
         return DiskFull(near, said, f"{doer}'s `{_verb(error.argv)}`", named=False)
     return DiskFull(near, str(error), doer, named=False)
 

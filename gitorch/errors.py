@@ -11,7 +11,7 @@ class GitorchError(Exception):
     """A user-facing failure; the CLI prints `Error: <message>` and exits 1."""
 
 
-def write_crash_report(error: BaseException) -> Path | OSError:
+def write_crash_report(error: BaseException) -> Path | Exception:
     """Write error's traceback to a log file; its path, or why it could not be written."""
     import traceback
 
@@ -22,7 +22,7 @@ def write_crash_report(error: BaseException) -> Path | OSError:
         report = _crash_folder() / f"crash-{stamp}-{os.getpid()}.log"
         # Whole or not at all: a full disk must not leave an empty report behind.
         write_atomic(report, "".join(traceback.format_exception(error)).encode())
-    except OSError as failed:
+    except (OSError, GitorchError) as failed:  # GitorchError: a full disk, said by state.py
         return failed
     return report
 

@@ -75,7 +75,9 @@ def _end(project: Project, track_id: TrackId, record: TrackRecord, log: TrackLog
         append_run_line(project, f"end {track_id} {record.state}"
                         + (f" reason={record.reason}" if record.reason else ""))
     except DiskFull:
-        pass  # its record says running, its runner gone: status shows it stale, start resumes
+        # Lost with the disk: a record left saying running, its runner gone, shows as
+        # stale, and start resumes it in the same worktree.
+        pass
     finally:
         log.close()
 

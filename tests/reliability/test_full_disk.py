@@ -20,6 +20,8 @@ import pytest
 from helpers import AGENTS, git, gitorch_exe, run_gitorch, scripted_repo, wait_ended
 from hostile import TRACEBACK, new_repo
 
+from gitorch.errors import write_crash_report
+
 ROADMAP = b"# Roadmap\n\n## Group A: Disk\n\n### Track 1: Part one\nBuild it.\n"
 CONFIG = (f"remote: null\nagent:\n  command: [{AGENTS / 'worker.sh'}]\n  timeout: 60s\n"
           "phases:\n  - name: work\n    prompt: 'Work on {track}'\n"
@@ -187,3 +189,17 @@ def test_a_repair_ends_cleanly_when_the_disk_fills(disk: Path, tmp_path: Path) -
     assert record["state"] == "conflict"
     assert f"the disk at {disk} is full" in str(record["reason"]), record["reason"]
     assert git(repo, "rev-parse", "gitorch/A-2-track-number-2") == branch
+
+
+def test_no_empty_crash_report_on_a_full_disk(disk: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash report is written whole or not at all; the CLI then says it could not be."""
+    repo = new_repo(disk, ROADMAP, CONFIG)
+    (repo / ".git" / "gitorch").mkdir()
+    fill(disk)
+    monkeypatch.chdir(repo)
+    failed = write_crash_report(ValueError("a bug"))
+    assert not isinstance(failed, Path)
+    assert str(failed).startswith(f"the disk at {disk} is full")
+    no_crash_reports(repo)
+    assert not list((repo / ".git" / "gitorch").iterdir()), "a temporary file was left"
