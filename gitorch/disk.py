@@ -23,9 +23,14 @@ class DiskFull(GitorchError):
                  ) -> None:
         """path: the file that could not be written (named), or a folder the write went to."""
         self.path, self.why, self.named = path, why, named
-        super().__init__(f"the disk at {mount_point(path)} is full ({why}): {doer} could not "
-                         f"write {'' if named else 'in '}{path}; free some space there, then "
-                         "run the command again")
+        # A file-size limit (ulimit -f) refuses writes as a full disk does, but is no disk's.
+        limit = why == os.strerror(errno.EFBIG)
+        where = mount_point(path)
+        what = (f"a file-size limit stops writes on {where}" if limit
+                else f"the disk at {where} is full")
+        room = "raise the limit (ulimit -f)" if limit else "free some space there"
+        super().__init__(f"{what} ({why}): {doer} could not write {'' if named else 'in '}"
+                         f"{path}; {room}, then run the command again")
 
 
 def is_full(error: BaseException) -> bool:

@@ -163,7 +163,8 @@ def test_land_past_a_file_size_limit(tmp_path: Path) -> None:
     done = subprocess.run([gitorch_exe(), "land"], cwd=repo, capture_output=True, text=True,
                           preexec_fn=_no_bigger_files, check=False)
     assert done.returncode == 1 and TRACEBACK not in done.stderr, done.stderr
-    assert done.stderr.startswith("Error: the disk at ") and "(File too large)" in done.stderr
+    assert done.stderr.startswith("Error: a file-size limit stops writes on "), done.stderr
+    assert "(File too large): gitorch land could not write " in done.stderr
     assert len(done.stderr.splitlines()) == 1
     assert json.loads((repo / ".git" / "gitorch" / "tracks" / "group_A_track_1.json"
                        ).read_text())["state"] == "done"
