@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from gitorch import __version__
+from gitorch.disk import as_disk_full, is_full
 from gitorch.errors import GitorchError, write_crash_report
 from gitorch.output import emit_json, safe_text, use_colour, warn
 
@@ -426,12 +427,19 @@ def _exit_on(problem: str | None) -> None:
         sys.exit(1)
 
 
+def _doer() -> str:
+    """The command being run, as `gitorch land`, for a message that says what failed."""
+    return " ".join(["gitorch", *[arg for arg in sys.argv[1:] if not arg.startswith("-")][:1]])
+
+
 def main() -> None:
     """Entry point: map errors to exit codes (1 user error, 2 usage, 3 bug, 130 Ctrl-C)."""
     try:
         cli.main(standalone_mode=False)
     except GitorchError as error:
-        click.echo(f"Error: {error}", err=True)
+        # A git that ran out of room says so in its own words; name the disk instead.
+        said = as_disk_full(error, Path.cwd(), _doer()) if is_full(error) else error
+        click.echo(f"Error: {said}", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
         sys.exit(130)
@@ -441,7 +449,11 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as error:
+        if is_full(error):
+            click.echo(f"Error: {as_disk_full(error, Path.cwd(), _doer())}", err=True)
+            sys.exit(1)
         report = write_crash_report(error)
-        click.echo(f"Error: unexpected {type(error).__name__}: {error} "
-                   f"(traceback in {report})", err=True)
+        where = (f"traceback in {report}" if isinstance(report, Path)
+                 else f"its traceback could not be written: {report}")
+        click.echo(f"Error: unexpected {type(error).__name__}: {error} ({where})", err=True)
         sys.exit(3)

@@ -11,15 +11,19 @@ class GitorchError(Exception):
     """A user-facing failure; the CLI prints `Error: <message>` and exits 1."""
 
 
-def write_crash_report(error: BaseException) -> Path:
-    """Write error's traceback to a log file and return its path."""
+def write_crash_report(error: BaseException) -> Path | Exception:
+    """Write error's traceback to a log file; its path, or why it could not be written."""
     import traceback
 
-    folder = _crash_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    report = folder / f"crash-{stamp}-{os.getpid()}.log"
-    report.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    from gitorch.state import write_atomic
+
+    try:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        report = _crash_folder() / f"crash-{stamp}-{os.getpid()}.log"
+        # Whole or not at all: a full disk must not leave an empty report behind.
+        write_atomic(report, "".join(traceback.format_exception(error)).encode())
+    except (OSError, GitorchError) as failed:  # GitorchError: a full disk, said by state.py
+        return failed
     return report
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gitorch import git
+from gitorch.disk import write_failed
 from gitorch.errors import GitorchError
 from gitorch.git import locks, network, worktree_files
 from gitorch.land.gate import Gate, bisect
@@ -77,8 +78,11 @@ def land_lock(project: Project) -> Iterator[None]:
         holder = path.read_text().strip() or "unknown"
         raise GitorchError(f"another gitorch land is running (PID {holder}); wait for it")
     try:
-        os.ftruncate(lock.fd, 0)
-        os.pwrite(lock.fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(lock.fd, 0)
+            os.pwrite(lock.fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as error:
+            raise write_failed(error, path) from error
         yield
     finally:
         lock.release()
@@ -264,7 +268,12 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
     """Finish a landing that was killed after it published, or forget one that did not."""
     journal = read_journal(project)
     if journal is None:
-        return []
+        if not journal_path(project).exists():
+            return []
+        # Damaged: none of it can be trusted. Nothing is lost with it: main is as before or
+        # as after, and the tracks keep their branches until they land.
+        journal_path(project).unlink()
+        return [f"removed the damaged landing journal {journal_path(project)}"]
     new, local_old = str(journal["new"]), str(journal["local_old"])
     local = git.resolve(project.paths, project.main_branch)
     remote = remote_name(project)

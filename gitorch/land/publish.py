@@ -17,7 +17,7 @@ from gitorch.errors import GitorchError
 from gitorch.git import worktree_files
 from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
-from gitorch.state import read_json, write_json
+from gitorch.state import COMMIT_ID, read_json, write_json
 from gitorch.tracks.claims import drop_claim
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord, now
@@ -118,7 +118,19 @@ def write_journal(project: Project, sync: MainSync, new: str, landed: dict[str, 
 
 
 def read_journal(project: Project) -> dict[str, Any] | None:
-    return read_json(journal_path(project))
+    """The journal, or None if there is none or it is damaged (not write_journal's shape)."""
+    document = read_json(journal_path(project))
+    if document is None:
+        return None
+    tracks = document.get("tracks")
+    if not isinstance(tracks, dict) or not all(isinstance(t, str) for t in tracks):
+        return None
+    commits = [document.get("local_old"), document.get("new"), *tracks.values()]
+    if document.get("remote_old") is not None:
+        commits.append(document["remote_old"])
+    if not all(isinstance(c, str) and COMMIT_ID.fullmatch(c) for c in commits):
+        return None
+    return document
 
 
 def finish_tracks(project: Project, landed: dict[str, str], keep: bool,

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from gitorch.config.settings import NotifySink
+from gitorch.errors import GitorchError
 from gitorch.process import detach
 from gitorch.project import Project
 from gitorch.state import write_json
@@ -24,8 +25,11 @@ def tell(project: Project, event: str, text: str, **fields: Any) -> None:
     document = event_document(project, event, text, fields)
     outbox = project.state.root / "notify"
     path = outbox / f"{time.time_ns()}-{os.getpid()}-{event}.json"
-    write_json(path, {"event": document, "sinks": [asdict(sink) for sink in sinks]})
-    detach([sys.executable, "-m", "gitorch.notify.deliver", str(path)], cwd=outbox)
+    try:
+        write_json(path, {"event": document, "sinks": [asdict(sink) for sink in sinks]})
+        detach([sys.executable, "-m", "gitorch.notify.deliver", str(path)], cwd=outbox)
+    except (OSError, GitorchError):
+        return  # a full disk, say: telling of it must not stop what is being told of
 
 
 def event_document(project: Project, event: str, text: str, fields: Mapping[str, Any]

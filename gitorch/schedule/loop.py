@@ -11,15 +11,15 @@ track from running twice, so a new loop adopts the runners an earlier one left b
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gitorch import git, stamps
 from gitorch.agents.usage import Usage
+from gitorch.disk import DiskFull, as_disk_full, is_full
 from gitorch.errors import GitorchError
 from gitorch.land.coordinator import LandResult, land
 from gitorch.land.publish import remove_track_trees
-from gitorch.names import TrackId
 from gitorch.notify.tellers import tell_run_end
 from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
@@ -29,13 +29,14 @@ from gitorch.schedule.news import landing_news, tick_line
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
 from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, landing_helps, look
-from gitorch.tracks.control import end_runner, mark_stopped
+from gitorch.tracks.control import stop_runner
 from gitorch.tracks.launch import StartResult, start
 from gitorch.tracks.leftout import moved_since
 from gitorch.tracks.records import LEFT_OUT, REPAIRING, TrackRecord
 from gitorch.tracks.runner import append_run_line
 
 LAND_GIVE_UP = 3  # failed lands in a row, with nothing else to do, end the run
+FULL_DISK_WAIT = 60.0  # seconds the runners at work get to end once the disk is full
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Scheduler:
     _shown: str = ""
     _logged_out: set[str] = field(default_factory=set)  # agents that failed to log in
     _spent_before: Usage = field(default_factory=Usage)
+    _full: tuple[DiskFull, float] | None = None  # a write the disk refused, and when
 
     def say(self, text: str) -> None:
         self.out(f"[{clock(time.monotonic() - self.began)}] {text}")
@@ -93,7 +95,9 @@ class Scheduler:
             if (timed_out and self.options.hard_stop and not hard_stopped
                     and now >= deadline + self.options.grace):
                 hard_stopped = True
-                self._stop_running(snap)
+                for track in sorted(snap.busy):
+                    stop_runner(self.project, snap.records[track],
+                                "stopped by gitorch run --hard-stop")
                 snap = self._look()
             roadmap = self._current_roadmap()
             if self._should_land(roadmap, snap, tick, timed_out):
@@ -110,8 +114,14 @@ class Scheduler:
             if not timed_out and start_repairs(self.project, snap, self.options.parallel,
                                                self._since, self.say, self._error):
                 snap = self._look()
-            if tick:
-                append_run_line(self.project, tick_line(snap, len(self.landed)))
+            try:
+                append_run_line(self.project, tick_line(snap, len(self.landed))) if tick else None
+            except DiskFull as error:
+                self._note_full(error)
+            if self._full is not None:  # start nothing more; end once the runners have
+                timed_out = True
+                if not snap.busy or time.monotonic() > self._full[1] + FULL_DISK_WAIT:
+                    raise self._full[0]
             reason = self._finished(roadmap, snap, timed_out)
             if reason is not None:
                 return self._summary(reason, snap)
@@ -236,9 +246,8 @@ class Scheduler:
         """Tracks to start again: (due now, failed ones waiting for their back-off)."""
         due = sorted(t for t in self._restart - set(self._given_up)
                      if t in snap.records and snap.records[t].state == "stopped")
-        later: list[str] = []
         waits = snapshot.rate_limited(snap, self._logged_out | set(self._given_up), time.time())
-        due, later = due + waits[0], later + waits[1]
+        due, later = due + waits[0], list(waits[1])
         for track in snap.having("failed"):
             record = snap.records[track]
             if (track in self._given_up or record.attempts > self.options.retries
@@ -298,6 +307,7 @@ class Scheduler:
                            avoid=avoid)
         except GitorchError as error:
             self._error(f"start: {error}")
+            self._note_full(error)
             return StartResult(None, [])
         if result.warning:
             self._error(result.warning)
@@ -326,6 +336,7 @@ class Scheduler:
         except GitorchError as error:
             self._land_failures += 1
             self._error(f"land: {error}")
+            self._note_full(error)
             return
         self._land_failures = 0
         self._report_land(result)
@@ -356,13 +367,6 @@ class Scheduler:
         if result.diverged:
             self._error(f"land: {result.diverged}")
 
-    def _stop_running(self, snap: Snapshot) -> None:
-        """--hard-stop: end the runners still going once the grace period is over."""
-        for track in sorted(snap.busy):
-            end_runner(snap.records[track])
-            fresh = TrackRecord.load(self.project, TrackId.parse(track)) or snap.records[track]
-            mark_stopped(fresh, "stopped by gitorch run --hard-stop").save(self.project)
-
     def _finished(self, roadmap: Roadmap, snap: Snapshot, timed_out: bool) -> str | None:
         """Why the run is over, or None while there is something left to do."""
         if snap.busy:
@@ -381,6 +385,10 @@ class Scheduler:
         return "done" if roadmap.current_group() is None and not self._awaiting_land(snap) \
             else "stuck"
 
+    def _note_full(self, error: GitorchError) -> None:
+        if is_full(error) and self._full is None:  # said where the run ends, not here
+            self._full = (as_disk_full(error, self.project.state.root), time.monotonic())
+
     def _error(self, message: str) -> None:
         self.errors.append(message)
         if message != self._said_error:  # the same trouble every tick is said once
@@ -398,12 +406,8 @@ class Scheduler:
         summary = Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
                           snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
                           waiting, self.pushes, time.monotonic() - self.began,
-                          dict(self.track_times), _unique(self.errors),
+                          dict(self.track_times), list(dict.fromkeys(self.errors)),
                           usage=snapshot.spent(snap) - self._spent_before,
                           left_out=left_out_now(self.project, snap))
         tell_run_end(self.project, summary)
         return summary
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))

@@ -17,7 +17,7 @@ from gitorch.land.pr_store import PullRequest, by_track
 from gitorch.process import Meanwhile
 from gitorch.project import LoadedRoadmap, Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import read_json
+from gitorch.state import read_json, read_pid
 from gitorch.status.fetching import refresh
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
@@ -239,8 +239,8 @@ def _scheduler(project: Project) -> dict[str, Any] | None:
     document = read_json(project.state.scheduler)
     if document is None:
         return None
-    pid = document.get("pid")
-    alive = isinstance(pid, int) and pid_alive(pid, document.get("host"))
+    pid = read_pid(document.get("pid"))  # None: damaged, so no scheduler to look for
+    alive = pid is not None and pid_alive(pid, document.get("host"))
     return {"pid": pid, "host": document.get("host"), "alive": alive,
             "started_at": document.get("started_at")}
 

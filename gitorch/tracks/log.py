@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from gitorch.disk import DiskFull, write_failed
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import Project, load_roadmap
@@ -20,10 +21,16 @@ class TrackLog:
     """Appends stamped lines to a track's log file."""
 
     def __init__(self, path: Path, track: TrackId | str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: BinaryIO = open(path, "ab")  # noqa: SIM115 - open for the runner's life
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Unbuffered: a line a full disk refuses is lost, not retried at every flush.
+            self._file: BinaryIO = open(path, "ab", buffering=0)  # noqa: SIM115 - kept open
+        except OSError as error:
+            raise write_failed(error, path) from error
+        self.path = path
         # The whole id: tracks of several groups run side by side.
         self._tag = f"[{track}]"
+        self.full: DiskFull | None = None  # the first line a full disk refused
 
     def line(self, text: str) -> None:
         """Write one line (newlines inside text become separate stamped lines)."""
@@ -31,9 +38,15 @@ class TrackLog:
         moment = time.time()
         stamp = (time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(moment))
                  + f".{int(moment * 1000) % 1000:03d}")
-        for part in text.splitlines() or [""]:
-            self._file.write(f"{stamp} {self._tag} {part}\n".encode("utf-8", "replace"))
-        self._file.flush()
+        data = "".join(f"{stamp} {self._tag} {part}\n" for part in text.splitlines() or [""])
+        try:
+            self._file.write(data.encode("utf-8", "replace"))
+        except OSError as error:
+            failed = write_failed(error, self.path)
+            if not isinstance(failed, DiskFull):
+                raise
+            # Going on keeps the agent's output drained; the runner ends the track on it.
+            self.full = self.full or failed
 
     def raw(self, data: bytes) -> None:
         """Write an agent's output line, whatever bytes it holds."""

@@ -17,7 +17,7 @@ from gitorch.names import TrackId, branch_name, worktree_path
 from gitorch.process import ProcessError
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import read_json, write_json
+from gitorch.state import COUNT_MAX, PID_MAX, read_json, whole, write_json
 from gitorch.tracks.claims import Claim, lock_is_free, parse_claim
 from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
@@ -82,13 +82,14 @@ class TrackRecord:
         """The record a record file's JSON holds, or None if it is damaged."""
         types = _record_types()
         values = {k: v for k, v in document.items() if k in types}
-        # A damaged record is no record: a wrong type would fail far from here, and a pid
-        # below 2 would have kill() signal a whole process group, or every process.
+        # A damaged record is no record: a wrong type or a number out of range (state.py
+        # says why each bound) would fail far from here.
         if any(isinstance(v, bool) != (types[k] is bool)
                or not isinstance(v, dict if get_origin(types[k]) is dict else types[k])
                for k, v in values.items()):
             return None
-        if any(isinstance(values.get(k), int) and values[k] < 2 for k in ("pid", "agent_pgid")):
+        if any(values.get(k) is not None and whole(values[k], *bounds) is None
+               for k, bounds in _BOUNDS.items()):
             return None
         try:
             record = cls(**values)
@@ -123,6 +124,11 @@ class TrackRecord:
             return False
         self.state, self.reason, self.failed_phase, self.exit_code = "landed", None, None, None
         return True
+
+
+# Each number's range; an exit code is a status (0-255) or minus a signal's number.
+_BOUNDS = {"pid": (2, PID_MAX), "agent_pgid": (2, PID_MAX), "exit_code": (-255, 255),
+           "attempts": (0, COUNT_MAX), "repairs": (0, COUNT_MAX), "slot": (0, COUNT_MAX)}
 
 
 @cache

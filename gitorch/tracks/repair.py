@@ -18,6 +18,7 @@ from gitorch.agents.outcomes import OK
 from gitorch.agents.phase import run_phase_agent
 from gitorch.agents.prompts import render
 from gitorch.config.settings import FIX_PROMPT, RESOLVE_PROMPT, PhaseConfig
+from gitorch.disk import as_disk_full, full_now, is_full
 from gitorch.errors import GitorchError
 from gitorch.git import rebase, worktree_files
 from gitorch.names import TrackId
@@ -58,24 +59,51 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
         record.state, record.reason, record.left_tip = "done", None, None
         project.state.left_out(track).unlink(missing_ok=True)
     except GitorchError as error:
-        if (worktree / ".git").exists():
-            rebase.abort(worktree)
-        record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {error}"
+        _abort(worktree, log)
+        said = as_disk_full(error, worktree) if is_full(error) else error
+        record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {said}"
         # Where the branch is now is no one's fix: only a later move makes it a candidate.
         record.left_tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-    tip = record.tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-    if kind == "gate-failed" and (worktree / ".git").exists():
-        save_wip(project, track, worktree)  # the fix agent may have left work uncommitted
-    elif tip is not None:
-        point_wip(project, track, tip)  # a resolve leaves nothing uncommitted of its own
-    log.line(f"Track {track} repair ended: {record.state}"
-             + (f" ({record.reason})" if record.reason else ""))
-    record.phase, record.pid, record.agent_pgid, record.ended_at = None, None, None, now()
-    record.save(project)
-    log.close()
+    full = log.full or (full_now(worktree, "the agent") if record.state != "done" else None)
+    if full is not None:  # the agent's output lost, or it failed for want of room
+        record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {full}"
+    _end(project, track, record, log, kind)
     if record.state == "done":
         tell_track_end(project, record, _fields(project, record)["track_title"])
     return 0 if record.state == "done" else 1
+
+
+def _abort(worktree: Path, log: TrackLog) -> None:
+    """Abort the repair's rebase; on a full disk it stays under way, for repair to finish."""
+    try:
+        if (worktree / ".git").exists():
+            rebase.abort(worktree)
+    except GitorchError as error:
+        if not is_full(error):
+            raise
+        log.line(f"Could not abort the rebase in {worktree}: {as_disk_full(error, worktree)}")
+
+
+def _end(project: Project, track: TrackId, record: TrackRecord, log: TrackLog,
+         kind: str) -> None:
+    """Keep what the repair left and record how it ended, as far as the disk lets."""
+    worktree = Path(record.worktree)
+    tip = record.tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    try:
+        if kind == "gate-failed" and (worktree / ".git").exists():
+            save_wip(project, track, worktree)  # the fix agent may have left work uncommitted
+        elif tip is not None:
+            point_wip(project, track, tip)  # a resolve leaves nothing uncommitted of its own
+        log.line(f"Track {track} repair ended: {record.state}"
+                 + (f" ({record.reason})" if record.reason else ""))
+        record.phase, record.pid, record.agent_pgid, record.ended_at = None, None, None, now()
+        record.save(project)
+    except GitorchError as error:
+        if not is_full(error):
+            raise
+        # The branch and the worktree are as the repair left them; status shows it stopped.
+    finally:
+        log.close()
 
 
 def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,

@@ -9,6 +9,7 @@ from gitorch import git
 from gitorch.agents.phase import over_budget, run_phase_agent, settle
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
+from gitorch.disk import DiskFull, as_disk_full, full_now, is_full
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.notify.tellers import tell_track_end
@@ -50,12 +51,25 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     try:
         _run_phases(project, roadmap, track, record, log, stop, resume_from)
     except GitorchError as error:
-        record.state, record.reason = "failed", str(error)
+        said = as_disk_full(error, Path(record.worktree)) if is_full(error) else error
+        record.state, record.reason = "failed", str(said)
         if isinstance(error, SetupFailed):
             record.exit_code = error.exit_code
+    if record.state == "failed" or log.full is not None:
+        # The agent's output lost, or a phase that failed for want of room: say which disk.
+        full = log.full or full_now(Path(record.worktree), "the agent")
+        if full is not None and record.state != "stopped":
+            record.state, record.reason = "failed", str(full)
     # Stopped by a lost claim, finished or failed: if main has it meanwhile, it landed.
     if record.state == "landed" or _landed_elsewhere(project, record, log):
         drop_local_claim(project, track_id)
+    _end(project, track_id, record, log)
+    tell_track_end(project, record, track.title)
+    return 0 if record.state in ("done", "landed") else 1
+
+
+def _end(project: Project, track_id: TrackId, record: TrackRecord, log: TrackLog) -> None:
+    """Record how the track ended, as far as the disk lets; the worktree stays as it is."""
     if (Path(record.worktree) / ".git").exists():
         save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
     if record.took_landed(project):
@@ -64,12 +78,16 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         log.line(f"Track {track_id} ended: {record.state}"
                  + (f" ({record.reason})" if record.reason else ""))
     record.phase, record.ended_at = None, now()
-    record.save_unless_landed(project)
-    append_run_line(project, f"end {track_id} {record.state}"
-                    + (f" reason={record.reason}" if record.reason else ""))
-    log.close()
-    tell_track_end(project, record, track.title)
-    return 0 if record.state in ("done", "landed") else 1
+    try:
+        record.save_unless_landed(project)
+        append_run_line(project, f"end {track_id} {record.state}"
+                        + (f" reason={record.reason}" if record.reason else ""))
+    except DiskFull:
+        # Lost with the disk: a record left saying running, its runner gone, shows as
+        # stale, and start resumes it in the same worktree.
+        pass
+    finally:
+        log.close()
 
 
 def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
@@ -117,7 +135,10 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
 
         def started(pid: int) -> None:
             record.agent_pgid = pid
-            record.save_unless_landed(project)
+            try:
+                record.save_unless_landed(project)
+            except DiskFull as error:
+                log.line(f"Could not record the agent's process group: {error}")
 
         run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
                               env=env, log=log, stopping=lambda: stop.set, started=started)

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from gitorch import git
+from gitorch.disk import is_full
 from gitorch.git import rebase
 from gitorch.names import TrackId, wip_ref
 from gitorch.process import ProcessError
@@ -22,11 +23,13 @@ def save_wip(project: Project, track: TrackId, worktree: Path) -> str | None:
     """Point the track's wip ref at its worktree as it is now; the commit, or None."""
     try:
         commit = rebase.snapshot(worktree, f"gitorch wip snapshot of {track}")
-    except ProcessError:
-        return None  # a worktree mid-change (a lock held by its agent): the next one will do
-    if commit is None:
+        return None if commit is None else point_wip(project, track, commit)
+    except (ProcessError, OSError) as error:
+        # A worktree mid-change (a lock held by its agent): the next one will do. A full
+        # disk: the files stay in the worktree all the same.
+        if isinstance(error, OSError) and not is_full(error):
+            raise
         return None
-    return point_wip(project, track, commit)
 
 
 def point_wip(project: Project, track: TrackId, commit: str) -> str | None:
