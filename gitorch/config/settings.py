@@ -75,6 +75,15 @@ class LandConfig:
     fix_prompt: str | None  # None: FIX_PROMPT
     mode: str = "push"  # push: move main; pr: push a branch and open a pull request
     pr: str = "single"  # single: one pull request per landing; per-track: a chain of them
+    warn_file_size: int | None = 10 * 1024**2  # a landing's file past this is named
+    max_file_size: int | None = 50 * 1024**2  # a track with a file past this is left out
+
+
+@dataclass(frozen=True)
+class LogsConfig:
+    """How large a track's log (and the gate's) may grow before its middle is dropped."""
+
+    max_size: int | None = 10 * 1024**2  # None: no cap
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,7 @@ class Config:
     run: RunConfig
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
+    logs: LogsConfig = LogsConfig()
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
 
 
