@@ -12,7 +12,6 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from gitorch.config.durations import parse_duration
-from gitorch.config.sizes import parse_size
 from gitorch.config.settings import (
     DEFAULT_PHASES,
     OVERLAP_MODES,
@@ -21,6 +20,7 @@ from gitorch.config.settings import (
     PhaseAgent,
     PhaseConfig,
 )
+from gitorch.config.sizes import parse_size
 from gitorch.roadmap.vocabulary import FORMATS
 
 Check = Callable[[object], object]

@@ -12,7 +12,6 @@ import pytest
 from gitorch.agents.presets import PRESETS
 from gitorch.agents.prompts import FIELD, render
 from gitorch.config.durations import format_duration, parse_duration
-from gitorch.config.sizes import format_size, parse_size
 from gitorch.config.loader import default_config_text, load_config, user_config_path
 from gitorch.config.settings import (
     DEFAULT_PHASES,
@@ -27,6 +26,7 @@ from gitorch.config.settings import (
     PhaseConfig,
     RunConfig,
 )
+from gitorch.config.sizes import format_size, parse_size
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.yaml"
 
