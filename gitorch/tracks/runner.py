@@ -20,6 +20,7 @@ from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.strays import reflog_mark, stray_work
 from gitorch.tracks.wip import keep_snapshots, save_wip
 from gitorch.tracks.worktree_setup import SetupFailed, prepare
 
@@ -103,6 +104,10 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
         env = {**base_env, "GITORCH_PHASE": phase.name,
                "GITORCH_PROMPT_FILE": str(prompt_file)}
 
+        mark = reflog_mark(record)
+        if _strayed(project, record, log, mark, phase.name):
+            return  # a resumed track whose HEAD is still off its branch
+
         def started(pid: int) -> None:
             record.agent_pgid = pid
             record.save(project)
@@ -119,6 +124,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             return
         if not settle(project, record, phase.name, run):
             return
+        if _strayed(project, record, log, mark, names[min(index, len(names) - 1)]):
+            return
         if stop.set and index < len(names):
             record.state, record.failed_phase = "stopped", names[index]
             record.reason = stop.reason or f"stopped after {phase.name}"
@@ -128,6 +135,17 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
         record.state, record.reason = "failed", "no commits beyond the base"
     else:
         record.state = "done"
+
+
+def _strayed(project: Project, record: TrackRecord, log: TrackLog, mark: int,
+             resume_at: str) -> bool:
+    """Fail the track if the agent's HEAD or commits left its branch; resume_at runs next."""
+    stray = stray_work(project, record, mark)
+    if stray is None:
+        return False
+    record.state, record.failed_phase, record.reason = "failed", resume_at, stray
+    log.line(stray)
+    return True
 
 
 def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> None:
