@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,13 +68,19 @@ class StateDir:
             (self.root / name).mkdir(parents=True, exist_ok=True)
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write data to path so that readers see the old or the new file, never a part."""
+def write_atomic(path: Path, data: bytes, mode: int | None = None,
+                 ready: Callable[[os.stat_result], None] | None = None) -> None:
+    """Write data to path so that readers see the old or the new file, never a part.
+
+    ready: told the new file's stat just before it takes path's place.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+            if ready is not None:
+                ready(os.fstat(out.fileno()))
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)

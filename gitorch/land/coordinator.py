@@ -29,7 +29,7 @@ from gitorch.project import Project
 from gitorch.roadmap.reader import parse
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.leftout import record_left_out
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import open_track_log
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
 from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name, sync_main
 
@@ -198,7 +198,7 @@ def _gate(project: Project, sync: MainSync, order: list[Candidate],
         result.gate_failed.append(track_text)
         track = TrackId.parse(track_text)
         record_left_out(project, track, "gate-failed", sync.onto, output=output)
-        log = TrackLog(project.state.log(track), track)
+        log = open_track_log(project, track)
         log.banner(f"Test gate failed with Track {track_text}")
         log.line(output)
         log.close()
@@ -209,7 +209,7 @@ def _record_conflicts(project: Project, conflicts: dict[str, list[str]], onto: s
     for track_text, paths in conflicts.items():
         track = TrackId.parse(track_text)
         record_left_out(project, track, "conflict", onto, paths=paths)
-        log = TrackLog(project.state.log(track), track)
+        log = open_track_log(project, track)
         log.line(f"Conflict while landing: {', '.join(paths)}")
         log.close()
 

@@ -18,7 +18,7 @@ from gitorch.state import write_atomic
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import TrackLog, open_track_log
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.strays import reflog_mark, stray_work
 from gitorch.tracks.wip import keep_snapshots, save_wip
@@ -36,7 +36,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     # The roadmap as of the claim, which is what the worktree starts from.
     roadmap = load_roadmap(project, record.base).roadmap
     track = roadmap.track(str(track_id))
-    log = TrackLog(project.state.log(track_id), track_id)
+    log = open_track_log(project, track_id)
     # A runner that died mid-phase left that phase in its record; one that failed or was
     # stopped left failed_phase. Earlier phases finished: they are not run again.
     resume_from = record.phase or record.failed_phase
