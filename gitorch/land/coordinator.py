@@ -11,6 +11,7 @@ from typing import Any
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import network, worktree_files
+from gitorch.land.filesizes import check_sizes
 from gitorch.land.gate import Gate, bisect
 from gitorch.land.publish import (
     MainWorktree,
@@ -52,6 +53,7 @@ class LandResult:
     notes: list[str] = field(default_factory=list)
     pull_requests: list[dict[str, Any]] = field(default_factory=list)
     would_test: list[str] | None = None  # dry run: the gate command it would run
+    warnings: list[str] = field(default_factory=list)  # large files that land all the same
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,7 +62,7 @@ class LandResult:
             "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
             "notes": self.notes, "pull_requests": self.pull_requests,
-            "would_test": self.would_test,
+            "would_test": self.would_test, "warnings": self.warnings,
         }
 
 
@@ -118,10 +120,11 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     roadmap = parse(text.decode("utf-8"), project.config.roadmap,
                     project.config.roadmap_words)
     candidates, skipped = done_candidates(project, roadmap, wanted, again)
+    sizes = check_sizes(project, candidates, sync.onto, dry_run=dry_run)
     failpoint("replay")
-    stack = replay_stack(project, sync.onto, candidates)
-    result = LandResult(sync.local, sync.onto, dry_run, skipped=skipped,
-                        conflict=stack.conflicts)
+    stack = replay_stack(project, sync.onto, sizes.passed)
+    result = LandResult(sync.local, sync.onto, dry_run, skipped={**skipped, **sizes.refused},
+                        conflict=stack.conflicts, warnings=sizes.warnings)
     if dry_run:
         for candidate in stack.order:
             result.would_land[candidate.track.id] = {

@@ -293,6 +293,9 @@ def as_json(view: TrackView) -> dict[str, Any]:
         "waiting_on": list(view.waiting_on),
         "started_at": record.started_at if record else None,
         "updated_at": record.updated_at if record else None,
-        "reason": record.reason if record else None,
+        # A done track's reason is land's, for leaving it out; an older run's (a track
+        # then done by a trailer) is no longer true.
+        "reason": record.reason if record and (view.state != "done"
+                                               or record.state == "done") else None,
         "problem": view.problem,
     }
