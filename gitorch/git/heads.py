@@ -25,11 +25,13 @@ def reflog_size(worktree: Path) -> int:
     return len(done.stdout.splitlines()) if done.returncode == 0 else 0
 
 
-def reflog_commits(worktree: Path, before: int) -> list[str]:
-    """The commits HEAD pointed at in this worktree since its reflog held `before` entries."""
-    done = git(["reflog", "show", "--format=%H", "HEAD", "--"], worktree, check=False)
-    entries = done.stdout.split() if done.returncode == 0 else []
-    return entries[:max(len(entries) - before, 0)]  # newest first
+def reflog_checkouts(worktree: Path, before: int) -> list[str]:
+    """What `git checkout`/`switch` moved this worktree's HEAD to (a branch or a commit),
+    newest first, since its reflog held `before` entries."""
+    done = git(["reflog", "show", "--format=%gs", "HEAD", "--"], worktree, check=False)
+    entries = done.stdout.splitlines() if done.returncode == 0 else []
+    return [subject.rpartition(" to ")[2] for subject in entries[:max(len(entries) - before, 0)]
+            if subject.startswith("checkout: moving from ")]
 
 
 def commits_not_on(worktree: Path, commits: Sequence[str], refs: Sequence[str]) -> list[str]:

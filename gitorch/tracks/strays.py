@@ -2,16 +2,17 @@
 
 An agent told to stay on its branch may still run `git checkout -b mine` and commit there,
 or commit on a detached HEAD. After each phase the runner looks at the worktree's HEAD and
-at what HEAD pointed at during the phase (the worktree's own reflog): commits that neither
-the track's branch nor main hold fail the track with a line saying where they are. gitorch
-moves no branch and no HEAD itself: which of those commits belong to the track is a
-person's call, and left where they are they are never lost.
+at the branches it was switched to during the phase (the worktree's own reflog): commits
+there that neither the track's branch nor main hold fail the track with a line saying
+where they are. gitorch moves no branch and no HEAD itself: which of those commits belong
+to the track is a person's call, and left where they are they are never lost.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from gitorch import git
 from gitorch.git import heads
 from gitorch.output import plural
 from gitorch.project import Project
@@ -31,7 +32,11 @@ def stray_work(project: Project, record: TrackRecord, mark: int) -> str | None:
     worktree, branch = Path(record.worktree), record.branch
     on = heads.head_branch(worktree)
     head = heads.head_commit(worktree)
-    seen = heads.reflog_commits(worktree, mark)
+    # The branches the agent switched to here, and HEAD if it is still off the branch.
+    # Commits on no branch that HEAD has left (amended or rebased away) are not work.
+    visited = {name for name in heads.reflog_checkouts(worktree, mark)
+               if name != branch and git.branch_exists(project.paths, name)}
+    seen = [f"refs/heads/{name}" for name in sorted(visited)]
     if on != branch and head is not None:
         seen.append(head)
     held = [f"refs/heads/{branch}", f"refs/heads/{project.main_branch}",
@@ -44,8 +49,9 @@ def stray_work(project: Project, record: TrackRecord, mark: int) -> str | None:
     if not stray:
         where = f"branch {on}" if on else f"a detached HEAD at {(head or '')[:12]}"
         return f"the agent left its worktree on {where}, not {branch}; `{back}`, {then}"
-    names = [on] if on and on != branch else heads.branches_containing(worktree, stray[0])
-    name = names[0] if names else None
+    holders = heads.branches_containing(worktree, stray[0])
+    name = on if on and on != branch else next(
+        (each for each in holders if each in visited), holders[0] if holders else None)
     where = f"branch {name}" if name else "a detached HEAD"
     said = f"the agent committed on {where} ({plural(len(stray), 'commit')}), not {branch}"
     if on == branch:

@@ -54,6 +54,12 @@ def test_commits_on_a_detached_head(tmp_path: Path) -> None:
         "then gitorch start -t A/1")
 
 
+def test_amended_and_reset_commits_are_no_stray_work(tmp_path: Path) -> None:
+    _, _, track = start(tmp_path, {"AGENT_AMEND": "1"})
+    assert track["state"] == "done"
+    assert track["commits"] == 1
+
+
 @pytest.mark.parametrize("fixed", ["merge", "leave"])
 def test_after_a_persons_fix_start_carries_on_and_the_track_is_done(tmp_path: Path,
                                                                      fixed: str) -> None:
