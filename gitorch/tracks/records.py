@@ -54,7 +54,7 @@ class TrackRecord:
     reason: str | None = None
     attempts: int = 0
     agent: str | None = None  # the agent of the phase running, or last run
-    failure: str | None = None  # auth | budget | fatal | stuck: why a retry will not help
+    failure: str | None = None  # auth | budget | fatal | stuck | stray: why a retry fails
     reset_at: str | None = None  # rate-limited: when the agent may run again
     usage: dict[str, Any] = field(default_factory=dict)  # phase -> Usage.as_json()
     slot: int | None = None  # GITORCH_SLOT, distinct among running tracks

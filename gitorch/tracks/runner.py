@@ -144,6 +144,8 @@ def _strayed(project: Project, record: TrackRecord, log: TrackLog, mark: int,
     if stray is None:
         return False
     record.state, record.failed_phase, record.reason = "failed", resume_at, stray
+    # A retry would carry on past the stray commits, and the track could land without them.
+    record.failure = "stray"
     log.line(stray)
     return True
 

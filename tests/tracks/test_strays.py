@@ -71,3 +71,14 @@ def test_after_a_persons_fix_start_carries_on_and_the_track_is_done(tmp_path: Pa
     track = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)["tracks"][0]
     assert track["state"] == "done"
     assert track["commits"] == (3 if fixed == "merge" else 1)
+
+
+def test_run_does_not_retry_past_stray_commits(tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo", ONE_TRACK, "own_branch.sh")
+    done = run_gitorch(repo, "run", "--every", "0.3s", env={"AGENT_BACK": "1"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "✗ Track A/1 failed (the agent committed on branch mine (2 commits), not " \
+        f"{BRANCH}; merge them" in done.stdout
+    assert "; not retried" in done.stdout
+    runs_log = (repo / ".git" / "gitorch" / "runs.log").read_text().splitlines()
+    assert sum(line.split()[1:3] == ["start", "A/1"] for line in runs_log) == 1
