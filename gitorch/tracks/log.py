@@ -31,6 +31,9 @@ class TrackLog:
         # The agent's reader thread and the claim's heartbeat write side by side.
         self._lock = threading.Lock()
         self._phase_at = os.fstat(self._file.fileno()).st_size  # where this phase began
+        # A runner's stdout and stderr are its log (start opens them so): a cut points them
+        # at the new file, or a traceback would go to the file the cut replaced.
+        self._stdio = [fd for fd in (1, 2) if _same_file(fd, self._file.fileno())]
 
     def line(self, text: str) -> None:
         """Write one line (newlines inside text become separate stamped lines)."""
@@ -43,6 +46,8 @@ class TrackLog:
                 self._phase_at = cut_log(self._path, self._phase_at, self._cap, self._stamped)
                 self._file.close()
                 self._file = open(self._path, "ab")  # noqa: SIM115 - the cut file
+                for fd in self._stdio:
+                    os.dup2(self._file.fileno(), fd)
 
     def _stamped(self, text: str) -> bytes:
         # Milliseconds: `gitorch report` times phases from these lines.
@@ -64,6 +69,14 @@ class TrackLog:
 
     def close(self) -> None:
         self._file.close()
+
+
+def _same_file(fd: int, other: int) -> bool:
+    try:
+        mine, theirs = os.fstat(fd), os.fstat(other)
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
 
 
 def open_track_log(project: Project, track: TrackId) -> TrackLog:

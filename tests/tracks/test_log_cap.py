@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import time
@@ -109,3 +110,22 @@ def test_a_gate_that_prints_a_lot_is_capped_in_its_log_and_the_tracks(tmp_path: 
     track_log = repo / ".git" / "gitorch" / "logs" / "group_A_track_1.log"
     assert track_log.stat().st_size <= CAP
     assert "Test gate failed with Track A/1" in track_log.read_text()
+
+
+def test_the_runners_own_output_goes_to_the_log_after_a_cut(tmp_path: Path) -> None:
+    repo = chatty_repo(tmp_path, one_phase=True)
+    hold = tmp_path / "hold"
+    run_gitorch(repo, "start", "-t", "A/1", env={"AGENT_HOLD": str(hold)}, check=True)
+    log = repo / ".git" / "gitorch" / "logs" / "group_A_track_1.log"
+    record = repo / ".git" / "gitorch" / "tracks" / "group_A_track_1.json"
+    deadline = time.monotonic() + 30
+    while "last words of work" not in (log.read_text() if log.exists() else ""):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    pid = json.loads(record.read_text())["pid"]
+    try:
+        for fd in (1, 2):  # not the file the cut replaced, which is gone
+            assert os.readlink(f"/proc/{pid}/fd/{fd}") == str(log)
+    finally:
+        hold.touch()
+    assert wait_ended(repo, "A/1")["state"] == "done"
