@@ -66,3 +66,19 @@ def test_null_means_no_limit_and_dry_run_warns_without_writing(tmp_path: Path) -
         "A/1 adds data/big.bin (2KB), larger than land.warn_file_size (100B)",
         "A/2 adds medium.txt (500B), larger than land.warn_file_size (100B)",
         "A/3 adds dump.sql (2KB), larger than land.warn_file_size (100B)"]
+
+
+def test_run_says_so_too_and_does_not_land_the_track_again_and_again(tmp_path: Path) -> None:
+    config = ("land:\n  max_file_size: 1KB\n  warn_file_size: 100\n"
+              "phases:\n  - {name: work, prompt: '{track_body}'}\n")
+    repo = scripted_repo(tmp_path, roadmap_of(f"put data/big.bin {BIG}",
+                                              f"put medium.txt {MEDIUM}"), extra_config=config)
+    done = run_gitorch(repo, "run", "--every", "0.3s")
+    assert done.returncode == 1 and "Landed A/2" in done.stdout
+    assert "warning: A/2 adds medium.txt (500B), larger than land.warn_file_size (100B)" \
+        in done.stdout
+    assert "A/1 was not landed: data/big.bin is 2KB, past land.max_file_size (1KB)" \
+        in done.stdout
+    assert done.stderr.startswith("Error: the run left work for a person: A/1 was not landed")
+    log = run_gitorch(repo, "logs", "A/1", check=True).stdout
+    assert log.count("Land left this track out") == 1
