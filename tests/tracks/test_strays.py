@@ -54,6 +54,14 @@ def test_commits_on_a_detached_head(tmp_path: Path) -> None:
         "then gitorch start -t A/1")
 
 
+def test_a_worktree_left_on_another_branch_without_commits(tmp_path: Path) -> None:
+    _, worktree, track = start(tmp_path, {"AGENT_EMPTY": "1"})
+    assert track["state"] == "failed"
+    assert track["reason"] == (
+        f"the agent left its worktree on branch mine, not {BRANCH}; "
+        f"`git -C {worktree} checkout {BRANCH}`, then gitorch start -t A/1")
+
+
 def test_amended_and_reset_commits_are_no_stray_work(tmp_path: Path) -> None:
     _, _, track = start(tmp_path, {"AGENT_AMEND": "1"})
     assert track["state"] == "done"
