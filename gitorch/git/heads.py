@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from gitorch.git import git
@@ -25,13 +26,26 @@ def reflog_size(worktree: Path) -> int:
     return len(done.stdout.splitlines()) if done.returncode == 0 else 0
 
 
-def reflog_checkouts(worktree: Path, before: int) -> list[str]:
-    """What `git checkout`/`switch` moved this worktree's HEAD to (a branch or a commit),
-    newest first, since its reflog held `before` entries."""
-    done = git(["reflog", "show", "--format=%gs", "HEAD", "--"], worktree, check=False)
+@dataclass(frozen=True)
+class HeadMoves:
+    """What this worktree's HEAD did since a point in its reflog."""
+
+    checkouts: list[str]  # what `git checkout`/`switch` moved it to: branches or commits
+    made: set[str]  # the commits it pointed at other than by a checkout or a reset
+
+
+def head_moves(worktree: Path, before: int) -> HeadMoves:
+    """HeadMoves since the worktree's HEAD reflog held `before` entries."""
+    done = git(["reflog", "show", "--format=%H %gs", "HEAD", "--"], worktree, check=False)
     entries = done.stdout.splitlines() if done.returncode == 0 else []
-    return [subject.rpartition(" to ")[2] for subject in entries[:max(len(entries) - before, 0)]
-            if subject.startswith("checkout: moving from ")]
+    moves = HeadMoves([], set())
+    for entry in entries[:max(len(entries) - before, 0)]:
+        commit, _, subject = entry.partition(" ")
+        if subject.startswith("checkout: moving from "):
+            moves.checkouts.append(subject.rpartition(" to ")[2])
+        elif not subject.startswith("reset: "):
+            moves.made.add(commit)  # a commit, amend, merge, cherry-pick, rebase step
+    return moves
 
 
 def commits_not_on(worktree: Path, commits: Sequence[str], refs: Sequence[str]) -> list[str]:

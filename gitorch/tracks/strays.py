@@ -32,16 +32,19 @@ def stray_work(project: Project, record: TrackRecord, mark: int) -> str | None:
     worktree, branch = Path(record.worktree), record.branch
     on = heads.head_branch(worktree)
     head = heads.head_commit(worktree)
-    # The branches the agent switched to here, and HEAD if it is still off the branch.
-    # Commits on no branch that HEAD has left (amended or rebased away) are not work.
-    visited = {name for name in heads.reflog_checkouts(worktree, mark)
+    moves = heads.head_moves(worktree, mark)
+    # The branches the agent switched to here, and HEAD if it is still off the branch; of
+    # their commits, those made here (not another's, checked out to look at). Commits on
+    # no branch that HEAD has left (amended or rebased away) are not work.
+    visited = {name for name in moves.checkouts
                if name != branch and git.branch_exists(project.paths, name)}
     seen = [f"refs/heads/{name}" for name in sorted(visited)]
     if on != branch and head is not None:
         seen.append(head)
     held = [f"refs/heads/{branch}", f"refs/heads/{project.main_branch}",
             *([record.base] if record.base else [])]
-    stray = heads.commits_not_on(worktree, seen, held)
+    stray = [commit for commit in heads.commits_not_on(worktree, seen, held)
+             if commit in moves.made]
     if on == branch and not stray:
         return None
     then = f"then gitorch start -t {record.track}"

@@ -15,6 +15,10 @@ BRANCH = "gitorch/A-1-alpha"
 def start(tmp_path: Path, env: dict[str, str]) -> tuple[Path, Path, dict[str, object]]:
     """Run A/1 with the own-branch agent; the repo, its worktree and A/1 in `status --json`."""
     repo = agent_repo(tmp_path / "repo", ONE_TRACK, "own_branch.sh")
+    # A person's branch that main does not hold.
+    git(repo, "checkout", "-q", "-b", "feature")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "a person's work")
+    git(repo, "checkout", "-q", "main")
     run_gitorch(repo, "start", "--wait", env=env)
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     track = status["tracks"][0]
@@ -60,6 +64,11 @@ def test_a_worktree_left_on_another_branch_without_commits(tmp_path: Path) -> No
     assert track["reason"] == (
         f"the agent left its worktree on branch mine, not {BRANCH}; "
         f"`git -C {worktree} checkout {BRANCH}`, then gitorch start -t A/1")
+
+
+def test_looking_at_someone_elses_branch_is_no_stray_work(tmp_path: Path) -> None:
+    _, _, track = start(tmp_path, {"AGENT_LOOK": "feature"})
+    assert track["state"] == "done"
 
 
 def test_amended_and_reset_commits_are_no_stray_work(tmp_path: Path) -> None:
