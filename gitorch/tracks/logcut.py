@@ -107,11 +107,12 @@ def _own_lines(data: bytes, budget: int) -> list[tuple[int, int]]:
 
 
 def _merged(data: bytes, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The ranges widened to whole lines, without empty ones, overlapping ones joined."""
+    """The whole lines inside each range (a line longer than its range is not kept: the
+    cap holds), without empty ranges, overlapping ones joined."""
     whole = []
     for start, end in ranges:
         start = 0 if start <= 0 else data.find(b"\n", start - 1) + 1 or len(data)
-        end = min(len(data), (data.find(b"\n", end - 1) + 1 or len(data)) if end > 0 else 0)
+        end = data.rfind(b"\n", start, min(end, len(data))) + 1 if end > start else 0
         if start < end:
             whole.append((start, end))
     joined: list[tuple[int, int]] = []

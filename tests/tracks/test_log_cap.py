@@ -129,3 +129,12 @@ def test_the_runners_own_output_goes_to_the_log_after_a_cut(tmp_path: Path) -> N
     finally:
         hold.touch()
     assert wait_ended(repo, "A/1")["state"] == "done"
+
+
+def test_lines_longer_than_the_cap_do_not_keep_the_log_over_it(tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo", ONE_TRACK, "noisy.sh", "logs:\n  max_size: 4KB\n")
+    run_gitorch(repo, "start", "--wait", check=True)  # a 200 KB line in each phase
+    log = repo / ".git" / "gitorch" / "logs" / "group_A_track_1.log"
+    assert log.stat().st_size <= 4096
+    text = log.read_text(errors="replace")
+    assert "] Phase commit exited 0\n" in text and text.endswith("Track A/1 ended: done\n")
