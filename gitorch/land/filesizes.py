@@ -13,6 +13,7 @@ from gitorch.config.sizes import format_size
 from gitorch.git.blobs import files_larger_than
 from gitorch.land.stack import Candidate
 from gitorch.names import TrackId
+from gitorch.output import plural
 from gitorch.project import Project
 from gitorch.tracks.log import open_track_log
 
@@ -45,7 +46,7 @@ def check_sizes(project: Project, candidates: Sequence[Candidate], onto: str, *,
                 and size > config.warn_file_size and (path, size) not in over]
         if over:
             path, size = over[0]
-            more = f" and {len(over) - 1} more" if len(over) > 1 else ""
+            more = f" (and {plural(len(over) - 1, 'more file')})" if len(over) > 1 else ""
             check.refused[track] = (
                 f"{path} is {format_size(size)}{more}, past land.max_file_size "
                 f"({format_size(config.max_file_size or 0)}); take it out of the branch's "

@@ -13,11 +13,11 @@ MEDIUM = "m" * 499
 
 
 def landed_repo(tmp_path: Path) -> tuple[Path, Path]:
-    """Three tracks run: A/1 adds a big file, A/2 a medium one, A/3 a big one it shrinks."""
+    """Three tracks run: A/1 adds two big files, A/2 a medium one, A/3 a big one it shrinks."""
     config = ("land:\n  max_file_size: 1KB\n  warn_file_size: 100\n"
               "phases:\n  - {name: work, prompt: '{track_body}'}\n")  # one phase: quicker
     repo = scripted_repo(tmp_path, roadmap_of(
-        f"put data/big.bin {BIG}", f"put medium.txt {MEDIUM}",
+        f"put data/big.bin {BIG}\nput data/big2.bin {BIG}y", f"put medium.txt {MEDIUM}",
         f"put dump.sql {BIG}\ncommit\nput dump.sql small now"), extra_config=config)
     run_gitorch(repo, "start", "--wait", check=True)
     return repo, tmp_path / "remote.git"
@@ -30,8 +30,9 @@ def test_a_track_with_a_file_past_the_limit_is_left_out_the_others_land(tmp_path
     assert done.returncode == 0, done.stderr
     out = done.stdout.splitlines()
     assert "✓ A/2 landed" in out
-    assert ("- A/1 skipped: data/big.bin is 2KB, past land.max_file_size (1KB); take it out "
-            "of the branch's history (or raise the limit), then gitorch land A/1") in out
+    assert ("- A/1 skipped: data/big2.bin is 2KB (and 1 more file), past land.max_file_size "
+            "(1KB); take it out of the branch's history (or raise the limit), then gitorch "
+            "land A/1") in out
     # Deleted again on the branch, its blob would be pushed all the same.
     assert ("- A/3 skipped: dump.sql is 2KB, past land.max_file_size (1KB); take it out "
             "of the branch's history (or raise the limit), then gitorch land A/3") in out
@@ -42,15 +43,15 @@ def test_a_track_with_a_file_past_the_limit_is_left_out_the_others_land(tmp_path
     big = git(repo, "rev-parse", "gitorch/A-1-track-number-1:data/big.bin").strip()
     assert big not in git(remote, "rev-list", "--objects", "--all")
     log = run_gitorch(repo, "logs", "A/1", check=True).stdout
-    assert "Land left this track out: data/big.bin is 2KB, past land.max_file_size" in log
+    assert "Land left this track out: data/big2.bin is 2KB (and 1 more file), past" in log
     assert "Land warning: A/2 adds medium.txt (500B)" in \
         run_gitorch(repo, "logs", "A/2", check=True).stdout
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     first = next(track for track in status["tracks"] if track["id"] == "A/1")
     assert first["state"] == "done"
-    assert first["reason"].startswith("land leaves it out: data/big.bin is 2KB")
+    assert first["reason"].startswith("land leaves it out: data/big2.bin is 2KB (and 1 more")
     text = run_gitorch(repo, "status", check=True).stdout
-    assert "land leaves it out: data/big.bin is 2KB" in text
+    assert "land leaves it out: data/big2.bin is 2KB" in text
 
 
 def test_null_means_no_limit_and_dry_run_warns_without_writing(tmp_path: Path) -> None:
@@ -63,6 +64,7 @@ def test_null_means_no_limit_and_dry_run_warns_without_writing(tmp_path: Path) -
     done = json.loads(run_gitorch(repo, "land", "--json", "--no-push", check=True).stdout)
     assert done["landed"] == ["A/1", "A/2", "A/3"]
     assert done["warnings"] == [
+        "A/1 adds data/big2.bin (2KB), larger than land.warn_file_size (100B)",  # largest first
         "A/1 adds data/big.bin (2KB), larger than land.warn_file_size (100B)",
         "A/2 adds medium.txt (500B), larger than land.warn_file_size (100B)",
         "A/3 adds dump.sql (2KB), larger than land.warn_file_size (100B)"]
