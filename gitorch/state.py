@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,10 +97,12 @@ def append_stamped_line(path: Path, text: str) -> None:
         raise write_failed(error, path) from error
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+def write_atomic(path: Path, data: bytes, mode: int | None = None,
+                 ready: Callable[[os.stat_result], None] | None = None) -> None:
     """Write data to path so that readers see the old or the new file, never a part.
 
-    A full disk raises DiskFull, naming path.
+    ready: told the new file's stat just before it takes path's place. A full disk raises
+    DiskFull, naming path.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +112,8 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+            if ready is not None:
+                ready(os.fstat(out.fileno()))
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)

@@ -49,6 +49,7 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
                            colour))
     for track, why in result.skipped.items():
         lines.append(f"- {track} skipped: {why}")
+    lines += [paint(f"warning: {warning}", "warn", colour) for warning in result.warnings]
     if result.gate_runs:
         lines.append(f"test gate: {plural(result.gate_runs, 'run')}")
     if result.landed:

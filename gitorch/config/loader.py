@@ -27,6 +27,7 @@ from gitorch.config.checks import (
     ref_name,
     regex_problem,
     roadmap_setting,
+    size,
     strings,
     template,
     whole,
@@ -42,6 +43,7 @@ from gitorch.config.settings import (
     Config,
     ConfigError,
     LandConfig,
+    LogsConfig,
     RunConfig,
     SchedulingConfig,
     WorktreeConfig,
@@ -62,6 +64,8 @@ _DEFAULTS: dict[str, Any] = {
     "land.test_command": None, "land.test_timeout": 30 * 60.0, "land.push": True,
     "land.retries": 3, "land.repair": True, "land.repair_attempts": 2,
     "land.resolve_prompt": None, "land.fix_prompt": None, "land.mode": "push", "land.pr": "single",
+    "land.warn_file_size": 10 * 1024**2, "land.max_file_size": 50 * 1024**2,
+    "logs.max_size": 10 * 1024**2,
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
     "scheduling.overlap": "prefer",
@@ -106,7 +110,8 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
         where.update({key: (index, source.where(key)) for key in settings})
     _check_claims(merged, where)
     sections = {"agent": AgentConfig, "land": LandConfig, "claims": ClaimsConfig,
-                "run": RunConfig, "scheduling": SchedulingConfig, "worktree": WorktreeConfig}
+                "run": RunConfig, "scheduling": SchedulingConfig, "worktree": WorktreeConfig,
+                "logs": LogsConfig}
     words = Vocabulary(merged["roadmap.format"], merged["roadmap.group_words"],
                        merged["roadmap.track_words"], merged["roadmap.done_words"])
     return Config(**{
@@ -173,12 +178,14 @@ _SCHEMA: dict[str, Check | dict[str, Check]] = {
     "land": {"test_command": argv, "test_timeout": duration, "push": flag,
              "retries": whole(0), "repair": flag, "repair_attempts": whole(0),
              "resolve_prompt": template, "fix_prompt": template,
-             "mode": one_of(LAND_MODES), "pr": one_of(PR_LAYOUTS)},
+             "mode": one_of(LAND_MODES), "pr": one_of(PR_LAYOUTS),
+             "warn_file_size": size, "max_file_size": size},
     "claims": {"remote": flag, "heartbeat": duration, "expire": duration},
     "run": {"every": duration, "for": duration, "retries": whole(0)},
     "scheduling": {"overlap": overlap},
     "worktree": {"setup": argv, "copy": strings("globs like .env", glob_problem)},
     "notify": sink_list,
+    "logs": {"max_size": size},
 }
 
 

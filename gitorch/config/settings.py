@@ -102,6 +102,15 @@ class LandConfig:
     fix_prompt: str | None  # None: FIX_PROMPT
     mode: str = "push"  # push: move main; pr: push a branch and open a pull request
     pr: str = "single"  # single: one pull request per landing; per-track: a chain of them
+    warn_file_size: int | None = 10 * 1024**2  # a landing's file past this is named
+    max_file_size: int | None = 50 * 1024**2  # a track with a file past this is left out
+
+
+@dataclass(frozen=True)
+class LogsConfig:
+    """How large a track's log (and the gate's) may grow before its middle is dropped."""
+
+    max_size: int | None = 10 * 1024**2  # None: no cap
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,7 @@ class Config:
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
     remote_timeout: float = 30.0  # seconds one fetch or push of run, start or land may take
+    logs: LogsConfig = LogsConfig()
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
     notify: tuple[NotifySink, ...] = ()  # where events are told (DESIGN §17)
 

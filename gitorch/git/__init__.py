@@ -1,9 +1,10 @@
 """All git access goes through this package; nothing else runs git.
 
 This module uses the git command line for discovery, refs and worktrees; `worktree_files`
-scans a worktree's uncommitted files and moves its checkout, `network` fetches and pushes,
-and `objects` reads and writes objects in memory for land's replay, reading them through
-one `git cat-file --batch`.
+scans a worktree's uncommitted files and moves its checkout, `heads` reads where a
+worktree's HEAD is and has been, `network` fetches and pushes, `blobs` sizes the files a
+landing brings, and `objects` reads and writes objects in memory for land's replay,
+reading them through one `git cat-file --batch`.
 """
 
 from __future__ import annotations

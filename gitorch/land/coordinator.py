@@ -12,6 +12,7 @@ from gitorch import git
 from gitorch.disk import write_failed
 from gitorch.errors import GitorchError
 from gitorch.git import locks, network, worktree_files
+from gitorch.land.filesizes import check_sizes
 from gitorch.land.gate import Gate, bisect
 from gitorch.land.publish import (
     MainWorktree,
@@ -32,7 +33,7 @@ from gitorch.project import Project
 from gitorch.roadmap.reader import parse
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.leftout import record_left_out
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import open_track_log
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
 from gitorch.upstream import MainSync, remote_name, sync_main
 
@@ -56,6 +57,7 @@ class LandResult:
     pull_requests: list[dict[str, Any]] = field(default_factory=list)
     would_test: list[str] | None = None  # dry run: the gate command it would run
     diverged: str | None = None  # published, but main moved meanwhile: what to run
+    warnings: list[str] = field(default_factory=list)  # large files that land all the same
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +67,7 @@ class LandResult:
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
             "notes": self.notes, "pull_requests": self.pull_requests,
             "would_test": self.would_test, "diverged": self.diverged,
+            "warnings": self.warnings,
         }
 
 
@@ -131,10 +134,11 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     roadmap = parse(text.decode("utf-8"), project.config.roadmap,
                     project.config.roadmap_words)
     candidates, skipped = done_candidates(project, roadmap, wanted, again)
+    sizes = check_sizes(project, candidates, sync.onto, dry_run=dry_run)
     failpoint("replay")
-    stack = replay_stack(project, sync.onto, candidates)
-    result = LandResult(sync.local, sync.onto, dry_run, skipped=skipped,
-                        conflict=stack.conflicts)
+    stack = replay_stack(project, sync.onto, sizes.passed)
+    result = LandResult(sync.local, sync.onto, dry_run, skipped={**skipped, **sizes.refused},
+                        conflict=stack.conflicts, warnings=sizes.warnings)
     if dry_run:
         for candidate in stack.order:
             result.would_land[candidate.track.id] = {
@@ -248,7 +252,7 @@ def _gate(project: Project, sync: MainSync, order: list[Candidate],
         result.gate_failed.append(track_text)
         track = TrackId.parse(track_text)
         record_left_out(project, track, "gate-failed", sync.onto, output=output)
-        log = TrackLog(project.state.log(track), track)
+        log = open_track_log(project, track)
         log.banner(f"Test gate failed with Track {track_text}")
         log.line(output)
         log.close()
@@ -259,7 +263,7 @@ def _record_conflicts(project: Project, conflicts: dict[str, list[str]], onto: s
     for track_text, paths in conflicts.items():
         track = TrackId.parse(track_text)
         record_left_out(project, track, "conflict", onto, paths=paths)
-        log = TrackLog(project.state.log(track), track)
+        log = open_track_log(project, track)
         log.line(f"Conflict while landing: {', '.join(paths)}")
         log.close()
 

@@ -19,7 +19,7 @@ from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
 from gitorch.state import COMMIT_ID, read_json, write_json
 from gitorch.tracks.claims import drop_claim
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import open_track_log
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.tidy import remove_landed
 from gitorch.upstream import MainSync, catch_up_command
@@ -153,7 +153,7 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool,
             record.ended_at = record.ended_at or now()
             record.landed_from = (sources or {}).get(text, record.landed_from)
             record.save(project)
-        log = TrackLog(project.state.log(track), track)
+        log = open_track_log(project, track)
         log.line(f"Track {track} landed on {project.main_branch} as {commit[:12]}")
         log.close()
     try:  # one transaction for all, and only if none moved since it was read

@@ -23,8 +23,9 @@ from gitorch.tracks.footprints import Footprint, live_footprint, predicted_footp
 from gitorch.tracks.records import REPAIRING, TrackRecord, pid_alive
 
 BUSY = frozenset({"claimed", "running", *REPAIRING})
-# Failures a retry cannot mend: no login, the budget spent, a CLI that refuses to run here.
-FINAL_FAILURES = frozenset({"auth", "budget", "fatal"})
+# Failures a retry cannot mend: no login, the budget spent, a CLI that refuses to run here,
+# commits the agent put beside the track's branch (a person decides where they go).
+FINAL_FAILURES = frozenset({"auth", "budget", "fatal", "stray"})
 
 
 @dataclass(frozen=True)

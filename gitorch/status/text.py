@@ -181,7 +181,7 @@ def _note(track: dict[str, Any], running: bool) -> str:
         return "waits on " + ", ".join(track["waiting_on"])
     if track["state"] == "pending":
         return "ready"
-    if track["reason"] and track["state"] not in ("running", "done"):
+    if track["reason"] and track["state"] != "running":
         return safe_text(track["reason"])
     if isinstance(request, dict) and isinstance(request.get("url"), str):
         return safe_text(request["url"])

@@ -56,7 +56,7 @@ class TrackRecord:
     reason: str | None = None
     attempts: int = 0
     agent: str | None = None  # the agent of the phase running, or last run
-    failure: str | None = None  # auth | budget | fatal | stuck: why a retry will not help
+    failure: str | None = None  # auth | budget | fatal | stuck | stray: why a retry fails
     reset_at: str | None = None  # rate-limited: when the agent may run again
     usage: dict[str, Any] = field(default_factory=dict)  # phase -> Usage.as_json()
     slot: int | None = None  # GITORCH_SLOT, distinct among running tracks
@@ -342,6 +342,9 @@ def as_json(view: TrackView) -> dict[str, Any]:
         "waiting_on": list(view.waiting_on),
         "started_at": record.started_at if record else None,
         "updated_at": record.updated_at if record else None,
-        "reason": record.reason if record else None,
+        # A done track's reason is land's, for leaving it out; an older run's (a track
+        # then done by a trailer) is no longer true.
+        "reason": record.reason if record and (view.state != "done"
+                                               or record.state == "done") else None,
         "problem": view.problem,
     }

@@ -30,7 +30,7 @@ from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.leftout import LeftOut, read_left_out
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import TrackLog, open_track_log
 from gitorch.tracks.records import REPAIRING, TrackRecord, now
 from gitorch.tracks.wip import point_wip, save_wip
 
@@ -49,7 +49,7 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
     if record is None or record.state not in REPAIRING or left is None:
         raise GitorchError(f"track {track} is not waiting for a repair")
     kind = REPAIRING[record.state]
-    log = TrackLog(project.state.log(track), track)
+    log = open_track_log(project, track)
     record.pid, record.started_at = os.getpid(), record.started_at or now()
     record.save(project)
     worktree = Path(record.worktree)

@@ -20,8 +20,9 @@ from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.elsewhere import drop_local_claim, landed_where, mark_landed
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import TrackLog, open_track_log
 from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.strays import reflog_mark, stray_work
 from gitorch.tracks.wip import keep_snapshots, save_wip
 from gitorch.tracks.worktree_setup import SetupFailed, prepare
 
@@ -37,7 +38,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     # The roadmap as of the claim, which is what the worktree starts from.
     roadmap = load_roadmap(project, record.base).roadmap
     track = roadmap.track(str(track_id))
-    log = TrackLog(project.state.log(track_id), track_id)
+    log = open_track_log(project, track_id)
     # A runner that died mid-phase left that phase in its record; one that failed or was
     # stopped left failed_phase. Earlier phases finished: they are not run again.
     resume_from = record.phase or record.failed_phase
@@ -133,6 +134,10 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
         env = {**base_env, "GITORCH_PHASE": phase.name,
                "GITORCH_PROMPT_FILE": str(prompt_file)}
 
+        mark = reflog_mark(record)
+        if _strayed(project, record, log, mark, phase.name):
+            return  # a resumed track whose HEAD is still off its branch
+
         def started(pid: int) -> None:
             record.agent_pgid = pid
             try:
@@ -154,6 +159,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             record.reason = stop.reason or f"stopped during {phase.name}"
             return
         if not settle(project, record, phase.name, run):
+            return
+        if _strayed(project, record, log, mark, names[min(index, len(names) - 1)]):
             return
         if stop.set and index < len(names):
             record.state, record.failed_phase = "stopped", names[index]
@@ -177,6 +184,19 @@ def _landed_elsewhere(project: Project, record: TrackRecord, log: TrackLog) -> b
     log.line(f"Track {record.track} landed elsewhere: {place} marks it done; not running it "
              "again")
     mark_landed(record, place)
+    return True
+
+
+def _strayed(project: Project, record: TrackRecord, log: TrackLog, mark: int,
+             resume_at: str) -> bool:
+    """Fail the track if the agent's HEAD or commits left its branch; resume_at runs next."""
+    stray = stray_work(project, record, mark)
+    if stray is None:
+        return False
+    record.state, record.failed_phase, record.reason = "failed", resume_at, stray
+    # A retry would carry on past the stray commits, and the track could land without them.
+    record.failure = "stray"
+    log.line(stray)
     return True
 
 
