@@ -70,6 +70,12 @@ _PRESET_RULES: dict[str, tuple[_Rule, ...]] = {
          "gemini does not trust the worktree; run it with --skip-trust or set "
          "GEMINI_CLI_TRUST_WORKSPACE=true"),
     ),
+    # Its own renderer's lines (stream.py) carry the API status of an error event.
+    "opencode": _rules(
+        (RATE, r"API status 429|usage limit reached|Free limit reached|FreeUsageLimitError|"
+               r"Quota exceeded"),
+        (AUTH, r"API status 40[13]|Incorrect API key|invalid_api_key|API key is missing"),
+    ),
 }
 # Exit codes that say it on their own.
 _EXIT_CODES: dict[str, dict[int, str]] = {"gemini": {41: AUTH, 55: FATAL}}

@@ -22,6 +22,7 @@ INSTALL = {
     "codex": "npm install -g @openai/codex",
     "aider": "python -m pip install aider-install && aider-install",
     "gemini": "npm install -g @google/gemini-cli",
+    "opencode": "npm install -g opencode-ai",
 }
 LOGIN_CHECK_TIMEOUT = 10.0
 

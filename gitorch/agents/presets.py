@@ -60,6 +60,13 @@ PRESETS: dict[str, Preset] = {
         ("gemini", "--yolo", "--skip-trust", "-o", "stream-json", "-p", "{prompt}"),
         "run `gemini` once and choose a login, or set GEMINI_API_KEY",
         ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI")),
+    # --auto approves every permission not denied outright; without it a permission that
+    # asks would wait for a person. With no provider configured opencode uses its own
+    # free models, so there is no logged-out state to check.
+    "opencode": Preset(
+        ("opencode", "run", "--format", "json", "--auto", "--", "{prompt}"),
+        "run `opencode auth login`, or set your provider's key (e.g. OPENAI_API_KEY or "
+        "ANTHROPIC_API_KEY) and its model in opencode.json"),
 }
 
 

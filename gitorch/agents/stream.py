@@ -1,9 +1,10 @@
 """An agent's output as it comes: JSON events made readable lines, usage and signals read.
 
-Claude (`stream-json`), Codex (`--json`) and Gemini (`stream-json`) print one JSON event a
-line; the track log gets the words a person wants from them, not the JSON. Any other
-line is kept as printed. Every line, and the messages inside events, is also matched
-against the outcome patterns (usage limits, logins), in the order they came.
+Claude (`stream-json`), Codex (`--json`), Gemini (`stream-json`) and OpenCode (`--format
+json`) print one JSON event a line; the track log gets the words a person wants from them,
+not the JSON. Any other line is kept as printed. Every line, and the messages inside
+events, is also matched against the outcome patterns (usage limits, logins), in the order
+they came.
 """
 
 from __future__ import annotations
@@ -235,7 +236,48 @@ def _gemini(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
                + (f": {error.get('message')}" if isinstance(error, dict) else ""))
 
 
-_RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini}
+def _opencode(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    kind, part = event["type"], event.get("part")
+    part = part if isinstance(part, dict) else {}
+    if kind == "text":
+        yield from str(part.get("text", "")).splitlines()
+    elif kind == "reasoning":
+        yield f"thinking: {_short(part.get('text', ''))}"
+    elif kind == "tool_use":
+        state = part.get("state")
+        state = state if isinstance(state, dict) else {}
+        tool_input = state.get("input")
+        command = tool_input.get("command") if isinstance(tool_input, dict) else None
+        yield f"→ {part.get('tool')} {_short(tool_input)}"
+        metadata = state.get("metadata")
+        code = metadata.get("exit") if isinstance(metadata, dict) else None
+        if state.get("status") == "error":
+            yield reader.command_failed(_short(command or part.get("tool")), state.get("error"))
+        elif isinstance(code, int) and code != 0:  # a shell command's result is "completed"
+            yield reader.command_failed(_short(command), state.get("output", ""))
+    elif kind == "step_finish":
+        tokens = part.get("tokens")
+        if isinstance(tokens, dict):
+            cache = tokens.get("cache")
+            cache = cache if isinstance(cache, dict) else {}
+            cost = part.get("cost")
+            # opencode's input leaves out the cache reads and writes; its reasoning
+            # tokens are counted apart from the output.
+            reader.add_usage(Usage(
+                _int(tokens.get("input")) + _int(cache.get("read")) + _int(cache.get("write")),
+                _int(tokens.get("output")) + _int(tokens.get("reasoning")),
+                _int(cache.get("read")), float(cost) if isinstance(cost, (int, float)) else None))
+    elif kind == "error":
+        error = event.get("error")
+        data = error.get("data") if isinstance(error, dict) else None
+        data = data if isinstance(data, dict) else {}
+        status = data.get("statusCode")
+        yield (f"opencode: error: {data.get('message') or _short(error)}"
+               + (f" (API status {status})" if status else ""))
+
+
+_RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini,
+                                 "opencode": _opencode}
 
 
 def aider_usage(analytics_log: str) -> Usage:

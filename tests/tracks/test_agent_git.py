@@ -133,3 +133,20 @@ def test_a_failed_tool_that_is_not_git_is_logged_but_not_named() -> None:
          "error": {"message": "Command exited with code 1"}})
     assert shown[-1] == "✗ pytest -q: Command exited with code 1"
     assert reader.failed_git is None
+
+
+def test_opencode_failed_commands_are_logged() -> None:
+    # As opencode 1.18 printed it: a shell command that failed is still "completed".
+    said = "Author identity unknown\n\nfatal: unable to auto-detect email address\n"
+    shown, reader = reader_lines("opencode", {"type": "tool_use", "part": {
+        "type": "tool", "tool": "bash", "callID": "call_1", "state": {
+            "status": "completed", "input": {"command": "git commit -m mock"},
+            "output": said, "metadata": {"output": said, "exit": 128}}}},
+        {"type": "tool_use", "part": {"type": "tool", "tool": "edit", "state": {
+            "status": "error", "input": {"filePath": "a.py"},
+            "error": "oldString not found in content"}}})
+    assert shown == ['→ bash {"command": "git commit -m mock"}',
+                     "✗ git commit -m mock: fatal: unable to auto-detect email address",
+                     '→ edit {"filePath": "a.py"}', "✗ edit: oldString not found in content"]
+    assert reader.failed_git == "`git commit -m mock`: fatal: unable to auto-detect email address"
+
