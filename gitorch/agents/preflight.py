@@ -23,6 +23,7 @@ INSTALL = {
     "aider": "python -m pip install aider-install && aider-install",
     "gemini": "npm install -g @google/gemini-cli",
     "opencode": "npm install -g opencode-ai",
+    "qwen": "npm install -g @qwen-code/qwen-code",
 }
 LOGIN_CHECK_TIMEOUT = 10.0
 

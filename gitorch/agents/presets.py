@@ -67,6 +67,12 @@ PRESETS: dict[str, Preset] = {
         ("opencode", "run", "--format", "json", "--auto", "--", "{prompt}"),
         "run `opencode auth login`, or set your provider's key (e.g. OPENAI_API_KEY or "
         "ANTHROPIC_API_KEY) and its model in opencode.json"),
+    # -p, though deprecated: with the prompt as a positional argument, qwen 0.15 printed
+    # its result after a shell command and then never exited.
+    "qwen": Preset(
+        ("qwen", "--yolo", "-o", "stream-json", "-p", "{prompt}"),
+        "run `qwen auth`, or set OPENAI_API_KEY (with OPENAI_BASE_URL and OPENAI_MODEL)",
+        ("OPENAI_API_KEY",)),
 }
 
 

@@ -1,10 +1,10 @@
 """An agent's output as it comes: JSON events made readable lines, usage and signals read.
 
-Claude (`stream-json`), Codex (`--json`), Gemini (`stream-json`) and OpenCode (`--format
-json`) print one JSON event a line; the track log gets the words a person wants from them,
-not the JSON. Any other line is kept as printed. Every line, and the messages inside
-events, is also matched against the outcome patterns (usage limits, logins), in the order
-they came.
+Claude (`stream-json`), Codex (`--json`), Gemini (`stream-json`), OpenCode (`--format
+json`) and Qwen Code (`stream-json`) print one JSON event a line; the track log gets the
+words a person wants from them, not the JSON. Any other line is kept as printed. Every
+line, and the messages inside events, is also matched against the outcome patterns (usage
+limits, logins), in the order they came.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from gitorch.agents.usage import Usage
 SHORT = 200  # tool inputs and results are cut to this in the log
 _GIT = re.compile(r"(^|[\s;&|('\"])git\s")
 _EXIT_CODE = re.compile(r"^Exit Code: ([1-9][0-9]*)", re.MULTILINE)  # gemini's shell tool
+_GIT_FATAL = re.compile(r"^fatal: ", re.MULTILINE)  # git says it only when it fails
 
 Render = Callable[["StreamReader", dict[str, Any]], Iterator[str]]
 
@@ -54,10 +55,13 @@ class StreamReader:
         if isinstance(call_id, str):
             self._tools[call_id] = _short(command)
 
+    def command_of(self, call_id: object) -> str:
+        """The command or tool a call ran, as tool_called was told."""
+        return self._tools.get(call_id, "tool") if isinstance(call_id, str) else "tool"
+
     def tool_failed(self, call_id: object, output: object) -> str:
         """The log line for a tool call that failed; a git command's is remembered."""
-        command = self._tools.get(call_id, "tool") if isinstance(call_id, str) else "tool"
-        return self.command_failed(command, output)
+        return self.command_failed(self.command_of(call_id), output)
 
     def command_failed(self, command: str, output: object) -> str:
         text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
@@ -276,8 +280,38 @@ def _opencode(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
                + (f" (API status {status})" if status else ""))
 
 
+def _qwen(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    """Qwen Code's stream-json is Claude Code's, with OpenAI's usage in its result."""
+    kind = event["type"]
+    if kind == "system" and event.get("subtype") == "init":
+        yield f"qwen: session started (model {event.get('model')})"
+    elif kind == "user":
+        yield from _claude(reader, event)
+        message = event.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else []:
+            # A shell command that failed is no error to qwen, and its exit code is not
+            # shown: a git command's fatal line tells.
+            if isinstance(part, dict) and part.get("type") == "tool_result" \
+                    and part.get("is_error") is not True \
+                    and _GIT.search(reader.command_of(part.get("tool_use_id"))) \
+                    and _GIT_FATAL.search(_text(part.get("content"))):
+                yield reader.tool_failed(part.get("tool_use_id"), _text(part.get("content")))
+    elif kind == "assistant":
+        yield from _claude(reader, event)
+    elif kind == "result":
+        usage = event.get("usage")
+        if isinstance(usage, dict):  # the whole run's; its input counts the cached part
+            reader.add_usage(Usage(_int(usage.get("input_tokens")),
+                                   _int(usage.get("output_tokens")),
+                                   _int(usage.get("cache_read_input_tokens"))))
+        error = event.get("error")
+        said = error.get("message") if isinstance(error, dict) else event.get("result", "")
+        yield f"qwen: {'error' if event.get('is_error') else 'finished'}: {_short(said)}"
+
+
 _RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini,
-                                 "opencode": _opencode}
+                                 "opencode": _opencode, "qwen": _qwen}
 
 
 def aider_usage(analytics_log: str) -> Usage:

@@ -1,7 +1,9 @@
-"""Stand-ins for the agent CLIs that speak to OpenAI-compatible APIs (opencode), as the
-real ones printed. Run through fake_cli.py, with its modes and helpers."""
+"""Stand-ins for the agent CLIs that speak to OpenAI-compatible APIs (opencode, qwen), as
+the real ones printed. Run through fake_cli.py, with its modes and helpers."""
 
 from __future__ import annotations
+
+import os
 
 from fake_cli import TRACK, line, out, work
 
@@ -45,4 +47,56 @@ def opencode(how: str) -> int:
                                    "cost": 0}))
     return 0
 
-CLIS = {"opencode": opencode}
+# qwen's answer after its seven tries at a 429 (its retry.ts and errorParsing.ts).
+QWEN_429 = ("[API Error: 429 You exceeded your current quota, please check your plan and "
+            "billing details. (mock)]\nPossible quota limitations in place or slow response "
+            "times detected. Please wait and try again later.")
+
+
+def qwen(how: str) -> int:
+    session = "018c0d2c-9bc2-455b-8f9d-3bdee9dba081"
+    usage = {"input_tokens": 1234, "output_tokens": 56, "cache_read_input_tokens": 200,
+             "total_tokens": 1290}
+
+    def said(*content: dict[str, object], tokens: dict[str, int] = usage) -> str:
+        return line({"type": "assistant", "session_id": session, "parent_tool_use_id": None,
+                     "message": {"type": "message", "role": "assistant", "model": "gpt-mock",
+                                 "content": list(content), "usage": tokens}})
+
+    def result(text: str, tokens: dict[str, int], turns: int = 1) -> str:
+        return line({"type": "result", "subtype": "success", "session_id": session,
+                     "is_error": False, "num_turns": turns, "result": text, "usage": tokens})
+
+    if how == "nokey":
+        out(line({"type": "result", "subtype": "error_during_execution", "session_id": session,
+                  "is_error": True, "num_turns": 0,
+                  "usage": {"input_tokens": 0, "output_tokens": 0}, "error": {
+                      "message": "No auth type is selected. Please configure an auth type "
+                                 "(e.g. via settings or `--auth-type`) before running in "
+                                 "non-interactive mode."}}))
+        return 1
+    out(line({"type": "system", "subtype": "init", "session_id": session, "cwd": os.getcwd(),
+              "model": "gpt-mock", "permission_mode": "yolo", "qwen_code_version": "0.15.10"}))
+    if how in ("401", "429", "limit"):
+        text = ("[API Error: 401 Incorrect API key provided: sk-mock (mock)]" if how == "401"
+                else QWEN_429)
+        nothing = {"input_tokens": 0, "output_tokens": 0}
+        out(said({"type": "text", "text": text}, tokens=nothing), result(text, nothing))
+        return 0
+    command, output, _ = _commit_output()
+    turns = 1
+    if command:
+        turns = 2
+        out(said({"type": "tool_use", "id": "call_1", "name": "run_shell_command",
+                  "input": {"command": command}}),
+            line({"type": "user", "session_id": session, "parent_tool_use_id": None,
+                  "message": {"role": "user", "content": [
+                      {"type": "tool_result", "tool_use_id": "call_1", "is_error": False,
+                       "content": output.strip()}]}}))
+    out(said({"type": "text", "text": "Done (mock)."}),
+        result("Done (mock).", {"input_tokens": 2468, "output_tokens": 112,
+                                "cache_read_input_tokens": 400, "total_tokens": 2580}, turns))
+    return 0
+
+
+CLIS = {"opencode": opencode, "qwen": qwen}

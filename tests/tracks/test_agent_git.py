@@ -150,3 +150,24 @@ def test_opencode_failed_commands_are_logged() -> None:
                      '→ edit {"filePath": "a.py"}', "✗ edit: oldString not found in content"]
     assert reader.failed_git == "`git commit -m mock`: fatal: unable to auto-detect email address"
 
+
+def test_qwen_failed_git_commands_are_logged_by_their_fatal_line() -> None:
+    # As qwen 0.15 printed it: no error flag and no exit code on a failed shell command.
+    def called(call_id: str, command: str) -> dict[str, object]:
+        return {"type": "assistant", "message": {"content": [
+            {"type": "tool_use", "id": call_id, "name": "run_shell_command",
+             "input": {"command": command}}]}}
+
+    def result(call_id: str, content: str) -> dict[str, object]:
+        return {"type": "user", "message": {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": call_id, "is_error": False,
+             "content": content}]}}
+
+    shown, reader = reader_lines(
+        "qwen", called("c1", "git commit -m mock"),
+        result("c1", "Author identity unknown\n\nfatal: unable to auto-detect email address"),
+        called("c2", "cat notes.txt"), result("c2", "fatal: this line is only text"),
+        called("c3", "git status --short"), result("c3", " M a.py"))
+    assert [text for text in shown if text.startswith("✗")] == [
+        "✗ git commit -m mock: fatal: unable to auto-detect email address"]
+    assert reader.failed_git == "`git commit -m mock`: fatal: unable to auto-detect email address"
