@@ -83,6 +83,12 @@ _PRESET_RULES: dict[str, tuple[_Rule, ...]] = {
         (AUTH, r"\[API Error: 40[13]|No auth type is selected|Incorrect API key"),
         (OK, r"^qwen: finished"),
     ),
+    # Its session.error events, as its renderer (stream.py) puts them.
+    "copilot": _rules(
+        (RATE, r"^copilot: error \((rate_limit|quota)|API status 429|quota exceeded"),
+        (AUTH, r"^copilot: error \(authentication\)|API status 40[13]|"
+               r"No authentication information found|copilot login"),
+    ),
 }
 # Exit codes that say it on their own.
 _EXIT_CODES: dict[str, dict[int, str]] = {"gemini": {41: AUTH, 55: FATAL}}

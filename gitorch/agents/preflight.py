@@ -24,6 +24,7 @@ INSTALL = {
     "gemini": "npm install -g @google/gemini-cli",
     "opencode": "npm install -g opencode-ai",
     "qwen": "npm install -g @qwen-code/qwen-code",
+    "copilot": "npm install -g @github/copilot",
 }
 LOGIN_CHECK_TIMEOUT = 10.0
 

@@ -73,6 +73,14 @@ PRESETS: dict[str, Preset] = {
         ("qwen", "--yolo", "-o", "stream-json", "-p", "{prompt}"),
         "run `qwen auth`, or set OPENAI_API_KEY (with OPENAI_BASE_URL and OPENAI_MODEL)",
         ("OPENAI_API_KEY",)),
+    # --allow-all: tools, paths and URLs without asking; --no-ask-user: no questions.
+    # Its JSON events carry no token counts; the usage file it writes at the end does.
+    "copilot": Preset(
+        ("copilot", "-p", "{prompt}", "--allow-all", "--no-ask-user", "--output-format",
+         "json", "--no-auto-update", "--usage-output-file", "{usage_file}"),
+        "run `copilot login`, or set COPILOT_GITHUB_TOKEN (or COPILOT_PROVIDER_BASE_URL "
+        "and COPILOT_PROVIDER_API_KEY for a model provider of your own)",
+        ("COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN", "COPILOT_PROVIDER_BASE_URL")),
 }
 
 

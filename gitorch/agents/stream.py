@@ -1,7 +1,8 @@
 """An agent's output as it comes: JSON events made readable lines, usage and signals read.
 
 Claude (`stream-json`), Codex (`--json`), Gemini (`stream-json`), OpenCode (`--format
-json`) and Qwen Code (`stream-json`) print one JSON event a line; the track log gets the
+json`), Qwen Code (`stream-json`) and Copilot CLI (`--output-format json`) print one JSON
+event a line; the track log gets the
 words a person wants from them, not the JSON. Any other line is kept as printed. Every
 line, and the messages inside events, is also matched against the outcome patterns (usage
 limits, logins), in the order they came.
@@ -310,24 +311,35 @@ def _qwen(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
         yield f"qwen: {'error' if event.get('is_error') else 'finished'}: {_short(said)}"
 
 
+def _copilot(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    """Copilot CLI's session events; its token counts are in its usage file (usage_files)."""
+    kind, data = event["type"], event.get("data")
+    data = data if isinstance(data, dict) else {}
+    if kind == "assistant.message":
+        yield from str(data.get("content") or "").splitlines()
+        requests = data.get("toolRequests")
+        for request in requests if isinstance(requests, list) else []:
+            if isinstance(request, dict):
+                arguments = request.get("arguments")
+                command = arguments.get("command") if isinstance(arguments, dict) else None
+                reader.tool_called(request.get("toolCallId"), command or request.get("name"))
+                yield f"→ {request.get('name')} {_short(arguments)}"
+    elif kind == "tool.execution_complete":
+        result, error, shell = data.get("result"), data.get("error"), data.get("shellExecution")
+        output = result.get("content") if isinstance(result, dict) else None
+        code = shell.get("exitCode") if isinstance(shell, dict) else None
+        if data.get("success") is False:
+            yield reader.tool_failed(data.get("toolCallId"), error.get("message")
+                                     if isinstance(error, dict) else output or error)
+        elif isinstance(code, int) and code != 0:  # a failed shell command is a "success"
+            yield reader.tool_failed(data.get("toolCallId"), output or f"exit code {code}")
+    elif kind == "session.error":
+        status = data.get("statusCode")
+        yield (f"copilot: error ({data.get('errorType')}): {_short(data.get('message'))}"
+               + (f" (API status {status})" if status else ""))
+    elif kind == "result":
+        yield f"copilot: exited {event.get('exitCode')}"
+
+
 _RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini,
-                                 "opencode": _opencode, "qwen": _qwen}
-
-
-def aider_usage(analytics_log: str) -> Usage:
-    """Aider's exact counts, from the message_send events of its local analytics log."""
-    spent = Usage()
-    try:
-        with open(analytics_log, encoding="utf-8", errors="replace") as log:
-            lines = list(log)
-    except OSError:
-        return spent
-    for line in lines:
-        event = _event(line, "event")
-        props = event.get("properties") if event and event["event"] == "message_send" else None
-        if isinstance(props, dict):
-            cost = props.get("cost")
-            spent = spent + Usage(_int(props.get("prompt_tokens")),
-                                  _int(props.get("completion_tokens")), 0,
-                                  float(cost) if isinstance(cost, (int, float)) else None)
-    return spent
+                                 "opencode": _opencode, "qwen": _qwen, "copilot": _copilot}

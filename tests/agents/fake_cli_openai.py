@@ -1,11 +1,12 @@
-"""Stand-ins for the agent CLIs that speak to OpenAI-compatible APIs (opencode, qwen), as
-the real ones printed. Run through fake_cli.py, with its modes and helpers."""
+"""Stand-ins for the agent CLIs that speak to OpenAI-compatible APIs (opencode, qwen,
+copilot), as the real ones printed. Run through fake_cli.py, with its modes and helpers."""
 
 from __future__ import annotations
 
+import json
 import os
 
-from fake_cli import TRACK, line, out, work
+from fake_cli import ARGS, TRACK, err, line, out, work
 
 
 def _commit_output() -> tuple[str, str, int]:
@@ -99,4 +100,56 @@ def qwen(how: str) -> int:
     return 0
 
 
-CLIS = {"opencode": opencode, "qwen": qwen}
+def copilot(how: str) -> int:
+    if how == "nokey":
+        err("Error: No authentication information found.", "",
+            "Copilot can be authenticated with GitHub using an OAuth Token or a Fine-Grained "
+            "Personal Access Token.", "",
+            "To authenticate, you can use any of the following methods:",
+            "  \u2022 Start 'copilot' and run the '/login' command",
+            "  \u2022 Set the COPILOT_GITHUB_TOKEN, GH_TOKEN, or GITHUB_TOKEN environment "
+            "variable", "  \u2022 Run 'gh auth login' to authenticate with the GitHub CLI")
+        return 1
+    stamp = "2026-12-07T20:12:53.595Z"
+
+    def event(kind: str, data: dict[str, object], **fields: object) -> str:
+        return line({"type": kind, "data": data, "id": "a8c79584", "timestamp": stamp,
+                     **fields})
+
+    def result(code: int) -> str:
+        return line({"type": "result", "timestamp": stamp, "sessionId": "cb5ab1e9",
+                     "exitCode": code, "usage": {"premiumRequests": 0}})
+
+    out(event("user.message", {"content": "(prompt)", "turnId": "0"}),
+        event("assistant.turn_start", {"turnId": "0"}))
+    if how in ("401", "429", "limit"):
+        error = ({"errorType": "authentication", "statusCode": 401, "message":
+                  "Authentication failed with provider at http://127.0.0.1:18101/v1 (HTTP "
+                  "401).\n  Check your COPILOT_PROVIDER_API_KEY, "
+                  "COPILOT_PROVIDER_API_KEY_COMMAND, or COPILOT_PROVIDER_BEARER_TOKEN."}
+                 if how == "401" else
+                 {"errorType": "rate_limit", "statusCode": 429, "message":
+                  "429 You exceeded your current quota, please check your plan and billing "
+                  "details. (mock)"})
+        out(event("session.error", error), result(1))
+        return 1
+    command, output, code = _commit_output()
+    if command:
+        arguments = {"command": command, "description": "commit"}
+        out(event("assistant.message", {"content": "", "toolRequests": [
+                {"toolCallId": "call_1", "name": "bash", "arguments": arguments}]}),
+            event("tool.execution_complete", {
+                "toolCallId": "call_1", "shellExecution": {"exitCode": code}, "success": True,
+                "result": {"content": f"{output}<shellId: 0 completed with exit code {code}>"}}))
+    out(event("assistant.message", {"content": "Done (mock).", "toolRequests": []}),
+        event("assistant.turn_end", {"turnId": "0"}), result(0))
+    usage = {"inputTokens": 2468, "outputTokens": 112, "cacheReadTokens": 400,
+             "cacheWriteTokens": 0}
+    if "--usage-output-file" in ARGS:
+        with open(ARGS[ARGS.index("--usage-output-file") + 1], "w", encoding="utf-8") as file:
+            json.dump({"totalPremiumRequestCost": 0, "modelMetrics": {"gpt-mock": {
+                "requests": {"count": 2, "cost": 0}, "usage": usage}}}, file)
+    return 0
+
+
+CLIS = {"opencode": opencode, "qwen": qwen, "copilot": copilot}

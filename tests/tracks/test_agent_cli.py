@@ -76,6 +76,8 @@ def usage_of(document: dict[str, object]) -> Usage:
     ("opencode", Usage(1034 + 200, 56, 200, 0.0)),
     # qwen: the result's usage covers the run; its input counts the cached part.
     ("qwen", Usage(2468, 112, 400, None)),
+    # copilot: its usage file; its request cost is premium requests, not dollars.
+    ("copilot", Usage(2468, 112, 400, None)),
 ])
 def test_each_preset_finishes_a_track_and_reports_its_usage(
         tmp_path: Path, preset: str, spent: Usage) -> None:
@@ -112,6 +114,8 @@ def test_aider_leaves_gitignore_alone_and_gitorch_commits_its_work(tmp_path: Pat
     ("opencode", "401", "Incorrect API key"),
     ("qwen", "nokey", "No auth type is selected"),
     ("qwen", "401", "[API Error: 401"),  # qwen exits 0 here
+    ("copilot", "nokey", "No authentication information found"),
+    ("copilot", "401", "Authentication failed with provider"),
 ])
 def test_not_logged_in_fails_at_once_with_how_to_log_in(
         tmp_path: Path, preset: str, mode: str, said: str) -> None:
@@ -130,6 +134,7 @@ def test_not_logged_in_fails_at_once_with_how_to_log_in(
 @pytest.mark.parametrize(("preset", "mode"), [
     ("claude", "429"), ("codex", "limit"), ("aider", "429"), ("gemini", "429"),
     ("opencode", "429"), ("qwen", "429"),
+    ("copilot", "429"),
 ])
 def test_usage_limit_leaves_the_track_rate_limited_without_spending_a_retry(
         tmp_path: Path, preset: str, mode: str) -> None:

@@ -171,3 +171,22 @@ def test_qwen_failed_git_commands_are_logged_by_their_fatal_line() -> None:
     assert [text for text in shown if text.startswith("✗")] == [
         "✗ git commit -m mock: fatal: unable to auto-detect email address"]
     assert reader.failed_git == "`git commit -m mock`: fatal: unable to auto-detect email address"
+
+
+def test_copilot_failed_commands_are_logged() -> None:
+    # As copilot 1.0.102 printed it: a shell command that failed is a "success".
+    shown, reader = reader_lines(
+        "copilot",
+        {"type": "assistant.message", "data": {"content": "", "toolRequests": [
+            {"toolCallId": "c1", "name": "bash", "arguments": {"command": "git commit -m x"}},
+            {"toolCallId": "c2", "name": "edit", "arguments": {"path": "a.py"}}]}},
+        {"type": "tool.execution_complete", "data": {
+            "toolCallId": "c1", "success": True, "shellExecution": {"exitCode": 128},
+            "result": {"content": "fatal: unable to auto-detect email address\n"
+                                  "<shellId: 0 completed with exit code 128>"}}},
+        {"type": "tool.execution_complete", "data": {
+            "toolCallId": "c2", "success": False, "error": {"message": "No match found"}}})
+    assert shown == ['→ bash {"command": "git commit -m x"}', '→ edit {"path": "a.py"}',
+                     "✗ git commit -m x: fatal: unable to auto-detect email address",
+                     "✗ edit: No match found"]
+    assert reader.failed_git == "`git commit -m x`: fatal: unable to auto-detect email address"

@@ -42,11 +42,18 @@ def qwen_env(tmp_path: Path, url: str) -> dict[str, str]:
             "OPENAI_MODEL": "gpt-mock"}
 
 
-ENVS = {"claude": claude_env, "opencode": opencode_env, "qwen": qwen_env}
+def copilot_env(tmp_path: Path, url: str) -> dict[str, str]:
+    """A model provider of its own (BYOK), offline: no GitHub login is needed."""
+    return {"COPILOT_OFFLINE": "true", "COPILOT_PROVIDER_BASE_URL": f"{url}/v1",
+            "COPILOT_PROVIDER_API_KEY": "sk-mock", "COPILOT_MODEL": "gpt-mock"}
+
+
+ENVS = {"claude": claude_env, "opencode": opencode_env, "qwen": qwen_env,
+        "copilot": copilot_env}
 # What each spent on "Done (mock).": 1234 input tokens (200 cached), 56 output a call;
 # qwen makes two calls.
 SPENT = {"claude": Usage(1534, 56, 200), "opencode": Usage(1234, 56, 200, 0.0),
-         "qwen": Usage(2468, 112, 400)}
+         "qwen": Usage(2468, 112, 400), "copilot": Usage(1234, 56, 200)}
 # qwen retries a 429 for minutes, silently: the idle watchdog ends it, not its words.
 SLOW_429 = ("qwen",)
 
