@@ -87,7 +87,7 @@ _PRESET_RULES: dict[str, tuple[_Rule, ...]] = {
     "copilot": _rules(
         (RATE, r"^copilot: error \((rate_limit|quota)|API status 429|quota exceeded"),
         (AUTH, r"^copilot: error \(authentication\)|API status 40[13]|"
-               r"No authentication information found|copilot login"),
+               r"No authentication information found"),
     ),
 }
 # Exit codes that say it on their own.

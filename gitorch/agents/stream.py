@@ -333,6 +333,8 @@ def _copilot(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
                                      if isinstance(error, dict) else output or error)
         elif isinstance(code, int) and code != 0:  # a failed shell command is a "success"
             yield reader.tool_failed(data.get("toolCallId"), output or f"exit code {code}")
+    elif kind == "assistant.turn_retry":  # a refused call, tried again after a wait
+        yield f"copilot: retrying the model call ({data.get('reason')})"
     elif kind == "session.error":
         status = data.get("statusCode")
         yield (f"copilot: error ({data.get('errorType')}): {_short(data.get('message'))}"

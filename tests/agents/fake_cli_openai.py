@@ -131,6 +131,9 @@ def copilot(how: str) -> int:
                  {"errorType": "rate_limit", "statusCode": 429, "message":
                   "429 You exceeded your current quota, please check your plan and billing "
                   "details. (mock)"})
+        if how != "401":  # as for a 429 with no retry headers
+            out(*(event("assistant.turn_retry", {"turnId": "0", "reason": "rate_limit"})
+                  for _ in range(5)))
         out(event("session.error", error), result(1))
         return 1
     command, output, code = _commit_output()

@@ -185,8 +185,10 @@ def test_copilot_failed_commands_are_logged() -> None:
             "result": {"content": "fatal: unable to auto-detect email address\n"
                                   "<shellId: 0 completed with exit code 128>"}}},
         {"type": "tool.execution_complete", "data": {
-            "toolCallId": "c2", "success": False, "error": {"message": "No match found"}}})
+            "toolCallId": "c2", "success": False, "error": {"message": "No match found"}}},
+        {"type": "assistant.turn_retry", "data": {"turnId": "1", "reason": "rate_limit"}})
     assert shown == ['→ bash {"command": "git commit -m x"}', '→ edit {"path": "a.py"}',
                      "✗ git commit -m x: fatal: unable to auto-detect email address",
-                     "✗ edit: No match found"]
+                     "✗ edit: No match found", "copilot: retrying the model call (rate_limit)"]
+    assert reader.signals == []  # a retry is no usage limit yet
     assert reader.failed_git == "`git commit -m x`: fatal: unable to auto-detect email address"
