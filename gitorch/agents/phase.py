@@ -13,8 +13,9 @@ from gitorch.agents.identity import identity_env
 from gitorch.agents.outcomes import AUTH, FATAL, OK, RATE, STUCK, Patterns, Verdict, classify
 from gitorch.agents.presets import PRESETS, agent_for, agent_name, invocation, known_preset
 from gitorch.agents.process import AgentOutcome, Limits, run_agent
-from gitorch.agents.stream import StreamReader, aider_usage
+from gitorch.agents.stream import StreamReader
 from gitorch.agents.usage import Usage, record_total
+from gitorch.agents.usage_files import file_usage
 from gitorch.config.settings import PhaseConfig
 from gitorch.git import worktree_files
 from gitorch.names import TrackId
@@ -61,7 +62,7 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
                         env={**identity_env(project.paths), **env},
                         timeout=Limits(agent.timeout, agent.idle_timeout), log=log,
                         stopping=stopping, started=started, reader=reader)
-    spent = reader.usage + (aider_usage(str(usage_file)) if preset == "aider" else Usage())
+    spent = reader.usage + file_usage(preset, str(usage_file))
     if spent:
         before = Usage.from_json(record.usage.get(phase.name))
         record.usage[phase.name] = (before + spent).as_json()

@@ -60,6 +60,27 @@ PRESETS: dict[str, Preset] = {
         ("gemini", "--yolo", "--skip-trust", "-o", "stream-json", "-p", "{prompt}"),
         "run `gemini` once and choose a login, or set GEMINI_API_KEY",
         ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI")),
+    # --auto approves every permission not denied outright; without it a permission that
+    # asks would wait for a person. With no provider configured opencode uses its own
+    # free models, so there is no logged-out state to check.
+    "opencode": Preset(
+        ("opencode", "run", "--format", "json", "--auto", "--", "{prompt}"),
+        "run `opencode auth login`, or set your provider's key (e.g. OPENAI_API_KEY or "
+        "ANTHROPIC_API_KEY) and its model in opencode.json"),
+    # -p, though deprecated: with the prompt as a positional argument, qwen 0.15 printed
+    # its result after a shell command and then never exited.
+    "qwen": Preset(
+        ("qwen", "--yolo", "-o", "stream-json", "-p", "{prompt}"),
+        "run `qwen auth`, or set OPENAI_API_KEY (with OPENAI_BASE_URL and OPENAI_MODEL)",
+        ("OPENAI_API_KEY",)),
+    # --allow-all: tools, paths and URLs without asking; --no-ask-user: no questions.
+    # Its JSON events carry no token counts; the usage file it writes at the end does.
+    "copilot": Preset(
+        ("copilot", "-p", "{prompt}", "--allow-all", "--no-ask-user", "--output-format",
+         "json", "--no-auto-update", "--usage-output-file", "{usage_file}"),
+        "run `copilot login`, or set COPILOT_GITHUB_TOKEN (or COPILOT_PROVIDER_BASE_URL "
+        "and COPILOT_PROVIDER_API_KEY for a model provider of your own)",
+        ("COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN", "COPILOT_PROVIDER_BASE_URL")),
 }
 
 

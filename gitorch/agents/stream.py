@@ -1,9 +1,11 @@
 """An agent's output as it comes: JSON events made readable lines, usage and signals read.
 
-Claude (`stream-json`), Codex (`--json`) and Gemini (`stream-json`) print one JSON event a
-line; the track log gets the words a person wants from them, not the JSON. Any other
-line is kept as printed. Every line, and the messages inside events, is also matched
-against the outcome patterns (usage limits, logins), in the order they came.
+Claude (`stream-json`), Codex (`--json`), Gemini (`stream-json`), OpenCode (`--format
+json`), Qwen Code (`stream-json`) and Copilot CLI (`--output-format json`) print one JSON
+event a line; the track log gets the
+words a person wants from them, not the JSON. Any other line is kept as printed. Every
+line, and the messages inside events, is also matched against the outcome patterns (usage
+limits, logins), in the order they came.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from gitorch.agents.usage import Usage
 SHORT = 200  # tool inputs and results are cut to this in the log
 _GIT = re.compile(r"(^|[\s;&|('\"])git\s")
 _EXIT_CODE = re.compile(r"^Exit Code: ([1-9][0-9]*)", re.MULTILINE)  # gemini's shell tool
+_GIT_FATAL = re.compile(r"^fatal: ", re.MULTILINE)  # git says it only when it fails
 
 Render = Callable[["StreamReader", dict[str, Any]], Iterator[str]]
 
@@ -53,10 +56,13 @@ class StreamReader:
         if isinstance(call_id, str):
             self._tools[call_id] = _short(command)
 
+    def command_of(self, call_id: object) -> str:
+        """The command or tool a call ran, as tool_called was told."""
+        return self._tools.get(call_id, "tool") if isinstance(call_id, str) else "tool"
+
     def tool_failed(self, call_id: object, output: object) -> str:
         """The log line for a tool call that failed; a git command's is remembered."""
-        command = self._tools.get(call_id, "tool") if isinstance(call_id, str) else "tool"
-        return self.command_failed(command, output)
+        return self.command_failed(self.command_of(call_id), output)
 
     def command_failed(self, command: str, output: object) -> str:
         text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
@@ -235,23 +241,107 @@ def _gemini(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
                + (f": {error.get('message')}" if isinstance(error, dict) else ""))
 
 
-_RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini}
+def _opencode(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    kind, part = event["type"], event.get("part")
+    part = part if isinstance(part, dict) else {}
+    if kind == "text":
+        yield from str(part.get("text", "")).splitlines()
+    elif kind == "reasoning":
+        yield f"thinking: {_short(part.get('text', ''))}"
+    elif kind == "tool_use":
+        state = part.get("state")
+        state = state if isinstance(state, dict) else {}
+        tool_input = state.get("input")
+        command = tool_input.get("command") if isinstance(tool_input, dict) else None
+        yield f"→ {part.get('tool')} {_short(tool_input)}"
+        metadata = state.get("metadata")
+        code = metadata.get("exit") if isinstance(metadata, dict) else None
+        if state.get("status") == "error":
+            yield reader.command_failed(_short(command or part.get("tool")), state.get("error"))
+        elif isinstance(code, int) and code != 0:  # a shell command's result is "completed"
+            yield reader.command_failed(_short(command), state.get("output", ""))
+    elif kind == "step_finish":
+        tokens = part.get("tokens")
+        if isinstance(tokens, dict):
+            cache = tokens.get("cache")
+            cache = cache if isinstance(cache, dict) else {}
+            cost = part.get("cost")
+            # opencode's input leaves out the cache reads and writes; its reasoning
+            # tokens are counted apart from the output.
+            reader.add_usage(Usage(
+                _int(tokens.get("input")) + _int(cache.get("read")) + _int(cache.get("write")),
+                _int(tokens.get("output")) + _int(tokens.get("reasoning")),
+                _int(cache.get("read")), float(cost) if isinstance(cost, (int, float)) else None))
+    elif kind == "error":
+        error = event.get("error")
+        data = error.get("data") if isinstance(error, dict) else None
+        data = data if isinstance(data, dict) else {}
+        status = data.get("statusCode")
+        yield (f"opencode: error: {data.get('message') or _short(error)}"
+               + (f" (API status {status})" if status else ""))
 
 
-def aider_usage(analytics_log: str) -> Usage:
-    """Aider's exact counts, from the message_send events of its local analytics log."""
-    spent = Usage()
-    try:
-        with open(analytics_log, encoding="utf-8", errors="replace") as log:
-            lines = list(log)
-    except OSError:
-        return spent
-    for line in lines:
-        event = _event(line, "event")
-        props = event.get("properties") if event and event["event"] == "message_send" else None
-        if isinstance(props, dict):
-            cost = props.get("cost")
-            spent = spent + Usage(_int(props.get("prompt_tokens")),
-                                  _int(props.get("completion_tokens")), 0,
-                                  float(cost) if isinstance(cost, (int, float)) else None)
-    return spent
+def _qwen(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    """Qwen Code's stream-json is Claude Code's, with OpenAI's usage in its result."""
+    kind = event["type"]
+    if kind == "system" and event.get("subtype") == "init":
+        yield f"qwen: session started (model {event.get('model')})"
+    elif kind == "user":
+        yield from _claude(reader, event)
+        message = event.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else []:
+            # A shell command that failed is no error to qwen, and its exit code is not
+            # shown: a git command's fatal line tells.
+            if isinstance(part, dict) and part.get("type") == "tool_result" \
+                    and part.get("is_error") is not True \
+                    and _GIT.search(reader.command_of(part.get("tool_use_id"))) \
+                    and _GIT_FATAL.search(_text(part.get("content"))):
+                yield reader.tool_failed(part.get("tool_use_id"), _text(part.get("content")))
+    elif kind == "assistant":
+        yield from _claude(reader, event)
+    elif kind == "result":
+        usage = event.get("usage")
+        if isinstance(usage, dict):  # the whole run's; its input counts the cached part
+            reader.add_usage(Usage(_int(usage.get("input_tokens")),
+                                   _int(usage.get("output_tokens")),
+                                   _int(usage.get("cache_read_input_tokens"))))
+        error = event.get("error")
+        said = error.get("message") if isinstance(error, dict) else event.get("result", "")
+        yield f"qwen: {'error' if event.get('is_error') else 'finished'}: {_short(said)}"
+
+
+def _copilot(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    """Copilot CLI's session events; its token counts are in its usage file (usage_files)."""
+    kind, data = event["type"], event.get("data")
+    data = data if isinstance(data, dict) else {}
+    if kind == "assistant.message":
+        yield from str(data.get("content") or "").splitlines()
+        requests = data.get("toolRequests")
+        for request in requests if isinstance(requests, list) else []:
+            if isinstance(request, dict):
+                arguments = request.get("arguments")
+                command = arguments.get("command") if isinstance(arguments, dict) else None
+                reader.tool_called(request.get("toolCallId"), command or request.get("name"))
+                yield f"→ {request.get('name')} {_short(arguments)}"
+    elif kind == "tool.execution_complete":
+        result, error, shell = data.get("result"), data.get("error"), data.get("shellExecution")
+        output = result.get("content") if isinstance(result, dict) else None
+        code = shell.get("exitCode") if isinstance(shell, dict) else None
+        if data.get("success") is False:
+            yield reader.tool_failed(data.get("toolCallId"), error.get("message")
+                                     if isinstance(error, dict) else output or error)
+        elif isinstance(code, int) and code != 0:  # a failed shell command is a "success"
+            yield reader.tool_failed(data.get("toolCallId"), output or f"exit code {code}")
+    elif kind == "assistant.turn_retry":  # a refused call, tried again after a wait
+        yield f"copilot: retrying the model call ({data.get('reason')})"
+    elif kind == "session.error":
+        status = data.get("statusCode")
+        yield (f"copilot: error ({data.get('errorType')}): {_short(data.get('message'))}"
+               + (f" (API status {status})" if status else ""))
+    elif kind == "result":
+        yield f"copilot: exited {event.get('exitCode')}"
+
+
+_RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini,
+                                 "opencode": _opencode, "qwen": _qwen, "copilot": _copilot}

@@ -132,7 +132,7 @@ def default_config_text() -> str:
 # roadmap: ROADMAP.md
 # max_parallel: 4
 # agent:
-#   preset: claude        # claude | codex | aider | gemini
+#   preset: claude        # claude | codex | aider | gemini | opencode | qwen | copilot
 #   command: null         # argv list instead of a preset, e.g. ["my-agent", "{prompt_file}"]
 #   timeout: 2h           # per phase
 # land:

@@ -9,7 +9,7 @@ from gitorch.roadmap.vocabulary import DEFAULT as DEFAULT_WORDS
 from gitorch.roadmap.vocabulary import Vocabulary
 
 REPO_CONFIG_NAME = "gitorch.yaml"
-PRESET_NAMES = ("claude", "codex", "aider", "gemini")
+PRESET_NAMES = ("claude", "codex", "aider", "gemini", "opencode", "qwen", "copilot")
 OVERLAP_MODES = ("prefer", "strict", "off")
 LAND_MODES = ("push", "pr")
 PR_LAYOUTS = ("single", "per-track")

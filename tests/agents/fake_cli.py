@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Stand-ins for the real agent CLIs, as they behaved when run as gitorch runs them.
 
-Run as `claude`, `codex`, `aider` or `gemini` (the links in tests/agents/bin/). Each
+Run as `claude`, `codex`, `aider`, `gemini`, or one of fake_cli_openai.py's (the links in
+tests/agents/bin/). Each
 prints what the real CLI printed in the recorded transcripts (the same streams, exit codes
 and JSON lines), trimmed of noise. The mode comes from FAKE_MODE_<track> (E/1 -> E_1), else
 FAKE_MODE, else ok:
@@ -294,4 +295,6 @@ if __name__ == "__main__":
     if runs:
         with open(runs, "a", encoding="utf-8") as ledger:
             ledger.write(f"{NAME} {TRACK} {PHASE} {chosen}\n")
-    sys.exit({"claude": claude, "codex": codex, "aider": aider, "gemini": gemini}[NAME](chosen))
+    from fake_cli_openai import CLIS
+    sys.exit({"claude": claude, "codex": codex, "aider": aider, "gemini": gemini,
+              **CLIS}[NAME](chosen))

@@ -356,7 +356,7 @@ BROKEN: list[tuple[str, str | bytes, str]] = [
      "gitorch.yaml:2: agent.preset: unknown preset 'claud' (did you mean claude?)"),
     ("unknown preset", "agent:\n  preset: cursor\n",
      "gitorch.yaml:2: agent.preset: unknown preset 'cursor' "
-     "(expected one of claude, codex, aider, gemini)"),
+     "(expected one of claude, codex, aider, gemini, opencode, qwen, copilot)"),
     ("section not a mapping", "agent: claude\n",
      "gitorch.yaml:1: agent: expected a mapping with keys preset, command, timeout, "
      "idle_timeout, budget_usd, rate_limit_patterns, auth_patterns"),

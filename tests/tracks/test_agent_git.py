@@ -133,3 +133,62 @@ def test_a_failed_tool_that_is_not_git_is_logged_but_not_named() -> None:
          "error": {"message": "Command exited with code 1"}})
     assert shown[-1] == "✗ pytest -q: Command exited with code 1"
     assert reader.failed_git is None
+
+
+def test_opencode_failed_commands_are_logged() -> None:
+    # As opencode 1.18 printed it: a shell command that failed is still "completed".
+    said = "Author identity unknown\n\nfatal: unable to auto-detect email address\n"
+    shown, reader = reader_lines("opencode", {"type": "tool_use", "part": {
+        "type": "tool", "tool": "bash", "callID": "call_1", "state": {
+            "status": "completed", "input": {"command": "git commit -m mock"},
+            "output": said, "metadata": {"output": said, "exit": 128}}}},
+        {"type": "tool_use", "part": {"type": "tool", "tool": "edit", "state": {
+            "status": "error", "input": {"filePath": "a.py"},
+            "error": "oldString not found in content"}}})
+    assert shown == ['→ bash {"command": "git commit -m mock"}',
+                     "✗ git commit -m mock: fatal: unable to auto-detect email address",
+                     '→ edit {"filePath": "a.py"}', "✗ edit: oldString not found in content"]
+    assert reader.failed_git == "`git commit -m mock`: fatal: unable to auto-detect email address"
+
+
+def test_qwen_failed_git_commands_are_logged_by_their_fatal_line() -> None:
+    # As qwen 0.15 printed it: no error flag and no exit code on a failed shell command.
+    def called(call_id: str, command: str) -> dict[str, object]:
+        return {"type": "assistant", "message": {"content": [
+            {"type": "tool_use", "id": call_id, "name": "run_shell_command",
+             "input": {"command": command}}]}}
+
+    def result(call_id: str, content: str) -> dict[str, object]:
+        return {"type": "user", "message": {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": call_id, "is_error": False,
+             "content": content}]}}
+
+    shown, reader = reader_lines(
+        "qwen", called("c1", "git commit -m mock"),
+        result("c1", "Author identity unknown\n\nfatal: unable to auto-detect email address"),
+        called("c2", "cat notes.txt"), result("c2", "fatal: this line is only text"),
+        called("c3", "git status --short"), result("c3", " M a.py"))
+    assert [text for text in shown if text.startswith("✗")] == [
+        "✗ git commit -m mock: fatal: unable to auto-detect email address"]
+    assert reader.failed_git == "`git commit -m mock`: fatal: unable to auto-detect email address"
+
+
+def test_copilot_failed_commands_are_logged() -> None:
+    # As copilot 1.0.102 printed it: a shell command that failed is a "success".
+    shown, reader = reader_lines(
+        "copilot",
+        {"type": "assistant.message", "data": {"content": "", "toolRequests": [
+            {"toolCallId": "c1", "name": "bash", "arguments": {"command": "git commit -m x"}},
+            {"toolCallId": "c2", "name": "edit", "arguments": {"path": "a.py"}}]}},
+        {"type": "tool.execution_complete", "data": {
+            "toolCallId": "c1", "success": True, "shellExecution": {"exitCode": 128},
+            "result": {"content": "fatal: unable to auto-detect email address\n"
+                                  "<shellId: 0 completed with exit code 128>"}}},
+        {"type": "tool.execution_complete", "data": {
+            "toolCallId": "c2", "success": False, "error": {"message": "No match found"}}},
+        {"type": "assistant.turn_retry", "data": {"turnId": "1", "reason": "rate_limit"}})
+    assert shown == ['→ bash {"command": "git commit -m x"}', '→ edit {"path": "a.py"}',
+                     "✗ git commit -m x: fatal: unable to auto-detect email address",
+                     "✗ edit: No match found", "copilot: retrying the model call (rate_limit)"]
+    assert reader.signals == []  # a retry is no usage limit yet
+    assert reader.failed_git == "`git commit -m x`: fatal: unable to auto-detect email address"
