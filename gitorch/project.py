@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gitorch import git
@@ -12,6 +12,8 @@ from gitorch.errors import GitorchError
 from gitorch.names import default_worktrees_dir
 from gitorch.roadmap.model import Roadmap
 from gitorch.roadmap.reader import parse
+from gitorch.roadmap.taskmaster import current_tag
+from gitorch.roadmap.vocabulary import json_form
 from gitorch.state import StateDir
 
 
@@ -49,6 +51,10 @@ def project_for(paths: git.RepoPaths, overrides: dict[str, object] | None = None
             "the main worktree has a detached HEAD; check out your main branch or set "
             "main_branch in gitorch.yaml"
         )
+    if json_form(config.roadmap, config.roadmap_words) == "taskmaster":
+        # Task Master's current tag is the checkout's own state, as for task-master itself.
+        words = replace(config.roadmap_words, tag=current_tag(paths.main_worktree))
+        config = replace(config, roadmap_words=words)
     return Project(paths, config, branch)
 
 

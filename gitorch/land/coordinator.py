@@ -26,10 +26,12 @@ from gitorch.land.pull_request import finish_merged, open_pull_requests
 from gitorch.land.stack import Candidate, done_candidates, replay_stack, roadmap_commit
 from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
+from gitorch.roadmap.beads import close_issues
 from gitorch.roadmap.reader import parse
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.leftout import record_left_out
 from gitorch.tracks.log import TrackLog
+from gitorch.tracks.records import landed_tracks
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
 from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name, sync_main
 
@@ -171,6 +173,9 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     checkout = advance_main(project, sync.local, final, worktree)
     failpoint("cleanup")
     result.notes += finish_tracks(project, landed, keep)  # while main's checkout goes on
+    if roadmap.form == "beads":  # its export is bd's to write: bd closes the issues
+        result.notes += close_issues(project.paths.main_worktree, roadmap, list(landed),
+                                     landed_tracks(project))
     checkout()
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final

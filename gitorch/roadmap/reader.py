@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from gitorch.roadmap.assemble import GroupDraft, TrackDraft, finish, read_prerequisites
+from gitorch.roadmap.beads import read_beads
 from gitorch.roadmap.labels import read_label, read_status_line, read_track_ids
 from gitorch.roadmap.lines import (
     Head,
@@ -20,7 +21,8 @@ from gitorch.roadmap.lines import (
     split_lines,
 )
 from gitorch.roadmap.model import Roadmap, RoadmapError
-from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key
+from gitorch.roadmap.taskmaster import read_taskmaster
+from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key, json_form
 
 # An item's own id: "T012", "04-01", "1.2", "1." (Kiro), "03-01-PLAN.md" (GSD's plan file).
 _ITEM_ID = re.compile(
@@ -60,6 +62,11 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
     """Read roadmap text in the form words.format names (auto: whichever it is)."""
     if words.format not in FORMATS:
         raise RoadmapError(f"{path}: unknown roadmap.format {words.format!r}")
+    form = json_form(path, words)
+    if form == "taskmaster":
+        return read_taskmaster(text, path, words.tag)
+    if form == "beads":
+        return read_beads(text, path)
     lines = [content for content, _ in split_lines(text.removeprefix("\ufeff"))]
     scan = _scan(lines, _Scan(path, words))
     if not scan.drafts:

@@ -14,12 +14,21 @@ from gitorch.roadmap.lines import (
     split_lines,
 )
 from gitorch.roadmap.reader import parse
-from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary
+from gitorch.roadmap.taskmaster import mark_taskmaster
+from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary, json_form
 
 
 def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
               words: Vocabulary = DEFAULT) -> str:
-    """text with these tracks, and every group they finish, marked done; nothing else changes."""
+    """text with these tracks, and every group they finish, marked done; nothing else changes.
+
+    A beads export is left as it is: its issues are closed through `bd` (see beads.close).
+    """
+    form = json_form(path, words)
+    if form == "taskmaster":
+        return mark_taskmaster(text, track_ids, path, words.tag)
+    if form == "beads":
+        return text
     roadmap = parse(text, path, words)
     wanted = [roadmap.track(track_id) for track_id in track_ids]
     finished = {track.id for track in wanted}
