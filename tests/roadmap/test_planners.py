@@ -136,3 +136,14 @@ def test_a_broken_beads_export_says_where(text: str, message: str) -> None:
 def test_landing_leaves_a_beads_export_as_it_is() -> None:
     text = fixture("issues.jsonl")
     assert mark_done(text, ["exp-a1/exp-a1.2"], ISSUES) == text
+
+
+def test_task_master_reads_what_task_master_0_43_writes() -> None:
+    # As `task-master set-status --id=1 --status=done` left it: string ids, no final newline.
+    text = fixture("tasks-written.json")
+    roadmap = parse(text, TASKS)
+    assert shape(roadmap) == ("taskmaster", [("master", False, (), [
+        ("master/1", "done", ()), ("master/2", "pending", ("master/1",))])])
+    marked = mark_done(text, ["master/2"], TASKS)
+    start = text.index('"status": "pending"')
+    assert marked == text[:start] + '"status": "done"' + text[start + len('"status": "pending"'):]
