@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from gitorch.project import load_roadmap, open_project
+from gitorch.roadmap.finding import plans
 from gitorch.roadmap.model import Roadmap
 from gitorch.tracks.footprints import predicted_footprints
 
@@ -15,7 +16,11 @@ def describe(cwd: Path) -> dict[str, Any]:
     """The roadmap committed on main as data: form, groups, tracks, headings passed over."""
     project = open_project(cwd)
     roadmap = load_roadmap(project).roadmap
-    return document(roadmap, predicted_footprints(project, roadmap))
+    doc = document(roadmap, predicted_footprints(project, roadmap))
+    if not project.config.roadmap_given:
+        # gitorch chose the plan: show every one it looked at, and why others were not taken.
+        doc["considered"] = [plan.summary() for plan in plans(project.paths.main_worktree)]
+    return doc
 
 
 def document(roadmap: Roadmap, footprints: Mapping[str, tuple[str, ...]] | None = None
@@ -55,6 +60,10 @@ def render(doc: dict[str, Any]) -> list[str]:
             deps = f"  after {', '.join(track['depends_on'])}" if track["depends_on"] else ""
             lines.append(f"  line {track['line']:>4}    {track['id']}: {track['title']}  "
                          f"[{track['state']}]{deps}")
+    if len(doc.get("considered", [])) > 1:
+        lines.append("plans considered (the first with open work is run; set `roadmap:` in "
+                     "gitorch.yaml to choose):")
+        lines += [f"  {line}" for line in doc["considered"]]
     if doc["passed_over"]:
         lines.append("passed over:")
         lines += [f"  line {item['line']:>4}  {item['heading']}: {item['why']}"

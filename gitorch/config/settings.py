@@ -119,6 +119,7 @@ class Config:
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
+    roadmap_given: bool = False  # whether a file or flag set roadmap:, or gitorch finds the plan
 
 
 _HEADER = """\
