@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from gitorch.roadmap.assemble import GroupDraft, TrackDraft, finish, read_prerequisites
@@ -31,6 +31,7 @@ _ITEM_ID = re.compile(
 _TAG = re.compile(r"[ \t]*\[(?P<tag>P|US\d+|[A-Z][A-Za-z]*\d*)\][ \t]*")
 _TEXT_DEPS = re.compile(r"(?i:\b(?:depends[ \t]+on|after)[ \t]+)")
 _SPECKIT_ID = re.compile(r"T[0-9]{2,}")
+_ID_TOKEN = re.compile(rf"(?=[A-Za-z0-9._-]*[0-9]){ID}")  # "Q3", "H1": one more piece of id
 _DETAILS = re.compile(r"<(/?)details\b", re.I)
 
 
@@ -56,6 +57,7 @@ class _Scan:
     headed: set[str] = field(default_factory=set)  # groups that have their own heading
     passed_over: list[tuple[int, str, str]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)  # what was read: checklist, speckit, gsd
+    taken: set[str] = field(default_factory=set)  # keys of the group ids the file writes
 
 
 def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> Roadmap:
@@ -100,7 +102,8 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     checklists = words.format in ("auto", "checklist", "speckit", "gsd")
     visible_lines = mask(lines)
     heads, boxed, any_group = _look_ahead(visible_lines, words)
-    containers = _containers(visible_lines, heads)
+    containers, nested = _containers(visible_lines, heads)
+    scan.taken = {id_key(h.key) for h in heads if h and h.kind == "group"}
     group: GroupDraft | None = None
     group_level = 0
     track: tuple[TrackDraft, int, int] | None = None  # (draft, level, indent)
@@ -116,11 +119,13 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         head = None if fenced or in_item_body else heads[index]
         item = None if fenced or in_item_body or level else read_item(visible)
         if head and head.kind == "group" and level and index not in containers:
+            if index in nested:
+                head = replace(head, key=nested[index])
             group, group_level, track = _open_group(scan, head, number, details), level, None
             continue
         if head and head.kind == "group" and level:
             head = None  # "## Milestone 1" above "### Phase 1" headings: their heading only
-        if head and head.kind == "group" and item and item[1] and checklists:
+        if head and head.kind == "group" and item and item[1] and checklists and group is None:
             _mention(scan, head, number, details)  # GSD's summary: "- [ ] **Phase 3: X**"
             continue
         if head and head.kind == "track" and group is None and not any_group and (
@@ -202,9 +207,13 @@ def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary
     return heads, boxed, any_group
 
 
-def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]) -> set[int]:
-    """Group headings with deeper group headings under them: these hold groups, not tracks."""
+def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]
+                ) -> tuple[set[int], dict[int, str]]:
+    """Group headings with deeper group headings under them (these hold groups, not tracks),
+    and, when the groups under them reuse ids ("## Milestone 2" / "### Phase 1" again), the
+    id each of those groups gets instead: its holder's and its own, "2.1"."""
     found: set[int] = set()
+    holder: dict[int, int] = {}  # group heading -> the group heading it is nested in
     open_groups: list[tuple[int, int]] = []  # (level, line index)
     for index, (line, fenced) in enumerate(visible):
         level = 0 if fenced else heading_level(line)
@@ -215,8 +224,15 @@ def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]) -> se
         head = heads[index]
         if head and head.kind == "group":
             found.update(i for _, i in open_groups)
+            if open_groups:
+                holder[index] = open_groups[-1][1]
             open_groups.append((level, index))
-    return found
+    inner = {i: h for i, h in holder.items() if i not in found}
+    keys = [id_key(heads[i].key) for i in inner]  # type: ignore[union-attr]
+    if len(set(keys)) == len(keys):
+        return found, {}
+    return found, {i: f"{heads[h].key}.{heads[i].key}"  # type: ignore[union-attr]
+                   for i, h in inner.items()}
 
 
 def _open_group(scan: _Scan, head: Head, number: int, details: int) -> GroupDraft:
@@ -273,8 +289,17 @@ def _checklist_group(scan: _Scan, visible: str, number: int, details: int) -> Gr
     scan.seen.add("checklist")
     text, status = heading_text(visible) or ("", "pending")
     own = _ITEM_ID.match(text)
-    gid = _own_id(own) if own else str(len(scan.drafts) + 1)
-    title = text[own.end():].strip() if own else text
+    rest = text[own.end():].strip() if own else text
+    if own and _ID_TOKEN.fullmatch(rest):
+        gid, title = f"{_own_id(own)}-{rest}", text  # "2025 Q3": the whole heading is its id
+    elif own:
+        gid, title = _own_id(own), rest
+    else:
+        # By position, past every number the file gives a group ("## Phase 7") or took.
+        position = len(scan.drafts) + 1
+        while id_key(str(position)) in scan.taken | set(scan.by_key):
+            position += 1
+        gid, title = str(position), text
     draft = GroupDraft(gid, title or text, number, "done" if details else status)
     scan.by_key.setdefault(id_key(gid), draft)
     scan.headed.add(id_key(gid))
