@@ -11,6 +11,7 @@ from gitorch.roadmap.beads import read_beads
 from gitorch.roadmap.labels import read_label, read_status_line, read_track_ids
 from gitorch.roadmap.lines import (
     Head,
+    box_status,
     clean_title,
     heading_level,
     heading_text,
@@ -31,6 +32,7 @@ _ITEM_ID = re.compile(
 _TAG = re.compile(r"[ \t]*\[(?P<tag>P|US\d+|[A-Z][A-Za-z]*\d*)\][ \t]*")
 _TEXT_DEPS = re.compile(r"(?i:\b(?:depends[ \t]+on|after)[ \t]+)")
 _SPECKIT_ID = re.compile(r"T[0-9]{2,}")
+_BOLD_ID = re.compile(rf"^(?P<em>\*\*|__)(?P<id>(?=[A-Za-z0-9._-]*[0-9]){ID})(?P=em)")
 _ID_TOKEN = re.compile(rf"(?=[A-Za-z0-9._-]*[0-9]){ID}")  # "Q3", "H1": one more piece of id
 _DETAILS = re.compile(r"<(/?)details\b", re.I)
 
@@ -42,6 +44,7 @@ class _Item:
     track: TrackDraft
     parallel: bool
     weak: bool  # read from a checkbox or an id, not a track word: gives way to track words
+    listed: bool = False  # a checkbox item, not a heading
 
 
 @dataclass
@@ -88,6 +91,9 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
             # Checkboxes or numbered sections beside "Track N" tracks are notes in the group.
             scan.items[draft.id] = [item for item in items if not item.weak]
             draft.tracks = [item.track for item in scan.items[draft.id]]
+        for item in scan.items.get(draft.id, []):
+            if item.weak and item.track.steps and all(item.track.steps):
+                item.track.status = "done"  # every step ticked: the task is done
         if speckit:
             _speckit_order(scan.items.get(draft.id, []))
         read_prerequisites(path, draft, scan.labels.get(draft.id, []), known, words)
@@ -162,6 +168,13 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         elif track and track[1] == 0 and raw.strip() and not in_item_body:
             track = None  # a list item's body is its indented lines
         if group and track is None and item and item[1] and checklists:
+            parent = _parent_task(scan, group, visible[item[2]:])
+            if parent is not None:
+                # Kiro's sub-task "- [ ] 2.1" written flush under "- [ ] 2.": a step of 2.
+                parent.body.append(raw)
+                parent.steps.append(box_status(visible[item[1][0] + 1]) == "done")
+                track = (parent, 0, item[0])
+                continue
             draft = _checkbox_track(scan, group, visible, item[1], number)
             track = (draft, 0, item[0])
             continue
@@ -171,6 +184,9 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             if raw.strip() and not visible.strip() and not fenced:
                 continue  # wholly inside an HTML comment: not for the agent either
             track[0].body.append(raw)
+            step = read_item(visible) if track[1] == 0 and not fenced else None
+            if step and step[1]:
+                track[0].steps.append(box_status(visible[step[1][0] + 1]) == "done")
             if status == "done":
                 track[0].status = "done"
             if label and label.group("label").lower().startswith(("depend", "after")):
@@ -311,7 +327,7 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
                     number: int) -> TrackDraft:
     """A top-level checkbox item as a track: its own id if it starts with one."""
     scan.seen.add("checklist")
-    text = visible[box[1]:].strip()
+    text = _BOLD_ID.sub(r"\g<id>", visible[box[1]:].strip(), count=1)  # "**T045** Title"
     own = _ITEM_ID.match(text)
     number_text = _own_id(own) if own else str(len(scan.items.get(group.id, [])) + 1)
     rest = text[own.end():] if own else text
@@ -320,14 +336,25 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
         parallel = parallel or tag.group("tag") == "P"
         rest = rest[tag.end():]
     title = clean_title(rest)
-    done = visible[box[0] + 1] in "xX"
     draft = TrackDraft(number_text, title or clean_title(text), number,
-                       "done" if done else "pending")
+                       box_status(visible[box[0] + 1]))
     for found in _TEXT_DEPS.finditer(rest):
         for dep in read_track_ids(rest[found.end():], scan.words) or []:
             draft.deps.append((dep, number))
     _add_track(scan, group, draft, parallel, weak=True)
+    scan.items[group.id][-1].listed = True
     return draft
+
+
+def _parent_task(scan: _Scan, group: GroupDraft, text: str) -> TrackDraft | None:
+    """The checkbox task of this group a dotted id ("2.1") is a sub-task of ("2"), if any."""
+    own = _ITEM_ID.match(_BOLD_ID.sub(r"\g<id>", text.strip(), count=1))
+    parent, dot, _ = _own_id(own).rpartition(".") if own else ("", "", "")
+    if not dot:
+        return None
+    return next((item.track for item in scan.items.get(group.id, [])
+                 if item.weak and item.listed and id_key(item.track.number) == id_key(parent)),
+                None)
 
 
 def _own_id(found: re.Match[str]) -> str:

@@ -33,7 +33,8 @@ def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
     wanted = [roadmap.track(track_id) for track_id in track_ids]
     finished = {track.id for track in wanted}
     targets = {track.line for track in wanted if not track.done}
-    for group in roadmap.groups:
+    # Spec Kit ticks tasks only: its phase headings carry no status.
+    for group in () if roadmap.form == "speckit" else roadmap.groups:
         if (group.status != "done" and any(track.group == group.id for track in wanted)
                 and all(t.done or t.id in finished for t in group.tracks)):
             targets.update(group.marks)
