@@ -22,6 +22,8 @@ from gitorch.roadmap.lines import (
     split_lines,
 )
 from gitorch.roadmap.model import Roadmap, RoadmapError
+from gitorch.roadmap.ordering import WAVE, Item, speckit_order, wave_order
+from gitorch.roadmap.tables import Table, done_phases, find_tables, table_tracks
 from gitorch.roadmap.taskmaster import read_taskmaster
 from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key, json_form
 
@@ -38,16 +40,6 @@ _DETAILS = re.compile(r"<(/?)details\b", re.I)
 
 
 @dataclass
-class _Item:
-    """A track's place in its group, for Spec Kit's [P] order."""
-
-    track: TrackDraft
-    parallel: bool
-    weak: bool  # read from a checkbox or an id, not a track word: gives way to track words
-    listed: bool = False  # a checkbox item, not a heading
-
-
-@dataclass
 class _Scan:
     """Everything one pass over the lines has gathered."""
 
@@ -55,12 +47,14 @@ class _Scan:
     words: Vocabulary
     drafts: list[GroupDraft] = field(default_factory=list)
     by_key: dict[str, GroupDraft] = field(default_factory=dict)
-    items: dict[str, list[_Item]] = field(default_factory=dict)  # group id -> its tracks
+    items: dict[str, list[Item]] = field(default_factory=dict)  # group id -> its tracks
+    waves: dict[str, int] = field(default_factory=dict)  # group id -> the wave it is in
     labels: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # prerequisites
     headed: set[str] = field(default_factory=set)  # groups that have their own heading
     passed_over: list[tuple[int, str, str]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)  # what was read: checklist, speckit, gsd
     taken: set[str] = field(default_factory=set)  # keys of the group ids the file writes
+    tables: dict[int, Table] = field(default_factory=dict)  # by the index of the header
 
 
 def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> Roadmap:
@@ -84,6 +78,12 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
         words.format == "auto" and "gsd" not in scan.seen and any(
             _SPECKIT_ID.fullmatch(item.track.number) for items in scan.items.values()
             for item in items if item.weak))
+    for table in scan.tables.values():
+        for phase in done_phases(table) if table.progress else ():
+            found = scan.by_key.get(id_key(phase))
+            if found is not None:
+                found.status = "done"  # GSD's Progress table: "| 1. Setup | 2/2 | Complete |"
+                scan.seen.add("gsd")
     known = [draft.id for draft in scan.drafts]
     for draft in scan.drafts:
         items = scan.items.get(draft.id, [])
@@ -95,7 +95,8 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
             if item.weak and item.track.steps and all(item.track.steps):
                 item.track.status = "done"  # every step ticked: the task is done
         if speckit:
-            _speckit_order(scan.items.get(draft.id, []))
+            speckit_order(scan.items.get(draft.id, []))
+        wave_order(scan.items.get(draft.id, []))
         read_prerequisites(path, draft, scan.labels.get(draft.id, []), known, words)
     form = ("speckit" if speckit else "gsd" if "gsd" in scan.seen or words.format == "gsd"
             else "checklist" if "checklist" in scan.seen else "tracks")
@@ -110,6 +111,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     heads, boxed, any_group = _look_ahead(visible_lines, words)
     containers, nested = _containers(visible_lines, heads)
     scan.taken = {id_key(h.key) for h in heads if h and h.kind == "group"}
+    scan.tables = find_tables(visible_lines)
     group: GroupDraft | None = None
     group_level = 0
     track: tuple[TrackDraft, int, int] | None = None  # (draft, level, indent)
@@ -178,6 +180,16 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             draft = _checkbox_track(scan, group, visible, item[1], number)
             track = (draft, 0, item[0])
             continue
+        wave = None if fenced or not group or (track and track[1]) else WAVE.fullmatch(
+            visible.strip())
+        if wave and group:
+            scan.waves[group.id] = int(wave.group("n"))  # GSD: the plans below are wave n
+            track = None
+            continue
+        table = None if fenced or not group or track else scan.tables.get(index)
+        if table and group and table.lists_tracks and checklists:
+            for draft in table_tracks(table, len(group.tracks) + 1):
+                _add_track(scan, group, draft, parallel=False, weak=True)
         label = None if fenced else read_label(visible)
         status = None if fenced else read_status_line(visible, words)
         if track:
@@ -365,7 +377,8 @@ def _own_id(found: re.Match[str]) -> str:
 def _add_track(scan: _Scan, group: GroupDraft, draft: TrackDraft, parallel: bool,
                weak: bool) -> None:
     group.tracks.append(draft)
-    scan.items.setdefault(group.id, []).append(_Item(draft, parallel, weak))
+    scan.items.setdefault(group.id, []).append(
+        Item(draft, parallel, weak, wave=scan.waves.get(group.id)))
 
 
 def _label_deps(path: str, group: GroupDraft | None, track: TrackDraft, number: int,
@@ -378,20 +391,3 @@ def _label_deps(path: str, group: GroupDraft | None, track: TrackDraft, number: 
         raise RoadmapError(f"{path}:{number}: cannot read the dependencies of track "
                            f"{gid}/{track.number}: list tracks like 'Track 2', '2' or 'D/3'")
     track.deps.extend((dep, number) for dep in ids)
-
-
-def _speckit_order(items: list[_Item]) -> None:
-    """[P] tasks run beside each other; a task without it waits on every task above it."""
-    serial: TrackDraft | None = None
-    since: list[TrackDraft] = []
-    for item in items:
-        track = item.track
-        if item.parallel:
-            if serial is not None:
-                track.deps.insert(0, (f"{serial.number}", track.line))
-            since.append(track)
-            continue
-        # Waiting on the [P] tasks since the last serial one covers every task above.
-        before = since or ([serial] if serial else [])
-        track.deps[:0] = [(t.number, track.line) for t in before]
-        serial, since = track, []

@@ -6,9 +6,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+# With the words plans in Spanish, Portuguese, Italian, French and German use most ("FASE 2").
 GROUP_WORDS = ("Group", "Phase", "Milestone", "Stage", "Sprint", "Epic", "Wave", "Part",
-               "Release", "Version", "Week", "Day", "Quarter")
-TRACK_WORDS = ("Track", "Task", "Plan", "Story", "Step", "Workstream", "Stream", "Item")
+               "Release", "Version", "Week", "Day", "Quarter", "Fase", "Etapa", "\u00c9tape",
+               "Meilenstein")
+TRACK_WORDS = ("Track", "Task", "Plan", "Story", "Step", "Workstream", "Stream", "Item",
+               "Tarea", "Tarefa", "T\u00e2che", "Aufgabe")
 FORMATS = ("auto", "tracks", "speckit", "gsd", "checklist", "taskmaster", "beads")
 # An id as written: a number, letters, or a dotted or dashed code (1.2, 04-01, T012, v0.3).
 ID = r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*"

@@ -14,6 +14,7 @@ from gitorch.roadmap.lines import (
     split_lines,
 )
 from gitorch.roadmap.reader import parse
+from gitorch.roadmap.tables import find_tables, mark_row
 from gitorch.roadmap.taskmaster import mark_taskmaster
 from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary, json_form
 
@@ -43,8 +44,12 @@ def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
     lines = [content for content, _ in pieces]
     visible = mask(lines)
     style = done_style(visible, words)
+    rows = {index: table.status for table in find_tables(visible).values()
+            if table.lists_tracks and table.status is not None for index, _ in table.rows}
     for number in sorted(targets):
-        lines[number - 1] = _mark(lines[number - 1], visible[number - 1][0], style, words)
+        column = rows.get(number - 1)
+        lines[number - 1] = (mark_row(lines[number - 1], column) if column is not None
+                             else _mark(lines[number - 1], visible[number - 1][0], style, words))
     return bom + "".join(line + end for line, (_, end) in zip(lines, pieces, strict=True))
 
 

@@ -60,3 +60,40 @@ def test_spec_kit_landing_ticks_tasks_and_leaves_phase_headings() -> None:
     marked = mark_done(text, ["3/T008", "3/T009"], "specs/004-export/tasks.md")
     assert marked == text.replace("- [ ] T008", "- [x] T008").replace(
         "- [ ] T009", "- [x] T009")
+
+
+def test_gsd_waves_order_plans_and_progress_marks_phases_done() -> None:
+    roadmap = read("gsd-waves.md", ".planning/ROADMAP.md")
+    assert shape(roadmap) == ("gsd", [
+        ("1", True, (), [("1/01-01", "done", ())]),
+        ("2", True, ("1",), [("2/02-01", "done", ()), ("2/02-02", "done", ())]),
+        ("3", False, ("2",), [
+            ("3/03-01", "pending", ()), ("3/03-02", "pending", ()),
+            ("3/03-03", "blocked", ("3/03-01", "3/03-02")),
+            ("3/03-04", "blocked", ("3/03-03",))]),
+    ])
+    assert roadmap.track("3/03-03").title == "CLI command"
+
+
+def test_group_words_of_other_languages_are_read() -> None:
+    roadmap = read("fase.md", "ROADMAP.md")
+    assert shape(roadmap) == ("tracks", [
+        ("1", True, (), [("1/1", "done", ())]),
+        ("2", False, ("1",), [("2/1", "pending", ()), ("2/2", "blocked", ("2/1",))]),
+    ])
+    assert roadmap.group("2").title == "API"
+
+
+def test_a_status_table_lists_tracks_and_landing_writes_done_in_it() -> None:
+    roadmap = read("status-table.md", "ROADMAP.md")
+    assert shape(roadmap) == ("tracks", [
+        ("1", False, (), [("1/1.1", "done", ()), ("1/1.2", "pending", ()),
+                          ("1/1.3", "pending", ())]),
+        ("2", False, ("1",), [("2/1", "blocked", ())]),
+    ])
+    assert [(t.title, t.line, t.status) for t in roadmap.tracks()] == [
+        ("Parser", 7, "done"), ("Writer", 8, "in_progress"), ("cli", 9, "pending"),
+        ("Docs", 15, "pending")]
+    text = (HERE / "status-table.md").read_text(encoding="utf-8")
+    marked = mark_done(text, ["1/1.3"], "ROADMAP.md")
+    assert marked == text.replace("| `cli` | ana | Todo |", "| `cli` | ana | Done |")
