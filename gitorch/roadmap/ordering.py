@@ -19,7 +19,6 @@ class Item:
     track: TrackDraft
     parallel: bool
     weak: bool  # read from a checkbox or an id, not a track word: gives way to track words
-    listed: bool = False  # a checkbox item, not a heading
     wave: int | None = None  # GSD's **Wave N** it is listed under
 
 

@@ -55,6 +55,7 @@ class _Scan:
     seen: set[str] = field(default_factory=set)  # what was read: checklist, speckit, gsd
     taken: set[str] = field(default_factory=set)  # keys of the group ids the file writes
     tables: dict[int, Table] = field(default_factory=dict)  # by the index of the header
+    listed: dict[tuple[str, str], TrackDraft] = field(default_factory=dict)  # checkbox tasks
 
 
 def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> Roadmap:
@@ -354,7 +355,7 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
         for dep in read_track_ids(rest[found.end():], scan.words) or []:
             draft.deps.append((dep, number))
     _add_track(scan, group, draft, parallel, weak=True)
-    scan.items[group.id][-1].listed = True
+    scan.listed.setdefault((group.id, id_key(number_text)), draft)
     return draft
 
 
@@ -364,9 +365,7 @@ def _parent_task(scan: _Scan, group: GroupDraft, text: str) -> TrackDraft | None
     parent, dot, _ = _own_id(own).rpartition(".") if own else ("", "", "")
     if not dot:
         return None
-    return next((item.track for item in scan.items.get(group.id, [])
-                 if item.weak and item.listed and id_key(item.track.number) == id_key(parent)),
-                None)
+    return scan.listed.get((group.id, id_key(parent)))
 
 
 def _own_id(found: re.Match[str]) -> str:
