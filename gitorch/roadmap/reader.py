@@ -197,7 +197,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             if raw.strip() and not visible.strip() and not fenced:
                 continue  # wholly inside an HTML comment: not for the agent either
             track[0].body.append(raw)
-            step = read_item(visible) if track[1] == 0 and not fenced else None
+            step = read_item(visible) if track[1] == 0 and not fenced and "[" in visible else None
             if step and step[1]:
                 track[0].steps.append(box_status(visible[step[1][0] + 1]) == "done")
             if status == "done":
@@ -361,7 +361,10 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
 
 def _parent_task(scan: _Scan, group: GroupDraft, text: str) -> TrackDraft | None:
     """The checkbox task of this group a dotted id ("2.1") is a sub-task of ("2"), if any."""
-    own = _ITEM_ID.match(_BOLD_ID.sub(r"\g<id>", text.strip(), count=1))
+    text = text.strip()
+    if "." not in text.split(" ", 1)[0]:
+        return None  # not a dotted id: the common case, answered at once
+    own = _ITEM_ID.match(_BOLD_ID.sub(r"\g<id>", text, count=1))
     parent, dot, _ = _own_id(own).rpartition(".") if own else ("", "", "")
     if not dot:
         return None
