@@ -57,6 +57,7 @@ def test_a_beads_export_runs_its_epics_and_bd_closes_what_landed(tmp_path: Path)
     assert (tmp_path / "bd.log").read_text() == "close w-1.2\nclose w-1\n"
     assert (repo / ISSUES).read_bytes() == text.encode("utf-8")
     assert landed(repo) == {"w-1/w-1.1": "landed", "w-1/w-1.2": "landed"}
+    assert states(read_plan(repo)) == {"w-1/w-1.1": "done", "w-1/w-1.2": "done"}
 
 
 def landed(repo: Path) -> dict[str, str]:
