@@ -117,8 +117,8 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
     return Config(**{
         top.name: _section(sections[top.name], top.name, merged)
         if top.name in sections else merged[top.name] for top in fields(Config)
-        if top.name != "roadmap_words"
-    }, roadmap_words=words)
+        if top.name not in ("roadmap_words", "roadmap_given")
+    }, roadmap_words=words, roadmap_given="roadmap" in where)
 
 
 def default_config_text() -> str:

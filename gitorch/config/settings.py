@@ -158,6 +158,7 @@ class Config:
     logs: LogsConfig = LogsConfig()
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
     notify: tuple[NotifySink, ...] = ()  # where events are told (DESIGN §17)
+    roadmap_given: bool = False  # whether a file or flag set roadmap:, or gitorch finds the plan
 
 
 _HEADER = """\

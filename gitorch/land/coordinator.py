@@ -30,10 +30,12 @@ from gitorch.land.stack import Candidate, done_candidates, replay_stack, roadmap
 from gitorch.names import TrackId, claim_ref
 from gitorch.notify.tellers import tell_landing
 from gitorch.project import Project
+from gitorch.roadmap.beads import close_issues
 from gitorch.roadmap.reader import parse
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.leftout import record_left_out
 from gitorch.tracks.log import open_track_log
+from gitorch.tracks.records import landed_tracks
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
 from gitorch.upstream import MainSync, remote_name, sync_main
 
@@ -208,6 +210,9 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     failpoint("cleanup")
     try:  # while main's checkout goes on; waited for even if tidying fails (a stale lock)
         result.notes += finish_tracks(project, landed, keep, sources)
+        if roadmap.form == "beads":  # its export is bd's to write: bd closes the issues
+            result.notes += close_issues(project.paths.main_worktree, roadmap, list(landed),
+                                         landed_tracks(project))
     finally:
         if checkout is not None:
             checkout()

@@ -121,6 +121,7 @@ run:
                         "per-track"),
         claims=ClaimsConfig(True, 30.0, 300.0),
         run=RunConfig(60.0, 172800.0, 5),
+        roadmap_given=True,
     )
 
 
@@ -184,7 +185,8 @@ def test_example_file_loads_to_exactly_the_defaults(repo: Path) -> None:
 def test_example_file_documents_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     for field in dataclasses.fields(Config):
-        name = "  group_words" if field.name == "roadmap_words" else field.name
+        name = {"roadmap_words": "  group_words", "roadmap_given": "roadmap"}.get(
+            field.name, field.name)
         assert re.search(rf"^#? ?{name}:", text, re.MULTILINE), field.name
     for section in ("agent", "land", "claims", "run", "logs"):
         for field in dataclasses.fields(getattr(DEFAULTS, section)):
