@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -613,11 +612,12 @@ def test_lookup_errors(call: object, message: str) -> None:
     assert str(caught.value) == message
 
 
-def test_hostile_sizes_stay_fast() -> None:
+def test_hostile_sizes_are_read_whole() -> None:
+    """How fast is the benchmarks' roadmap case's business (a timed test fails on a busy
+    machine: this one took 7 s beside a parallel suite, 0.35 s alone)."""
     n = 2000
     chain = "".join(f"### Track {i}: t\nDepends on: {i - 1}\n" for i in range(2, n + 1))
     text = "## Group A: x\n### Track 1: t\n" + chain
-    started = time.perf_counter()
     roadmap = parse(text)
     assert ids(roadmap.ready_tracks()) == ["A/1"]
     assert len(roadmap.tracks()) == n
@@ -625,7 +625,6 @@ def test_hostile_sizes_stay_fast() -> None:
     long_line = "## Group A: x\n### Track 1: " + " " * 100_000 + "x ✅ " * 10_000 + "\n"
     assert parse(long_line).track("A/1").status == "done"
     assert parse("## Group A: x\n### Track 1: t\n" + "<!--" * 50_000 + "\n").tracks()
-    assert time.perf_counter() - started < 5
 
 
 # --- mark_done -------------------------------------------------------------------------------
