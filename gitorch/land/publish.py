@@ -15,7 +15,7 @@ from typing import Any
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import worktree_files
-from gitorch.names import TrackId, claim_ref, wip_ref
+from gitorch.names import TrackId, claim_ref, legacy_wip_ref, wip_ref
 from gitorch.project import Project
 from gitorch.state import read_json, write_json
 from gitorch.tracks.claims import drop_claim
@@ -150,9 +150,11 @@ def remove_track_trees(project: Project, tracks: list[str]) -> list[str]:
 
 def _drop_wip_refs(project: Project, tracks: list[TrackId]) -> None:
     """The landed tracks' wip refs, in one transaction (one at a time if one moved)."""
-    held = git.list_refs(project.paths, "refs/gitorch/wip/")
+    held = {**git.list_refs(project.paths, "refs/gitorch/wip/"),
+            **git.list_refs(project.paths, "refs/gitorch/track/")}
     there: list[tuple[str, str | None, str | None]] = [
-        (wip_ref(t), None, held[wip_ref(t)]) for t in tracks if wip_ref(t) in held]
+        (ref, None, held[ref]) for t in tracks for ref in (wip_ref(t), legacy_wip_ref(t))
+        if ref in held]
     try:
         git.update_refs(project.paths, there, "gitorch land: the tracks landed")
     except git.RefMoved:  # moved meanwhile: someone still uses that one

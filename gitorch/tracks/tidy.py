@@ -7,7 +7,7 @@ from pathlib import Path
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import worktree_files
-from gitorch.names import TrackId, wip_ref
+from gitorch.names import TrackId
 from gitorch.output import safe_text
 from gitorch.project import Project
 from gitorch.tracks.claims import repository_lock
@@ -57,7 +57,5 @@ def _remove_landed(project: Project, record: TrackRecord, force: bool) -> list[s
         said.append(f"Deleted branch {record.branch} (landed)")
     # Only a landed track's wip ref goes: any other may hold the only copy of its work.
     track = TrackId.parse(record.track)
-    if git.read_ref(project.paths, wip_ref(track)) is not None:
-        drop_wip(project, track)
-        said.append(f"Deleted {wip_ref(track)} (landed)")
+    said += [f"Deleted {ref} (landed)" for ref in drop_wip(project, track)]
     return said

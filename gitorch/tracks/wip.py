@@ -1,6 +1,6 @@
 """The wip ref of a track: its latest commit, or a snapshot of its uncommitted work on top.
 
-`refs/gitorch/wip/<group>/<n>` is never a branch anyone works on, so it keeps a track's work
+`refs/gitorch/track/<group>/<n>/wip` is never a branch anyone works on, so it keeps a track's work
 reachable whatever happens to the branch and the worktree (DESIGN §12).
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gitorch import git
 from gitorch.git import rebase
-from gitorch.names import TrackId, wip_ref
+from gitorch.names import TrackId, legacy_wip_ref, wip_ref
 from gitorch.process import ProcessError
 from gitorch.project import Project
 
@@ -45,13 +45,16 @@ def point_wip(project: Project, track: TrackId, commit: str) -> str | None:
     return None
 
 
-def drop_wip(project: Project, track: TrackId) -> None:
-    """Remove the track's wip ref (only once it has landed)."""
-    ref = wip_ref(track)
-    current = git.read_ref(project.paths, ref)
-    if current is not None:
-        with suppress(git.RefMoved):  # moved meanwhile: someone still uses it
-            git.update_ref(project.paths, ref, None, current, "gitorch: track landed")
+def drop_wip(project: Project, track: TrackId) -> list[str]:
+    """Remove the track's wip refs (only once it has landed); the refs removed."""
+    dropped = []
+    for ref in (wip_ref(track), legacy_wip_ref(track)):
+        current = git.read_ref(project.paths, ref)
+        if current is not None:
+            with suppress(git.RefMoved):  # moved meanwhile: someone still uses it
+                git.update_ref(project.paths, ref, None, current, "gitorch: track landed")
+                dropped.append(ref)
+    return dropped
 
 
 def keep_snapshots(project: Project, track: TrackId, worktree: Path,
