@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from gitorch import git
 from gitorch.agents.outcomes import AUTH, FATAL, OK, RATE, STUCK, Patterns, Verdict, classify
 from gitorch.agents.presets import PRESETS, agent_for, agent_name, invocation, known_preset
 from gitorch.agents.process import AgentOutcome, Limits, run_agent
@@ -15,7 +16,10 @@ from gitorch.agents.stream import StreamReader, aider_usage
 from gitorch.agents.usage import Usage, record_total
 from gitorch.config.settings import PhaseConfig
 from gitorch.git import worktree_files
+from gitorch.names import TrackId
 from gitorch.project import Project
+from gitorch.sandbox.rules import track_jail
+from gitorch.state import write_atomic
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord
 
@@ -41,14 +45,19 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     preset = known_preset(agent)
     name = agent_name(agent)
     usage_file = prompt_file.with_name(f"{prompt_file.stem}.usage.jsonl")
-    usage_file.unlink(missing_ok=True)
+    # Empty, not absent: a sandbox lets the agent write only files that are there.
+    write_atomic(usage_file, b"")
     call = invocation(agent, prompt=prompt, prompt_file=str(prompt_file), track=record.track,
                       phase=phase.name, usage_file=str(usage_file))
     reader = StreamReader(preset, Patterns(preset, agent))
     worktree = Path(record.worktree)
+    track = TrackId.parse(record.track)
+    jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), record.branch,
+                      extra=(usage_file,))
+    record.sandboxed = jail.sandboxed
     outcome = run_agent(call.argv, call.stdin, cwd=worktree, env=env,
                         timeout=Limits(agent.timeout, agent.idle_timeout), log=log,
-                        stopping=stopping, started=started, reader=reader)
+                        stopping=stopping, started=started, reader=reader, jail=jail)
     spent = reader.usage + (aider_usage(str(usage_file)) if preset == "aider" else Usage())
     if spent:
         before = Usage.from_json(record.usage.get(phase.name))

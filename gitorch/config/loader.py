@@ -13,6 +13,7 @@ from gitorch.config.checks import (
     NULLABLE,
     Check,
     Invalid,
+    allow_problem,
     argv,
     duration,
     flag,
@@ -21,12 +22,14 @@ from gitorch.config.checks import (
     money,
     one_of,
     overlap,
+    path_problem,
     phase_list,
     plain_text,
     preset,
     ref_name,
     regex_problem,
     roadmap_setting,
+    sandbox_mode,
     strings,
     template,
     whole,
@@ -43,6 +46,7 @@ from gitorch.config.settings import (
     ConfigError,
     LandConfig,
     RunConfig,
+    SandboxConfig,
     SchedulingConfig,
     WorktreeConfig,
 )
@@ -63,6 +67,7 @@ _DEFAULTS: dict[str, Any] = {
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
     "scheduling.overlap": "prefer",
+    "sandbox.mode": "auto", "sandbox.writable": (), "sandbox.allow": (), "sandbox.network": True,
     "roadmap.format": "auto", "roadmap.group_words": GROUP_WORDS,
     "roadmap.track_words": TRACK_WORDS, "roadmap.done_words": (),
 }
@@ -104,7 +109,8 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
         where.update({key: (index, source.where(key)) for key in settings})
     _check_claims(merged, where)
     sections = {"agent": AgentConfig, "land": LandConfig, "claims": ClaimsConfig,
-                "run": RunConfig, "scheduling": SchedulingConfig, "worktree": WorktreeConfig}
+                "run": RunConfig, "scheduling": SchedulingConfig, "worktree": WorktreeConfig,
+                "sandbox": SandboxConfig}
     words = Vocabulary(merged["roadmap.format"], merged["roadmap.group_words"],
                        merged["roadmap.track_words"], merged["roadmap.done_words"])
     return Config(**{
@@ -175,6 +181,9 @@ _SCHEMA: dict[str, Check | dict[str, Check]] = {
     "run": {"every": duration, "for": duration, "retries": whole(0)},
     "scheduling": {"overlap": overlap},
     "worktree": {"setup": argv, "copy": strings("globs like .env", glob_problem)},
+    "sandbox": {"mode": sandbox_mode, "writable": strings("paths like ~/.cache/pip", path_problem),
+                "allow": strings("paths like ~/.ssh or variable names", allow_problem),
+                "network": flag},
 }
 
 

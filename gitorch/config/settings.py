@@ -13,6 +13,7 @@ PRESET_NAMES = ("claude", "codex", "aider", "gemini")
 OVERLAP_MODES = ("prefer", "strict", "off")
 LAND_MODES = ("push", "pr")
 PR_LAYOUTS = ("single", "per-track")
+SANDBOX_MODES = ("auto", "bwrap", "off")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
                  "worktree", "phase", "paths", "main_commits", "test_output")
 
@@ -103,6 +104,16 @@ class SchedulingConfig:
 
 
 @dataclass(frozen=True)
+class SandboxConfig:
+    """What an agent phase and the test gate may touch (DESIGN §14)."""
+
+    mode: str = "auto"  # auto: bwrap where it works, else off | bwrap: required | off
+    writable: tuple[str, ...] = ()  # more paths it may write
+    allow: tuple[str, ...] = ()  # credential paths or variables it may see after all
+    network: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting gitorch reads, merged from the repository, the user and the flags."""
 
@@ -118,6 +129,7 @@ class Config:
     run: RunConfig
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
+    sandbox: SandboxConfig = SandboxConfig()
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
 
 

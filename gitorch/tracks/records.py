@@ -61,6 +61,7 @@ class TrackRecord:
     prepared: bool = False  # worktree.setup and worktree.copy done in its worktree
     left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
     repairs: int = 0  # resolve or fix runs spent on it
+    sandboxed: bool = False  # whether its last phase ran in the sandbox
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:

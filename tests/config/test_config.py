@@ -265,7 +265,7 @@ def test_format_duration_refuses_negative() -> None:
 # --- broken configs --------------------------------------------------------------------
 
 EVERY_TOP_KEY = ("roadmap, main_branch, remote, max_parallel, worktrees_dir, agent, phases, "
-                 "land, claims, run, scheduling, worktree")
+                 "land, claims, run, scheduling, worktree, sandbox")
 
 BROKEN: list[tuple[str, str | bytes, str]] = [
     ("unknown top key", "max_parallel: 2\nagnt:\n  preset: claude\n",

@@ -71,7 +71,8 @@ def test_killed_runner_is_stale_then_resumed_in_place(tmp_path: Path) -> None:
 
 
 def test_stale_tracks_are_taken_first_and_orphaned_agents_ended(tmp_path: Path) -> None:
-    repo = agent_repo(tmp_path / "repo")
+    # A sandboxed agent dies with its runner (tests/sandbox/): only without one is it left.
+    repo = agent_repo(tmp_path / "repo", extra_config="sandbox: off\n")
     run_gitorch(repo, "start", "-t", "A/3", env={"AGENT_SLEEP": "30"}, check=True)
     record_path = repo / ".git" / "gitorch" / "tracks" / "group_A_track_3.json"
     deadline = time.monotonic() + 30
