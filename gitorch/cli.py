@@ -132,8 +132,9 @@ def start(parallel: int | None, group: str | None, tracks: tuple[str, ...], wait
 
     result = run_start(Path.cwd(), parallel=parallel, group=group, track_ids=list(tracks),
                        dry_run=dry_run)
-    if result.warning:
-        warn(result.warning)
+    for said in (result.warning, result.notice):
+        if said:
+            warn(said)
     click.echo("\n".join(render_start(result)))
     failed = 0
     if (wait or then_land) and result.launched:

@@ -72,8 +72,8 @@ def confine(config: SandboxConfig, rules: Rules) -> Jail:
     found = availability()
     if found.bwrap is None:
         if config.mode == "bwrap":
-            raise GitorchError(f"sandbox: bwrap is set but {found.why_not}; or set "
-                               "sandbox: auto in gitorch.yaml to run without it")
+            raise GitorchError(f"sandbox: bwrap is set but {found.why_not}; {found.fix}, "
+                               "or set sandbox: auto in gitorch.yaml to run without it")
         return loose
     return Jail((found.bwrap, *bwrap_args(rules), "--"), rules.hidden_env, rules.keep_helpers)
 
