@@ -53,7 +53,7 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     worktree = Path(record.worktree)
     track = TrackId.parse(record.track)
     jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), record.branch,
-                      extra=(usage_file,))
+                      call.argv[0], extra=(usage_file,))
     record.sandboxed = jail.sandboxed
     outcome = run_agent(call.argv, call.stdin, cwd=worktree, env=env,
                         timeout=Limits(agent.timeout, agent.idle_timeout), log=log,

@@ -61,8 +61,8 @@ class Gate:
         # Its own process group and a file for output, so a timeout ends every process it
         # started and no leftover child can hold a pipe open. The tests run code the agents
         # wrote: in the agents' sandbox, with only the scratch worktree writable.
-        jail = gate_jail(self.project, self.worktree)
         program = self.command[0]
+        jail = gate_jail(self.project, self.worktree, program)
         # In a sandbox a missing program is bwrap's failure, which reads as a red gate.
         if not (shutil.which(program) or (self.worktree / program).is_file()):
             raise GitorchError(f"land.test_command: {program}: not found")

@@ -20,8 +20,11 @@ POINTERS = ("commondir", "gitdir", "gitorch-track", "gitorch-wip")
 
 
 def track_jail(project: Project, track: TrackId, worktree: Path, git_dir: Path, branch: str,
-               extra: Sequence[Path] = ()) -> Jail:
-    """The jail of a phase of track working in worktree (whose private git dir is git_dir)."""
+               program: str, extra: Sequence[Path] = ()) -> Jail:
+    """The jail of a phase of track working in worktree (whose private git dir is git_dir).
+
+    program: the agent's, kept in sight even in a folder of the private /tmp.
+    """
     common = project.paths.common_dir
     settings = project.config.sandbox
     # The hook appends to it from inside, where only a file that is there can be opened up.
@@ -35,21 +38,24 @@ def track_jail(project: Project, track: TrackId, worktree: Path, git_dir: Path, 
         writable += _ref_folders(common, f"refs/heads/{own_branch}")
     writable += _ref_folders(common, track_ref_folder(track))
     pinned = [worktree / ".git", *(git_dir / name for name in POINTERS)]
-    return confine(settings, _rules(project, worktree, writable, pinned))
+    return confine(settings, _rules(project, worktree, writable, pinned, program))
 
 
-def gate_jail(project: Project, worktree: Path) -> Jail:
+def gate_jail(project: Project, worktree: Path, program: str) -> Jail:
     """The jail of the test command in the gate's scratch worktree: that alone is writable."""
     writable = [worktree, *_home(project.config.sandbox.writable)]
     return confine(project.config.sandbox, _rules(project, worktree, writable,
-                                                  [worktree / ".git"]))
+                                                  [worktree / ".git"], program))
 
 
-def _rules(project: Project, workdir: Path, writable: list[Path], pinned: list[Path]) -> Rules:
+def _rules(project: Project, workdir: Path, writable: list[Path], pinned: list[Path],
+           program: str) -> Rules:
     settings = project.config.sandbox
     allowed = set(settings.allow)
     visible = [project.paths.main_worktree, project.paths.common_dir, project.worktrees_dir,
                Path.home(), Path(sys.prefix), *_home(settings.allow)]
+    if Path(program).is_absolute():
+        visible.append(Path(program).parent)
     hidden = _home(name for name in CREDENTIAL_PATHS if name not in allowed)
     return Rules(workdir, tuple(writable), tuple(pinned), tuple(visible), tuple(hidden),
                  CREDENTIAL_VARIABLES - allowed, CREDENTIAL_HELPER in allowed,
