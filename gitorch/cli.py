@@ -228,6 +228,18 @@ def release(track: str, stop_first: bool, force: bool) -> None:
 
 
 @cli.command()
+@click.argument("track")
+def approve(track: str) -> None:
+    """Let a track that changes protected paths (land.protected) land as it is now.
+
+    Example: gitorch approve E/1
+    """
+    from gitorch.commands.approve import approve as run_approve
+
+    click.echo(run_approve(Path.cwd(), track))
+
+
+@cli.command()
 @click.option("--force", is_flag=True, help="Also remove worktrees with uncommitted changes.")
 def clean(force: bool) -> None:
     """Drop stale claims; remove landed tracks' worktrees and branches.

@@ -14,6 +14,10 @@ OVERLAP_MODES = ("prefer", "strict", "off")
 LAND_MODES = ("push", "pr")
 PR_LAYOUTS = ("single", "per-track")
 SANDBOX_MODES = ("auto", "bwrap", "off")
+# Files that change how git, gitorch or CI run: config an agent wrote must not run by itself.
+PROTECTED = ("gitorch.yaml", ".gitorch/", ".gitattributes", ".gitmodules", ".github/workflows/",
+             ".gitlab-ci.yml", ".circleci/", ".travis.yml", ".buildkite/", "Jenkinsfile",
+             "azure-pipelines.yml", ".gitea/workflows/", ".forgejo/workflows/")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
                  "worktree", "phase", "paths", "main_commits", "test_output")
 
@@ -76,6 +80,7 @@ class LandConfig:
     fix_prompt: str | None  # None: FIX_PROMPT
     mode: str = "push"  # push: move main; pr: push a branch and open a pull request
     pr: str = "single"  # single: one pull request per landing; per-track: a chain of them
+    protected: tuple[str, ...] = PROTECTED  # paths a person approves before they land
 
 
 @dataclass(frozen=True)

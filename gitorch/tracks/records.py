@@ -23,7 +23,7 @@ from gitorch.tracks.remote_claims import RemoteClaim, is_expired
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
-                   "rate-limited"})
+                   "rate-limited", "needs-review"})
 LEFT_OUT = frozenset({"conflict", "gate-failed"})
 # A repair's state, and the state it goes back to if it ends without finishing.
 REPAIRING = {"resolving": "conflict", "fixing": "gate-failed"}
@@ -62,6 +62,7 @@ class TrackRecord:
     left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
     repairs: int = 0  # resolve or fix runs spent on it
     sandboxed: bool = False  # whether its last phase ran in the sandbox
+    approved_tip: str | None = None  # the tip a person approved protected changes at
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
