@@ -32,6 +32,7 @@ class Rules:
     pinned: tuple[Path, ...] = ()  # read-only again inside a writable folder
     visible: tuple[Path, ...] = ()  # kept readable though under the private /tmp
     hidden: tuple[Path, ...] = ()  # credential files and folders, masked
+    empty: Path = Path("/dev/null")  # an empty file bound over hidden files
     hidden_env: frozenset[str] = CREDENTIAL_VARIABLES
     keep_helpers: bool = False
     network: bool = True
@@ -92,7 +93,7 @@ def bwrap_args(rules: Rules) -> list[str]:
         args += ["--ro-bind", str(path), str(path)]
     for path in _existing(rules.hidden):
         args += (["--tmpfs", str(path)] if path.is_dir()
-                 else ["--ro-bind", "/dev/null", str(path)])
+                 else ["--ro-bind", str(rules.empty), str(path)])
     args += ["--unshare-pid", "--die-with-parent", "--new-session"]
     if not rules.network:
         args.append("--unshare-net")

@@ -9,6 +9,7 @@ from pathlib import Path
 from gitorch.names import TrackId, track_branch_folder, track_ref_folder
 from gitorch.project import Project
 from gitorch.sandbox.jail import CREDENTIAL_HELPER, CREDENTIAL_VARIABLES, Jail, Rules, confine
+from gitorch.state import write_atomic
 
 # Where the agent CLIs keep their logins, sessions and settings.
 AGENT_STATE = ("~/.claude", "~/.claude.json", "~/.codex", "~/.gemini", "~/.aider")
@@ -28,6 +29,7 @@ def track_jail(project: Project, track: TrackId, worktree: Path, git_dir: Path, 
     common = project.paths.common_dir
     settings = project.config.sandbox
     # The hook appends to it from inside, where only a file that is there can be opened up.
+    project.state.events(track).parent.mkdir(parents=True, exist_ok=True)
     project.state.events(track).touch()
     writable = [worktree, git_dir, common / "objects", project.state.events(track),
                 project.state.log(track), *extra, *_home(AGENT_STATE), *_home(settings.writable)]
@@ -57,8 +59,12 @@ def _rules(project: Project, workdir: Path, writable: list[Path], pinned: list[P
     if Path(program).is_absolute():
         visible.append(Path(program).parent)
     hidden = _home(name for name in CREDENTIAL_PATHS if name not in allowed)
+    # Not /dev/null: bwrap mounts binds nodev, where a device cannot be opened at all.
+    empty = project.state.root / "sandbox-empty"
+    if not empty.is_file():
+        write_atomic(empty, b"", mode=0o444)
     return Rules(workdir, tuple(writable), tuple(pinned), tuple(visible), tuple(hidden),
-                 CREDENTIAL_VARIABLES - allowed, CREDENTIAL_HELPER in allowed,
+                 empty, CREDENTIAL_VARIABLES - allowed, CREDENTIAL_HELPER in allowed,
                  settings.network)
 
 
