@@ -1,4 +1,4 @@
-"""Case status: `gitorch status --json` with 8 tracks, 4 done and 4 running.
+"""Case status: `gitorch status --json` and `--line` with 8 tracks, 4 done and 4 running.
 
 On the 20,100-file repository (5,100 files with --quick), `gitorch start --wait` finishes
 tracks 1-4 (2 commits each); a second `gitorch start` leaves tracks 5-8 running, their
@@ -9,7 +9,8 @@ module status imports and doing nothing else (so status minus that is its work),
 (python -X importtime) names those modules and says which cost most; one with a counting
 `git` shim on PATH says how many git processes status starts; the CPU time of a few more
 (git's included) says how much of the machine a status takes. The agents are stopped at the
-end.
+end. `gitorch status --line`, which reads only the track records, is timed against
+`git rev-parse HEAD`, the least a prompt that shows git's state runs.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
             "status's imports alone": lambda: timed(
                 lambda: subprocess.run(importing, cwd=repo, check=True)),
             "git status": lambda: timed(lambda: git(repo, "status", "--porcelain")),
+            "gitorch status --line": lambda: timed(lambda: gitorch(repo, "status", "--line")),
+            "git rev-parse HEAD": lambda: timed(lambda: git(repo, "rev-parse", "HEAD")),
         })
         result.rows = [Row(name, took) for name, took in samples.items()]
         status = result.row("gitorch status --json")
@@ -105,7 +108,16 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
                                 result.row("status's imports alone")),
                           ratio("status / git status", status, result.row("git status")),
                           Ratio("status --json: median ms (budget 100)", status.median * 1000,
-                                ("<=", 100.0), unit="ms")]
+                                ("<=", 100.0), unit="ms"),
+                          ratio("status --line / git rev-parse HEAD",
+                                result.row("gitorch status --line"),
+                                result.row("git rev-parse HEAD")),
+                          Ratio("status --line: median ms (budget 30)",
+                                result.row("gitorch status --line").median * 1000,
+                                ("<=", 30.0), unit="ms")]
+        line = gitorch(repo, "status", "--line").stdout.strip()
+        result.checks.append(Check(f"status --line says {line!r}",
+                                   line == "▶ A 4 running · 4 to land"))
         result.notes.append(f"CPU per status --json, its git processes included: "
                             f"{cpu_per_run(lambda: gitorch(repo, 'status', '--json'), 5):.0f} "
                             f"ms (user + system; {os.cpu_count()} CPUs)")

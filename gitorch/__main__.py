@@ -1,5 +1,5 @@
 """`python -m gitorch`."""
 
-from gitorch.cli import main
+from gitorch.entry import main
 
 main()

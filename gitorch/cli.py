@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from gitorch import __version__
+from gitorch.disk import as_disk_full, is_full
 from gitorch.errors import GitorchError, write_crash_report
 from gitorch.output import emit_json, safe_text, use_colour, warn
 
@@ -53,7 +54,11 @@ def init(uninstall: bool) -> None:
               show_default=True, help="Seconds between redraws with --watch.")
 @click.option("--no-fetch", is_flag=True, help="Do not ask the remote for its claims.")
 @click.option("--verbose", "-v", is_flag=True, help="Every detail: runners, log tails, claims.")
-def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose: bool) -> None:
+@click.option("--line", "one_line", is_flag=True,
+              help="One short line (▶ E 3 running · 2 to land · 1 needs you) for tmux or an "
+                   "agent CLI's status line; fast, from what runners last wrote.")
+def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose: bool,
+           one_line: bool) -> None:
     """Show the groups, the tracks, their runners, claims and recent commits.
 
     Works from the main worktree, any track worktree and any subfolder.
@@ -63,6 +68,13 @@ def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose:
     from gitorch.commands.status import collect, render
     from gitorch.commands.status import watch as watch_status
 
+    if one_line:
+        from gitorch.status.line import status_line
+
+        line = status_line(Path.cwd())
+        if line:
+            click.echo(line)
+        return
     if watch:
         watch_status(Path.cwd(), interval, as_json, use_colour(), not no_fetch)
         return
@@ -178,7 +190,8 @@ def land(tracks: tuple[str, ...], dry_run: bool, no_push: bool, no_test: bool, k
         emit_json(result.as_json())
     else:
         click.echo("\n".join(render_land(result, use_colour())))
-    if result.conflict or result.gate_failed or (tracks and result.skipped):
+    # Main that moved under a published landing needs a person before the next land.
+    if result.conflict or result.gate_failed or (tracks and result.skipped) or result.diverged:
         sys.exit(1)
 
 
@@ -195,6 +208,46 @@ def stop(tracks: tuple[str, ...], every: bool) -> None:
 
     for line in run_stop(Path.cwd(), list(tracks), every):
         click.echo(line)
+
+
+@cli.command()
+@json_option
+@click.option("--test", "send_test", is_flag=True, required=True,
+              help="Send a test event to every sink and say what each answered.")
+def notify(as_json: bool, send_test: bool) -> None:
+    """Check the notify: sinks of gitorch.yaml with a test event.
+
+    Each sink (command, webhook, desktop) gets the event now, once; the exit code is 1 if
+    any sink failed.
+
+    Example: gitorch notify --test
+    """
+    from gitorch.commands import notify as command
+
+    answers = command.test_sinks(Path.cwd())
+    if as_json:
+        emit_json({"sinks": answers})
+    else:
+        click.echo("\n".join(command.render(answers)))
+    if not all(answer["ok"] for answer in answers):
+        sys.exit(1)
+
+
+@cli.command()
+def mcp() -> None:
+    """Serve gitorch's commands as MCP tools on stdin and stdout (for Claude Code, Codex).
+
+    Needs the extra: pip install 'gitorch[mcp]'. Each tool returns its command's JSON.
+
+    Example: claude mcp add gitorch -- gitorch mcp
+    """
+    try:
+        from gitorch.mcp_server.server import serve
+    except ModuleNotFoundError as missing:
+        if missing.name is None or not missing.name.startswith("mcp"):
+            raise
+        raise GitorchError("gitorch mcp needs the MCP SDK: pip install 'gitorch[mcp]'") from None
+    serve(Path.cwd())
 
 
 @cli.command()
@@ -387,12 +440,19 @@ def _exit_on(problem: str | None) -> None:
         sys.exit(1)
 
 
+def _doer() -> str:
+    """The command being run, as `gitorch land`, for a message that says what failed."""
+    return " ".join(["gitorch", *[arg for arg in sys.argv[1:] if not arg.startswith("-")][:1]])
+
+
 def main() -> None:
     """Entry point: map errors to exit codes (1 user error, 2 usage, 3 bug, 130 Ctrl-C)."""
     try:
         cli.main(standalone_mode=False)
     except GitorchError as error:
-        click.echo(f"Error: {error}", err=True)
+        # A git that ran out of room says so in its own words; name the disk instead.
+        said = as_disk_full(error, Path.cwd(), _doer()) if is_full(error) else error
+        click.echo(f"Error: {said}", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
         sys.exit(130)
@@ -402,7 +462,11 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as error:
+        if is_full(error):
+            click.echo(f"Error: {as_disk_full(error, Path.cwd(), _doer())}", err=True)
+            sys.exit(1)
         report = write_crash_report(error)
-        click.echo(f"Error: unexpected {type(error).__name__}: {error} "
-                   f"(traceback in {report})", err=True)
+        where = (f"traceback in {report}" if isinstance(report, Path)
+                 else f"its traceback could not be written: {report}")
+        click.echo(f"Error: unexpected {type(error).__name__}: {error} ({where})", err=True)
         sys.exit(3)

@@ -28,6 +28,10 @@ GIT_LOCAL_VARIABLES = (
 )
 
 
+class TimedOut(GitorchError):
+    """A child that ran past its timeout (and was killed)."""
+
+
 class ProcessError(GitorchError):
     """A child process exited non-zero; carries what it said."""
 
@@ -106,7 +110,20 @@ def _spawn(
     except FileNotFoundError as missing:
         raise GitorchError(f"{argv[0]}: command not found") from missing
     except subprocess.TimeoutExpired as slow:
-        raise GitorchError(f"`{' '.join(argv[:3])}` did not finish within {timeout:.0f}s") from slow
+        raise TimedOut(f"`{' '.join(argv[:3])}` did not finish within {timeout:g}s") from slow
+
+
+def detach(argv: Sequence[str], cwd: Path | None = None) -> None:
+    """Start argv in a session of its own, its output discarded, and do not wait for it.
+
+    Python reaps it at a later start of a child, once it has ended.
+    """
+    try:
+        subprocess.Popen(list(argv), cwd=cwd, env=child_env(), start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except FileNotFoundError as missing:
+        raise GitorchError(f"{argv[0]}: command not found") from missing
 
 
 class Running:
@@ -205,29 +222,6 @@ def signal_group(pgid: int | None, sig: signal.Signals) -> None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-
-
-def this_host() -> str:
-    """This machine's name, as records and claims note it beside a pid.
-
-    What gethostname(2) returns, read without importing socket for it.
-    """
-    return os.uname().nodename
-
-
-def pid_running(pid: int) -> bool:
-    """Whether pid is a live process here; a zombie awaiting its reaper is not."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True  # no /proc: kill() said it exists
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def end_group(leader: subprocess.Popen[Any], grace: float = 5.0) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gitorch import git
@@ -12,6 +12,8 @@ from gitorch.errors import GitorchError
 from gitorch.names import default_worktrees_dir
 from gitorch.roadmap.model import Roadmap
 from gitorch.roadmap.reader import parse
+from gitorch.roadmap.taskmaster import current_tag
+from gitorch.roadmap.vocabulary import json_form
 from gitorch.state import StateDir
 
 
@@ -49,6 +51,16 @@ def project_for(paths: git.RepoPaths, overrides: dict[str, object] | None = None
             "the main worktree has a detached HEAD; check out your main branch or set "
             "main_branch in gitorch.yaml"
         )
+    if not config.roadmap_given and not (paths.main_worktree / config.roadmap).exists():
+        from gitorch.roadmap.finding import find_plan  # reads files: only when it is missing
+
+        found = find_plan(paths.main_worktree)
+        if found is not None:
+            config = replace(config, roadmap=found[0])
+    if json_form(config.roadmap, config.roadmap_words) == "taskmaster":
+        # Task Master's current tag is the checkout's own state, as for task-master itself.
+        words = replace(config.roadmap_words, tag=current_tag(paths.main_worktree))
+        config = replace(config, roadmap_words=words)
     return Project(paths, config, branch)
 
 
@@ -87,11 +99,15 @@ def _missing_roadmap_hint(main_worktree: Path, name: str) -> str:
     """What to do about a roadmap main lacks: commit it, or name the plan that is there."""
     if (main_worktree / name).is_file():
         return f"commit it: git add {name} && git commit"
-    from gitorch.roadmap.finding import find_plan  # reads files: only when it is missing
+    from gitorch.roadmap.finding import choose, plans  # reads files: only when it is missing
 
-    found = find_plan(main_worktree)
-    if found is not None and found[0] != name:
-        return f"set `roadmap: {found[0]}` in gitorch.yaml (it reads as a {found[1].form} plan)"
+    found = plans(main_worktree)
+    chosen = choose(found)
+    if chosen is not None and chosen.roadmap is not None and chosen.name != name:
+        return (f"set `roadmap: {chosen.name}` in gitorch.yaml (it reads as a "
+                f"{chosen.roadmap.form} plan)")
+    if found:  # plans there, none readable: say what is wrong with the first
+        return f"{found[0].summary()}; fix it and commit it, or set `roadmap:` in gitorch.yaml"
     return "create it, or set `roadmap:` in gitorch.yaml"
 
 

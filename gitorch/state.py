@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gitorch.disk import write_failed
 from gitorch.names import TrackId
 
 
@@ -61,29 +65,97 @@ class StateDir:
     def prompt_file(self, track: TrackId, phase: str) -> Path:
         return self.root / "prompts" / f"{track.key}.{phase}.md"
 
+    def agent_history(self, track: TrackId) -> Path:
+        """The folder for an agent's own history of the track (aider's chat), kept here
+        rather than in the worktree, where `git add -A` would commit it."""
+        return self.root / "agents" / track.key
+
     def ensure(self) -> None:
         """Create the folders (idempotent)."""
         for name in ("locks", "logs", "tracks", "events", "prompts"):
             (self.root / name).mkdir(parents=True, exist_ok=True)
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write data to path so that readers see the old or the new file, never a part."""
+def append_stamped_line(path: Path, text: str) -> None:
+    """One line, stamped with the local time to the millisecond, appended to path.
+
+    O_APPEND keeps concurrent lines whole; the milliseconds let `gitorch report` draw
+    tracks that take a second or less.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    moment = time.time()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(moment))
+    zone = time.strftime("%z", time.localtime(moment))
+    line = f"{stamp}.{int(moment * 1000) % 1000:03d}{zone} {text}\n".encode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise write_failed(error, path) from error
+
+
+def write_atomic(path: Path, data: bytes, mode: int | None = None,
+                 ready: Callable[[os.stat_result], None] | None = None) -> None:
+    """Write data to path so that readers see the old or the new file, never a part.
+
+    ready: told the new file's stat just before it takes path's place. A full disk raises
+    DiskFull, naming path.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise write_failed(error, path) from error
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+            if ready is not None:
+                ready(os.fstat(out.fileno()))
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise write_failed(error, path) from error
         raise
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
     write_atomic(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
+
+
+# Numbers read back from these files are checked against these bounds: a file edited by
+# hand or by a hostile agent may hold anything JSON can, and a pid of 10**30 overflows
+# kill(), one below 2 signals a whole process group (or every process), a huge count an
+# exponential back-off. Out of range, the file (or the line) is damaged.
+COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256, as git prints it
+PID_MAX = 2**22  # the highest pid_max Linux allows; other systems stay far below it
+COUNT_MAX = 10**9  # attempts, repairs, slots
+SLOTS_MAX = 1024  # agents at once: more than any machine runs, few enough to draw
+TIME_MAX = 253402300799.0  # 9999-12-31T23:59:59Z: past it, datetime cannot count
+
+
+def whole(value: object, low: int, high: int) -> int | None:
+    """value if it is an integer (a bool is not) from low to high, else None (damaged)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return None
+    return value
+
+
+def whole_text(text: str | None, low: int, high: int) -> int | None:
+    """The integer text spells (digits, a leading minus), if from low to high; else None."""
+    if text is None or not re.fullmatch(r"-?[0-9]{1,19}", text):
+        return None  # int() refuses 4300 digits and more with an error of its own
+    return whole(int(text), low, high)
+
+
+def read_pid(value: object) -> int | None:
+    """A process id read from a file, or None if it is no pid a process can have."""
+    return whole(value, 2, PID_MAX)
 
 
 def read_json(path: Path) -> dict[str, Any] | None:

@@ -9,8 +9,6 @@ from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.project import Project
 
-NETWORK_TIMEOUT = 120.0
-
 
 @dataclass(frozen=True)
 class MainSync:
@@ -35,14 +33,15 @@ def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = Fals
     remote = remote_name(project)
     if remote is None or offline:
         return MainSync(local, None, None, local)
-    remote_tip = network.fetch_branch(project.paths, remote, branch, NETWORK_TIMEOUT, also)
+    remote_tip = network.fetch_branch(project.paths, remote, branch,
+                                      project.config.remote_timeout, also)
     if remote_tip is None or remote_tip == local or git.is_ancestor(project.paths, remote_tip,
                                                                       local):
         return MainSync(local, remote_tip, remote, local)
     if git.is_ancestor(project.paths, local, remote_tip):
         return MainSync(local, remote_tip, remote, remote_tip)
-    raise GitorchError(f"{branch} and {remote}/{branch} have diverged; merge or rebase "
-                       f"{branch} onto {remote}/{branch} first")
+    raise GitorchError(f"{branch} and {remote}/{branch} have diverged; put your commits on "
+                       f"top first: {catch_up_command(project, remote, diverged=True)}")
 
 
 def remote_name(project: Project) -> str | None:
@@ -51,3 +50,15 @@ def remote_name(project: Project) -> str | None:
     if remote is None or network.remote_url(project.paths, remote) is None:
         return None
     return remote
+
+
+def catch_up_command(project: Project, remote: str, *, diverged: bool) -> str:
+    """The command that brings main up to the remote's: a rebase if main has commits of its
+    own (a fast-forward cannot), a fast-forward if not."""
+    paths, branch = project.paths, project.main_branch
+    where = paths.main_worktree
+    if git.main_head_branch(paths) == branch:
+        return f"git -C {where} pull {'--rebase' if diverged else '--ff-only'} {remote} {branch}"
+    if diverged:
+        return f"git -C {where} rebase {remote}/{branch} {branch}"
+    return f"git -C {where} fetch {remote} {branch}:{branch}"

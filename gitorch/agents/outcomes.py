@@ -70,11 +70,30 @@ _PRESET_RULES: dict[str, tuple[_Rule, ...]] = {
          "gemini does not trust the worktree; run it with --skip-trust or set "
          "GEMINI_CLI_TRUST_WORKSPACE=true"),
     ),
+    # Its own renderer's lines (stream.py) carry the API status of an error event.
+    "opencode": _rules(
+        (RATE, r"API status 429|usage limit reached|Free limit reached|FreeUsageLimitError|"
+               r"Quota exceeded"),
+        (AUTH, r"API status 40[13]|Incorrect API key|invalid_api_key|API key is missing"),
+    ),
+    # qwen exits 0 when the API refused every call: the error is its answer's text.
+    "qwen": _rules(
+        (RATE, r"\[API Error: 429|insufficient_quota|exceeded your current quota|"
+               r"Qwen OAuth free tier|Retry attempts exhausted"),
+        (AUTH, r"\[API Error: 40[13]|No auth type is selected|Incorrect API key"),
+        (OK, r"^qwen: finished"),
+    ),
+    # Its session.error events, as its renderer (stream.py) puts them.
+    "copilot": _rules(
+        (RATE, r"^copilot: error \((rate_limit|quota)|API status 429|quota exceeded"),
+        (AUTH, r"^copilot: error \(authentication\)|API status 40[13]|"
+               r"No authentication information found"),
+    ),
 }
 # Exit codes that say it on their own.
 _EXIT_CODES: dict[str, dict[int, str]] = {"gemini": {41: AUTH, 55: FATAL}}
-# Aider exits 0 after an authentication or rate-limit error: its words decide.
-_EXIT_ZERO_LIES = frozenset({"aider"})
+# Aider and qwen exit 0 after an authentication or rate-limit error: their words decide.
+_EXIT_ZERO_LIES = frozenset({"aider", "qwen"})
 
 
 class Patterns:

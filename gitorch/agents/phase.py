@@ -9,11 +9,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from gitorch import git
+from gitorch.agents.identity import identity_env
 from gitorch.agents.outcomes import AUTH, FATAL, OK, RATE, STUCK, Patterns, Verdict, classify
 from gitorch.agents.presets import PRESETS, agent_for, agent_name, invocation, known_preset
 from gitorch.agents.process import AgentOutcome, Limits, run_agent
-from gitorch.agents.stream import StreamReader, aider_usage
+from gitorch.agents.stream import StreamReader
 from gitorch.agents.usage import Usage, record_total
+from gitorch.agents.usage_files import file_usage
 from gitorch.config.settings import PhaseConfig
 from gitorch.git import worktree_files
 from gitorch.names import TrackId
@@ -22,6 +24,7 @@ from gitorch.sandbox.rules import track_jail
 from gitorch.state import write_atomic
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord
+from gitorch.tracks.unheard import record_unheard
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class PhaseRun:
     outcome: AgentOutcome
     verdict: Verdict
     agent: str
+    failed_git: str | None = None  # the last git command the agent ran that failed
 
 
 def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *, prompt: str,
@@ -47,18 +51,25 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     usage_file = prompt_file.with_name(f"{prompt_file.stem}.usage.jsonl")
     # Empty, not absent: a sandbox lets the agent write only files that are there.
     write_atomic(usage_file, b"")
+    track = TrackId.parse(record.track)
+    history = project.state.agent_history(track)
+    history.mkdir(parents=True, exist_ok=True)
     call = invocation(agent, prompt=prompt, prompt_file=str(prompt_file), track=record.track,
-                      phase=phase.name, usage_file=str(usage_file))
+                      phase=phase.name, usage_file=str(usage_file), history_dir=str(history))
+    own_files = PRESETS[preset].own_files if preset else ()
+    if own_files:
+        git.exclude_everywhere(project.paths, own_files, f"{preset}'s own files (gitorch)")
     reader = StreamReader(preset, Patterns(preset, agent))
     worktree = Path(record.worktree)
-    track = TrackId.parse(record.track)
+    # The history folder too: aider writes its chat history there, outside the worktree.
     jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), record.branch,
-                      call.argv[0], extra=(usage_file,))
+                      call.argv[0], extra=(usage_file, history))
     record.sandboxed = jail.sandboxed
-    outcome = run_agent(call.argv, call.stdin, cwd=worktree, env=env,
+    outcome = run_agent(call.argv, call.stdin, cwd=worktree,
+                        env={**identity_env(project.paths), **env},
                         timeout=Limits(agent.timeout, agent.idle_timeout), log=log,
                         stopping=stopping, started=started, reader=reader, jail=jail)
-    spent = reader.usage + (aider_usage(str(usage_file)) if preset == "aider" else Usage())
+    spent = reader.usage + file_usage(preset, str(usage_file))
     if spent:
         before = Usage.from_json(record.usage.get(phase.name))
         record.usage[phase.name] = (before + spent).as_json()
@@ -70,7 +81,11 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
             and worktree_files.commit_changes(worktree,
                                               f"{record.track}: {phase.name} phase ({name})")):
         log.line(f"Committed what {name} changed in phase {phase.name}")
-    return PhaseRun(outcome, verdict, name)
+    if record.base is not None and record_unheard(project, track, record.base, record.branch,
+                                                  worktree):
+        log.line(f"Recorded commits of phase {phase.name} that the post-commit hook did not "
+                 "report (the agent's git ran without hooks)")
+    return PhaseRun(outcome, verdict, name, reader.failed_git)
 
 
 def settle(project: Project, record: TrackRecord, phase: str, run: PhaseRun) -> bool:

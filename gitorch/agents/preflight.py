@@ -22,6 +22,9 @@ INSTALL = {
     "codex": "npm install -g @openai/codex",
     "aider": "python -m pip install aider-install && aider-install",
     "gemini": "npm install -g @google/gemini-cli",
+    "opencode": "npm install -g opencode-ai",
+    "qwen": "npm install -g @qwen-code/qwen-code",
+    "copilot": "npm install -g @github/copilot",
 }
 LOGIN_CHECK_TIMEOUT = 10.0
 

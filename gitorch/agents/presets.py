@@ -19,6 +19,8 @@ class Preset:
     key_variables: tuple[str, ...] = ()  # any of these set: logged in by key
     login_check: tuple[str, ...] | None = None  # cheap, exits non-zero when logged out
     commits: bool = True  # False: gitorch commits what the phase left (aider)
+    own_files: tuple[str, ...] = ()  # the tool's state in the worktree, never committed
+    resolve_args: tuple[str, ...] = ()  # added for a resolve phase (conflict markers)
 
 
 # Each runs its tool once, unattended, on one prompt, with output a machine can read
@@ -38,19 +40,47 @@ PRESETS: dict[str, Preset] = {
         "run `codex login`, or set OPENAI_API_KEY",
         ("OPENAI_API_KEY", "CODEX_API_KEY"), ("codex", "login", "status")),
     # Aider's own commits would carry its trailers and messages; the analytics log is
-    # written locally (nothing is sent) and is where its exact token counts are.
+    # written locally (nothing is sent) and is where its exact token counts are. Its chat
+    # history lives beside the track's other state, not in the worktree; its tags cache
+    # has no such option and is kept out of commits by an exclude. Its default edit
+    # format splits blocks on a `=======` line, so it cannot remove a conflict marker:
+    # resolve phases ask for whole files.
     "aider": Preset(
         ("aider", "--yes-always", "--no-check-update", "--no-auto-commits", "--no-gitignore",
          "--no-analytics", "--analytics-log", "{usage_file}", "--no-show-release-notes",
-         "--no-detect-urls", "--no-pretty", "--message-file", "{prompt_file}"),
+         "--no-detect-urls", "--no-pretty", "--chat-history-file", "{chat_history_file}",
+         "--input-history-file", "{input_history_file}", "--message-file", "{prompt_file}"),
         "set the API key of your model's provider (e.g. OPENAI_API_KEY or "
         "ANTHROPIC_API_KEY) and its --model in .aider.conf.yml",
-        commits=False),
+        commits=False,
+        own_files=(".aider.chat.history.md", ".aider.input.history", ".aider.tags.cache.v4/"),
+        resolve_args=("--edit-format", "whole")),
     # --skip-trust: a new worktree is an untrusted folder, where --yolo is overridden.
     "gemini": Preset(
         ("gemini", "--yolo", "--skip-trust", "-o", "stream-json", "-p", "{prompt}"),
         "run `gemini` once and choose a login, or set GEMINI_API_KEY",
         ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI")),
+    # --auto approves every permission not denied outright; without it a permission that
+    # asks would wait for a person. With no provider configured opencode uses its own
+    # free models, so there is no logged-out state to check.
+    "opencode": Preset(
+        ("opencode", "run", "--format", "json", "--auto", "--", "{prompt}"),
+        "run `opencode auth login`, or set your provider's key (e.g. OPENAI_API_KEY or "
+        "ANTHROPIC_API_KEY) and its model in opencode.json"),
+    # -p, though deprecated: with the prompt as a positional argument, qwen 0.15 printed
+    # its result after a shell command and then never exited.
+    "qwen": Preset(
+        ("qwen", "--yolo", "-o", "stream-json", "-p", "{prompt}"),
+        "run `qwen auth`, or set OPENAI_API_KEY (with OPENAI_BASE_URL and OPENAI_MODEL)",
+        ("OPENAI_API_KEY",)),
+    # --allow-all: tools, paths and URLs without asking; --no-ask-user: no questions.
+    # Its JSON events carry no token counts; the usage file it writes at the end does.
+    "copilot": Preset(
+        ("copilot", "-p", "{prompt}", "--allow-all", "--no-ask-user", "--output-format",
+         "json", "--no-auto-update", "--usage-output-file", "{usage_file}"),
+        "run `copilot login`, or set COPILOT_GITHUB_TOKEN (or COPILOT_PROVIDER_BASE_URL "
+        "and COPILOT_PROVIDER_API_KEY for a model provider of your own)",
+        ("COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN", "COPILOT_PROVIDER_BASE_URL")),
 }
 
 
@@ -98,11 +128,18 @@ def agent_name(agent: AgentConfig) -> str:
 
 
 def invocation(agent: AgentConfig, *, prompt: str, prompt_file: str, track: str,
-               phase: str, usage_file: str) -> AgentInvocation:
-    """Fill the placeholders: each is a whole argument, never spliced into a string."""
+               phase: str, usage_file: str, history_dir: str) -> AgentInvocation:
+    """Fill the placeholders: each is a whole argument, never spliced into a string.
+
+    history_dir: the track's folder for an agent's own history, outside its worktree.
+    """
     values = {"{prompt}": prompt, "{prompt_file}": prompt_file, "{track}": track,
-              "{phase}": phase, "{usage_file}": usage_file}
+              "{phase}": phase, "{usage_file}": usage_file,
+              "{chat_history_file}": os.path.join(history_dir, "chat.history.md"),
+              "{input_history_file}": os.path.join(history_dir, "input.history")}
     template = command_template(agent)
+    if agent.command is None and phase == "resolve":
+        template = (*template, *PRESETS[agent.preset].resolve_args)
     argv = tuple(values.get(arg, arg) for arg in template)
     carries_prompt = "{prompt}" in template or "{prompt_file}" in template
     return AgentInvocation(argv, None if carries_prompt else prompt)

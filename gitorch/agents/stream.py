@@ -1,14 +1,17 @@
 """An agent's output as it comes: JSON events made readable lines, usage and signals read.
 
-Claude (`stream-json`), Codex (`--json`) and Gemini (`stream-json`) print one JSON event a
-line; the track log gets the words a person wants from them, not the JSON. Any other
-line is kept as printed. Every line, and the messages inside events, is also matched
-against the outcome patterns (usage limits, logins), in the order they came.
+Claude (`stream-json`), Codex (`--json`), Gemini (`stream-json`), OpenCode (`--format
+json`), Qwen Code (`stream-json`) and Copilot CLI (`--output-format json`) print one JSON
+event a line; the track log gets the
+words a person wants from them, not the JSON. Any other line is kept as printed. Every
+line, and the messages inside events, is also matched against the outcome patterns (usage
+limits, logins), in the order they came.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +19,9 @@ from gitorch.agents.outcomes import Patterns, Signal
 from gitorch.agents.usage import Usage
 
 SHORT = 200  # tool inputs and results are cut to this in the log
+_GIT = re.compile(r"(^|[\s;&|('\"])git\s")
+_EXIT_CODE = re.compile(r"^Exit Code: ([1-9][0-9]*)", re.MULTILINE)  # gemini's shell tool
+_GIT_FATAL = re.compile(r"^fatal: ", re.MULTILINE)  # git says it only when it fails
 
 Render = Callable[["StreamReader", dict[str, Any]], Iterator[str]]
 
@@ -29,6 +35,8 @@ class StreamReader:
         self.usage = Usage()
         self.signals: list[Signal] = []
         self.end_now: Signal | None = None  # a line that says waiting will not help
+        self.failed_git: str | None = None  # the last failed git command, with its error
+        self._tools: dict[str, str] = {}  # tool call id -> the command or tool it ran
 
     def feed(self, line: str) -> list[str]:
         """The log lines for one line of output."""
@@ -43,6 +51,25 @@ class StreamReader:
 
     def add_usage(self, usage: Usage) -> None:
         self.usage = self.usage + usage
+
+    def tool_called(self, call_id: object, command: object) -> None:
+        if isinstance(call_id, str):
+            self._tools[call_id] = _short(command)
+
+    def command_of(self, call_id: object) -> str:
+        """The command or tool a call ran, as tool_called was told."""
+        return self._tools.get(call_id, "tool") if isinstance(call_id, str) else "tool"
+
+    def tool_failed(self, call_id: object, output: object) -> str:
+        """The log line for a tool call that failed; a git command's is remembered."""
+        return self.command_failed(self.command_of(call_id), output)
+
+    def command_failed(self, command: str, output: object) -> str:
+        text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+        said = _telling_line(text)
+        if _GIT.search(command):
+            self.failed_git = f"`{command}`: {said}"
+        return f"✗ {command}: {said}"
 
     def _match(self, text: str) -> None:
         for signal in self._patterns.match(text):
@@ -62,10 +89,27 @@ def _event(line: str, key: str = "type") -> dict[str, Any] | None:
     return event if isinstance(event, dict) and isinstance(event.get(key), str) else None
 
 
+def _telling_line(output: str) -> str:
+    """The line of a failed command's output that says why: git's fatal or error, else the
+    last one."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    said = next((line for line in lines if line.startswith(("fatal:", "error:"))),
+                lines[-1] if lines else "(no output)")
+    return _short(said)
+
+
 def _short(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = " ".join(text.split())
     return text if len(text) <= SHORT else text[:SHORT] + "…"
+
+
+def _text(content: object) -> str:
+    """A tool result's content: a string, or a list of text parts."""
+    if isinstance(content, list):
+        return "\n".join(str(part.get("text", "")) for part in content
+                         if isinstance(part, dict))
+    return content if isinstance(content, str) else ""
 
 
 def _int(value: object) -> int:
@@ -88,9 +132,19 @@ def _claude(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
             if part.get("type") == "text":
                 yield from str(part.get("text", "")).splitlines()
             elif part.get("type") == "tool_use":
-                yield f"→ {part.get('name')} {_short(part.get('input'))}"
+                tool_input = part.get("input")
+                command = tool_input.get("command") if isinstance(tool_input, dict) else None
+                reader.tool_called(part.get("id"), command or part.get("name"))
+                yield f"→ {part.get('name')} {_short(tool_input)}"
         if isinstance(event.get("error"), str):
             yield f"claude: error {event['error']}"
+    elif kind == "user":
+        message = event.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else []:
+            if isinstance(part, dict) and part.get("type") == "tool_result" \
+                    and part.get("is_error") is True:
+                yield reader.tool_failed(part.get("tool_use_id"), _text(part.get("content")))
     elif kind == "rate_limit_event":
         info = event.get("rate_limit_info")
         if isinstance(info, dict) and not str(info.get("status", "")).startswith("allowed"):
@@ -131,7 +185,11 @@ def _codex(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
         elif what == "reasoning":
             yield f"thinking: {_short(item.get('text', ''))}"
         elif what == "command_execution":
-            yield f"$ {_short(item.get('command'))} (exit {item.get('exit_code')})"
+            code = item.get("exit_code")
+            yield f"$ {_short(item.get('command'))} (exit {code})"
+            if isinstance(code, int) and code != 0:
+                yield reader.command_failed(_short(item.get("command")),
+                                            item.get("aggregated_output", ""))
         elif what == "file_change":
             changes = item.get("changes")
             for change in changes if isinstance(changes, list) else []:
@@ -160,7 +218,17 @@ def _gemini(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
     elif kind == "message" and event.get("role") == "assistant":
         yield from str(event.get("content", "")).splitlines()
     elif kind == "tool_use":
-        yield f"→ {event.get('tool_name')} {_short(event.get('parameters'))}"
+        parameters = event.get("parameters")
+        command = parameters.get("command") if isinstance(parameters, dict) else None
+        reader.tool_called(event.get("tool_id"), command or event.get("tool_name"))
+        yield f"→ {event.get('tool_name')} {_short(parameters)}"
+    elif kind == "tool_result":
+        output, error = event.get("output"), event.get("error")
+        if event.get("status") == "error":
+            yield reader.tool_failed(event.get("tool_id"), error.get("message")
+                                     if isinstance(error, dict) else output or error)
+        elif isinstance(output, str) and _EXIT_CODE.search(output):
+            yield reader.tool_failed(event.get("tool_id"), output)
     elif kind == "error":
         yield f"gemini: error: {event.get('message')}"
     elif kind == "result":
@@ -173,23 +241,107 @@ def _gemini(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
                + (f": {error.get('message')}" if isinstance(error, dict) else ""))
 
 
-_RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini}
+def _opencode(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    kind, part = event["type"], event.get("part")
+    part = part if isinstance(part, dict) else {}
+    if kind == "text":
+        yield from str(part.get("text", "")).splitlines()
+    elif kind == "reasoning":
+        yield f"thinking: {_short(part.get('text', ''))}"
+    elif kind == "tool_use":
+        state = part.get("state")
+        state = state if isinstance(state, dict) else {}
+        tool_input = state.get("input")
+        command = tool_input.get("command") if isinstance(tool_input, dict) else None
+        yield f"→ {part.get('tool')} {_short(tool_input)}"
+        metadata = state.get("metadata")
+        code = metadata.get("exit") if isinstance(metadata, dict) else None
+        if state.get("status") == "error":
+            yield reader.command_failed(_short(command or part.get("tool")), state.get("error"))
+        elif isinstance(code, int) and code != 0:  # a shell command's result is "completed"
+            yield reader.command_failed(_short(command), state.get("output", ""))
+    elif kind == "step_finish":
+        tokens = part.get("tokens")
+        if isinstance(tokens, dict):
+            cache = tokens.get("cache")
+            cache = cache if isinstance(cache, dict) else {}
+            cost = part.get("cost")
+            # opencode's input leaves out the cache reads and writes; its reasoning
+            # tokens are counted apart from the output.
+            reader.add_usage(Usage(
+                _int(tokens.get("input")) + _int(cache.get("read")) + _int(cache.get("write")),
+                _int(tokens.get("output")) + _int(tokens.get("reasoning")),
+                _int(cache.get("read")), float(cost) if isinstance(cost, (int, float)) else None))
+    elif kind == "error":
+        error = event.get("error")
+        data = error.get("data") if isinstance(error, dict) else None
+        data = data if isinstance(data, dict) else {}
+        status = data.get("statusCode")
+        yield (f"opencode: error: {data.get('message') or _short(error)}"
+               + (f" (API status {status})" if status else ""))
 
 
-def aider_usage(analytics_log: str) -> Usage:
-    """Aider's exact counts, from the message_send events of its local analytics log."""
-    spent = Usage()
-    try:
-        with open(analytics_log, encoding="utf-8", errors="replace") as log:
-            lines = list(log)
-    except OSError:
-        return spent
-    for line in lines:
-        event = _event(line, "event")
-        props = event.get("properties") if event and event["event"] == "message_send" else None
-        if isinstance(props, dict):
-            cost = props.get("cost")
-            spent = spent + Usage(_int(props.get("prompt_tokens")),
-                                  _int(props.get("completion_tokens")), 0,
-                                  float(cost) if isinstance(cost, (int, float)) else None)
-    return spent
+def _qwen(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    """Qwen Code's stream-json is Claude Code's, with OpenAI's usage in its result."""
+    kind = event["type"]
+    if kind == "system" and event.get("subtype") == "init":
+        yield f"qwen: session started (model {event.get('model')})"
+    elif kind == "user":
+        yield from _claude(reader, event)
+        message = event.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else []:
+            # A shell command that failed is no error to qwen, and its exit code is not
+            # shown: a git command's fatal line tells.
+            if isinstance(part, dict) and part.get("type") == "tool_result" \
+                    and part.get("is_error") is not True \
+                    and _GIT.search(reader.command_of(part.get("tool_use_id"))) \
+                    and _GIT_FATAL.search(_text(part.get("content"))):
+                yield reader.tool_failed(part.get("tool_use_id"), _text(part.get("content")))
+    elif kind == "assistant":
+        yield from _claude(reader, event)
+    elif kind == "result":
+        usage = event.get("usage")
+        if isinstance(usage, dict):  # the whole run's; its input counts the cached part
+            reader.add_usage(Usage(_int(usage.get("input_tokens")),
+                                   _int(usage.get("output_tokens")),
+                                   _int(usage.get("cache_read_input_tokens"))))
+        error = event.get("error")
+        said = error.get("message") if isinstance(error, dict) else event.get("result", "")
+        yield f"qwen: {'error' if event.get('is_error') else 'finished'}: {_short(said)}"
+
+
+def _copilot(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
+    """Copilot CLI's session events; its token counts are in its usage file (usage_files)."""
+    kind, data = event["type"], event.get("data")
+    data = data if isinstance(data, dict) else {}
+    if kind == "assistant.message":
+        yield from str(data.get("content") or "").splitlines()
+        requests = data.get("toolRequests")
+        for request in requests if isinstance(requests, list) else []:
+            if isinstance(request, dict):
+                arguments = request.get("arguments")
+                command = arguments.get("command") if isinstance(arguments, dict) else None
+                reader.tool_called(request.get("toolCallId"), command or request.get("name"))
+                yield f"→ {request.get('name')} {_short(arguments)}"
+    elif kind == "tool.execution_complete":
+        result, error, shell = data.get("result"), data.get("error"), data.get("shellExecution")
+        output = result.get("content") if isinstance(result, dict) else None
+        code = shell.get("exitCode") if isinstance(shell, dict) else None
+        if data.get("success") is False:
+            yield reader.tool_failed(data.get("toolCallId"), error.get("message")
+                                     if isinstance(error, dict) else output or error)
+        elif isinstance(code, int) and code != 0:  # a failed shell command is a "success"
+            yield reader.tool_failed(data.get("toolCallId"), output or f"exit code {code}")
+    elif kind == "assistant.turn_retry":  # a refused call, tried again after a wait
+        yield f"copilot: retrying the model call ({data.get('reason')})"
+    elif kind == "session.error":
+        status = data.get("statusCode")
+        yield (f"copilot: error ({data.get('errorType')}): {_short(data.get('message'))}"
+               + (f" (API status {status})" if status else ""))
+    elif kind == "result":
+        yield f"copilot: exited {event.get('exitCode')}"
+
+
+_RENDERERS: dict[str, Render] = {"claude": _claude, "codex": _codex, "gemini": _gemini,
+                                 "opencode": _opencode, "qwen": _qwen, "copilot": _copilot}

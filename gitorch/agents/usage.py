@@ -6,7 +6,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gitorch.state import whole
+
 KEYS = ("input_tokens", "output_tokens", "cached_tokens")
+# Past these a recorded figure is damage: summed and printed, it would overflow a float.
+TOKENS_MAX = 10**15
+COST_MAX = 10**9
 
 
 @dataclass(frozen=True)
@@ -49,14 +54,11 @@ class Usage:
         """Read back as_json's dict; anything damaged counts as nothing spent."""
         if not isinstance(document, Mapping):
             return cls()
-        counts = [document.get(key) for key in KEYS]
-        cost = document.get("cost_usd")
-        whole = [n for n in counts if isinstance(n, int) and not isinstance(n, bool) and n >= 0]
-        if len(whole) != len(KEYS):
+        counts = [whole(document.get(key), 0, TOKENS_MAX) for key in KEYS]
+        if None in counts:
             return cls()
-        if isinstance(cost, bool) or not isinstance(cost, (int, float)):
-            cost = None
-        return cls(whole[0], whole[1], whole[2], None if cost is None else float(cost))
+        given, made, cached = (n or 0 for n in counts)
+        return cls(given, made, cached, figure("cost_usd", document.get("cost_usd")))
 
     def text(self) -> str:
         """Compact, for a person: `3.1k in (400 cached), 112 out, $0.0100`."""
@@ -67,6 +69,15 @@ class Usage:
         if self.cost_usd is not None:
             words += f", ${self.cost_usd:.4f}"
         return words
+
+
+def figure(key: str, value: object) -> float | None:
+    """A token count or a cost (by its key) read from a record, or None if out of range."""
+    if "cost" in key:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return float(value) if 0 <= value <= COST_MAX else None  # NaN is neither
+    return whole(value, 0, TOKENS_MAX)
 
 
 def total(usages: Iterable[Usage]) -> Usage:

@@ -52,6 +52,7 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
                            colour))
     for track, why in result.skipped.items():
         lines.append(f"- {track} skipped: {why}")
+    lines += [paint(f"warning: {warning}", "warn", colour) for warning in result.warnings]
     if result.gate_runs:
         lines.append(f"test gate: {plural(result.gate_runs, 'run')}")
     if result.landed:
@@ -59,5 +60,7 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
         lines.append(f"main {result.main_old[:12]} -> {result.main_new[:12]} ({where})")
     elif not result.would_land and not result.pull_requests:
         lines.append("Nothing to land.")
+    if result.diverged:
+        lines.append(paint(f"! {result.diverged}", "bad", colour))
     lines += [f"note: {note}" for note in result.notes]
     return lines

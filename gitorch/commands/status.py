@@ -15,6 +15,8 @@ from typing import Any
 from gitorch import git
 from gitorch.git import worktree_files
 
+FETCH_EVERY = 10.0  # seconds between --watch's fetches; frames in between show the last
+
 
 def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
     """The status document for the repository around cwd.
@@ -52,7 +54,19 @@ def watch(cwd: Path, interval: float, as_json: bool, colour: bool, fetch: bool) 
     from gitorch.project import open_project
     from gitorch.status import watch as watching
     from gitorch.status.document import collect as status_document
+    from gitorch.status.fetching import BackgroundFetch
+    from gitorch.upstream import remote_name
 
     project = open_project(cwd)
-    watching.watch(lambda due: status_document(project, fetch and due), sys.stdout, interval,
-                   as_json, colour)
+    remote = remote_name(project) if fetch else None
+    # The first frame comes at once; the remote answers (or not) in the background.
+    fetcher = (None if remote is None else
+               BackgroundFetch(project, remote, project.config.claims.remote, FETCH_EVERY))
+
+    def collect() -> dict[str, Any]:
+        document = status_document(project, fetch=False)
+        if fetcher is not None and fetcher.warning:
+            document["warning"] = fetcher.warning
+        return document
+
+    watching.watch(collect, sys.stdout, interval, as_json, colour)

@@ -21,13 +21,15 @@ from gitorch.config.settings import (
     PhaseAgent,
     PhaseConfig,
 )
+from gitorch.config.sizes import parse_size
 from gitorch.roadmap.vocabulary import FORMATS
 
 Check = Callable[[object], object]
 # Keys whose value may be null (off); for the others null means: not given.
 NULLABLE = frozenset({"main_branch", "remote", "worktrees_dir", "agent.command",
                        "land.test_command", "agent.budget_usd", "worktree.setup",
-                       "land.resolve_prompt", "land.fix_prompt"})
+                       "land.resolve_prompt", "land.fix_prompt", "land.max_file_size",
+                       "land.warn_file_size", "logs.max_size"})
 
 
 class Invalid(Exception):
@@ -133,6 +135,17 @@ def duration(value: object) -> float:
     if seconds <= 0:
         raise Invalid("expected a duration above zero, like 90s, 10m or 2h")
     return seconds
+
+
+def size(value: object) -> int:
+    try:
+        found = parse_size(value)
+    except ValueError:
+        raise Invalid("expected a size like 512KB, 10MB or 1GB (or a number of bytes)"
+                      ) from None
+    if found <= 0:
+        raise Invalid("expected a size above zero, like 512KB or 10MB (null: no limit)")
+    return found
 
 
 def preset(value: object) -> str:

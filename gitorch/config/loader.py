@@ -30,6 +30,7 @@ from gitorch.config.checks import (
     regex_problem,
     roadmap_setting,
     sandbox_mode,
+    size,
     strings,
     template,
     whole,
@@ -46,17 +47,20 @@ from gitorch.config.settings import (
     Config,
     ConfigError,
     LandConfig,
+    LogsConfig,
     RunConfig,
     SandboxConfig,
     SchedulingConfig,
     WorktreeConfig,
 )
+from gitorch.config.sinks import sink_list
 from gitorch.config.source import Source, YamlFileError
 from gitorch.config.yamlcache import read_yaml
 from gitorch.roadmap.vocabulary import GROUP_WORDS, TRACK_WORDS, Vocabulary
 
 _DEFAULTS: dict[str, Any] = {
-    "roadmap": "ROADMAP.md", "main_branch": None, "remote": "origin", "max_parallel": 4,
+    "roadmap": "ROADMAP.md", "main_branch": None, "remote": "origin", "remote_timeout": 30.0,
+    "max_parallel": 4,
     "worktrees_dir": None, "phases": DEFAULT_PHASES,
     "agent.preset": "claude", "agent.command": None, "agent.timeout": 2 * 3600.0,
     "agent.idle_timeout": 15 * 60.0, "agent.budget_usd": None,
@@ -66,12 +70,14 @@ _DEFAULTS: dict[str, Any] = {
     "land.retries": 3, "land.repair": True, "land.repair_attempts": 2,
     "land.resolve_prompt": None, "land.fix_prompt": None, "land.mode": "push", "land.pr": "single",
     "land.protected": PROTECTED,
+    "land.warn_file_size": 10 * 1024**2, "land.max_file_size": 50 * 1024**2,
+    "logs.max_size": 10 * 1024**2,
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
     "scheduling.overlap": "prefer",
     "sandbox.mode": "auto", "sandbox.writable": (), "sandbox.allow": (), "sandbox.network": True,
     "roadmap.format": "auto", "roadmap.group_words": GROUP_WORDS,
-    "roadmap.track_words": TRACK_WORDS, "roadmap.done_words": (),
+    "roadmap.track_words": TRACK_WORDS, "roadmap.done_words": (), "notify": (),
 }
 
 
@@ -112,14 +118,14 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
     _check_claims(merged, where)
     sections = {"agent": AgentConfig, "land": LandConfig, "claims": ClaimsConfig,
                 "run": RunConfig, "scheduling": SchedulingConfig, "worktree": WorktreeConfig,
-                "sandbox": SandboxConfig}
+                "sandbox": SandboxConfig, "logs": LogsConfig}
     words = Vocabulary(merged["roadmap.format"], merged["roadmap.group_words"],
                        merged["roadmap.track_words"], merged["roadmap.done_words"])
     return Config(**{
         top.name: _section(sections[top.name], top.name, merged)
         if top.name in sections else merged[top.name] for top in fields(Config)
-        if top.name != "roadmap_words"
-    }, roadmap_words=words)
+        if top.name not in ("roadmap_words", "roadmap_given")
+    }, roadmap_words=words, roadmap_given="roadmap" in where)
 
 
 def default_config_text() -> str:
@@ -133,7 +139,7 @@ def default_config_text() -> str:
 # roadmap: ROADMAP.md
 # max_parallel: 4
 # agent:
-#   preset: claude        # claude | codex | aider | gemini
+#   preset: claude        # claude | codex | aider | gemini | opencode | qwen | copilot
 #   command: null         # argv list instead of a preset, e.g. ["my-agent", "{prompt_file}"]
 #   timeout: 2h           # per phase
 # land:
@@ -168,7 +174,8 @@ def _overrides_tree(overrides: Mapping[str, object]) -> dict[str, object]:
 
 _SCHEMA: dict[str, Check | dict[str, Check]] = {
     "roadmap": roadmap_setting, "main_branch": ref_name("branch", "main"),
-    "remote": ref_name("remote", "origin"), "max_parallel": whole(1),
+    "remote": ref_name("remote", "origin"), "remote_timeout": duration,
+    "max_parallel": whole(1),
     "worktrees_dir": plain_text,
     "agent": {"preset": preset, "command": argv, "timeout": duration,
               "idle_timeout": duration, "budget_usd": money,
@@ -179,7 +186,8 @@ _SCHEMA: dict[str, Check | dict[str, Check]] = {
              "retries": whole(0), "repair": flag, "repair_attempts": whole(0),
              "resolve_prompt": template, "fix_prompt": template,
              "mode": one_of(LAND_MODES), "pr": one_of(PR_LAYOUTS),
-             "protected": strings("paths like .github/workflows/", glob_problem)},
+             "protected": strings("paths like .github/workflows/", glob_problem),
+             "warn_file_size": size, "max_file_size": size},
     "claims": {"remote": flag, "heartbeat": duration, "expire": duration},
     "run": {"every": duration, "for": duration, "retries": whole(0)},
     "scheduling": {"overlap": overlap},
@@ -187,6 +195,8 @@ _SCHEMA: dict[str, Check | dict[str, Check]] = {
     "sandbox": {"mode": sandbox_mode, "writable": strings("paths like ~/.cache/pip", path_problem),
                 "allow": strings("paths like ~/.ssh or variable names", allow_problem),
                 "network": flag},
+    "notify": sink_list,
+    "logs": {"max_size": size},
 }
 
 

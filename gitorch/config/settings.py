@@ -9,7 +9,7 @@ from gitorch.roadmap.vocabulary import DEFAULT as DEFAULT_WORDS
 from gitorch.roadmap.vocabulary import Vocabulary
 
 REPO_CONFIG_NAME = "gitorch.yaml"
-PRESET_NAMES = ("claude", "codex", "aider", "gemini")
+PRESET_NAMES = ("claude", "codex", "aider", "gemini", "opencode", "qwen", "copilot")
 OVERLAP_MODES = ("prefer", "strict", "off")
 LAND_MODES = ("push", "pr")
 PR_LAYOUTS = ("single", "per-track")
@@ -20,6 +20,33 @@ PROTECTED = ("gitorch.yaml", ".gitorch/", ".gitattributes", ".gitmodules", ".git
              "azure-pipelines.yml", ".gitea/workflows/", ".forgejo/workflows/")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
                  "worktree", "phase", "paths", "main_commits", "test_output")
+
+
+# What gitorch tells of (DESIGN §17); `on:` picks among them.
+NOTIFY_EVENTS = ("track-done", "track-failed", "conflict", "gate-failed", "needs-review",
+                 "rate-limited", "needs-login", "stuck", "landed", "group-done", "run-ended")
+SINK_KINDS = ("command", "webhook", "desktop")
+
+
+@dataclass(frozen=True)
+class NotifySink:
+    """One place events go: a command (event JSON on stdin), a webhook URL, or the desktop."""
+
+    kind: str  # command | webhook | desktop
+    command: tuple[str, ...] = ()
+    url: str = ""
+    on: tuple[str, ...] = ()  # the events it wants; empty: every one
+    timeout: float = 10.0
+
+    def wants(self, event: str) -> bool:
+        return not self.on or event in self.on
+
+    @property
+    def name(self) -> str:
+        """How the sink is named in logs and in `notify --test`."""
+        if self.kind == "command":
+            return f"command {self.command[0]}"
+        return f"webhook {self.url}" if self.kind == "webhook" else "desktop"
 
 
 class ConfigError(GitorchError):
@@ -81,6 +108,15 @@ class LandConfig:
     mode: str = "push"  # push: move main; pr: push a branch and open a pull request
     pr: str = "single"  # single: one pull request per landing; per-track: a chain of them
     protected: tuple[str, ...] = PROTECTED  # paths a person approves before they land
+    warn_file_size: int | None = 10 * 1024**2  # a landing's file past this is named
+    max_file_size: int | None = 50 * 1024**2  # a track with a file past this is left out
+
+
+@dataclass(frozen=True)
+class LogsConfig:
+    """How large a track's log (and the gate's) may grow before its middle is dropped."""
+
+    max_size: int | None = 10 * 1024**2  # None: no cap
 
 
 @dataclass(frozen=True)
@@ -135,7 +171,11 @@ class Config:
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
     sandbox: SandboxConfig = SandboxConfig()
+    remote_timeout: float = 30.0  # seconds one fetch or push of run, start or land may take
+    logs: LogsConfig = LogsConfig()
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11
+    notify: tuple[NotifySink, ...] = ()  # where events are told (DESIGN §17)
+    roadmap_given: bool = False  # whether a file or flag set roadmap:, or gitorch finds the plan
 
 
 _HEADER = """\

@@ -1,21 +1,25 @@
 """All git access goes through this package; nothing else runs git.
 
 This module uses the git command line for discovery, refs and worktrees; `worktree_files`
-scans a worktree's uncommitted files and moves its checkout, `network` fetches and pushes,
-and `objects` reads and writes objects in memory for land's replay, reading them through
-one `git cat-file --batch`.
+scans a worktree's uncommitted files and moves its checkout, `heads` reads where a
+worktree's HEAD is and has been, `network` fetches and pushes, `blobs` sizes the files a
+landing brings, and `objects` reads and writes objects in memory for land's replay,
+reading them through one `git cat-file --batch`.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from gitorch import process
 from gitorch.errors import GitorchError
+from gitorch.git import locks
+from gitorch.state import write_atomic
 
 
 @dataclass(frozen=True)
@@ -112,15 +116,19 @@ class RefMoved(GitorchError):
     """A compare-and-swap ref update found the ref somewhere other than expected."""
 
 
+RefLocked = locks.RefLocked
+
+
 def read_ref(paths: RepoPaths, ref: str) -> str | None:
     """The commit id ref points to, or None if it does not exist."""
     done = git(["rev-parse", "--verify", "--quiet", ref], paths.worktree, check=False)
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def list_refs(paths: RepoPaths, prefix: str) -> dict[str, str]:
-    """Every ref under prefix, mapped to its commit id."""
-    out = git(["for-each-ref", "--format=%(objectname) %(refname)", prefix], paths.worktree)
+def list_refs(paths: RepoPaths, prefix: str, *more: str) -> dict[str, str]:
+    """Every ref under prefix (and the more prefixes), mapped to its commit id."""
+    out = git(["for-each-ref", "--format=%(objectname) %(refname)", prefix, *more],
+              paths.worktree)
     return {name: oid for oid, name in (line.split(" ", 1) for line in out.stdout.splitlines())}
 
 
@@ -164,14 +172,10 @@ def update_ref(paths: RepoPaths, ref: str, new: str | None, expected: str | None
         args = ["update-ref", "-m", reason, "-d", ref, expected or zero]
     else:
         args = ["update-ref", "-m", reason, ref, new, expected or zero]
-    for attempt in range(LOCK_RETRIES):
-        done = git(args, paths.worktree, check=False)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr or attempt == LOCK_RETRIES - 1:
-            break
-        time.sleep(0.01 * (attempt + 1))
-    raise RefMoved(f"{ref} moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
+    done = _locked_retry(paths, args, None)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise RefMoved(f"{ref} moved: {said[-1] if said else ''}")
 
 
 def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | None]],
@@ -186,15 +190,30 @@ def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | Non
     lines = "".join(f"delete {ref} {expected or zero}\n" if new is None
                     else f"update {ref} {new} {expected or zero}\n"
                     for ref, new, expected in changes)
+    done = _locked_retry(paths, ["update-ref", "-m", reason, "--stdin"], lines)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise RefMoved(f"refs moved: {said[-1] if said else ''}")
+
+
+def _locked_retry(paths: RepoPaths, args: list[str], input: str | None,
+                  cwd: Path | None = None) -> process.Completed:
+    """Run git, again briefly while another process holds a lock file it needs.
+
+    A stale lock (old, and no git running in the repository) raises RefLocked at once, and
+    one still held after every retry raises it too: neither is a ref that moved.
+    """
     for attempt in range(LOCK_RETRIES):
-        done = git(["update-ref", "-m", reason, "--stdin"], paths.worktree, check=False,
-                   input=lines)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr or attempt == LOCK_RETRIES - 1:
-            break
+        done = git(args, cwd or paths.worktree, check=False, input=input)
+        lock = locks.lock_in(done.stderr) if done.returncode != 0 else None
+        if lock is None:
+            return done
+        stale = locks.stale(lock, paths.common_dir)
+        if stale is not None:
+            raise locks.RefLocked(locks.describe([stale]))
         time.sleep(0.01 * (attempt + 1))
-    raise RefMoved(f"refs moved: {done.stderr.strip().splitlines()[-1] if done.stderr else ''}")
+    raise locks.RefLocked(f"{lock} stayed locked (by a running git, or one killed under "
+                          f"{locks.STALE_AFTER:.0f} s ago); try again in a few seconds")
 
 
 def branch_exists(paths: RepoPaths, branch: str) -> bool:
@@ -204,6 +223,12 @@ def branch_exists(paths: RepoPaths, branch: str) -> bool:
 def count_commits(paths: RepoPaths, base: str, tip: str) -> int:
     """How many commits tip has that base does not."""
     done = git(["rev-list", "--count", f"{base}..{tip}"], paths.worktree, check=False)
+    return int(done.stdout.strip()) if done.returncode == 0 else 0
+
+
+def count_commits_beyond(paths: RepoPaths, tip: str, others: Sequence[str]) -> int:
+    """How many commits tip has that none of others has."""
+    done = git(["rev-list", "--count", tip, "--not", *others], paths.worktree, check=False)
     return int(done.stdout.strip()) if done.returncode == 0 else 0
 
 
@@ -235,15 +260,10 @@ def add_worktree(paths: RepoPaths, path: Path, branch: str, start: str | None) -
     """Check out branch at path; with start, create branch there first."""
     args = ["worktree", "add", "--quiet"]
     args += ["-b", branch, str(path), start] if start else [str(path), branch]
-    for attempt in range(LOCK_RETRIES):
-        done = git(args, paths.main_worktree, check=False)
-        if done.returncode == 0:
-            return
-        if ".lock': File exists" not in done.stderr:
-            break
-        time.sleep(0.01 * (attempt + 1))
-    said = done.stderr.strip().splitlines()
-    raise GitorchError(f"git worktree add {path} failed: {said[-1] if said else ''}")
+    done = _locked_retry(paths, args, None, paths.main_worktree)
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        raise GitorchError(f"git worktree add {path} failed: {said[-1] if said else ''}")
 
 
 def prune_worktrees(paths: RepoPaths) -> None:
@@ -264,8 +284,9 @@ def rename_branch(paths: RepoPaths, old: str, new: str) -> None:
     git(["branch", "-m", old, new], paths.main_worktree)
 
 
-def delete_branch(paths: RepoPaths, branch: str) -> None:
-    git(["branch", "-D", branch], paths.main_worktree)
+def delete_branch(paths: RepoPaths, branch: str, expected: str) -> None:
+    """Delete branch only if it still points at expected (RefMoved if not)."""
+    update_ref(paths, f"refs/heads/{branch}", None, expected, "gitorch: branch removed")
 
 
 def worktree_git_dir(worktree: Path) -> Path:
@@ -319,6 +340,34 @@ def commit_all(worktree: Path, message: str) -> None:
     """Commit everything in worktree as gitorch (for throwaway repositories)."""
     git(["add", "-A"], worktree)
     git([*GITORCH_IDENTITY, "commit", "-q", "--no-verify", "-m", message], worktree)
+
+
+def identity_config(paths: RepoPaths) -> dict[str, str]:
+    """user.*, author.* and committer.* name and email as git's config sets them (last wins)."""
+    done = git(["config", "--get-regexp", r"^(user|author|committer)\.(name|email)$"],
+               paths.worktree, check=False)
+    values = {}
+    for line in done.stdout.splitlines():
+        key, _, value = line.partition(" ")
+        values[key.lower()] = value
+    return values
+
+
+def exclude_everywhere(paths: RepoPaths, patterns: Sequence[str], why: str) -> None:
+    """Add the patterns missing from info/exclude, which every worktree reads, under a
+    comment line saying why."""
+    path = paths.common_dir / "info" / "exclude"
+    try:
+        text = path.read_bytes().decode("utf-8", "surrogateescape")
+    except FileNotFoundError:
+        text = ""
+    missing = [pattern for pattern in patterns if pattern not in text.splitlines()]
+    if not missing:
+        return
+    text += ("" if not text or text.endswith("\n") else "\n") + f"# {why}\n"
+    text += "".join(f"{pattern}\n" for pattern in missing)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8", "surrogateescape"))
 
 
 def hooks_dir(paths: RepoPaths) -> Path:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from gitorch.git import RepoPaths, git, log_subjects
 
@@ -40,3 +41,62 @@ def subjects_since(paths: RepoPaths, ranges: Mapping[str, tuple[str, str]]
                 commit = parents[0]
         found[key] = chain if chain is not None else log_subjects(paths, base, tip)
     return found
+
+
+def commit_events(paths: RepoPaths, base: str, tip: str) -> list[tuple[str, str]]:
+    """base..tip oldest first, each as (commit id, the lines the post-commit hook appends
+    for it): `<committer time>\t<id>\t<done 0|1>\t<subject>`, then its changed paths.
+    """
+    out = git(["-c", "core.quotePath=false", "log", "--reverse", "--no-show-signature",
+               "--no-renames", "--name-only",
+               "--format=%x1e%ct%x09%H%x09%(trailers:key=Gitorch-Done,valueonly,"
+               "separator=%x2C)%x09%s", f"{base}..{tip}", "--"], paths.worktree).stdout
+    events = []
+    for chunk in out.split("\x1e")[1:]:
+        line, _, names = chunk.partition("\n")
+        when, commit, done, subject = line.split("\t", 3)
+        done = "1" if done.rsplit(",", 1)[-1].strip().lower() == "true" else "0"
+        text = "\n".join([f"{when}\t{commit}\t{done}\t{subject}",
+                          *(name for name in names.splitlines() if name)])
+        events.append((commit, text + "\n"))
+    return events
+
+
+def made_in(worktree: Path) -> set[str]:
+    """The commits the worktree's HEAD has pointed at, from its own reflog: those made (or
+    checked out) there, and not a branch moved from elsewhere."""
+    done = git(["reflog", "--format=%H", "HEAD", "--"], worktree, check=False)
+    return set(done.stdout.split()) if done.returncode == 0 else set()
+
+
+def commits_beyond(paths: RepoPaths, tips: Mapping[str, tuple[str, Sequence[str]]],
+                   common: Sequence[str]) -> dict[str, int]:
+    """For each key's (tip, covers), how many commits tip has that neither common nor its
+    covers reach; one `git rev-list` for every key.
+
+    The commits not reachable from common form a graph closed under "parent of" (an
+    ancestor of a common commit is common too), so walking parents inside it is exact.
+    """
+    wanted = sorted({c for tip, covers in tips.values() for c in (tip, *covers)})
+    if not wanted:
+        return {}
+    out = git(["rev-list", "--parents", "--ignore-missing", *wanted, "--not", *common, "--"],
+              paths.worktree).stdout
+    parents = {line.split()[0]: line.split()[1:] for line in out.splitlines()}
+
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            commit = todo.pop()
+            if commit in parents and commit not in seen:
+                seen.add(commit)
+                todo += parents[commit]
+        return seen
+
+    counts = {}
+    for key, (tip, covers) in tips.items():
+        beyond = reach(tip)
+        for cover in covers:
+            beyond -= reach(cover) if beyond else set()
+        counts[key] = len(beyond)
+    return counts

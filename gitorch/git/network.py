@@ -6,10 +6,39 @@ The user's own git runs these, so credential helpers, SSH config and the remote'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from gitorch import process
 from gitorch.errors import GitorchError
 from gitorch.git import RepoPaths, git, read_ref
+from gitorch.state import write_atomic
+
+
+class RemoteTimedOut(GitorchError):
+    """A remote that did not answer in time (the git talking to it was ended)."""
+
+
+def _talk(paths: RepoPaths, remote: str, args: list[str], timeout: float
+          ) -> process.Completed:
+    """git talking to remote from the main worktree, ended after timeout seconds."""
+    try:
+        return git(args, paths.main_worktree, check=False, timeout=timeout)
+    except process.TimedOut:
+        raise RemoteTimedOut(f"{remote} did not answer within {timeout:g}s (git {args[0]}); "
+                             "check the network, or raise remote_timeout") from None
+
+
+def last_fetched(paths: RepoPaths, remote: str) -> float | None:
+    """When a fetch from remote last succeeded, or None if none did (or it is unknown)."""
+    try:
+        return _fetched_stamp(paths, remote).stat().st_mtime
+    except OSError:
+        return None
+
+
+def _fetched_stamp(paths: RepoPaths, remote: str) -> Path:
+    # Not FETCH_HEAD: git rewrites it before it knows whether the remote answers.
+    return paths.state_dir / "fetched" / remote
 
 
 def remote_url(paths: RepoPaths, remote: str) -> str | None:
@@ -38,9 +67,10 @@ def push_dry_run(paths: RepoPaths, remote: str, refspec: str, timeout: float
 
 def fetch(paths: RepoPaths, remote: str, refspecs: list[str], timeout: float) -> bool:
     """Fetch refspecs (pruning what the remote deleted); False if a named ref is absent."""
-    done = git(["fetch", "--quiet", "--no-tags", "--prune", remote, *refspecs],
-               paths.main_worktree, check=False, timeout=timeout)
+    done = _talk(paths, remote, ["fetch", "--quiet", "--no-tags", "--prune", remote, *refspecs],
+                 timeout)
     if done.returncode == 0:
+        write_atomic(_fetched_stamp(paths, remote), b"")
         return True
     if "couldn't find remote ref" in done.stderr:
         return False
@@ -85,7 +115,7 @@ def push_atomic(paths: RepoPaths, remote: str, updates: list[tuple[str, str | No
     for ref, new, expected in updates:
         args.append(f"--force-with-lease={ref}:{expected or ''}")
         refspecs.append(f"{new}:{ref}" if new else f":{ref}")
-    done = git([*args, remote, *refspecs], paths.main_worktree, check=False, timeout=timeout)
+    done = _talk(paths, remote, [*args, remote, *refspecs], timeout)
     if done.returncode == 0:
         return PushOutcome(True, False, "")
     said = (done.stderr + done.stdout).strip()

@@ -19,8 +19,9 @@ def worktree_changes(worktree: Path) -> list[str]:
 
 def worktree_changes_started(worktree: Path) -> Callable[[], list[str]]:
     """worktree_changes, begun now in the background; call the result for its lines."""
-    running = process.Running(["git", "status", "--porcelain", "--untracked-files=normal"],
-                              worktree)
+    # A look only: git would write the index it refreshes (and fail on a full disk).
+    running = process.Running(["git", "--no-optional-locks", "status", "--porcelain",
+                               "--untracked-files=normal"], worktree)
     return lambda: running.result().stdout.splitlines()
 
 
@@ -31,8 +32,8 @@ def dirty_files(worktree: Path) -> list[str]:
 
 def dirty_files_started(worktree: Path) -> Callable[[], list[str]]:
     """dirty_files, begun now in the background; call the result for the paths."""
-    running = process.Running(["git", "status", "--porcelain", "-z", "--untracked-files=all"],
-                              worktree)
+    running = process.Running(["git", "--no-optional-locks", "status", "--porcelain", "-z",
+                               "--untracked-files=all"], worktree)
 
     def paths() -> list[str]:
         names = []

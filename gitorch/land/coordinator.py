@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from gitorch import git
+from gitorch.disk import write_failed
 from gitorch.errors import GitorchError
-from gitorch.git import network, worktree_files
+from gitorch.git import locks, network, worktree_files
+from gitorch.land.filesizes import check_sizes
 from gitorch.land.gate import Gate, bisect
 from gitorch.land.publish import (
     MainWorktree,
@@ -19,6 +21,7 @@ from gitorch.land.publish import (
     finish_tracks,
     journal_path,
     main_checkout,
+    main_moved_after_publishing,
     read_journal,
     write_journal,
 )
@@ -26,13 +29,16 @@ from gitorch.land.pull_request import finish_merged, open_pull_requests
 from gitorch.land.review import hold_for_review
 from gitorch.land.stack import Candidate, done_candidates, replay_stack, roadmap_commit
 from gitorch.names import TrackId, claim_ref
+from gitorch.notify.tellers import tell_landing
 from gitorch.project import Project
+from gitorch.roadmap.beads import close_issues
 from gitorch.roadmap.reader import parse
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.leftout import record_left_out
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import open_track_log
+from gitorch.tracks.records import landed_tracks
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
-from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name, sync_main
+from gitorch.upstream import MainSync, remote_name, sync_main
 
 
 @dataclass
@@ -54,6 +60,8 @@ class LandResult:
     notes: list[str] = field(default_factory=list)
     pull_requests: list[dict[str, Any]] = field(default_factory=list)
     would_test: list[str] | None = None  # dry run: the gate command it would run
+    diverged: str | None = None  # published, but main moved meanwhile: what to run
+    warnings: list[str] = field(default_factory=list)  # large files that land all the same
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,7 +71,8 @@ class LandResult:
             "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
             "notes": self.notes, "pull_requests": self.pull_requests,
-            "would_test": self.would_test,
+            "would_test": self.would_test, "diverged": self.diverged,
+            "warnings": self.warnings,
         }
 
 
@@ -77,8 +86,11 @@ def land_lock(project: Project) -> Iterator[None]:
         holder = path.read_text().strip() or "unknown"
         raise GitorchError(f"another gitorch land is running (PID {holder}); wait for it")
     try:
-        os.ftruncate(lock.fd, 0)
-        os.pwrite(lock.fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(lock.fd, 0)
+            os.pwrite(lock.fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError as error:
+            raise write_failed(error, path) from error
         yield
     finally:
         lock.release()
@@ -88,6 +100,10 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
          keep: bool) -> LandResult:
     """Land the named done tracks (default: all), retrying when the remote moves."""
     with land_lock(project):
+        stale = [] if dry_run else locks.stale_locks(project.paths.common_dir, worktrees=False)
+        if stale:  # every ref update would fail on it: stop before changing anything
+            raise GitorchError(locks.describe(stale) +
+                               " (nothing landed)")
         notes = [] if dry_run else resume_interrupted(project, keep)
         merged = [] if dry_run else finish_merged(project, keep, notes)
         # Tracks an attempt left out meet a newer main in the next: they are tried again.
@@ -98,10 +114,12 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
             if result is not None:
                 result.attempts, result.notes = attempt, notes + result.notes
                 result.landed = merged + result.landed
+                if not dry_run:
+                    tell_landing(project, result)
                 return result
-    raise GitorchError(f"the remote's {project.main_branch} kept moving; gave up after "
-                       f"{project.config.land.retries + 1} attempts (nothing lost: run land "
-                       "again)")
+    raise GitorchError(f"{project.main_branch} kept moving (here or on the remote); gave up "
+                       f"after {project.config.land.retries + 1} attempts (nothing lost: run "
+                       "land again)")
 
 
 def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_run: bool,
@@ -122,10 +140,11 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
                     project.config.roadmap_words)
     candidates, skipped = done_candidates(project, roadmap, wanted, again)
     candidates, held = hold_for_review(project, candidates, record=not dry_run)
+    sizes = check_sizes(project, candidates, sync.onto, dry_run=dry_run)
     failpoint("replay")
-    stack = replay_stack(project, sync.onto, candidates)
-    result = LandResult(sync.local, sync.onto, dry_run, skipped=skipped,
-                        conflict=stack.conflicts, needs_review=held)
+    stack = replay_stack(project, sync.onto, sizes.passed)
+    result = LandResult(sync.local, sync.onto, dry_run, skipped={**skipped, **sizes.refused},
+                        conflict=stack.conflicts, needs_review=held, warnings=sizes.warnings)
     if dry_run:
         for candidate in stack.order:
             result.would_land[candidate.track.id] = {
@@ -145,24 +164,33 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
         if gated != order:  # culprits left out: the rest stack up differently
             order = gated
             tips = replay_stack(project, sync.onto, order).tips if order else []
+    order, tips = _bringing_changes(sync.onto, order, tips, result)
     landed = {c.track.id: tip for c, tip in zip(order, tips, strict=True)}
     if not landed:
         return result
     if project.config.land.mode == "pr":
         return open_pull_requests(project, sync, order, tips, result)
     tip = list(landed.values())[-1]
-    final = roadmap_commit(project, tip, list(landed))
+    # Done in the roadmap only what the new main holds.
+    final = roadmap_commit(project, tip, [t for t, at in landed.items()
+                                          if git.is_ancestor(project.paths, at, tip)])
     worktree = (main_worktree or MainWorktree(project)).check(sync.local, final)
-    write_journal(project, sync, final, landed)
+    sources = {c.track.id: c.commits[-1] for c in order}
+    write_journal(project, sync, final, landed, sources)
     if sync.remote_name is not None:
         failpoint("push")
+        if git.resolve(project.paths, project.main_branch) != sync.local:
+            # A commit on main meanwhile: land onto it rather than publish past it.
+            journal_path(project).unlink(missing_ok=True)
+            again.update([*result.conflict, *result.gate_failed])
+            return None
         # The landed tracks' claims go in the same atomic push as main.
         there = fetched_claims(project) if shared else {}
         claim_deletions = [(claim_ref(TrackId.parse(t)), None, there[t].commit)
                            for t in landed if t in there]
         outcome = network.push_atomic(project.paths, sync.remote_name, [
             (f"refs/heads/{project.main_branch}", final, sync.remote), *claim_deletions],
-            NETWORK_TIMEOUT)
+            project.config.remote_timeout)
         if not outcome.ok:
             journal_path(project).unlink(missing_ok=True)
             if outcome.remote_moved:
@@ -172,13 +200,44 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
                                "(nothing landed)")
         result.pushed = True
     failpoint("ref-update")
-    checkout = advance_main(project, sync.local, final, worktree)
+    try:
+        checkout: Callable[[], None] | None = advance_main(project, sync.local, final,
+                                                           worktree)
+    except git.RefMoved:
+        if sync.remote_name is None:  # nothing published yet: land onto the new main
+            journal_path(project).unlink(missing_ok=True)
+            again.update([*result.conflict, *result.gate_failed])
+            return None
+        # Published all the same: its tracks landed, and main needs a person's rebase.
+        result.diverged = main_moved_after_publishing(project, sync.remote_name, final)
+        checkout = None
     failpoint("cleanup")
-    result.notes += finish_tracks(project, landed, keep)  # while main's checkout goes on
-    checkout()
+    try:  # while main's checkout goes on; waited for even if tidying fails (a stale lock)
+        result.notes += finish_tracks(project, landed, keep, sources)
+        if roadmap.form == "beads":  # its export is bd's to write: bd closes the issues
+            result.notes += close_issues(project.paths.main_worktree, roadmap, list(landed),
+                                         landed_tracks(project))
+    finally:
+        if checkout is not None:
+            checkout()
     journal_path(project).unlink(missing_ok=True)
     result.landed, result.main_new = list(landed), final
     return result
+
+
+def _bringing_changes(onto: str, order: list[Candidate], tips: list[str], result: LandResult
+                      ) -> tuple[list[Candidate], list[str]]:
+    """The stack without the tracks whose replay changed nothing (they go in skipped)."""
+    kept: list[tuple[Candidate, str]] = []
+    before = onto
+    for candidate, tip in zip(order, tips, strict=True):
+        if tip == before:
+            result.skipped[candidate.track.id] = ("its commits are on main already: nothing "
+                                                  "to land")
+        else:
+            kept.append((candidate, tip))
+        before = tip
+    return [c for c, _ in kept], [t for _, t in kept]
 
 
 def _gate(project: Project, sync: MainSync, order: list[Candidate],
@@ -202,7 +261,7 @@ def _gate(project: Project, sync: MainSync, order: list[Candidate],
         result.gate_failed.append(track_text)
         track = TrackId.parse(track_text)
         record_left_out(project, track, "gate-failed", sync.onto, output=output)
-        log = TrackLog(project.state.log(track), track)
+        log = open_track_log(project, track)
         log.banner(f"Test gate failed with Track {track_text}")
         log.line(output)
         log.close()
@@ -213,7 +272,7 @@ def _record_conflicts(project: Project, conflicts: dict[str, list[str]], onto: s
     for track_text, paths in conflicts.items():
         track = TrackId.parse(track_text)
         record_left_out(project, track, "conflict", onto, paths=paths)
-        log = TrackLog(project.state.log(track), track)
+        log = open_track_log(project, track)
         log.line(f"Conflict while landing: {', '.join(paths)}")
         log.close()
 
@@ -222,12 +281,17 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
     """Finish a landing that was killed after it published, or forget one that did not."""
     journal = read_journal(project)
     if journal is None:
-        return []
+        if not journal_path(project).exists():
+            return []
+        # Damaged: none of it can be trusted. Nothing is lost with it: main is as before or
+        # as after, and the tracks keep their branches until they land.
+        journal_path(project).unlink()
+        return [f"removed the damaged landing journal {journal_path(project)}"]
     new, local_old = str(journal["new"]), str(journal["local_old"])
     local = git.resolve(project.paths, project.main_branch)
     remote = remote_name(project)
-    remote_tip = (network.fetch_branch(project.paths, remote, project.main_branch, NETWORK_TIMEOUT)
-                  if remote else None)
+    remote_tip = (network.fetch_branch(project.paths, remote, project.main_branch,
+                                       project.config.remote_timeout) if remote else None)
     published = new in (local, remote_tip) or (
         remote_tip is not None and git.is_ancestor(project.paths, new, remote_tip))
     notes = []
@@ -242,7 +306,8 @@ def resume_interrupted(project: Project, keep: bool) -> list[str]:
                     # Killed between moving main and bringing its worktree along.
                     worktree_files.fast_forward_worktree(worktree, local_old, new)()
         tracks = {str(k): str(v) for k, v in dict(journal["tracks"]).items()}
-        notes = finish_tracks(project, tracks, keep)
+        sources = {str(k): str(v) for k, v in dict(journal.get("sources", {})).items()}
+        notes = finish_tracks(project, tracks, keep, sources)
         notes.insert(0, f"finished an interrupted landing of {', '.join(tracks)}")
     journal_path(project).unlink(missing_ok=True)
     return notes

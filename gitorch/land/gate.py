@@ -17,6 +17,7 @@ from gitorch.project import Project
 from gitorch.sandbox.rules import gate_jail
 from gitorch.state import write_atomic
 from gitorch.tracks.claims import repository_lock
+from gitorch.tracks.logcut import capped
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ class Gate:
                 end_group(tests)
                 code, note = -1, f"\ntimed out after {self.timeout:.0f}s\n"
             output.seek(0)
-            said = output.read().decode("utf-8", "replace")
+            # The gate's log and the track's hold at most logs.max_size of it.
+            said = capped(output.read(), self.project.config.logs.max_size,
+                          lambda text: f"{text}\n".encode()).decode("utf-8", "replace")
         return TestRun(commit, code == 0, said + note)
 
 

@@ -13,7 +13,6 @@ from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.process import run
 from gitorch.project import Project
-from gitorch.upstream import NETWORK_TIMEOUT
 
 # https://host/owner/repo(.git), ssh://git@host/owner/repo(.git), git@host:owner/repo(.git)
 _URL = re.compile(r"^(?:[a-z+]+://(?:[^@/]+@)?(?P<host>[^/:]+)(?::\d+)?/"
@@ -57,7 +56,7 @@ def open_pull_request(project: Project, repo: str, base: str, branch: str, title
         return Opened(None, "gh is not installed")
     try:
         done = run(create_args(repo, base, branch, title), project.paths.main_worktree,
-                   check=False, input=body, timeout=NETWORK_TIMEOUT)
+                   check=False, input=body, timeout=project.config.remote_timeout)
     except GitorchError as error:
         return Opened(None, str(error))
     urls = [w for w in done.stdout.split() if w.startswith(("https://", "http://"))]
@@ -74,7 +73,8 @@ def is_merged(project: Project, url: str) -> bool:
         return False
     try:
         done = run(["gh", "pr", "view", url, "--json", "state", "--jq", ".state"],
-                   project.paths.main_worktree, check=False, timeout=NETWORK_TIMEOUT)
+                   project.paths.main_worktree, check=False,
+                   timeout=project.config.remote_timeout)
     except GitorchError:
         return False
     return done.returncode == 0 and done.stdout.strip() == "MERGED"

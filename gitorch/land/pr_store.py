@@ -60,9 +60,11 @@ def open_requests(project: Project) -> list[PullRequest]:
             request = PullRequest(**document) if document else None
         except TypeError:
             continue
-        if (request is not None and all(isinstance(v, str) for v in
-                                        (request.branch, request.head, request.base))
-                and isinstance(request.tracks, list)):
+        # A number where a name belongs is damage too: tracks are parsed as track ids.
+        if (request is not None and all(isinstance(v, str) for v in (
+                request.branch, request.head, request.base, request.title, request.opened,
+                *(request.tracks if isinstance(request.tracks, list) else [None])))
+                and isinstance(request.url, (str, type(None)))):
             found.append(request)
     return sorted(found, key=lambda r: (str(r.opened), r.branch))
 

@@ -15,14 +15,14 @@ from typing import Any
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import worktree_files
-from gitorch.names import TrackId, claim_ref, legacy_wip_ref, wip_ref
+from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
-from gitorch.state import read_json, write_json
+from gitorch.state import COMMIT_ID, read_json, write_json
 from gitorch.tracks.claims import drop_claim
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import open_track_log
 from gitorch.tracks.records import TrackRecord, now
-from gitorch.tracks.wip import drop_wip
-from gitorch.upstream import MainSync
+from gitorch.tracks.tidy import remove_landed
+from gitorch.upstream import MainSync, catch_up_command
 
 
 def failpoint(name: str) -> None:
@@ -91,23 +91,55 @@ def _nothing() -> None:
     pass
 
 
+def main_moved_after_publishing(project: Project, remote: str, new: str) -> str | None:
+    """What to do when main moved after new went to the remote (None: main holds new)."""
+    branch = project.main_branch
+    now = git.resolve(project.paths, branch)
+    if now is None or git.is_ancestor(project.paths, new, now):
+        return None
+    diverged = not git.is_ancestor(project.paths, now, new)
+    return (f"{remote}/{branch} has the landing ({new[:12]}), but {branch} moved to "
+            f"{now[:12]} meanwhile; "
+            + ("put your commits on top: " if diverged else "catch up: ")
+            + catch_up_command(project, remote, diverged=diverged))
+
+
 # The journal: written before anything visible changes, removed when all is done.
 
 def journal_path(project: Project) -> Path:
     return project.state.landing_journal
 
 
-def write_journal(project: Project, sync: MainSync, new: str, landed: dict[str, str]) -> None:
+def write_journal(project: Project, sync: MainSync, new: str, landed: dict[str, str],
+                  sources: dict[str, str]) -> None:
     write_json(journal_path(project), {"local_old": sync.local, "remote_old": sync.remote,
-                                       "new": new, "tracks": landed, "time": now()})
+                                       "new": new, "tracks": landed, "sources": sources,
+                                       "time": now()})
 
 
 def read_journal(project: Project) -> dict[str, Any] | None:
-    return read_json(journal_path(project))
+    """The journal, or None if there is none or it is damaged (not write_journal's shape)."""
+    document = read_json(journal_path(project))
+    if document is None:
+        return None
+    tracks = document.get("tracks")
+    if not isinstance(tracks, dict) or not all(isinstance(t, str) for t in tracks):
+        return None
+    commits = [document.get("local_old"), document.get("new"), *tracks.values()]
+    if document.get("remote_old") is not None:
+        commits.append(document["remote_old"])
+    if not all(isinstance(c, str) and COMMIT_ID.fullmatch(c) for c in commits):
+        return None
+    return document
 
 
-def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[str]:
-    """Mark landed tracks and tidy their claims, branches and worktrees; return notes."""
+def finish_tracks(project: Project, landed: dict[str, str], keep: bool,
+                  sources: dict[str, str] | None = None) -> list[str]:
+    """Mark landed tracks and tidy their claims, branches and worktrees; return notes.
+
+    sources: the branch tip each track landed from, so that tidying can tell the commits
+    made on the branch after it (kept) from those now on main.
+    """
     notes = []
     held = git.list_refs(project.paths, "refs/gitorch/claims/")
     dropped = []
@@ -119,8 +151,9 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[
         if record is not None and record.state != "landed":
             record.state, record.reason, record.phase = "landed", None, None
             record.ended_at = record.ended_at or now()
+            record.landed_from = (sources or {}).get(text, record.landed_from)
             record.save(project)
-        log = TrackLog(project.state.log(track), track)
+        log = open_track_log(project, track)
         log.line(f"Track {track} landed on {project.main_branch} as {commit[:12]}")
         log.close()
     try:  # one transaction for all, and only if none moved since it was read
@@ -138,36 +171,6 @@ def finish_tracks(project: Project, landed: dict[str, str], keep: bool) -> list[
 
 
 def remove_track_trees(project: Project, tracks: list[str]) -> list[str]:
-    """Landed tracks' worktrees, branches and wip refs (main holds their work); notes."""
-    notes = []
-    for text in tracks:
-        record = TrackRecord.load(project, TrackId.parse(text))
-        if record is not None:
-            notes += _remove_track_tree(project, record)
-    _drop_wip_refs(project, [TrackId.parse(text) for text in tracks])
-    return notes
-
-
-def _drop_wip_refs(project: Project, tracks: list[TrackId]) -> None:
-    """The landed tracks' wip refs, in one transaction (one at a time if one moved)."""
-    held = {**git.list_refs(project.paths, "refs/gitorch/wip/"),
-            **git.list_refs(project.paths, "refs/gitorch/track/")}
-    there: list[tuple[str, str | None, str | None]] = [
-        (ref, None, held[ref]) for t in tracks for ref in (wip_ref(t), legacy_wip_ref(t))
-        if ref in held]
-    try:
-        git.update_refs(project.paths, there, "gitorch land: the tracks landed")
-    except git.RefMoved:  # moved meanwhile: someone still uses that one
-        for track in tracks:
-            drop_wip(project, track)
-
-
-def _remove_track_tree(project: Project, record: TrackRecord) -> list[str]:
-    worktree = Path(record.worktree)
-    if (worktree / ".git").exists():
-        if worktree_files.dirty_files(worktree):
-            return [f"kept {worktree}: it has uncommitted changes"]
-        git.remove_worktree(project.paths, worktree, force=True)
-    if git.branch_exists(project.paths, record.branch):
-        git.delete_branch(project.paths, record.branch)
-    return []
+    """Remove landed tracks' worktrees, branches and wip refs; a note for each one kept."""
+    records = [TrackRecord.load(project, TrackId.parse(text)) for text in tracks]
+    return remove_landed(project, [r for r in records if r is not None], force=False).kept

@@ -28,7 +28,7 @@ from gitorch.project import Project
 from gitorch.state import read_json, write_atomic
 from gitorch.tracks.records import TrackRecord, now
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
-from gitorch.upstream import NETWORK_TIMEOUT, MainSync, remote_name
+from gitorch.upstream import MainSync, remote_name
 
 if TYPE_CHECKING:
     from gitorch.land.coordinator import LandResult
@@ -56,6 +56,7 @@ def open_pull_requests(project: Project, sync: MainSync, order: Sequence[Candida
                            "gitorch.yaml), land.push: true and no --no-push (nothing landed)")
     parts = _parts(project, sync.onto, list(order), list(tips), result)
     when = now()
+    sources = {c.track.id: c.commits[-1] for c in order}
     requests = [PullRequest(_branch_name(part), part.head, project.main_branch,
                             [c.track.id for c in part.tracks], _title(part),
                             opened=f"{when} {index:04d}")
@@ -68,13 +69,13 @@ def open_pull_requests(project: Project, sync: MainSync, order: Sequence[Candida
     for part, request in zip(parts, requests, strict=True):
         body = _body(project, part, result)
         write_atomic(pr_store.body_path(project, request), body.encode("utf-8"))
-        _mark(project, request)  # before gh: the branch is out, whatever gh does
+        _mark(project, request, sources)  # before gh: the branch is out, whatever gh does
         opened = (github.open_pull_request(project, repo, request.base, request.branch,
                                            request.title, body)
                   if repo is not None else github.Opened(None, "the remote is not on GitHub"))
         if opened.url is not None:
             request.url = opened.url
-            _mark(project, request)
+            _mark(project, request, sources)
         else:
             result.notes.append(f"pushed {request.branch} ({opened.problem}); " + github.by_hand(
                 repo, request.base, request.branch, request.title,
@@ -121,11 +122,12 @@ def _push(project: Project, remote: str, requests: list[PullRequest]) -> None:
     """Push every branch at once, each expected absent on the remote."""
     updates: list[tuple[str, str | None, str | None]] = [
         (f"refs/heads/{r.branch}", r.head, None) for r in requests]
-    outcome = network.push_atomic(project.paths, remote, updates, NETWORK_TIMEOUT)
+    outcome = network.push_atomic(project.paths, remote, updates, project.config.remote_timeout)
     if outcome.ok:
         return
     # A landing killed after its push and run again makes the same branches: already there.
-    there = [network.fetch_branch(project.paths, remote, r.branch, NETWORK_TIMEOUT)
+    there = [network.fetch_branch(project.paths, remote, r.branch,
+                                  project.config.remote_timeout)
              for r in requests]
     if there != [r.head for r in requests]:
         raise GitorchError(f"push of {', '.join(r.branch for r in requests)} to {remote} "
@@ -175,13 +177,14 @@ def _usage(project: Project, track: str) -> str | None:
     return f"Agent usage: {', '.join(said)}." if said else None
 
 
-def _mark(project: Project, request: PullRequest) -> None:
-    """Save the pull request and put its tracks in-pr, with its URL (or branch) as reason."""
+def _mark(project: Project, request: PullRequest, sources: dict[str, str]) -> None:
+    """Save the pull request; put its tracks in-pr, with its URL (or branch) and source tip."""
     pr_store.save(project, request)
     for text in request.tracks:
         record = TrackRecord.load(project, TrackId.parse(text))
         if record is not None:
             record.state, record.reason = "in-pr", request.url or request.branch
+            record.landed_from = sources.get(text, record.landed_from)
             record.save(project)
 
 
@@ -192,7 +195,8 @@ def finish_merged(project: Project, keep: bool, notes: list[str]) -> list[str]:
     if not requests or remote is None:
         return []
     shared = project.config.claims.remote
-    main = network.fetch_branch(project.paths, remote, project.main_branch, NETWORK_TIMEOUT,
+    main = network.fetch_branch(project.paths, remote, project.main_branch,
+                                project.config.remote_timeout,
                                 also=(claims_refspec(),) if shared else ())
     if main is None:
         return []
@@ -247,6 +251,6 @@ def _drop_remote_claims(project: Project, remote: str, tracks: list[str],
         (claim_ref(TrackId.parse(t)), None, there[t].commit) for t in tracks if t in there]
     if not deletions:
         return
-    outcome = network.push_atomic(project.paths, remote, deletions, NETWORK_TIMEOUT)
+    outcome = network.push_atomic(project.paths, remote, deletions, project.config.remote_timeout)
     if not outcome.ok:
         notes.append(f"claims of {', '.join(tracks)} left on {remote}: {outcome.message}")

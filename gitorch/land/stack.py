@@ -12,8 +12,10 @@ from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.roadmap.reader import parse
 from gitorch.roadmap.writeback import mark_done
+from gitorch.tracks.elsewhere import settle
 from gitorch.tracks.leftout import moved_since, next_step
 from gitorch.tracks.records import LEFT_OUT, TrackRecord, done_by_trailer
+from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
 
 
 @dataclass
@@ -50,22 +52,37 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str],
     chosen = []
     names = set(wanted)
     branches = git.list_refs(project.paths, "refs/heads/")  # one call for every track's tip
+    records = {r.track: r for r in TrackRecord.all(project)}
     for track in roadmap.tracks():
         if names and track.id not in names:
             continue
         track_id = TrackId(track.group, track.number)
-        record = TrackRecord.load(project, track_id)
+        record = records.get(track.id)
+        if track.done and record is not None and record.state not in ("landed", "in-pr"):
+            # Landed by another machine meanwhile: its commits are on main in their form.
+            settle(project, record, project.main_branch)
+            if names:
+                skipped[track.id] = f"landed already ({project.main_branch} marks it done)"
+            continue
         # A left-out track whose branch moved since was fixed by a person: try it again.
         moved = record is not None and moved_since(project, record)
+        by_hand = (record is not None and record.state not in ("in-pr", "landed")
+                   and done_by_trailer(project, track_id, record.branch))
         if record is None or record.state == "in-pr" or (
                 record.state != "done" and not moved and track.id not in again
-                and not done_by_trailer(project, track_id, record.branch)):
+                and not by_hand):
             if names:
                 state = record.state if record else roadmap.track_state(track.id)
                 skipped[track.id] = f"not done ({state})" + (
                     f"; {next_step(project, record)}" if record and state in LEFT_OUT else "")
             continue
         tip = branches.get(f"refs/heads/{record.branch}")
+        # Land trusts the tip the runner recorded; §12's paths trust the branch a person moved.
+        refused = None if moved or by_hand or tip is None else moved_since_recorded(record,
+                                                                                   tip)
+        if refused is not None:
+            skipped[track.id] = refused
+            continue
         if tip is None:
             skipped[track.id] = f"branch {record.branch} is gone"
             continue
@@ -78,6 +95,10 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str],
         commits = track_commits(project.paths.main_worktree, base, tip)
         if not commits:
             skipped[track.id] = "no commits to land"
+            continue
+        elsewhere = made_elsewhere(project, record, base, tip, records.values())
+        if elsewhere is not None:
+            skipped[track.id] = elsewhere
             continue
         chosen.append(Candidate(track, record, base, commits))
     for name in names - {t.id for t in roadmap.tracks()}:

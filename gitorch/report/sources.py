@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from gitorch import git
+from gitorch.agents.usage import figure
 from gitorch.names import TrackId
 from gitorch.project import Project
-from gitorch.state import read_json
+from gitorch.state import read_json, read_pid, whole_text
 from gitorch.tracks.events import read_events
 from gitorch.tracks.records import TrackRecord, pid_alive
 
@@ -158,8 +159,10 @@ def _event(moment: float, lead: str, rest: str, facts: TrackLogFacts) -> LogEven
         return LogEvent(moment, "phase", banner.group(1))
     if lead == "Phase ":
         exited = _EXITED.fullmatch(rest)
+        # An agent can print a line that looks like this one: its code may be anything.
         return None if exited is None else LogEvent(
-            moment, "exited", exited.group(1), int(exited.group(2)), exited.group(3) or "")
+            moment, "exited", exited.group(1), whole_text(exited.group(2), -255, 255),
+            exited.group(3) or "")
     if lead == "Track ":
         ended = _ENDED.fullmatch(rest)
         if ended is not None:
@@ -210,8 +213,8 @@ def _commits(project: Project, record: TrackRecord, track: TrackId) -> int | Non
 def scheduler_alive(project: Project) -> bool:
     """Whether a `gitorch run` scheduler is at work on this repository now."""
     document = read_json(project.state.scheduler) or {}
-    pid, host = document.get("pid"), document.get("host")
-    return isinstance(pid, int) and pid > 1 and isinstance(host, str) and pid_alive(pid, host)
+    pid, host = read_pid(document.get("pid")), document.get("host")
+    return pid is not None and isinstance(host, str) and pid_alive(pid, host)
 
 
 @dataclass(frozen=True)
@@ -252,8 +255,9 @@ def usage(document: dict[str, Any]) -> dict[str, float]:
         if isinstance(value, dict):
             for key, inner in value.items():
                 if isinstance(inner, (int, float)) and not isinstance(inner, bool):
-                    if "token" in key or "cost" in key:
-                        totals[key] = totals.get(key, 0.0) + inner
+                    number = figure(key, inner) if "token" in key or "cost" in key else None
+                    if number is not None:
+                        totals[key] = totals.get(key, 0.0) + number
                 else:
                     walk(inner)
         elif isinstance(value, list):

@@ -24,6 +24,7 @@ from gitorch.report.sources import (
     scheduler_alive,
     usage,
 )
+from gitorch.state import SLOTS_MAX, whole_text
 
 BUSY = frozenset({"claimed", "running"})
 REPAIR_PHASES = frozenset({"resolve", "fix"})
@@ -73,8 +74,7 @@ def _window(lines: list[RunLine], since: float | None) -> tuple[float, int | Non
     parallel = start.value("parallel")
     ends = [line.time for line in lines[first:] if line.words[:2] == ("run", "end")]
     begin = start.time if since is None else since
-    return begin, int(parallel) if parallel and parallel.isdigit() else None, \
-        (ends[-1] if ends else None)
+    return begin, whole_text(parallel, 1, SLOTS_MAX), (ends[-1] if ends else None)
 
 
 def _bars(lines: list[RunLine], begin: float, records: dict[str, RecordFacts],
@@ -102,7 +102,7 @@ def _bars(lines: list[RunLine], begin: float, records: dict[str, RecordFacts],
                 close(track, _last_seen(log_of(track), open_[track][0], line.time),
                       "killed", "the runner was killed")
             slot = line.value("slot")
-            open_[track] = (line.time, int(slot) if slot and slot.isdigit() else None)
+            open_[track] = (line.time, whole_text(slot, 0, SLOTS_MAX - 1))
         elif track in open_:
             outcome = line.words[2] if len(line.words) > 2 else "ended"
             close(track, line.time, outcome, line.tail("reason"))

@@ -28,6 +28,7 @@ class TrackDraft:
     status: Status
     body: list[str] = field(default_factory=list)
     deps: list[tuple[str, int]] = field(default_factory=list)  # ("T012" or "D/3", line)
+    steps: list[bool] = field(default_factory=list)  # its checkbox sub-steps: ticked or not
 
 
 @dataclass

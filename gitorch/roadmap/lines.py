@@ -26,7 +26,12 @@ _DECO = (
 _PENDING_WORDS = r"in[ \t-]?progress|pending"
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 _ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)[ \t]*")
-_ITEM = re.compile(r"([ \t]*)(?:[-*+]|[0-9]{1,9}[.)])[ \t]+(?:(\[[ xX]\])[ \t]+)?(?=\S)")
+# "[-]": Kiro's task in progress.
+_ITEM = re.compile(r"([ \t]*)(?:[-*+]|[0-9]{1,9}[.)])[ \t]+(?:(\[[ xX-]\])[ \t]+)?(?=\S)")
+# Markup a title does not keep: bold markers anywhere, a dash or colon left before it, and
+# backticks around the whole of it. Code spans inside a title stay: they say something.
+_BOLD = re.compile(r"\*\*")
+_LEAD = re.compile(r"^[ \t]*(?:[-:\u2013\u2014][ \t]+)+")
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,20 @@ def heading_text(line: str) -> tuple[str, Status] | None:
 def clean_title(text: str) -> str:
     """Text as a title: no control or invisible characters, emphasis around it dropped,
     runs of whitespace made one space."""
-    return " ".join(_CONTROL_RE.sub("", text).strip("*_ \t").split())
+    return tidy_title(" ".join(_CONTROL_RE.sub("", text).strip("*_ \t").split()))
+
+
+def tidy_title(title: str) -> str:
+    """A title without the markup it was written with: bold, a leading dash, wrapping `s."""
+    title = _LEAD.sub("", _BOLD.sub("", title)).strip()
+    if len(title) > 2 and title[0] == title[-1] == "`" and "`" not in title[1:-1]:
+        title = title[1:-1].strip()
+    return title
+
+
+def box_status(mark: str) -> Status:
+    """What a checkbox says: [x] done, [-] in progress, [ ] pending."""
+    return "done" if mark in "xX" else "in_progress" if mark == "-" else "pending"
 
 
 def _combined(statuses: list[Status]) -> Status:
@@ -232,7 +250,7 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     marks += title_marks
     marks += [(m.start(), m.end()) for m in compiled.token.finditer(line, *note)
               if m.lastgroup == "mark"]
-    title = " ".join(_CONTROL_RE.sub("", line[title_start:title_stop]).split())
+    title = tidy_title(" ".join(_CONTROL_RE.sub("", line[title_start:title_stop]).split()))
     group = key.group("group") or (key.group("number") if after_words(words) else None)
     the_id = group or key.group("track")
     word = (key.group("gword") or key.group("tword") or key.group("word_after")).lower()
@@ -246,7 +264,7 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
         if title and level == 0 and box is None and not delim:
             return None  # "- Track 1 must land first" is a sentence, not a track
     # A checkbox wins over words in the title.
-    status = (("done" if line[box[0] + 1] in "xX" else "pending") if box
+    status = (box_status(line[box[0] + 1]) if box
               else _combined([_status(line[s:e], words) for s, e in marks]))
     insert_at = note[0] if level == 0 and note[0] < end else end
     return Head("group" if group else "track", group or key.group("track"), title, status,

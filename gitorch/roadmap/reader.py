@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from gitorch.roadmap.assemble import GroupDraft, TrackDraft, finish, read_prerequisites
+from gitorch.roadmap.beads import read_beads
 from gitorch.roadmap.labels import read_label, read_status_line, read_track_ids
 from gitorch.roadmap.lines import (
     Head,
+    box_status,
     clean_title,
     heading_level,
     heading_text,
@@ -20,7 +22,10 @@ from gitorch.roadmap.lines import (
     split_lines,
 )
 from gitorch.roadmap.model import Roadmap, RoadmapError
-from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key
+from gitorch.roadmap.ordering import WAVE, Item, speckit_order, wave_order
+from gitorch.roadmap.tables import Table, done_phases, find_tables, table_tracks
+from gitorch.roadmap.taskmaster import read_taskmaster
+from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key, json_form
 
 # An item's own id: "T012", "04-01", "1.2", "1." (Kiro), "03-01-PLAN.md" (GSD's plan file).
 _ITEM_ID = re.compile(
@@ -29,16 +34,9 @@ _ITEM_ID = re.compile(
 _TAG = re.compile(r"[ \t]*\[(?P<tag>P|US\d+|[A-Z][A-Za-z]*\d*)\][ \t]*")
 _TEXT_DEPS = re.compile(r"(?i:\b(?:depends[ \t]+on|after)[ \t]+)")
 _SPECKIT_ID = re.compile(r"T[0-9]{2,}")
+_BOLD_ID = re.compile(rf"^(?P<em>\*\*|__)(?P<id>(?=[A-Za-z0-9._-]*[0-9]){ID})(?P=em)")
+_ID_TOKEN = re.compile(rf"(?=[A-Za-z0-9._-]*[0-9]){ID}")  # "Q3", "H1": one more piece of id
 _DETAILS = re.compile(r"<(/?)details\b", re.I)
-
-
-@dataclass
-class _Item:
-    """A track's place in its group, for Spec Kit's [P] order."""
-
-    track: TrackDraft
-    parallel: bool
-    weak: bool  # read from a checkbox or an id, not a track word: gives way to track words
 
 
 @dataclass
@@ -49,17 +47,26 @@ class _Scan:
     words: Vocabulary
     drafts: list[GroupDraft] = field(default_factory=list)
     by_key: dict[str, GroupDraft] = field(default_factory=dict)
-    items: dict[str, list[_Item]] = field(default_factory=dict)  # group id -> its tracks
+    items: dict[str, list[Item]] = field(default_factory=dict)  # group id -> its tracks
+    waves: dict[str, int] = field(default_factory=dict)  # group id -> the wave it is in
     labels: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # prerequisites
     headed: set[str] = field(default_factory=set)  # groups that have their own heading
     passed_over: list[tuple[int, str, str]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)  # what was read: checklist, speckit, gsd
+    taken: set[str] = field(default_factory=set)  # keys of the group ids the file writes
+    tables: dict[int, Table] = field(default_factory=dict)  # by the index of the header
+    listed: dict[tuple[str, str], TrackDraft] = field(default_factory=dict)  # checkbox tasks
 
 
 def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> Roadmap:
     """Read roadmap text in the form words.format names (auto: whichever it is)."""
     if words.format not in FORMATS:
         raise RoadmapError(f"{path}: unknown roadmap.format {words.format!r}")
+    form = json_form(path, words)
+    if form == "taskmaster":
+        return read_taskmaster(text, path, words.tag)
+    if form == "beads":
+        return read_beads(text, path)
     lines = [content for content, _ in split_lines(text.removeprefix("\ufeff"))]
     scan = _scan(lines, _Scan(path, words))
     if not scan.drafts:
@@ -72,6 +79,12 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
         words.format == "auto" and "gsd" not in scan.seen and any(
             _SPECKIT_ID.fullmatch(item.track.number) for items in scan.items.values()
             for item in items if item.weak))
+    for table in scan.tables.values():
+        for phase in done_phases(table) if table.progress else ():
+            found = scan.by_key.get(id_key(phase))
+            if found is not None:
+                found.status = "done"  # GSD's Progress table: "| 1. Setup | 2/2 | Complete |"
+                scan.seen.add("gsd")
     known = [draft.id for draft in scan.drafts]
     for draft in scan.drafts:
         items = scan.items.get(draft.id, [])
@@ -79,8 +92,12 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
             # Checkboxes or numbered sections beside "Track N" tracks are notes in the group.
             scan.items[draft.id] = [item for item in items if not item.weak]
             draft.tracks = [item.track for item in scan.items[draft.id]]
+        for item in scan.items.get(draft.id, []):
+            if item.weak and item.track.steps and all(item.track.steps):
+                item.track.status = "done"  # every step ticked: the task is done
         if speckit:
-            _speckit_order(scan.items.get(draft.id, []))
+            speckit_order(scan.items.get(draft.id, []))
+        wave_order(scan.items.get(draft.id, []))
         read_prerequisites(path, draft, scan.labels.get(draft.id, []), known, words)
     form = ("speckit" if speckit else "gsd" if "gsd" in scan.seen or words.format == "gsd"
             else "checklist" if "checklist" in scan.seen else "tracks")
@@ -93,7 +110,9 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     checklists = words.format in ("auto", "checklist", "speckit", "gsd")
     visible_lines = mask(lines)
     heads, boxed, any_group = _look_ahead(visible_lines, words)
-    containers = _containers(visible_lines, heads)
+    containers, nested = _containers(visible_lines, heads)
+    scan.taken = {id_key(h.key) for h in heads if h and h.kind == "group"}
+    scan.tables = find_tables(visible_lines)
     group: GroupDraft | None = None
     group_level = 0
     track: tuple[TrackDraft, int, int] | None = None  # (draft, level, indent)
@@ -109,11 +128,13 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         head = None if fenced or in_item_body else heads[index]
         item = None if fenced or in_item_body or level else read_item(visible)
         if head and head.kind == "group" and level and index not in containers:
+            if index in nested:
+                head = replace(head, key=nested[index])
             group, group_level, track = _open_group(scan, head, number, details), level, None
             continue
         if head and head.kind == "group" and level:
             head = None  # "## Milestone 1" above "### Phase 1" headings: their heading only
-        if head and head.kind == "group" and item and item[1] and checklists:
+        if head and head.kind == "group" and item and item[1] and checklists and group is None:
             _mention(scan, head, number, details)  # GSD's summary: "- [ ] **Phase 3: X**"
             continue
         if head and head.kind == "track" and group is None and not any_group and (
@@ -150,15 +171,35 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         elif track and track[1] == 0 and raw.strip() and not in_item_body:
             track = None  # a list item's body is its indented lines
         if group and track is None and item and item[1] and checklists:
+            parent = _parent_task(scan, group, visible[item[2]:])
+            if parent is not None:
+                # Kiro's sub-task "- [ ] 2.1" written flush under "- [ ] 2.": a step of 2.
+                parent.body.append(raw)
+                parent.steps.append(box_status(visible[item[1][0] + 1]) == "done")
+                track = (parent, 0, item[0])
+                continue
             draft = _checkbox_track(scan, group, visible, item[1], number)
             track = (draft, 0, item[0])
             continue
+        wave = None if fenced or not group or (track and track[1]) else WAVE.fullmatch(
+            visible.strip())
+        if wave and group:
+            scan.waves[group.id] = int(wave.group("n"))  # GSD: the plans below are wave n
+            track = None
+            continue
+        table = None if fenced or not group or track else scan.tables.get(index)
+        if table and group and table.lists_tracks and checklists:
+            for draft in table_tracks(table, len(group.tracks) + 1):
+                _add_track(scan, group, draft, parallel=False, weak=True)
         label = None if fenced else read_label(visible)
         status = None if fenced else read_status_line(visible, words)
         if track:
             if raw.strip() and not visible.strip() and not fenced:
                 continue  # wholly inside an HTML comment: not for the agent either
             track[0].body.append(raw)
+            step = read_item(visible) if track[1] == 0 and not fenced and "[" in visible else None
+            if step and step[1]:
+                track[0].steps.append(box_status(visible[step[1][0] + 1]) == "done")
             if status == "done":
                 track[0].status = "done"
             if label and label.group("label").lower().startswith(("depend", "after")):
@@ -195,9 +236,13 @@ def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary
     return heads, boxed, any_group
 
 
-def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]) -> set[int]:
-    """Group headings with deeper group headings under them: these hold groups, not tracks."""
+def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]
+                ) -> tuple[set[int], dict[int, str]]:
+    """Group headings with deeper group headings under them (these hold groups, not tracks),
+    and, when the groups under them reuse ids ("## Milestone 2" / "### Phase 1" again), the
+    id each of those groups gets instead: its holder's and its own, "2.1"."""
     found: set[int] = set()
+    holder: dict[int, int] = {}  # group heading -> the group heading it is nested in
     open_groups: list[tuple[int, int]] = []  # (level, line index)
     for index, (line, fenced) in enumerate(visible):
         level = 0 if fenced else heading_level(line)
@@ -208,8 +253,15 @@ def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]) -> se
         head = heads[index]
         if head and head.kind == "group":
             found.update(i for _, i in open_groups)
+            if open_groups:
+                holder[index] = open_groups[-1][1]
             open_groups.append((level, index))
-    return found
+    inner = {i: h for i, h in holder.items() if i not in found}
+    keys = [id_key(heads[i].key) for i in inner]  # type: ignore[union-attr]
+    if len(set(keys)) == len(keys):
+        return found, {}
+    return found, {i: f"{heads[h].key}.{heads[i].key}"  # type: ignore[union-attr]
+                   for i, h in inner.items()}
 
 
 def _open_group(scan: _Scan, head: Head, number: int, details: int) -> GroupDraft:
@@ -266,8 +318,17 @@ def _checklist_group(scan: _Scan, visible: str, number: int, details: int) -> Gr
     scan.seen.add("checklist")
     text, status = heading_text(visible) or ("", "pending")
     own = _ITEM_ID.match(text)
-    gid = _own_id(own) if own else str(len(scan.drafts) + 1)
-    title = text[own.end():].strip() if own else text
+    rest = text[own.end():].strip() if own else text
+    if own and _ID_TOKEN.fullmatch(rest):
+        gid, title = f"{_own_id(own)}-{rest}", text  # "2025 Q3": the whole heading is its id
+    elif own:
+        gid, title = _own_id(own), rest
+    else:
+        # By position, past every number the file gives a group ("## Phase 7") or took.
+        position = len(scan.drafts) + 1
+        while id_key(str(position)) in scan.taken | set(scan.by_key):
+            position += 1
+        gid, title = str(position), text
     draft = GroupDraft(gid, title or text, number, "done" if details else status)
     scan.by_key.setdefault(id_key(gid), draft)
     scan.headed.add(id_key(gid))
@@ -279,7 +340,7 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
                     number: int) -> TrackDraft:
     """A top-level checkbox item as a track: its own id if it starts with one."""
     scan.seen.add("checklist")
-    text = visible[box[1]:].strip()
+    text = _BOLD_ID.sub(r"\g<id>", visible[box[1]:].strip(), count=1)  # "**T045** Title"
     own = _ITEM_ID.match(text)
     number_text = _own_id(own) if own else str(len(scan.items.get(group.id, [])) + 1)
     rest = text[own.end():] if own else text
@@ -288,14 +349,26 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
         parallel = parallel or tag.group("tag") == "P"
         rest = rest[tag.end():]
     title = clean_title(rest)
-    done = visible[box[0] + 1] in "xX"
     draft = TrackDraft(number_text, title or clean_title(text), number,
-                       "done" if done else "pending")
+                       box_status(visible[box[0] + 1]))
     for found in _TEXT_DEPS.finditer(rest):
         for dep in read_track_ids(rest[found.end():], scan.words) or []:
             draft.deps.append((dep, number))
     _add_track(scan, group, draft, parallel, weak=True)
+    scan.listed.setdefault((group.id, id_key(number_text)), draft)
     return draft
+
+
+def _parent_task(scan: _Scan, group: GroupDraft, text: str) -> TrackDraft | None:
+    """The checkbox task of this group a dotted id ("2.1") is a sub-task of ("2"), if any."""
+    text = text.strip()
+    if "." not in text.split(" ", 1)[0]:
+        return None  # not a dotted id: the common case, answered at once
+    own = _ITEM_ID.match(_BOLD_ID.sub(r"\g<id>", text, count=1))
+    parent, dot, _ = _own_id(own).rpartition(".") if own else ("", "", "")
+    if not dot:
+        return None
+    return scan.listed.get((group.id, id_key(parent)))
 
 
 def _own_id(found: re.Match[str]) -> str:
@@ -306,7 +379,8 @@ def _own_id(found: re.Match[str]) -> str:
 def _add_track(scan: _Scan, group: GroupDraft, draft: TrackDraft, parallel: bool,
                weak: bool) -> None:
     group.tracks.append(draft)
-    scan.items.setdefault(group.id, []).append(_Item(draft, parallel, weak))
+    scan.items.setdefault(group.id, []).append(
+        Item(draft, parallel, weak, wave=scan.waves.get(group.id)))
 
 
 def _label_deps(path: str, group: GroupDraft | None, track: TrackDraft, number: int,
@@ -319,20 +393,3 @@ def _label_deps(path: str, group: GroupDraft | None, track: TrackDraft, number: 
         raise RoadmapError(f"{path}:{number}: cannot read the dependencies of track "
                            f"{gid}/{track.number}: list tracks like 'Track 2', '2' or 'D/3'")
     track.deps.extend((dep, number) for dep in ids)
-
-
-def _speckit_order(items: list[_Item]) -> None:
-    """[P] tasks run beside each other; a task without it waits on every task above it."""
-    serial: TrackDraft | None = None
-    since: list[TrackDraft] = []
-    for item in items:
-        track = item.track
-        if item.parallel:
-            if serial is not None:
-                track.deps.insert(0, (f"{serial.number}", track.line))
-            since.append(track)
-            continue
-        # Waiting on the [P] tasks since the last serial one covers every task above.
-        before = since or ([serial] if serial else [])
-        track.deps[:0] = [(t.number, track.line) for t in before]
-        serial, since = track, []

@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+# With the words plans in Spanish, Portuguese, Italian, French and German use most ("FASE 2").
 GROUP_WORDS = ("Group", "Phase", "Milestone", "Stage", "Sprint", "Epic", "Wave", "Part",
-               "Release", "Version", "Week", "Day", "Quarter")
-TRACK_WORDS = ("Track", "Task", "Plan", "Story", "Step", "Workstream", "Stream", "Item")
-FORMATS = ("auto", "tracks", "speckit", "gsd", "checklist")
+               "Release", "Version", "Week", "Day", "Quarter", "Fase", "Etapa", "\u00c9tape",
+               "Meilenstein")
+TRACK_WORDS = ("Track", "Task", "Plan", "Story", "Step", "Workstream", "Stream", "Item",
+               "Tarea", "Tarefa", "T\u00e2che", "Aufgabe")
+FORMATS = ("auto", "tracks", "speckit", "gsd", "checklist", "taskmaster", "beads")
 # An id as written: a number, letters, or a dotted or dashed code (1.2, 04-01, T012, v0.3).
 ID = r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*"
 # An id ends where the title starts: a space, a separator, emphasis, or the end of the line.
@@ -24,6 +27,17 @@ class Vocabulary:
     group_words: tuple[str, ...] = GROUP_WORDS
     track_words: tuple[str, ...] = TRACK_WORDS
     done_words: tuple[str, ...] = ()
+    tag: str = ""  # Task Master's current tag (its .taskmaster/state.json); "" is master
+
+
+def json_form(path: str, words: Vocabulary) -> str | None:
+    """taskmaster or beads when the plan is one of theirs (by roadmap.format, else by name)."""
+    if words.format in ("taskmaster", "beads"):
+        return words.format
+    if words.format != "auto":
+        return None
+    return "beads" if path.endswith(".jsonl") else "taskmaster" if path.endswith(".json") \
+        else None
 
 
 DEFAULT = Vocabulary()

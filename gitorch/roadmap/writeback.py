@@ -14,17 +14,28 @@ from gitorch.roadmap.lines import (
     split_lines,
 )
 from gitorch.roadmap.reader import parse
-from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary
+from gitorch.roadmap.tables import find_tables, mark_row
+from gitorch.roadmap.taskmaster import mark_taskmaster
+from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary, json_form
 
 
 def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
               words: Vocabulary = DEFAULT) -> str:
-    """text with these tracks, and every group they finish, marked done; nothing else changes."""
+    """text with these tracks, and every group they finish, marked done; nothing else changes.
+
+    A beads export is left as it is: its issues are closed through `bd` (see beads.close).
+    """
+    form = json_form(path, words)
+    if form == "taskmaster":
+        return mark_taskmaster(text, track_ids, path, words.tag)
+    if form == "beads":
+        return text
     roadmap = parse(text, path, words)
     wanted = [roadmap.track(track_id) for track_id in track_ids]
     finished = {track.id for track in wanted}
     targets = {track.line for track in wanted if not track.done}
-    for group in roadmap.groups:
+    # Spec Kit ticks tasks only: its phase headings carry no status.
+    for group in () if roadmap.form == "speckit" else roadmap.groups:
         if (group.status != "done" and any(track.group == group.id for track in wanted)
                 and all(t.done or t.id in finished for t in group.tracks)):
             targets.update(group.marks)
@@ -33,8 +44,12 @@ def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
     lines = [content for content, _ in pieces]
     visible = mask(lines)
     style = done_style(visible, words)
+    rows = {index: table.status for table in find_tables(visible).values()
+            if table.lists_tracks and table.status is not None for index, _ in table.rows}
     for number in sorted(targets):
-        lines[number - 1] = _mark(lines[number - 1], visible[number - 1][0], style, words)
+        column = rows.get(number - 1)
+        lines[number - 1] = (mark_row(lines[number - 1], column) if column is not None
+                             else _mark(lines[number - 1], visible[number - 1][0], style, words))
     return bom + "".join(line + end for line, (_, end) in zip(lines, pieces, strict=True))
 
 

@@ -15,12 +15,13 @@ from typing import Any
 
 from gitorch.config.durations import format_duration, parse_duration
 from gitorch.errors import GitorchError
-from gitorch.process import child_env, pid_running, this_host
+from gitorch.liveness import pid_running, this_host
+from gitorch.process import child_env
 from gitorch.project import Project
 from gitorch.sandbox.probe import fallback_notice
 from gitorch.schedule.loop import Scheduler
 from gitorch.schedule.run_types import Options, Summary
-from gitorch.state import read_json, write_json
+from gitorch.state import read_json, read_pid, write_json
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.records import now, pid_alive
 from gitorch.tracks.runner import append_run_line
@@ -80,10 +81,9 @@ def _take_lock(project: Project) -> TrackLock:
     """The repository's one scheduler lock; a second run names the first's PID."""
     lock = TrackLock.try_acquire(_lock_path(project))
     if lock is None:
-        document = read_json(project.state.scheduler) or {}
-        raise GitorchError(f"another gitorch run is running here (PID "
-                           f"{document.get('pid', 'unknown')}); stop it with gitorch stop "
-                           "--all, or wait for it")
+        pid = read_pid((read_json(project.state.scheduler) or {}).get("pid"))
+        raise GitorchError(f"another gitorch run is running here (PID {pid or 'unknown'}); "
+                           "stop it with gitorch stop --all, or wait for it")
     return lock
 
 
@@ -187,8 +187,8 @@ def is_our_scheduler(pid: int) -> bool:
 def end_scheduler(project: Project, grace: float = SCHEDULER_STOP_GRACE) -> int | None:
     """SIGTERM the recorded scheduler and wait for it to exit; its PID, or None if none ran."""
     document = read_json(project.state.scheduler) or {}
-    pid = document.get("pid")
-    if (not isinstance(pid, int) or pid == os.getpid()
+    pid = read_pid(document.get("pid"))
+    if (pid is None or pid == os.getpid()
             or not pid_alive(pid, document.get("host")) or not is_our_scheduler(pid)):
         return None
     os.kill(pid, signal.SIGTERM)

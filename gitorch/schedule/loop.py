@@ -11,15 +11,16 @@ track from running twice, so a new loop adopts the runners an earlier one left b
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gitorch import git
+from gitorch import git, stamps
 from gitorch.agents.usage import Usage
+from gitorch.disk import DiskFull, as_disk_full, is_full
 from gitorch.errors import GitorchError
 from gitorch.land.coordinator import LandResult, land
 from gitorch.land.publish import remove_track_trees
-from gitorch.names import TrackId
+from gitorch.notify.tellers import tell_run_end
 from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
@@ -27,14 +28,15 @@ from gitorch.schedule import snapshot
 from gitorch.schedule.news import landing_news, tick_line
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
-from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, epoch, landing_helps, look
-from gitorch.tracks.control import end_runner, mark_stopped
+from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, landing_helps, look
+from gitorch.tracks.control import stop_runner
 from gitorch.tracks.launch import StartResult, start
 from gitorch.tracks.leftout import moved_since
 from gitorch.tracks.records import LEFT_OUT, REPAIRING, TrackRecord
 from gitorch.tracks.runner import append_run_line
 
 LAND_GIVE_UP = 3  # failed lands in a row, with nothing else to do, end the run
+FULL_DISK_WAIT = 60.0  # seconds the runners at work get to end once the disk is full
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Scheduler:
     _shown: str = ""
     _logged_out: set[str] = field(default_factory=set)  # agents that failed to log in
     _spent_before: Usage = field(default_factory=Usage)
+    _full: tuple[DiskFull, float] | None = None  # a write the disk refused, and when
 
     def say(self, text: str) -> None:
         self.out(f"[{clock(time.monotonic() - self.began)}] {text}")
@@ -92,7 +95,9 @@ class Scheduler:
             if (timed_out and self.options.hard_stop and not hard_stopped
                     and now >= deadline + self.options.grace):
                 hard_stopped = True
-                self._stop_running(snap)
+                for track in sorted(snap.busy):
+                    stop_runner(self.project, snap.records[track],
+                                "stopped by gitorch run --hard-stop")
                 snap = self._look()
             roadmap = self._current_roadmap()
             if self._should_land(roadmap, snap, tick, timed_out):
@@ -109,8 +114,14 @@ class Scheduler:
             if not timed_out and start_repairs(self.project, snap, self.options.parallel,
                                                self._since, self.say, self._error):
                 snap = self._look()
-            if tick:
-                append_run_line(self.project, tick_line(snap, len(self.landed)))
+            try:
+                append_run_line(self.project, tick_line(snap, len(self.landed))) if tick else None
+            except DiskFull as error:
+                self._note_full(error)
+            if self._full is not None:  # start nothing more; end once the runners have
+                timed_out = True
+                if not snap.busy or time.monotonic() > self._full[1] + FULL_DISK_WAIT:
+                    raise self._full[0]
             reason = self._finished(roadmap, snap, timed_out)
             if reason is not None:
                 return self._summary(reason, snap)
@@ -179,8 +190,8 @@ class Scheduler:
         """Take over the runners an earlier run left, and resume tracks stopped before."""
         wall, now = time.time(), time.monotonic()
         for track in sorted(snap.busy):
-            began = epoch(snap.records[track].started_at)
-            self._since[track] = now - (wall - began) if began else now
+            began = stamps.parse(snap.records[track].started_at)
+            self._since[track] = now - stamps.since(began, wall) if began else now
         if snap.busy:
             self.say(f"Adopting {plural(len(snap.busy), 'running track')}: "
                      f"{', '.join(sorted(snap.busy))}")
@@ -235,19 +246,18 @@ class Scheduler:
         """Tracks to start again: (due now, failed ones waiting for their back-off)."""
         due = sorted(t for t in self._restart - set(self._given_up)
                      if t in snap.records and snap.records[t].state == "stopped")
-        later: list[str] = []
         waits = snapshot.rate_limited(snap, self._logged_out | set(self._given_up), time.time())
-        due, later = due + waits[0], later + waits[1]
+        due, later = due + waits[0], list(waits[1])
         for track in snap.having("failed"):
             record = snap.records[track]
             if (track in self._given_up or record.attempts > self.options.retries
                     or record.failure in FINAL_FAILURES):
                 continue
-            failed = self._failed_at.get(track)
-            if failed is None:  # failed before this run: count from its end
-                ended = epoch(record.ended_at)
-                failed = time.monotonic() - (time.time() - ended) if ended else 0.0
-            ready = time.monotonic() >= failed + self._backoff(record)
+            if track not in self._failed_at:  # failed before this run: count from its end,
+                ended = stamps.parse(record.ended_at)  # kept, as an end in the future is now
+                self._failed_at[track] = (time.monotonic() - stamps.since(ended, time.time())
+                                          if ended else 0.0)
+            ready = time.monotonic() >= self._failed_at[track] + self._backoff(record)
             (due if ready else later).append(track)
         return due, later
 
@@ -264,7 +274,9 @@ class Scheduler:
             result = self._start(due[:free], snap, avoid)
             launched += len(result.launched)
             for track, why in result.skipped:
-                if why != "no free slot" and not why.startswith(tuple(avoid)):
+                if why == "landed":  # by another machine meanwhile
+                    self.say(f"✓ Track {track} landed elsewhere; not run again")
+                elif why != "no free slot" and not why.startswith(tuple(avoid)):
                     self._given_up[track] = why
                     self.say(f"✗ Track {track} cannot be started again: {why}")
             self._restart -= {run.track.id for run in result.launched}
@@ -295,6 +307,7 @@ class Scheduler:
                            avoid=avoid)
         except GitorchError as error:
             self._error(f"start: {error}")
+            self._note_full(error)
             return StartResult(None, [])
         if result.warning:
             self._error(result.warning)
@@ -323,6 +336,7 @@ class Scheduler:
         except GitorchError as error:
             self._land_failures += 1
             self._error(f"land: {error}")
+            self._note_full(error)
             return
         self._land_failures = 0
         self._report_land(result)
@@ -335,7 +349,12 @@ class Scheduler:
     def _tidy(self) -> None:
         """Remove the worktrees and branches of the tracks landed since the last time."""
         if self._untidy:
-            for note in remove_track_trees(self.project, self._untidy):
+            try:
+                notes = remove_track_trees(self.project, self._untidy)
+            except GitorchError as error:  # a stale lock, say: tried again next time
+                self._error(f"tidying {', '.join(self._untidy)}: {error}")
+                return
+            for note in notes:
                 self.say(f"note: {note}")
             self._untidy = []
 
@@ -345,19 +364,15 @@ class Scheduler:
         self.pushes += int(result.pushed)
         for line in landing_news(self.project, result):
             self.say(line)
-
-    def _stop_running(self, snap: Snapshot) -> None:
-        """--hard-stop: end the runners still going once the grace period is over."""
-        for track in sorted(snap.busy):
-            end_runner(snap.records[track])
-            fresh = TrackRecord.load(self.project, TrackId.parse(track)) or snap.records[track]
-            mark_stopped(fresh, "stopped by gitorch run --hard-stop").save(self.project)
+        if result.diverged:
+            self._error(f"land: {result.diverged}")
 
     def _finished(self, roadmap: Roadmap, snap: Snapshot, timed_out: bool) -> str | None:
         """Why the run is over, or None while there is something left to do."""
         if snap.busy:
             return None
-        if self._awaiting_land(snap) and self._land_failures < LAND_GIVE_UP:
+        # Time is up: a landing that failed (a silent remote) is not tried again at later ticks.
+        if self._awaiting_land(snap) and self._land_failures < (1 if timed_out else LAND_GIVE_UP):
             return None
         if timed_out:
             return "time"
@@ -369,6 +384,10 @@ class Scheduler:
             return None
         return "done" if roadmap.current_group() is None and not self._awaiting_land(snap) \
             else "stuck"
+
+    def _note_full(self, error: GitorchError) -> None:
+        if is_full(error) and self._full is None:  # said where the run ends, not here
+            self._full = (as_disk_full(error, self.project.state.root), time.monotonic())
 
     def _error(self, message: str) -> None:
         self.errors.append(message)
@@ -384,13 +403,11 @@ class Scheduler:
                    and roadmap.track_state(t.id, landed) == "blocked"}
         waiting.update({t: [f"the usage limit of {snap.records[t].agent}"]
                         for t in snap.having("rate-limited")})
-        return Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
-                       snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
-                       waiting, self.pushes, time.monotonic() - self.began,
-                       dict(self.track_times), _unique(self.errors),
-                       usage=snapshot.spent(snap) - self._spent_before,
-                       left_out=left_out_now(self.project, snap))
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+        summary = Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
+                          snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
+                          waiting, self.pushes, time.monotonic() - self.began,
+                          dict(self.track_times), list(dict.fromkeys(self.errors)),
+                          usage=snapshot.spent(snap) - self._spent_before,
+                          left_out=left_out_now(self.project, snap))
+        tell_run_end(self.project, summary)
+        return summary

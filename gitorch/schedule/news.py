@@ -26,6 +26,7 @@ def landing_news(project: Project, result: LandResult) -> list[str]:
                      f"{_then(project, track)}")
     lines += [f"✗ {track} failed the test gate; {_then(project, track)}"
               for track in result.gate_failed]
+    lines += [f"warning: {warning}" for warning in result.warnings]
     return lines + [f"note: {note}" for note in result.notes]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from gitorch.agents.phase import limited_agents
 from gitorch.agents.presets import agent_for, agent_name
@@ -24,8 +23,9 @@ from gitorch.tracks.footprints import Footprint, live_footprint, predicted_footp
 from gitorch.tracks.records import REPAIRING, TrackRecord, pid_alive
 
 BUSY = frozenset({"claimed", "running", *REPAIRING})
-# Failures a retry cannot mend: no login, the budget spent, a CLI that refuses to run here.
-FINAL_FAILURES = frozenset({"auth", "budget", "fatal"})
+# Failures a retry cannot mend: no login, the budget spent, a CLI that refuses to run here,
+# commits the agent put beside the track's branch (a person decides where they go).
+FINAL_FAILURES = frozenset({"auth", "budget", "fatal", "stray"})
 
 
 @dataclass(frozen=True)
@@ -209,17 +209,6 @@ def plan_overlaps(candidates: list[str], free: int, footprints: Mapping[str, Foo
             land_now[track] = hit
     steered = any(footprints.get(t) for t in [*candidates, *running])
     return OverlapPlan(start, held, forced, land_now, steered)
-def epoch(stamp: str | None) -> float | None:
-    """A record's UTC time stamp as epoch seconds (None when missing or damaged)."""
-    if stamp is None:
-        return None
-    try:
-        moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
-    return moment.timestamp()
-
-
 def usage_limits(snap: Snapshot, now: float) -> dict[str, float]:
     """Agents at a usage limit, and until when (see limited_agents)."""
     return limited_agents(snap.records.values(), now)

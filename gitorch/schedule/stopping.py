@@ -8,7 +8,7 @@ from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.schedule.daemon import end_scheduler
-from gitorch.tracks.control import end_runner, mark_stopped
+from gitorch.tracks.control import stop_runner
 from gitorch.tracks.records import TrackRecord
 
 
@@ -28,9 +28,7 @@ def stop(project: Project, track_ids: Sequence[str], every: bool) -> list[str]:
             records.append(record)
     said = [] if scheduler is None else [f"Stopped the scheduler (PID {scheduler})"]
     for record in records:
-        ended = end_runner(record)
-        fresh = TrackRecord.load(project, TrackId.parse(record.track)) or record
-        mark_stopped(fresh, "stopped by gitorch stop").save(project)
+        ended, fresh = stop_runner(project, record, "stopped by gitorch stop")
         said.append(f"{'Stopped' if ended else 'Not running:'} {record.track} "
                     f"({fresh.state}); worktree left at {fresh.worktree}")
     return said or ["No runner is running."]

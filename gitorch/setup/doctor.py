@@ -12,7 +12,7 @@ from gitorch import git
 from gitorch.agents.preflight import agent_problems
 from gitorch.agents.presets import agent_for, command_template
 from gitorch.errors import GitorchError
-from gitorch.git import network
+from gitorch.git import locks, network
 from gitorch.output import plural
 from gitorch.process import Completed
 from gitorch.project import Project, load_roadmap, open_project
@@ -56,7 +56,7 @@ def run_checks(cwd: Path) -> list[Check]:
                             "fix the error above, then run gitorch doctor again"))
         return checks
     checks.append(Check("repository", True, str(project.paths.main_worktree)))
-    for probe in (_main_branch, _roadmap, _hook, _agent, _gate, _sandbox, _remote):
+    for probe in (_main_branch, _git_locks, _roadmap, _hook, _agent, _gate, _sandbox, _remote):
         checks.extend(probe(project))
     return checks
 
@@ -75,6 +75,16 @@ def _main_branch(project: Project) -> list[Check]:
         return [Check("main branch", False, f"{project.main_branch} has no commits",
                       f"commit something to {project.main_branch}, or set main_branch")]
     return [Check("main branch", True, project.main_branch)]
+
+
+def _git_locks(project: Project) -> list[Check]:
+    repo = project.paths.main_worktree
+    stale = locks.stale_locks(project.paths.common_dir)
+    if not stale:
+        return [Check("git locks", True, "no stale lock file in refs/, packed-refs or index")]
+    return [Check("git locks", False, f"{lock.path} is stale ({lock.age:.0f} s old, no git "
+                  "runs in the repository): every ref update fails on it",
+                  f"make sure no git runs in {repo}, then rm {lock.path}") for lock in stale]
 
 
 def _roadmap(project: Project) -> list[Check]:

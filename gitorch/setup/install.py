@@ -7,7 +7,7 @@ from pathlib import Path
 from gitorch import git
 from gitorch.config.loader import default_config_text, load_config
 from gitorch.config.settings import REPO_CONFIG_NAME
-from gitorch.roadmap.finding import find_plan
+from gitorch.roadmap.finding import choose, plans
 from gitorch.state import StateDir, write_atomic
 from gitorch.tracks import hook
 
@@ -19,14 +19,14 @@ def init(cwd: Path) -> list[str]:
     config_file = paths.main_worktree / REPO_CONFIG_NAME
     if not config_file.exists():
         text = default_config_text()
-        found = find_plan(paths.main_worktree)
-        if found is not None:
-            name, roadmap = found
-            if name != "ROADMAP.md":
-                text = text.replace("# roadmap: ROADMAP.md\n", f"roadmap: {name}\n", 1)
-            tracks = len(roadmap.tracks())
-            changes.append(f"found {name}: read as {roadmap.form}, {len(roadmap.groups)} "
-                           f"groups and {tracks} tracks (see: gitorch roadmap)")
+        found = plans(paths.main_worktree)
+        chosen = choose(found)
+        if chosen is not None:
+            if chosen.name != "ROADMAP.md":
+                text = text.replace("# roadmap: ROADMAP.md\n", f"roadmap: {chosen.name}\n", 1)
+            changes.append(f"found {chosen.summary()} (see: gitorch roadmap)")
+        # Every other plan, and why it was not taken: one that cannot be read says why.
+        changes += [f"also considered {plan.summary()}" for plan in found if plan is not chosen]
         write_atomic(config_file, text.encode())
         changes.insert(0, f"wrote {config_file}")
     load_config(paths.main_worktree)

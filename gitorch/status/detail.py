@@ -6,6 +6,7 @@ from typing import Any
 
 from gitorch.agents.usage import Usage
 from gitorch.output import paint, plural, safe_text, table
+from gitorch.stamps import span
 from gitorch.status.layout import log_message
 from gitorch.status.text import UNLIMITED, notices
 from gitorch.tracks.records import ENDED
@@ -21,6 +22,8 @@ def render_detail(document: dict[str, Any], colour: bool) -> list[str]:
         f"(roadmap {document['roadmap']} on {document['main_branch']})",
         f"Scheduler: {running}    Agents alive: {document['agents_alive']}",
         *notices(document, UNLIMITED, colour, warning=False),
+        *[paint(f"clock ahead by {span(c['ahead'])} on host {safe_text(c['host'])}: its "
+                "times are taken as now", "warn", colour) for c in document["clocks"]],
         "",
         paint("Groups", "bold", colour),
     ]

@@ -8,16 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gitorch import git
+from gitorch import git, stamps
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.usage import record_total
 from gitorch.errors import GitorchError
-from gitorch.git import network, worktree_files
+from gitorch.git import locks, worktree_files
 from gitorch.land.pr_store import PullRequest, by_track
 from gitorch.process import Meanwhile
 from gitorch.project import LoadedRoadmap, Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import read_json
+from gitorch.state import read_json, read_pid
+from gitorch.status.fetching import refresh
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
 from gitorch.tracks.leftout import repair_facts
@@ -30,8 +31,8 @@ from gitorch.tracks.records import (
     pid_alive,
     track_subjects,
 )
-from gitorch.tracks.remote_claims import RemoteClaim, claims_refspec, fetched_claims
-from gitorch.upstream import NETWORK_TIMEOUT, remote_name
+from gitorch.tracks.remote_claims import RemoteClaim, claim_age, fetched_claims
+from gitorch.upstream import catch_up_command, remote_name
 
 LOG_TAIL_LINES = 3
 RECENT_COMMITS = 5
@@ -65,12 +66,7 @@ def collect(project: Project, fetch: bool = True,
     remote = remote_name(project)
     shared = remote is not None and project.config.claims.remote
     if remote is not None and fetch:
-        try:
-            network.fetch_branch(project.paths, remote, project.main_branch,
-                                 NETWORK_TIMEOUT, (claims_refspec(),) if shared else ())
-        except GitorchError as failed:
-            what = "the remote's claims" if shared else f"{remote}/{project.main_branch}"
-            warning = f"{failed}; showing {what} as last fetched"
+        warning = refresh(project, remote, shared) or warning
     if shared:
         elsewhere = {t: c for t, c in fetched_claims(project).items()
                      if c.commit != _local_commit(claimed, t)}
@@ -86,6 +82,7 @@ def collect(project: Project, fetch: bool = True,
         "main_branch": project.main_branch,
         "error": error,
         "warning": warning,
+        "problems": [locks.describe([lock]) for lock in locks.stale_locks(paths.common_dir)],
         "behind": None if remote is None else _behind(project, remote),
         "group": None if current is None else {"id": current.id, "title": current.title},
         "groups": [
@@ -110,9 +107,10 @@ def collect(project: Project, fetch: bool = True,
             {"track": track, "host": there.claim.host if there.claim else None,
              "pid": there.claim.pid if there.claim else None,
              "time": there.claim.time if there.claim else None, "damaged": there.claim is None,
-             "remote": True, "age": there.age()}
+             "remote": True, "age": claim_age(project, there)}
             for track, there in sorted(elsewhere.items())
         ],
+        "clocks": _clocks_ahead(tracks, elsewhere),
         "main_worktree": _worktree_summary(main_changes()),
         "landing_interrupted": project.state.landing_journal.exists(),
         "recent_commits": [{"id": oid, "subject": subject} for oid, subject in recent.result()],
@@ -145,18 +143,16 @@ def _roadmap(project: Project) -> tuple[LoadedRoadmap, str | None]:
 
 
 def _behind(project: Project, remote: str) -> dict[str, Any] | None:
-    """How far main lags the remote's (as last fetched), and the command to catch up."""
+    """How far main lags the remote's (as last fetched), any commits of its own, and the
+    command to catch up."""
     paths, branch = project.paths, project.main_branch
     local = git.resolve(paths, branch)
     there = git.read_ref(paths, f"refs/remotes/{remote}/{branch}")
     if local is None or there is None or git.is_ancestor(paths, there, local):
         return None
-    where = paths.main_worktree
-    command = (f"git -C {where} pull --ff-only {remote} {branch}"
-               if git.main_head_branch(paths) == branch
-               else f"git -C {where} fetch {remote} {branch}:{branch}")
+    ahead = git.count_commits(paths, there, local)  # main's own: they need a rebase
     return {"remote": remote, "commits": git.count_commits(paths, local, there),
-            "command": command}
+            "ahead": ahead, "command": catch_up_command(project, remote, diverged=ahead > 0)}
 
 
 def _agent_facts(project: Project, view: TrackView) -> dict[str, Any]:
@@ -167,6 +163,22 @@ def _agent_facts(project: Project, view: TrackView) -> dict[str, Any]:
             "usage": record_total(record.usage if record else {}).as_json(),
             "reset_at": record.reset_at if record else None,
             "sandboxed": bool(record and record.sandboxed)}
+
+
+def _clocks_ahead(views: list[TrackView], elsewhere: dict[str, RemoteClaim]
+                  ) -> list[dict[str, Any]]:
+    """Hosts whose clocks stamped records or claims in the future, and by how much."""
+    now, ahead = time.time(), dict[str, float]()
+    found: list[tuple[str, str | None]] = [(there.claim.host, there.claim.time)
+                                           for there in elsewhere.values() if there.claim]
+    found += [(view.record.host, stamp) for view in views if view.record
+              for stamp in (view.record.started_at, view.record.updated_at,
+                            view.record.ended_at)]
+    for host, stamp in found:
+        lead = stamps.ahead(stamps.parse(stamp), now)
+        if lead:
+            ahead[host] = max(lead, ahead.get(host, 0.0))
+    return [{"host": host, "ahead": lead} for host, lead in sorted(ahead.items())]
 
 
 def _local_commit(claimed: dict[str, Claim | None], track: str) -> str | None:
@@ -228,8 +240,8 @@ def _scheduler(project: Project) -> dict[str, Any] | None:
     document = read_json(project.state.scheduler)
     if document is None:
         return None
-    pid = document.get("pid")
-    alive = isinstance(pid, int) and pid_alive(pid, document.get("host"))
+    pid = read_pid(document.get("pid"))  # None: damaged, so no scheduler to look for
+    alive = pid is not None and pid_alive(pid, document.get("host"))
     return {"pid": pid, "host": document.get("host"), "alive": alive,
             "started_at": document.get("started_at")}
 

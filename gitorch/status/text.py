@@ -82,15 +82,22 @@ def _header(document: dict[str, Any], width: int, screen: Screen) -> str:
 
 def notices(document: dict[str, Any], width: int, colour: bool, warning: bool = True
             ) -> list[str]:
-    """What a person must see first: a roadmap error, a warning, a main that is behind."""
+    """What a person must see first: roadmap error, stale git lock, warning, main behind."""
     lines = []
     for key, kind in (("error", "bad"), ("warning", "warn"))[:2 if warning else 1]:
         if document.get(key):
             lines.append(paint(fit(safe_text(document[key]), width), kind, colour))
+        if key == "error":
+            lines += [paint(fit(safe_text(problem), width), "bad", colour)
+                      for problem in document.get("problems", [])]
     behind = document.get("behind")
     if behind:
-        text = (f"{document['main_branch']} is {plural(behind['commits'], 'commit')} behind "
-                f"{behind['remote']}/{document['main_branch']}: {behind['command']}")
+        main, there = document["main_branch"], f"{behind['remote']}/{document['main_branch']}"
+        text = (f"{main} has diverged from {there} ({plural(behind['commits'], 'commit')} "
+                f"there, {behind['ahead']} here): {behind['command']}"
+                if behind.get("ahead") else
+                f"{main} is {plural(behind['commits'], 'commit')} behind {there}: "
+                f"{behind['command']}")
         lines.append(paint(fit(text, width), "warn", colour))
     return lines
 
@@ -183,7 +190,7 @@ def _note(track: dict[str, Any], running: bool) -> str:
         return "waits on " + ", ".join(track["waiting_on"])
     if track["state"] == "pending":
         return "ready"
-    if track["reason"] and track["state"] not in ("running", "done"):
+    if track["reason"] and track["state"] != "running":
         return safe_text(track["reason"])
     if isinstance(request, dict) and isinstance(request.get("url"), str):
         return safe_text(request["url"])

@@ -22,9 +22,8 @@ HOME = "\x1b[H"
 CLEAR_LINE = "\x1b[K"
 CLEAR_BELOW = "\x1b[J"
 RESIZE_POLL = 0.1
-FETCH_EVERY = 10.0  # seconds: frames in between show the remote as last fetched
 
-Collect = Callable[[bool], dict[str, Any]]  # called with whether to ask the remote
+Collect = Callable[[], dict[str, Any]]  # the status now, never waiting on the remote
 
 
 def terminal_size(stream: TextIO) -> os.terminal_size:
@@ -75,11 +74,8 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def _frames(collect: Collect, out: TextIO, interval: float, as_json: bool, colour: bool,
             on_terminal: bool) -> Iterator[str]:
-    fetched = float("-inf")
     while True:
-        due = time.monotonic() - fetched >= FETCH_EVERY
-        fetched = time.monotonic() if due else fetched
-        document = collect(due)
+        document = collect()
         now = datetime.now(timezone.utc)
         if as_json:
             yield json.dumps(document, ensure_ascii=False) + "\n"

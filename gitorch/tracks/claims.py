@@ -15,8 +15,9 @@ from typing import BinaryIO
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.liveness import this_host
 from gitorch.names import TrackId, claim_ref
-from gitorch.process import this_host
+from gitorch.state import read_pid
 
 CLAIM_SUBJECT = "gitorch claim"
 LOCK_POLL_INTERVAL = 0.02  # seconds between tries of a repository lock someone holds
@@ -134,7 +135,10 @@ def parse_claim(commit: str, message: str) -> Claim | None:
         return None
     fields = dict(line.split(": ", 1) for line in message.splitlines() if ": " in line)
     try:
-        return Claim(commit, fields["track"], fields["host"], int(fields["pid"]),
+        pid = read_pid(int(fields["pid"]))
+        if pid is None:
+            return None  # no process has it: someone wrote this message by hand
+        return Claim(commit, fields["track"], fields["host"], pid,
                      fields["user"], fields["time"], fields["base"], fields["nonce"])
     except (KeyError, ValueError):
         return None

@@ -7,7 +7,9 @@ import signal
 import time
 from pathlib import Path
 
+from gitorch.names import TrackId
 from gitorch.process import signal_group
+from gitorch.project import Project
 from gitorch.tracks.records import TrackRecord, now, pid_alive
 
 STOP_GRACE = 10.0  # the runner itself gives its agent 5s before SIGKILL
@@ -54,6 +56,14 @@ def end_runner(record: TrackRecord, grace: float = STOP_GRACE) -> bool:
         signal_group(pid, signal.SIGKILL)
         signal_group(record.agent_pgid, signal.SIGKILL)
     return True
+
+
+def stop_runner(project: Project, record: TrackRecord, reason: str) -> tuple[bool, TrackRecord]:
+    """End record's runner and mark its track stopped; whether one ran, and the record now."""
+    ended = end_runner(record)
+    fresh = TrackRecord.load(project, TrackId.parse(record.track)) or record
+    mark_stopped(fresh, reason).save(project)
+    return ended, fresh
 
 
 def mark_stopped(record: TrackRecord, reason: str) -> TrackRecord:

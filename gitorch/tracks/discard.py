@@ -10,6 +10,7 @@ from gitorch.git import worktree_files
 from gitorch.names import TrackId, wip_ref
 from gitorch.project import Project
 from gitorch.tracks.control import end_runner
+from gitorch.tracks.keep import holdings
 from gitorch.tracks.records import TrackRecord, pid_alive
 from gitorch.tracks.release import forget_claim
 from gitorch.tracks.wip import save_wip
@@ -35,13 +36,23 @@ def discard(project: Project, track: TrackId, stop_first: bool) -> str:
                                "nothing discarded")
         git.remove_worktree(project.paths, worktree, force=True)
     tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-    if tip is not None:
-        if git.read_ref(project.paths, ref) is None:
-            git.update_ref(project.paths, ref, tip, None, "gitorch: track discarded")
-        git.delete_branch(project.paths, record.branch)
+    if tip is not None and git.read_ref(project.paths, ref) is None:
+        git.update_ref(project.paths, ref, tip, None, "gitorch: track discarded")
+    holding = holdings(project, [record])[str(track)]
+    branch_kept = ""
+    if tip is not None and holding.beyond_wip:
+        # The wip ref lacks some of the branch's commits (it was moved, or the worktree
+        # was gone so no snapshot took them): the branch is their only copy.
+        count = holding.beyond_wip
+        branch_kept = (f"; kept branch {record.branch}: {count} commit{'s' if count > 1 else ''}"
+                       f" not on {project.main_branch} nor in {ref} (look with `git log "
+                       f"{ref}..{record.branch}`, remove on purpose with `git branch -D "
+                       f"{record.branch}`)")
+    elif tip is not None:
+        git.delete_branch(project.paths, record.branch, tip)
     forget_claim(project, track)
     for path in (project.state.left_out(track), project.state.events(track)):
         path.unlink(missing_ok=True)
-    kept = git.read_ref(project.paths, ref)
+    kept = holding.wip_tip
     return (f"Discarded {track}: it is pending again" +
-            (f"; its work is kept at {ref} ({kept[:12]})" if kept else "") + ".")
+            (f"; its work is kept at {ref} ({kept[:12]})" if kept else "") + branch_kept + ".")

@@ -22,6 +22,7 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import Claim, TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
+from gitorch.tracks.elsewhere import settle_landed
 from gitorch.tracks.records import (
     TrackRecord,
     TrackView,
@@ -118,6 +119,9 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         if group is not None:
             roadmap.group(group)
         views = _views(project, roadmap, upstream)
+        main = project.main_branch
+        settle_landed(project, views.values(), main if upstream.roadmap_rev is None
+                      else f"{remote_name(project)}/{main}")
         result = StartResult(roadmap.current_group(), [v.track for v in views.values()
                                                         if v.state == "pending"],
                              warning=loaded.warning or upstream.warning, project=project)

@@ -51,9 +51,15 @@ def read_left_out(project: Project, track: TrackId) -> LeftOut | None:
     if document is None:
         return None
     try:
-        return LeftOut(**document)
+        why = LeftOut(**document)
     except TypeError:
         return None
+    # Damaged if a field holds another type (a number for a path, say): it is shown as text.
+    texts = [why.kind, why.onto, why.output, *(why.paths if isinstance(why.paths, list)
+                                                else [None])]
+    if not all(isinstance(t, str) for t in texts) or not isinstance(why.tip, (str, type(None))):
+        return None
+    return why
 
 
 def moved_since(project: Project, record: TrackRecord) -> bool:

@@ -12,14 +12,16 @@ from typing import Any, get_origin, get_type_hints
 from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.git import history
+from gitorch.liveness import pid_running, this_host
 from gitorch.names import TrackId, branch_name, worktree_path
-from gitorch.process import ProcessError, pid_running, this_host
+from gitorch.process import ProcessError
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import read_json, write_json
+from gitorch.state import COUNT_MAX, PID_MAX, read_json, whole, write_json
 from gitorch.tracks.claims import Claim, lock_is_free, parse_claim
 from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
+from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
@@ -54,15 +56,17 @@ class TrackRecord:
     reason: str | None = None
     attempts: int = 0
     agent: str | None = None  # the agent of the phase running, or last run
-    failure: str | None = None  # auth | budget | fatal | stuck: why a retry will not help
+    failure: str | None = None  # auth | budget | fatal | stuck | stray: why a retry fails
     reset_at: str | None = None  # rate-limited: when the agent may run again
     usage: dict[str, Any] = field(default_factory=dict)  # phase -> Usage.as_json()
     slot: int | None = None  # GITORCH_SLOT, distinct among running tracks
     prepared: bool = False  # worktree.setup and worktree.copy done in its worktree
     left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
+    landed_from: str | None = None  # the branch tip land replayed onto main (or a PR)
     repairs: int = 0  # resolve or fix runs spent on it
     sandboxed: bool = False  # whether its last phase ran in the sandbox
     approved_tip: str | None = None  # the tip a person approved protected changes at
+    tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -80,13 +84,14 @@ class TrackRecord:
         """The record a record file's JSON holds, or None if it is damaged."""
         types = _record_types()
         values = {k: v for k, v in document.items() if k in types}
-        # A damaged record is no record: a wrong type would fail far from here, and a pid
-        # below 2 would have kill() signal a whole process group, or every process.
+        # A damaged record is no record: a wrong type or a number out of range (state.py
+        # says why each bound) would fail far from here.
         if any(isinstance(v, bool) != (types[k] is bool)
                or not isinstance(v, dict if get_origin(types[k]) is dict else types[k])
                for k, v in values.items()):
             return None
-        if any(isinstance(values.get(k), int) and values[k] < 2 for k in ("pid", "agent_pgid")):
+        if any(values.get(k) is not None and whole(values[k], *bounds) is None
+               for k, bounds in _BOUNDS.items()):
             return None
         try:
             record = cls(**values)
@@ -107,6 +112,25 @@ class TrackRecord:
     def save(self, project: Project) -> None:
         self.updated_at = now()
         write_json(project.state.record(TrackId.parse(self.track)), asdict(self))
+
+    def save_unless_landed(self, project: Project) -> bool:
+        """Save as a runner does: a track that landed meanwhile stays landed (then True)."""
+        landed = self.took_landed(project)
+        self.save(project)
+        return landed
+
+    def took_landed(self, project: Project) -> bool:
+        """Whether land marked the track landed meanwhile; if so, this record says so too."""
+        there = TrackRecord.load(project, TrackId.parse(self.track))
+        if there is None or there.state != "landed":
+            return False
+        self.state, self.reason, self.failed_phase, self.exit_code = "landed", None, None, None
+        return True
+
+
+# Each number's range; an exit code is a status (0-255) or minus a signal's number.
+_BOUNDS = {"pid": (2, PID_MAX), "agent_pgid": (2, PID_MAX), "exit_code": (-255, 255),
+           "attempts": (0, COUNT_MAX), "repairs": (0, COUNT_MAX), "slot": (0, COUNT_MAX)}
 
 
 @cache
@@ -221,6 +245,10 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
     if record.state in REPAIRING:
         return (f"its {record.phase or 'repair'} was interrupted (a rebase may be under way "
                 f"in {record.worktree}); gitorch repair {track} finishes or aborts it")
+    if record.state == "done" and record.tip is not None and record.base is not None:
+        refused = _refused(project, track, record)
+        if refused is not None:
+            return f"land refuses it: {refused}"
     if not has_commits and not git.branch_exists(project.paths, record.branch):
         return f"branch {record.branch} is missing"
     if not Path(record.worktree).exists():
@@ -228,10 +256,23 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
     return None
 
 
+def _refused(project: Project, track: TrackId, record: TrackRecord) -> str | None:
+    """Why land would refuse a done track's recorded tip (DESIGN §14), if it would."""
+    assert record.tip is not None and record.base is not None
+    branch_tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    if branch_tip is None or done_by_trailer(project, track, record.branch):
+        return None  # gone (said below), or finished by hand: its branch as it is now
+    return (moved_since_recorded(record, branch_tip)
+            or made_elsewhere(project, record, record.base, record.tip,
+                              TrackRecord.all(project)))
+
+
 def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord | None,
            claimed: bool, alive: bool, landed: frozenset[str], holding_lock: bool) -> str:
     if record is not None and record.state in ("landed", "in-pr"):
         return record.state
+    if record is not None and track.done and not alive:
+        return "landed"  # by another machine, or by hand: never claimed or run again
     if record is None and not claimed:
         return roadmap.track_state(track.id, landed)
     if alive and record is not None:
@@ -241,7 +282,7 @@ def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord
     if record is not None and record.state in LEFT_OUT:
         return record.state
     if record is not None and done_by_trailer(project, TrackId.parse(record.track),
-                                              record.branch):
+                                              record.branch, holding_lock):
         return "done"
     if record is not None and record.state in ENDED:
         return record.state
@@ -258,12 +299,20 @@ def lock_free(project: Project, track: TrackId) -> bool:
     return lock_is_free(path)
 
 
-def done_by_trailer(project: Project, track: TrackId, branch: str) -> bool:
-    """Whether someone finished the track by hand: its branch tip says `Gitorch-Done: true`."""
+def done_by_trailer(project: Project, track: TrackId, branch: str,
+                    holding_lock: bool = False) -> bool:
+    """Whether someone finished the track by hand: its branch tip says `Gitorch-Done: true`.
+
+    Only once no runner is at work on it (holding_lock: the caller holds its lock): an agent
+    that commits the trailer and goes on has not finished.
+    """
     events = read_events(project.state, track)
     if not events or not events[-1].done:
         return False
-    return git.read_ref(project.paths, f"refs/heads/{branch}") == events[-1].commit
+    if git.read_ref(project.paths, f"refs/heads/{branch}") != events[-1].commit:
+        return False
+    # The lock, not the pid: a runner holds it from its claim to its end.
+    return holding_lock or lock_free(project, track)
 
 
 def landed_tracks(project: Project) -> frozenset[str]:
@@ -295,6 +344,9 @@ def as_json(view: TrackView) -> dict[str, Any]:
         "waiting_on": list(view.waiting_on),
         "started_at": record.started_at if record else None,
         "updated_at": record.updated_at if record else None,
-        "reason": record.reason if record else None,
+        # A done track's reason is land's, for leaving it out; an older run's (a track
+        # then done by a trailer) is no longer true.
+        "reason": record.reason if record and (view.state != "done"
+                                               or record.state == "done") else None,
         "problem": view.problem,
     }

@@ -13,7 +13,7 @@ from gitorch.tracks.claims import drop_claim, read_claim
 from gitorch.tracks.control import end_runner
 from gitorch.tracks.records import TrackRecord, pid_alive
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
-from gitorch.upstream import NETWORK_TIMEOUT, remote_name
+from gitorch.upstream import remote_name
 
 
 def release(project: Project, track: TrackId, stop_first: bool, force: bool = False) -> str:
@@ -40,6 +40,8 @@ def forget_claim(project: Project, track: TrackId, force: bool = False) -> str:
         try:
             drop_claim(project.paths, track, commit)
         except git.RefMoved as moved:
+            if git.read_ref(project.paths, claim_ref(track)) == commit:
+                raise GitorchError(f"could not release {track}: {moved}") from moved
             raise GitorchError(f"track {track} was claimed again meanwhile; nothing "
                                "released") from moved
     if landed:  # its record is what says it landed: kept
@@ -64,7 +66,7 @@ def _drop_remote_claim(project: Project, track: TrackId, ours: str | None,
     remote = remote_name(project) if project.config.claims.remote else None
     if remote is None:
         return ""
-    network.fetch(project.paths, remote, [claims_refspec()], NETWORK_TIMEOUT)
+    network.fetch(project.paths, remote, [claims_refspec()], project.config.remote_timeout)
     there = fetched_claims(project).get(str(track))
     if there is None:
         return ""
@@ -74,7 +76,7 @@ def _drop_remote_claim(project: Project, track: TrackId, ours: str | None,
         raise GitorchError(f"track {track} is claimed by {host} on {remote}; release it "
                            "there, or use --force")
     outcome = network.push_atomic(project.paths, remote, [(claim_ref(track), None, there.commit)],
-                              NETWORK_TIMEOUT)
+                              project.config.remote_timeout)
     if not outcome.ok:
         raise GitorchError(f"could not release the claim of {track} on {remote}: "
                            f"{outcome.message}")

@@ -6,18 +6,21 @@ taken over), so of two machines racing for a track exactly one push succeeds.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
-from gitorch import git
+from gitorch import git, stamps
 from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
+from gitorch.state import read_json, write_json
 from gitorch.tracks.claims import Claim, claim_message, parse_claim
-from gitorch.upstream import NETWORK_TIMEOUT
 
 MIRROR = "refs/gitorch/remote-claims/"
+FUTURE_CLAIMS = "future-claims.json"  # claim commit -> when first seen, for those stamped ahead
+
+
 def claims_refspec() -> str:
     """Where fetched remote claims land: beside, never over, the local ones."""
     return f"+refs/gitorch/claims/*:{MIRROR}*"
@@ -30,16 +33,6 @@ class RemoteClaim:
     commit: str
     claim: Claim | None  # None: the ref points at something that is not a claim
 
-    def age(self) -> float | None:
-        """Seconds since its last heartbeat, or None if unknown."""
-        if self.claim is None:
-            return None
-        try:
-            stamp = datetime.strptime(self.claim.time, "%Y-%m-%dT%H:%M:%SZ")
-        except ValueError:
-            return None
-        return (datetime.now(timezone.utc) - stamp.replace(tzinfo=timezone.utc)).total_seconds()
-
 
 def fetched_claims(project: Project) -> dict[str, RemoteClaim]:
     """The remote's claims as of the last fetch, by track id."""
@@ -49,9 +42,37 @@ def fetched_claims(project: Project) -> dict[str, RemoteClaim]:
     return found
 
 
+def claim_age(project: Project, remote: RemoteClaim) -> float | None:
+    """Seconds since its last heartbeat, or None if unknown.
+
+    A claim stamped in the future (its host's clock runs ahead) counts from when this clone
+    first saw it: each heartbeat is a new claim commit, so a live holder still looks live,
+    and a dead one's claim expires all the same.
+    """
+    stamp = stamps.parse(remote.claim.time) if remote.claim else None
+    if stamp is None:
+        return None
+    now = time.time()
+    if not stamps.ahead(stamp, now):
+        return stamps.since(stamp, now)
+    return stamps.since(_first_seen(project, remote.commit, now), now)
+
+
+def _first_seen(project: Project, commit: str, now: float) -> float:
+    """When this clone first saw a claim commit stamped in the future (remembered in state)."""
+    path = project.state.root / FUTURE_CLAIMS
+    seen = read_json(path) or {}
+    if not isinstance(seen.get(commit), (int, float)):
+        there = {c.commit for c in fetched_claims(project).values()}
+        seen = {k: v for k, v in seen.items() if k in there and isinstance(v, (int, float))}
+        seen[commit] = now
+        write_json(path, seen)
+    return float(seen[commit])
+
+
 def is_expired(project: Project, remote: RemoteClaim) -> bool:
     """A remote claim not refreshed for claims.expire may be taken over."""
-    age = remote.age()
+    age = claim_age(project, remote)
     return age is None or age > project.config.claims.expire
 
 
@@ -60,7 +81,7 @@ def push_claim(project: Project, remote: str, track: TrackId, commit: str,
     """Point the remote's claim ref at commit if it is still at expected (None: absent)."""
     try:
         return network.push_atomic(project.paths, remote, [(claim_ref(track), commit, expected)],
-                               NETWORK_TIMEOUT)
+                               project.config.remote_timeout)
     except GitorchError as error:
         return network.PushOutcome(False, False, str(error))
 

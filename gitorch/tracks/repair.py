@@ -18,9 +18,11 @@ from gitorch.agents.outcomes import OK
 from gitorch.agents.phase import run_phase_agent
 from gitorch.agents.prompts import render
 from gitorch.config.settings import FIX_PROMPT, RESOLVE_PROMPT, PhaseConfig
+from gitorch.disk import as_disk_full, full_now, is_full
 from gitorch.errors import GitorchError
 from gitorch.git import rebase, worktree_files
 from gitorch.names import TrackId
+from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import RoadmapError
 from gitorch.state import write_atomic
@@ -28,7 +30,7 @@ from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.leftout import LeftOut, read_left_out
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import TrackLog, open_track_log
 from gitorch.tracks.records import REPAIRING, TrackRecord, now
 from gitorch.tracks.wip import point_wip, save_wip
 
@@ -47,7 +49,7 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
     if record is None or record.state not in REPAIRING or left is None:
         raise GitorchError(f"track {track} is not waiting for a repair")
     kind = REPAIRING[record.state]
-    log = TrackLog(project.state.log(track), track)
+    log = open_track_log(project, track)
     record.pid, record.started_at = os.getpid(), record.started_at or now()
     record.save(project)
     worktree = Path(record.worktree)
@@ -57,22 +59,51 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
         record.state, record.reason, record.left_tip = "done", None, None
         project.state.left_out(track).unlink(missing_ok=True)
     except GitorchError as error:
-        if (worktree / ".git").exists():
-            rebase.abort(worktree)
-        record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {error}"
+        _abort(worktree, log)
+        said = as_disk_full(error, worktree) if is_full(error) else error
+        record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {said}"
         # Where the branch is now is no one's fix: only a later move makes it a candidate.
         record.left_tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-    tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-    if kind == "gate-failed" and (worktree / ".git").exists():
-        save_wip(project, track, worktree)  # the fix agent may have left work uncommitted
-    elif tip is not None:
-        point_wip(project, track, tip)  # a resolve leaves nothing uncommitted of its own
-    log.line(f"Track {track} repair ended: {record.state}"
-             + (f" ({record.reason})" if record.reason else ""))
-    record.phase, record.pid, record.agent_pgid, record.ended_at = None, None, None, now()
-    record.save(project)
-    log.close()
+    full = log.full or (full_now(worktree, "the agent") if record.state != "done" else None)
+    if full is not None:  # the agent's output lost, or it failed for want of room
+        record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {full}"
+    _end(project, track, record, log, kind)
+    if record.state == "done":
+        tell_track_end(project, record, _fields(project, record)["track_title"])
     return 0 if record.state == "done" else 1
+
+
+def _abort(worktree: Path, log: TrackLog) -> None:
+    """Abort the repair's rebase; on a full disk it stays under way, for repair to finish."""
+    try:
+        if (worktree / ".git").exists():
+            rebase.abort(worktree)
+    except GitorchError as error:
+        if not is_full(error):
+            raise
+        log.line(f"Could not abort the rebase in {worktree}: {as_disk_full(error, worktree)}")
+
+
+def _end(project: Project, track: TrackId, record: TrackRecord, log: TrackLog,
+         kind: str) -> None:
+    """Keep what the repair left and record how it ended, as far as the disk lets."""
+    worktree = Path(record.worktree)
+    tip = record.tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    try:
+        if kind == "gate-failed" and (worktree / ".git").exists():
+            save_wip(project, track, worktree)  # the fix agent may have left work uncommitted
+        elif tip is not None:
+            point_wip(project, track, tip)  # a resolve leaves nothing uncommitted of its own
+        log.line(f"Track {track} repair ended: {record.state}"
+                 + (f" ({record.reason})" if record.reason else ""))
+        record.phase, record.pid, record.agent_pgid, record.ended_at = None, None, None, now()
+        record.save(project)
+    except GitorchError as error:
+        if not is_full(error):
+            raise
+        # The branch and the worktree are as the repair left them; status shows it stopped.
+    finally:
+        log.close()
 
 
 def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
@@ -123,17 +154,22 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
     log.line(f"Rebased onto {onto[:12]}" + (f" after {stops} resolved stops" if stops else ""))
     if fixing:
         rebased = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-        _phase(project, record, log, stop, "fix", {"test_output": left.output or "(none)"})
+        failed_git = _phase(project, record, log, stop, "fix",
+                            {"test_output": left.output or "(none)"})
         if git.read_ref(project.paths, f"refs/heads/{record.branch}") == rebased:
             # The same commits would fail the same gate again: that is no fix.
             left_over = worktree_files.worktree_changes(worktree)
             raise RepairFailed("the agent committed no fix" + (
-                f"; what it changed is uncommitted in {worktree}" if left_over else ""))
+                f"; what it changed is uncommitted in {worktree}" if left_over else "") + (
+                f"; its last failed git command was {failed_git}" if failed_git else ""))
 
 
 def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag, name: str,
-           extra: dict[str, str]) -> None:
-    """One agent run of a repair phase; raises RepairFailed unless it exited 0."""
+           extra: dict[str, str]) -> str | None:
+    """One agent run of a repair phase; raises RepairFailed unless it exited 0.
+
+    Returns the last git command the agent ran that failed, if one did.
+    """
     track = TrackId.parse(record.track)
     record.phase = name
     record.save(project)
@@ -167,6 +203,7 @@ def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag,
         detail = run.verdict.detail or outcome.reason
         raise RepairFailed(f"the agent {run.agent} exited {outcome.exit_code}"
                            + (f": {detail}" if detail else ""))
+    return run.failed_git
 
 
 def _fields(project: Project, record: TrackRecord) -> dict[str, str]:

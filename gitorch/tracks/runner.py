@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from gitorch import git
 from gitorch.agents.phase import over_budget, run_phase_agent, settle
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
+from gitorch.disk import DiskFull, as_disk_full, full_now, is_full
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId, track_branch_folder
+from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import write_atomic
+from gitorch.state import append_stamped_line, write_atomic
 from gitorch.tracks.claims import repository_lock
+from gitorch.tracks.elsewhere import drop_local_claim, landed_where, mark_landed
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
-from gitorch.tracks.log import TrackLog
+from gitorch.tracks.log import TrackLog, open_track_log
 from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.strays import reflog_mark, stray_work
 from gitorch.tracks.wip import keep_snapshots, save_wip
 from gitorch.tracks.worktree_setup import SetupFailed, prepare
 
@@ -35,7 +38,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     # The roadmap as of the claim, which is what the worktree starts from.
     roadmap = load_roadmap(project, record.base).roadmap
     track = roadmap.track(str(track_id))
-    log = TrackLog(project.state.log(track_id), track_id)
+    log = open_track_log(project, track_id)
     # A runner that died mid-phase left that phase in its record; one that failed or was
     # stopped left failed_phase. Earlier phases finished: they are not run again.
     resume_from = record.phase or record.failed_phase
@@ -49,19 +52,43 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     try:
         _run_phases(project, roadmap, track, record, log, stop, resume_from)
     except GitorchError as error:
-        record.state, record.reason = "failed", str(error)
+        said = as_disk_full(error, Path(record.worktree)) if is_full(error) else error
+        record.state, record.reason = "failed", str(said)
         if isinstance(error, SetupFailed):
             record.exit_code = error.exit_code
+    if record.state == "failed" or log.full is not None:
+        # The agent's output lost, or a phase that failed for want of room: say which disk.
+        full = log.full or full_now(Path(record.worktree), "the agent")
+        if full is not None and record.state != "stopped":
+            record.state, record.reason = "failed", str(full)
+    # Stopped by a lost claim, finished or failed: if main has it meanwhile, it landed.
+    if record.state == "landed" or _landed_elsewhere(project, record, log):
+        drop_local_claim(project, track_id)
+    _end(project, track_id, record, log)
+    tell_track_end(project, record, track.title)
+    return 0 if record.state in ("done", "landed") else 1
+
+
+def _end(project: Project, track_id: TrackId, record: TrackRecord, log: TrackLog) -> None:
+    """Record how the track ended, as far as the disk lets; the worktree stays as it is."""
     if (Path(record.worktree) / ".git").exists():
         save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
-    log.line(f"Track {track_id} ended: {record.state}"
-             + (f" ({record.reason})" if record.reason else ""))
+    if record.took_landed(project):
+        log.line(f"Track {track_id} ended: landed (land took it while its runner ran)")
+    else:
+        log.line(f"Track {track_id} ended: {record.state}"
+                 + (f" ({record.reason})" if record.reason else ""))
     record.phase, record.ended_at = None, now()
-    record.save(project)
-    append_run_line(project, f"end {track_id} {record.state}"
-                    + (f" reason={record.reason}" if record.reason else ""))
-    log.close()
-    return 0 if record.state == "done" else 1
+    try:
+        record.save_unless_landed(project)
+        append_run_line(project, f"end {track_id} {record.state}"
+                        + (f" reason={record.reason}" if record.reason else ""))
+    except DiskFull:
+        # Lost with the disk: a record left saying running, its runner gone, shows as
+        # stale, and start resumes it in the same worktree.
+        pass
+    finally:
+        log.close()
 
 
 def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord,
@@ -85,10 +112,14 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
     if first:
         log.line(f"Resuming at phase {names[first]}; {', '.join(names[:first])} finished "
                  "before")
+    failed_git = None  # the last git command an agent ran that failed, to say why
     for index, phase in enumerate(phases[first:], first + 1):
+        if _landed_elsewhere(project, record, log):
+            return
         record.phase = phase.name
         record.agent = agent_name(agent_for(project.config, phase))
-        record.save(project)
+        if record.save_unless_landed(project):
+            return  # its worktree is gone or going: nothing is left to run
         log.banner(f"Phase {phase.name} ({index}/{len(phases)}) of Track {track.id}: "
                    f"{track.title}")
         log.line(f"Agent: {record.agent}")
@@ -103,13 +134,23 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
         env = {**base_env, "GITORCH_PHASE": phase.name,
                "GITORCH_PROMPT_FILE": str(prompt_file)}
 
+        mark = reflog_mark(record)
+        if _strayed(project, record, log, mark, phase.name):
+            return  # a resumed track whose HEAD is still off its branch
+
         def started(pid: int) -> None:
             record.agent_pgid = pid
-            record.save(project)
+            try:
+                record.save_unless_landed(project)
+            except DiskFull as error:
+                log.line(f"Could not record the agent's process group: {error}")
 
         run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
                               env=env, log=log, stopping=lambda: stop.set, started=started)
         outcome = run.outcome
+        failed_git = run.failed_git or failed_git
+        # What land will land: the branch as this phase left it, whatever moves it later.
+        record.tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
         log.line(f"Phase {phase.name} exited {outcome.exit_code}"
                  + (f" ({outcome.reason})" if outcome.reason else ""))
         record.agent_pgid = None
@@ -119,15 +160,44 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             return
         if not settle(project, record, phase.name, run):
             return
+        if _strayed(project, record, log, mark, names[min(index, len(names) - 1)]):
+            return
         if stop.set and index < len(names):
             record.state, record.failed_phase = "stopped", names[index]
             record.reason = stop.reason or f"stopped after {phase.name}"
             return
+    if record.state == "landed":
+        return
     commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
     if commits == 0:
-        record.state, record.reason = "failed", "no commits beyond the base"
+        record.state, record.reason = "failed", "no commits beyond the base" + (
+            f"; the agent's last failed git command was {failed_git}" if failed_git else "")
     else:
         record.state = "done"
+
+
+def _landed_elsewhere(project: Project, record: TrackRecord, log: TrackLog) -> bool:
+    """Whether main already has the track (another machine landed it): if so, mark it landed."""
+    place = landed_where(project, TrackId.parse(record.track))
+    if place is None:
+        return False
+    log.line(f"Track {record.track} landed elsewhere: {place} marks it done; not running it "
+             "again")
+    mark_landed(record, place)
+    return True
+
+
+def _strayed(project: Project, record: TrackRecord, log: TrackLog, mark: int,
+             resume_at: str) -> bool:
+    """Fail the track if the agent's HEAD or commits left its branch; resume_at runs next."""
+    stray = stray_work(project, record, mark)
+    if stray is None:
+        return False
+    record.state, record.failed_phase, record.reason = "failed", resume_at, stray
+    # A retry would carry on past the stray commits, and the track could land without them.
+    record.failure = "stray"
+    log.line(stray)
+    return True
 
 
 def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> None:
@@ -182,14 +252,4 @@ def _move_to_own_folder(project: Project, record: TrackRecord, log: TrackLog) ->
 
 def append_run_line(project: Project, text: str) -> None:
     """One line in `<state>/runs.log` (O_APPEND keeps concurrent lines whole)."""
-    project.state.root.mkdir(parents=True, exist_ok=True)
-    # Milliseconds, so `gitorch report` can draw tracks that take a second or less.
-    moment = time.time()
-    stamp = time.strftime('%Y-%m-%dT%H:%M:%S', time.localtime(moment))
-    zone = time.strftime('%z', time.localtime(moment))
-    line = f"{stamp}.{int(moment * 1000) % 1000:03d}{zone} {text}\n".encode()
-    fd = os.open(project.state.runs_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
+    append_stamped_line(project.state.runs_log, text)

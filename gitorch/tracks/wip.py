@@ -7,12 +7,12 @@ reachable whatever happens to the branch and the worktree (DESIGN §12).
 from __future__ import annotations
 
 import threading
-from contextlib import suppress
 from pathlib import Path
 
 from gitorch import git
+from gitorch.disk import is_full
 from gitorch.git import rebase
-from gitorch.names import TrackId, legacy_wip_ref, wip_ref
+from gitorch.names import TrackId, wip_ref
 from gitorch.process import ProcessError
 from gitorch.project import Project
 
@@ -23,11 +23,13 @@ def save_wip(project: Project, track: TrackId, worktree: Path) -> str | None:
     """Point the track's wip ref at its worktree as it is now; the commit, or None."""
     try:
         commit = rebase.snapshot(worktree, f"gitorch wip snapshot of {track}")
-    except ProcessError:
-        return None  # a worktree mid-change (a lock held by its agent): the next one will do
-    if commit is None:
+        return None if commit is None else point_wip(project, track, commit)
+    except (ProcessError, OSError) as error:
+        # A worktree mid-change (a lock held by its agent): the next one will do. A full
+        # disk: the files stay in the worktree all the same.
+        if isinstance(error, OSError) and not is_full(error):
+            raise
         return None
-    return point_wip(project, track, commit)
 
 
 def point_wip(project: Project, track: TrackId, commit: str) -> str | None:
@@ -42,19 +44,9 @@ def point_wip(project: Project, track: TrackId, commit: str) -> str | None:
             return commit
         except git.RefMoved:
             continue  # the post-commit hook mirrored a commit meanwhile
+        except git.RefLocked:
+            return None  # a stale lock, which status names: the next snapshot will do
     return None
-
-
-def drop_wip(project: Project, track: TrackId) -> list[str]:
-    """Remove the track's wip refs (only once it has landed); the refs removed."""
-    dropped = []
-    for ref in (wip_ref(track), legacy_wip_ref(track)):
-        current = git.read_ref(project.paths, ref)
-        if current is not None:
-            with suppress(git.RefMoved):  # moved meanwhile: someone still uses it
-                git.update_ref(project.paths, ref, None, current, "gitorch: track landed")
-                dropped.append(ref)
-    return dropped
 
 
 def keep_snapshots(project: Project, track: TrackId, worktree: Path,

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Stand-ins for the real agent CLIs, as they behaved when run as gitorch runs them.
 
-Run as `claude`, `codex`, `aider` or `gemini` (the links in tests/agents/bin/). Each
+Run as `claude`, `codex`, `aider`, `gemini`, or one of fake_cli_openai.py's (the links in
+tests/agents/bin/). Each
 prints what the real CLI printed in the recorded transcripts (the same streams, exit codes
 and JSON lines), trimmed of noise. The mode comes from FAKE_MODE_<track> (E/1 -> E_1), else
 FAKE_MODE, else ok:
@@ -12,6 +13,11 @@ FAKE_MODE, else ok:
   limit    a usage limit, reset FAKE_RESET_IN seconds (3) after the first hit, ok after
   nonet    no network: codex reconnects forever
 FAKE_RUNS, if set, is a file each run appends "<cli> <track> <phase> <mode>" to.
+FAKE_EDIT, if set, names the file the work phase writes (else <cli>-<track>.txt), so that
+tracks can conflict; a resolve phase keeps both sides of every conflict, as the real CLIs did
+(aider only with --edit-format whole: its diff format leaves the markers).
+gemini runs git as the real one does: without the global config, and with hooks off.
+aider writes its own files (chat and input history, tags cache) as the real one does.
 """
 
 from __future__ import annotations
@@ -56,16 +62,45 @@ def line(document: dict[str, object]) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-def work(commit: bool) -> None:
-    """The agent's edit in the work phase, committed as the real agents do."""
+# Gemini CLI's shell: no global or system config, and hooks, fsmonitor and helpers blanked.
+GEMINI_GIT_ENV = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+                  "GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "core.hooksPath",
+                  "GIT_CONFIG_VALUE_0": "", "GIT_CONFIG_KEY_1": "core.fsmonitor",
+                  "GIT_CONFIG_VALUE_1": ""}
+
+
+def work(commit: bool) -> subprocess.CompletedProcess[str] | None:
+    """The agent's edit in the work phase, committed as the real agents do; the commit."""
+    if PHASE == "resolve":
+        resolve()
+        return None
     if PHASE != "work":
-        return
-    name = f"{NAME}-{TRACK.replace('/', '-')}.txt"
+        return None
+    name = os.environ.get("FAKE_EDIT") or f"{NAME}-{TRACK.replace('/', '-')}.txt"
     with open(name, "a", encoding="utf-8") as file:
-        file.write(f"{NAME} was here\n")
-    if commit:
-        subprocess.run(["git", "add", name], check=True)
-        subprocess.run(["git", "commit", "-q", "-m", f"{TRACK}: {NAME} work"], check=True)
+        file.write(f"{NAME} was here in {TRACK}\n")
+    if not commit:
+        return None
+    env = {**os.environ, **(GEMINI_GIT_ENV if NAME == "gemini" else {})}
+    subprocess.run(["git", "add", name], check=True, env=env)
+    # Like the real CLIs, a failed commit is the tool's result, not the agent's end.
+    return subprocess.run(["git", "commit", "-q", "-m", f"{TRACK}: {NAME} work"], env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def resolve() -> None:
+    """Keep both sides of every conflict; aider's diff edit format cannot remove markers."""
+    if NAME == "aider" and "whole" not in ARGS:
+        out("Applied edit to the conflicted files")
+        return
+    names = subprocess.run(["git", "diff", "--name-only", "--diff-filter=U"], check=True,
+                           capture_output=True, text=True).stdout.split()
+    for name in names:
+        with open(name, encoding="utf-8") as file:
+            kept = [line for line in file
+                    if not line.startswith(("<<<<<<< ", "=======", ">>>>>>> "))]
+        with open(name, "w", encoding="utf-8") as file:
+            file.writelines(kept)
 
 
 def claude(how: str) -> int:
@@ -186,6 +221,14 @@ def aider(how: str) -> int:
             "The API provider has rate limited you. Try again later or check your quotas.")
         return 0
     work(commit="--no-auto-commits" not in ARGS)
+    for option, default in (("--chat-history-file", ".aider.chat.history.md"),
+                            ("--input-history-file", ".aider.input.history")):
+        where = ARGS[ARGS.index(option) + 1] if option in ARGS else default
+        with open(where, "a", encoding="utf-8") as file:
+            file.write(f"# aider chat of {TRACK} {PHASE}\n")
+    os.makedirs(".aider.tags.cache.v4", exist_ok=True)
+    with open(".aider.tags.cache.v4/cache.db", "wb") as file:
+        file.write(bytes(range(256)))
     log = ARGS[ARGS.index("--analytics-log") + 1] if "--analytics-log" in ARGS else None
     if log:
         total = 0.0
@@ -224,12 +267,21 @@ def gemini(how: str) -> int:
             'key not valid. (mock)","status":"UNAUTHENTICATED"}}',
             "An unexpected critical error occurred:[object Object]")
         return 1
-    work(commit=True)
     stamp = "2026-12-02T09:50:17.593Z"
     out(line({"type": "init", "timestamp": stamp, "session_id": "1d41f18d",
               "model": "gemini-2.5-flash"}),
-        line({"type": "message", "timestamp": stamp, "role": "user", "content": "(prompt)"}),
-        line({"type": "message", "timestamp": stamp, "role": "assistant",
+        line({"type": "message", "timestamp": stamp, "role": "user", "content": "(prompt)"}))
+    committed = work(commit=True)
+    if committed is not None:
+        command = f"git commit -q -m '{TRACK}: gemini work'"
+        out(line({"type": "tool_use", "timestamp": stamp, "tool_name": "run_shell_command",
+                  "tool_id": "run_shell_command-1", "parameters": {"command": command}}),
+            line({"type": "tool_result", "timestamp": stamp, "tool_id": "run_shell_command-1",
+                  "status": "success",
+                  "output": f"Command: {command}\nDirectory: (root)\n"
+                            f"Output: {committed.stdout}{committed.stderr}\nError: (none)\n"
+                            f"Exit Code: {committed.returncode}\nSignal: (none)"}))
+    out(line({"type": "message", "timestamp": stamp, "role": "assistant",
               "content": "Done (mock).", "delta": True}),
         line({"type": "result", "timestamp": stamp, "status": "success", "stats": {
             "total_tokens": 1290, "input_tokens": 1234, "output_tokens": 56, "cached": 200,
@@ -243,4 +295,6 @@ if __name__ == "__main__":
     if runs:
         with open(runs, "a", encoding="utf-8") as ledger:
             ledger.write(f"{NAME} {TRACK} {PHASE} {chosen}\n")
-    sys.exit({"claude": claude, "codex": codex, "aider": aider, "gemini": gemini}[NAME](chosen))
+    from fake_cli_openai import CLIS
+    sys.exit({"claude": claude, "codex": codex, "aider": aider, "gemini": gemini,
+              **CLIS}[NAME](chosen))

@@ -5,6 +5,8 @@
 #   sleep SECONDS   take that long, in the work phase
 #   wait PATH       wait until PATH exists (a test's go-ahead), in the work phase
 #   commit          commit what is there so far (the rest is committed at the end)
+#   point BRANCH    point another track's BRANCH at this HEAD, as a hostile agent would
+#   review-wait PATH  in the review phase, make PATH.waiting, then wait until PATH exists
 #   fix PATH TEXT   make PATH hold TEXT and commit, in the fix phase
 #   no-fix-commit   in the fix phase, leave the fix uncommitted
 #   keep-markers    in the resolve phase, leave the conflicts as they are
@@ -28,10 +30,16 @@ case "$GITORCH_PHASE" in
     git add -A
     git commit -q -m "$GITORCH_TRACK: fix the gate"
     exit 0 ;;
+  review)
+    grep -E '^review-wait ' "$GITORCH_PROMPT_FILE" | while read -r verb path; do
+      : > "$path.waiting"
+      while [ ! -e "$path" ]; do sleep 0.05; done
+    done
+    exit 0 ;;
   work) ;;
   *) exit 0 ;;
 esac
-grep -E '^(put|fail|sleep|wait|commit)( |$)' "$GITORCH_PROMPT_FILE" > "${TMPDIR:-/tmp}/steps.$$" || true
+grep -E '^(put|fail|sleep|wait|commit|point)( |$)' "$GITORCH_PROMPT_FILE" > "${TMPDIR:-/tmp}/steps.$$" || true
 while read -r verb path text; do
   case "$verb" in
     put) mkdir -p "$(dirname "$path")"; printf '%s\n' "$text" > "$path" ;;
@@ -39,6 +47,7 @@ while read -r verb path text; do
     sleep) sleep "$path" ;;
     wait) while [ ! -e "$path" ]; do sleep 0.05; done ;;
     commit) git add -A; git commit -q -m "$GITORCH_TRACK: scripted step"; stepped=1 ;;
+    point) git update-ref "refs/heads/$path" HEAD ;;
   esac
 done < "${TMPDIR:-/tmp}/steps.$$"
 git add -A

@@ -58,6 +58,7 @@ def test_missing_roadmap_names_the_plan_that_is_there(tmp_path: Path) -> None:
     git(repo, "rm", "-q", "ROADMAP.md")
     (repo / "specs" / "004-export").mkdir(parents=True)
     (repo / "specs" / "004-export" / "tasks.md").write_text(sample("speckit-style.md"))
+    (repo / "gitorch.yaml").write_text("roadmap: ROADMAP.md\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Plan with Spec Kit")
     done = run_gitorch(repo, "roadmap")

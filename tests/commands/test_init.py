@@ -45,7 +45,7 @@ def test_init_finds_the_plan_when_there_is_no_roadmap(tmp_path: Path) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Plan with GSD")
     done = run_gitorch(repo, "init", check=True)
-    assert ("✓ found .planning/ROADMAP.md: read as gsd, 4 groups and 7 tracks "
+    assert ("✓ found .planning/ROADMAP.md: read as gsd, 4 groups and 7 tracks, 4 open "
             "(see: gitorch roadmap)\n") in done.stdout
     config = (repo / "gitorch.yaml").read_text()
     assert config == default_config_text().replace("# roadmap: ROADMAP.md\n",

@@ -59,7 +59,7 @@ def test_agent_and_worktree_keys_read_with_their_defaults(repo: Path) -> None:
      "config/*.local"),
     ("phases:\n  - name: review\n    agent: {preset: gpt}\n",
      "gitorch.yaml:3: phases[0].agent.preset: unknown preset 'gpt' (expected one of claude, "
-     "codex, aider, gemini)"),
+     "codex, aider, gemini, opencode, qwen, copilot)"),
 ])
 def test_bad_agent_keys_name_file_line_and_key(repo: Path, text: str, message: str) -> None:
     (repo / "gitorch.yaml").write_text(text)

@@ -26,6 +26,7 @@ from gitorch.config.settings import (
     PhaseConfig,
     RunConfig,
 )
+from gitorch.config.sizes import format_size, parse_size
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.yaml"
 
@@ -120,6 +121,7 @@ run:
                         "per-track"),
         claims=ClaimsConfig(True, 30.0, 300.0),
         run=RunConfig(60.0, 172800.0, 5),
+        roadmap_given=True,
     )
 
 
@@ -183,9 +185,10 @@ def test_example_file_loads_to_exactly_the_defaults(repo: Path) -> None:
 def test_example_file_documents_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     for field in dataclasses.fields(Config):
-        name = "  group_words" if field.name == "roadmap_words" else field.name
+        name = {"roadmap_words": "  group_words", "roadmap_given": "roadmap"}.get(
+            field.name, field.name)
         assert re.search(rf"^#? ?{name}:", text, re.MULTILINE), field.name
-    for section in ("agent", "land", "claims", "run"):
+    for section in ("agent", "land", "claims", "run", "logs"):
         for field in dataclasses.fields(getattr(DEFAULTS, section)):
             assert f"\n  {field.name.rstrip('_')}:" in text, f"{section}.{field.name}"
     for word in (*PRESET_NAMES, "{prompt}", "{prompt_file}", "{track}", "{phase}", "stdin"):
@@ -262,10 +265,44 @@ def test_format_duration_refuses_negative() -> None:
         format_duration(-1)
 
 
+# --- sizes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "size"), [
+    (0, 0), (1500, 1500), ("1500", 1500), ("10MB", 10 * 1024**2), ("512KB", 512 * 1024),
+    ("512kb", 512 * 1024), ("1.5GB", 3 * 1024**3 // 2), ("2 MiB", 2 * 1024**2), ("7B", 7),
+    (" 3k ", 3072),
+])
+def test_parse_size(value: object, size: int) -> None:
+    assert parse_size(value) == size
+
+
+@pytest.mark.parametrize("value", ["", "MB", "10 XB", "-1MB", "1,5MB", True, None, -1, 1.5])
+def test_parse_size_refuses(value: object) -> None:
+    with pytest.raises(ValueError, match="not a size"):
+        parse_size(value)
+
+
+@pytest.mark.parametrize(("size", "text"), [
+    (0, "0B"), (1023, "1023B"), (1024, "1KB"), (1536, "1.5KB"), (50 * 1024**2, "50MB"),
+    (200 * 1024**2 + 1, "200MB"), (3 * 1024**3, "3GB"),
+])
+def test_format_size(size: int, text: str) -> None:
+    assert format_size(size) == text
+
+
+def test_sizes_read_from_the_file_and_null_turns_a_limit_off(repo: Path) -> None:
+    write_repo_config(repo, "land:\n  max_file_size: 1KB\n  warn_file_size: null\n"
+                            "logs:\n  max_size: 4096\n")
+    config = load_config(repo)
+    assert (config.land.max_file_size, config.land.warn_file_size) == (1024, None)
+    assert config.logs.max_size == 4096
+
+
 # --- broken configs --------------------------------------------------------------------
 
-EVERY_TOP_KEY = ("roadmap, main_branch, remote, max_parallel, worktrees_dir, agent, phases, "
-                 "land, claims, run, scheduling, worktree, sandbox")
+EVERY_TOP_KEY = ("roadmap, main_branch, remote, remote_timeout, max_parallel, worktrees_dir, "
+                 "agent, phases, land, claims, run, scheduling, worktree, sandbox, notify, logs")
 
 BROKEN: list[tuple[str, str | bytes, str]] = [
     ("unknown top key", "max_parallel: 2\nagnt:\n  preset: claude\n",
@@ -296,6 +333,12 @@ BROKEN: list[tuple[str, str | bytes, str]] = [
      "gitorch.yaml:2: claims.remote: expected true or false"),
     ("bad duration", "agent:\n  preset: codex\n  timeout: soon\n",
      "gitorch.yaml:3: agent.timeout: expected a duration like 90s, 10m or 2h"),
+    ("bad size", "land:\n  max_file_size: huge\n",
+     "gitorch.yaml:2: land.max_file_size: expected a size like 512KB, 10MB or 1GB (or a "
+     "number of bytes)"),
+    ("zero size", "logs:\n  max_size: 0\n",
+     "gitorch.yaml:2: logs.max_size: expected a size above zero, like 512KB or 10MB "
+     "(null: no limit)"),
     ("units out of order", "run:\n  for: 30m1h\n",
      "gitorch.yaml:2: run.for: expected a duration like 90s, 10m or 2h"),
     ("zero duration", "run:\n  every: 0s\n",
@@ -315,7 +358,7 @@ BROKEN: list[tuple[str, str | bytes, str]] = [
      "gitorch.yaml:2: agent.preset: unknown preset 'claud' (did you mean claude?)"),
     ("unknown preset", "agent:\n  preset: cursor\n",
      "gitorch.yaml:2: agent.preset: unknown preset 'cursor' "
-     "(expected one of claude, codex, aider, gemini)"),
+     "(expected one of claude, codex, aider, gemini, opencode, qwen, copilot)"),
     ("section not a mapping", "agent: claude\n",
      "gitorch.yaml:1: agent: expected a mapping with keys preset, command, timeout, "
      "idle_timeout, budget_usd, rate_limit_patterns, auth_patterns"),

@@ -43,7 +43,8 @@ def test_a_mapping_without_path_keeps_the_default_path(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("roadmap:\n  format: yaml\n",
-     "gitorch.yaml:2: roadmap.format: expected one of auto, tracks, speckit, gsd, checklist"),
+     "gitorch.yaml:2: roadmap.format: expected one of auto, tracks, speckit, gsd, checklist, "
+     "taskmaster, beads"),
     ("roadmap:\n  group_words: Phase\n",
      'gitorch.yaml:2: roadmap.group_words: expected a list of words, like ["Phase", '
      '"Milestone"]'),

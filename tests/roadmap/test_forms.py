@@ -329,7 +329,6 @@ def changed(before: str, after: str) -> dict[int, str]:
     ("speckit-tasks.md", ["2/T005"],
      {28: "- [x] T005 [P] Change journal in src/sync/journal.py\n"}),
     ("speckit-tasks.md", ["2/T004", "2/T005", "2/T006"], {
-        23: "## Phase 2: Foundational (blocks every story) ✅\n",
         27: "- [x] T004 Local store schema in src/sync/store.py\n",
         28: "- [x] T005 [P] Change journal in src/sync/journal.py\n",
         29: "- [x] T006 [P] Clock helpers in src/sync/clock.py\n"}),

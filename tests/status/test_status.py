@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import git, make_repo, run_gitorch, sample
+from helpers import agent_repo, git, make_repo, run_gitorch, sample
 
 
 def status_json(cwd: Path) -> dict[str, object]:
@@ -82,3 +82,13 @@ def test_every_group_done(tmp_path: Path) -> None:
     done = run_gitorch(repo, "status", check=True)
     assert "Every group is done." in done.stdout
     assert status_json(repo)["tracks"] == []
+
+
+def test_a_track_done_by_trailer_after_failing_shows_no_stale_reason(tmp_path: Path) -> None:
+    repo = agent_repo(tmp_path / "repo")
+    run_gitorch(repo, "init", check=True)
+    run_gitorch(repo, "start", "-t", "A/1", "--wait", env={"AGENT_FAIL_PHASE": "review"})
+    worktree = tmp_path / "repo.tracks" / "group_A_track_1"
+    git(worktree, "commit", "-q", "--allow-empty", "-m", "Finish by hand\n\nGitorch-Done: true")
+    track = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)["tracks"][0]
+    assert (track["state"], track["reason"]) == ("done", None)

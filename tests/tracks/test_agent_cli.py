@@ -72,6 +72,12 @@ def usage_of(document: dict[str, object]) -> Usage:
     ("gemini", Usage(1234, 56, 200, None)),
     # aider: the four message_send events of its analytics log.
     ("aider", Usage(2544 + 2714 + 2884 + 3054, 4 * 35, 0, 0.02939)),
+    # opencode: its input leaves out the cache reads; a model with no price costs 0.
+    ("opencode", Usage(1034 + 200, 56, 200, 0.0)),
+    # qwen: the result's usage covers the run; its input counts the cached part.
+    ("qwen", Usage(2468, 112, 400, None)),
+    # copilot: its usage file; its request cost is premium requests, not dollars.
+    ("copilot", Usage(2468, 112, 400, None)),
 ])
 def test_each_preset_finishes_a_track_and_reports_its_usage(
         tmp_path: Path, preset: str, spent: Usage) -> None:
@@ -105,6 +111,11 @@ def test_aider_leaves_gitignore_alone_and_gitorch_commits_its_work(tmp_path: Pat
     ("aider", "401", "litellm.AuthenticationError"),  # aider exits 0 here
     ("aider", "nokey", "browser login"),  # aider would wait 5 minutes
     ("gemini", "nokey", "Please set an Auth method"),  # and exit 41
+    ("opencode", "401", "Incorrect API key"),
+    ("qwen", "nokey", "No auth type is selected"),
+    ("qwen", "401", "[API Error: 401"),  # qwen exits 0 here
+    ("copilot", "nokey", "No authentication information found"),
+    ("copilot", "401", "Authentication failed with provider"),
 ])
 def test_not_logged_in_fails_at_once_with_how_to_log_in(
         tmp_path: Path, preset: str, mode: str, said: str) -> None:
@@ -122,6 +133,8 @@ def test_not_logged_in_fails_at_once_with_how_to_log_in(
 
 @pytest.mark.parametrize(("preset", "mode"), [
     ("claude", "429"), ("codex", "limit"), ("aider", "429"), ("gemini", "429"),
+    ("opencode", "429"), ("qwen", "429"),
+    ("copilot", "429"),
 ])
 def test_usage_limit_leaves_the_track_rate_limited_without_spending_a_retry(
         tmp_path: Path, preset: str, mode: str) -> None:

@@ -1,0 +1,27 @@
+"""Who an agent's commits are by: the repository's git identity, given in the environment.
+
+Some agents run git without the user's global config (Gemini CLI sets
+`GIT_CONFIG_GLOBAL=/dev/null` for every shell command), so an identity kept in
+`~/.gitconfig`, where people keep it, is not seen and every commit fails. The
+`GIT_AUTHOR_*` and `GIT_COMMITTER_*` variables pass through such shells.
+"""
+
+from __future__ import annotations
+
+import os
+
+from gitorch import git
+from gitorch.git import RepoPaths
+
+
+def identity_env(paths: RepoPaths) -> dict[str, str]:
+    """GIT_AUTHOR_* and GIT_COMMITTER_* from git's config, where the environment lacks them."""
+    config = git.identity_config(paths)
+    env = {}
+    for who in ("author", "committer"):
+        for what in ("name", "email"):
+            variable = f"GIT_{who.upper()}_{what.upper()}"
+            value = config.get(f"{who}.{what}") or config.get(f"user.{what}")
+            if value and variable not in os.environ:
+                env[variable] = value
+    return env

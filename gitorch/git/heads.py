@@ -1,0 +1,62 @@
+"""Where a worktree's HEAD is and where it has been: its branch, and its own reflog."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from gitorch.git import git
+
+
+def head_branch(worktree: Path) -> str | None:
+    """The branch checked out in worktree (short name), or None when HEAD is detached."""
+    done = git(["symbolic-ref", "-q", "--short", "HEAD"], worktree, check=False)
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def head_commit(worktree: Path) -> str | None:
+    done = git(["rev-parse", "-q", "--verify", "HEAD^{commit}"], worktree, check=False)
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def reflog_size(worktree: Path) -> int:
+    """How many entries the worktree's own HEAD reflog holds (each worktree has its own)."""
+    done = git(["reflog", "show", "--format=%H", "HEAD", "--"], worktree, check=False)
+    return len(done.stdout.splitlines()) if done.returncode == 0 else 0
+
+
+@dataclass(frozen=True)
+class HeadMoves:
+    """What this worktree's HEAD did since a point in its reflog."""
+
+    checkouts: list[str]  # what `git checkout`/`switch` moved it to: branches or commits
+    made: set[str]  # the commits it pointed at other than by a checkout or a reset
+
+
+def head_moves(worktree: Path, before: int) -> HeadMoves:
+    """HeadMoves since the worktree's HEAD reflog held `before` entries."""
+    done = git(["reflog", "show", "--format=%H %gs", "HEAD", "--"], worktree, check=False)
+    entries = done.stdout.splitlines() if done.returncode == 0 else []
+    moves = HeadMoves([], set())
+    for entry in entries[:max(len(entries) - before, 0)]:
+        commit, _, subject = entry.partition(" ")
+        if subject.startswith("checkout: moving from "):
+            moves.checkouts.append(subject.rpartition(" to ")[2])
+        elif not subject.startswith("reset: "):
+            moves.made.add(commit)  # a commit, amend, merge, cherry-pick, rebase step
+    return moves
+
+
+def commits_not_on(worktree: Path, commits: Sequence[str], refs: Sequence[str]) -> list[str]:
+    """The commits reachable from commits but from none of refs, newest first."""
+    if not commits:
+        return []
+    done = git(["rev-list", *commits, "--not", *refs, "--"], worktree, check=False)
+    return done.stdout.split() if done.returncode == 0 else []
+
+
+def branches_containing(worktree: Path, commit: str) -> list[str]:
+    done = git(["for-each-ref", "--format=%(refname:short)", "--contains", commit,
+                "refs/heads/"], worktree, check=False)
+    return done.stdout.split() if done.returncode == 0 else []

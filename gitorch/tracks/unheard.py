@@ -1,0 +1,42 @@
+"""Track commits the post-commit hook did not report, recorded by the runner after each phase.
+
+Some agents run git with hooks turned off (Gemini CLI blanks `core.hooksPath` for every
+command), and a person may commit with `--no-verify`: the runner reads the branch itself
+after every phase, so that status, land and report see each commit whether the hook ran
+or not, and the wip ref keeps it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gitorch import git
+from gitorch.git import history
+from gitorch.names import TrackId, wip_ref
+from gitorch.project import Project
+from gitorch.tracks.events import append_events, read_events
+from gitorch.tracks.wip import point_wip
+
+
+def record_unheard(project: Project, track: TrackId, base: str, branch: str,
+                   worktree: Path) -> int:
+    """Record the branch's commits since base that were made in the track's worktree and
+    that the events log lacks; how many.
+
+    Only commits the worktree's own HEAD reflog knows count: a branch pointed at another
+    track's commits from elsewhere must not make them this track's.
+    """
+    tip = git.read_ref(project.paths, f"refs/heads/{branch}")
+    if tip is None or tip == base:
+        return 0
+    made_here = history.made_in(worktree)
+    heard = {event.commit for event in read_events(project.state, track)}
+    missing = [text for commit, text in history.commit_events(project.paths, base, tip)
+               if commit in made_here and commit not in heard]
+    if missing:
+        append_events(project.state, track, "".join(missing))
+    mirrored = git.read_ref(project.paths, wip_ref(track))
+    if tip in made_here and (mirrored is None
+                             or not git.is_ancestor(project.paths, tip, mirrored)):
+        point_wip(project, track, tip)
+    return len(missing)
