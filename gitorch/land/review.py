@@ -15,6 +15,7 @@ from gitorch import git
 from gitorch.errors import GitorchError
 from gitorch.land.stack import Candidate
 from gitorch.names import TrackId
+from gitorch.notify.tellers import tell_needs_review
 from gitorch.project import Project
 from gitorch.tracks.records import TrackRecord
 
@@ -59,6 +60,7 @@ def hold_for_review(project: Project, candidates: Sequence[Candidate], *, record
             candidate.record.reason = (f"changes protected {', '.join(hits)}; after a look: "
                                        f"gitorch approve {candidate.track.id}")
             candidate.record.save(project)
+            tell_needs_review(project, candidate.track.id, hits)
     return kept, held
 
 

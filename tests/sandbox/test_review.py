@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import git, run_gitorch
+from helpers import git, run_gitorch, wait_delivered
 from sandbox_repos import hostile_repo
 
 from gitorch.config.settings import PROTECTED
@@ -25,7 +25,10 @@ def test_the_default_list(path: str, held: bool) -> None:
 
 
 def test_a_track_that_changes_protected_paths_waits_for_approval(tmp_path: Path) -> None:
-    repo = hostile_repo(tmp_path, "off", ROADMAP)
+    events = tmp_path / "events.jsonl"
+    repo = hostile_repo(tmp_path, "off", ROADMAP, extra=(
+        f"notify:\n  - {{command: [sh, -c, 'cat >> {events}; echo >> {events}'], "
+        "on: [needs-review]}\n"))
     run_gitorch(repo, "start", "--wait", check=True)
     first = run_gitorch(repo, "land", check=True)
     assert "✓ A/1 landed" in first.stdout
@@ -35,6 +38,11 @@ def test_a_track_that_changes_protected_paths_waits_for_approval(tmp_path: Path)
     track = next(t for t in status["tracks"] if t["id"] == "A/2")
     assert track["state"] == "needs-review"
     assert "gitorch approve A/2" in track["reason"]
+    wait_delivered(repo)
+    told = [json.loads(line) for line in events.read_text().splitlines()]
+    assert [(e["event"], e["track"], e["paths"]) for e in told] == [
+        ("needs-review", "A/2", [".github/workflows/ci.yml", "gitorch.yaml"])]
+    assert told[0]["text"].endswith("`gitorch approve A/2` lets it land")
     assert run_gitorch(repo, "land", check=True).stdout.strip() == "Nothing to land."
     assert "test_command" not in git(repo, "show", "main:gitorch.yaml")
     approved = run_gitorch(repo, "approve", "A/2", check=True)
