@@ -115,3 +115,17 @@ def test_usage_limit_and_login_are_told(tmp_path: Path, mode: str, event: str) -
     assert [e["event"] for e in told] == [event]
     assert told[0]["track"] == "A/1" and told[0]["agent"] == "claude"
     assert str(AGENTS) not in told[0]["text"]
+
+
+def test_a_failed_track_is_told_with_why(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    repo = scripted_repo(tmp_path, "# Plan\n\n## Group A: Work\n\n### Track 1: Broken\nfail\n",
+                         remote=False, extra_config=sinks_config(
+                             f"{{command: [sh, -c, 'cat >> {events}; echo >> {events}']}}"))
+    run_gitorch(repo, "start", "--wait")
+    wait_delivered(repo)
+    told = [json.loads(line) for line in events.read_text().splitlines()]
+    assert [(e["event"], e["track"], e["state"]) for e in told] == [
+        ("track-failed", "A/1", "failed")]
+    assert told[0]["text"] == f"gitorch (repo): A/1 Broken failed: {told[0]['reason']}"
+    assert told[0]["reason"].startswith("phase work exited 3")

@@ -56,7 +56,9 @@ EXPECTED: dict[str, tuple[str, ...] | str] = {
     "empty-group.md": ("A/1",),  # a group without tracks is one track
     "group-id-git-words.md": ("HEAD/1", "0/1", "00/1"),
     "group-id-unicode-digits.md": ("B/1",),
-    "gsd-hostile.md": "ROADMAP.md:9: duplicate group 1 (first at line 1)",
+    # The never-closed <details> is history: its Phase 1 is done, and the summary items,
+    # whose ids would clash with it, are read as the tracks of the file's own group.
+    "gsd-hostile.md": ("2/1", "2/2"),
     "id-command-substitution.md": ("1/1", "1/2", "1/3"),
     "id-dotdot.md": ("1/1", "1/2", "1/3", "1/4"),
     "id-lock-suffix.md": "ROADMAP.md:3: track id 1.lock may not start with '.' or '-', end "
