@@ -12,7 +12,9 @@ from gitorch.sandbox.jail import CREDENTIAL_HELPER, CREDENTIAL_VARIABLES, Jail, 
 from gitorch.state import write_atomic
 
 # Where the agent CLIs keep their logins, sessions and settings.
-AGENT_STATE = ("~/.claude", "~/.claude.json", "~/.codex", "~/.gemini", "~/.aider")
+AGENT_STATE = ("~/.claude", "~/.claude.json", "~/.codex", "~/.gemini", "~/.aider", "~/.qwen",
+               "~/.copilot", "~/.config/opencode", "~/.local/share/opencode",
+               "~/.local/state/opencode", "~/.cache/opencode")
 CREDENTIAL_PATHS = ("~/.ssh", "~/.git-credentials", "~/.config/git/credentials", "~/.netrc",
                     "~/.config/gh", "~/.aws", "~/.config/gcloud", "~/.azure")
 # Files git keeps in a worktree's own git dir that say which repository it belongs to: an
