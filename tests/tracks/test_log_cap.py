@@ -64,8 +64,13 @@ def follow(repo: Path, tmp_path: Path, env: dict[str, str]) -> list[str]:
         time.sleep(0.01)
     follower = subprocess.Popen([gitorch_exe(), "logs", "A/1", "-f"], cwd=repo,
                                 stdout=subprocess.PIPE, text=True)
+    assert follower.stdout is not None
+    # The agent starts once the follower reads the log: on a busy machine it might else
+    # come up only after the first cut, and miss what went.
+    first = follower.stdout.readline()
     go.touch()
     out, _ = follower.communicate(timeout=60)
+    out = first + out
     assert wait_ended(repo, "A/1")["state"] == "done"
     lines = out.splitlines()
     assert lines[-1].endswith("[A/1] Track A/1 ended: done")
