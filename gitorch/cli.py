@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose:
     if one_line:
         from gitorch.status.line import status_line
 
-        line = status_line(Path.cwd())
+        line = status_line(os.getcwd())
         if line:
             click.echo(line)
         return

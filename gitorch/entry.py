@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 
 def main() -> None:
@@ -12,7 +12,7 @@ def main() -> None:
     if sys.argv[1:] == ["status", "--line"]:
         from gitorch.status.line import status_line
 
-        line = status_line(Path.cwd())
+        line = status_line(os.getcwd())
         if line:
             print(line)
         return

@@ -31,9 +31,9 @@ def _crash_folder() -> Path:
     """<git-common-dir>/gitorch when inside a repository, else the user's log folder."""
     from gitorch.locate import state_dir_around
 
-    found = state_dir_around(Path.cwd())
+    found = state_dir_around(os.getcwd())
     if found is not None:
-        return found
+        return Path(found)
     import platformdirs
 
     return platformdirs.user_log_path("gitorch")

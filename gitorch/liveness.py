@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 
 def this_host() -> str:
@@ -26,7 +25,8 @@ def pid_running(pid: int) -> bool:
     except PermissionError:
         return True
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as proc:
+            stat = proc.read()
     except OSError:
         return True  # no /proc: kill() said it exists
     return stat.rsplit(")", 1)[1].split()[0] != "Z"

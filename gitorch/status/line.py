@@ -1,14 +1,14 @@
 """`gitorch status --line`: one short line for tmux and an agent CLI's status line.
 
 It runs on every prompt, so it reads only what runners already wrote (the track records)
-and imports nothing but the standard library's basics: no git, no click, no roadmap.
+and imports nothing but the standard library's basics: no git, no click, no roadmap, not
+even pathlib or typing (14 ms of a 30 ms budget).
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+import os
 
 from gitorch.liveness import pid_running, this_host
 from gitorch.locate import state_dir_around
@@ -17,17 +17,19 @@ BUSY = frozenset({"claimed", "running", "resolving", "fixing"})
 NEEDS_YOU = frozenset({"failed", "conflict", "gate-failed", "needs-review"})
 
 
-def status_line(cwd: Path) -> str:
+def status_line(cwd: str) -> str:
     """The line, e.g. `▶ E 3 running · 2 to land · 1 needs you`; empty outside a repository."""
     state = state_dir_around(cwd)
     if state is None:
         return ""
-    records = [record for record in map(_read, sorted((state / "tracks").glob("*.json")))
-               if record is not None]
-    running: list[dict[str, Any]] = []
-    to_land: list[dict[str, Any]] = []
-    needs_you: list[dict[str, Any]] = []
-    waiting: list[dict[str, Any]] = []
+    folder = os.path.join(state, "tracks")
+    names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    records = [record for record in (_read(os.path.join(folder, name)) for name in names
+                                     if name.endswith(".json")) if record is not None]
+    running: list[dict[str, object]] = []
+    to_land: list[dict[str, object]] = []
+    needs_you: list[dict[str, object]] = []
+    waiting: list[dict[str, object]] = []
     for record in records:
         kind = record.get("state")
         if kind in BUSY:
@@ -49,16 +51,17 @@ def status_line(cwd: Path) -> str:
     return (f"▶ {' '.join(groups)} " if groups else "") + " · ".join(parts)
 
 
-def _read(path: Path) -> dict[str, Any] | None:
+def _read(path: str) -> dict[str, object] | None:
     try:
-        document = json.loads(path.read_bytes())
+        with open(path, "rb") as file:
+            document = json.loads(file.read())
     except (OSError, ValueError):
         return None
     return document if isinstance(document, dict) and isinstance(document.get("track"),
                                                                   str) else None
 
 
-def _alive(record: dict[str, Any]) -> bool:
+def _alive(record: dict[str, object]) -> bool:
     pid = record.get("pid")
     if not isinstance(pid, int) or isinstance(pid, bool) or not 1 < pid < 2**22:
         return False  # 2**22 is the kernel's largest pid_max

@@ -65,12 +65,12 @@ def follow(repo: Path, tmp_path: Path, env: dict[str, str]) -> list[str]:
     follower = subprocess.Popen([gitorch_exe(), "logs", "A/1", "-f"], cwd=repo,
                                 stdout=subprocess.PIPE, text=True)
     assert follower.stdout is not None
-    # The agent starts once the follower reads the log: on a busy machine it might else
-    # come up only after the first cut, and miss what went.
+    # Its first line (the runner's, before the agent's go) says it follows: only then may
+    # the agent begin, or a slow start would show only the last lines, as logs -f does.
     first = follower.stdout.readline()
     go.touch()
-    out, _ = follower.communicate(timeout=60)
-    out = first + out
+    rest, _ = follower.communicate(timeout=60)
+    out = first + rest
     assert wait_ended(repo, "A/1")["state"] == "done"
     lines = out.splitlines()
     assert lines[-1].endswith("[A/1] Track A/1 ended: done")
