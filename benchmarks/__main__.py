@@ -37,6 +37,7 @@ CASES = {
     "overlap": ("benchmarks.overlap", "overlap-aware scheduling, 12 tracks"),
     "roadmap": ("benchmarks.roadmap_parse", "reading plans up to 1 MB"),
     "repair": ("benchmarks.repair_speed", "conflict found -> track landed"),
+    "sandbox": ("benchmarks.sandbox_cost", "the sandbox's cost a phase and a track"),
 }
 
 

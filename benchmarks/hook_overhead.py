@@ -30,7 +30,7 @@ def measure(folder: Path, commits: int) -> tuple[dict[tuple[str, bool], list[flo
     git(repo, "init", "-q", "-b", "main")
     git(repo, "commit", "-q", "--allow-empty", "-m", "Initial commit")
     track = folder / "group_E_track_1"
-    git(repo, "worktree", "add", "-q", "-b", "gitorch/E-1", str(track))
+    git(repo, "worktree", "add", "-q", "-b", "gitorch/E/1/bench", str(track))
     hook.mark_worktree(Path(git(track, "rev-parse", "--path-format=absolute",
                                 "--git-dir").strip()), TrackId("E", "1"))
     hooks = Path(git(repo, "rev-parse", "--path-format=absolute", "--git-path",

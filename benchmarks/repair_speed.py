@@ -84,7 +84,7 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
     state = repo / ".git" / "gitorch"
     snapshot = Snapshot.take(repo)
     left_out = {p.name: p.read_bytes() for p in (state / "left-out").glob("*.json")}
-    wip = _refs(repo, "refs/gitorch/wip/")
+    wip = _refs(repo, "refs/gitorch/track/")
     trees: dict[str, str] = {}
 
     def restore() -> None:

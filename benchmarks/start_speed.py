@@ -58,7 +58,7 @@ class Starting:
                    for n in range(1, TRACKS + 1)]
         wait_until(lambda: all('"ended_at": "' in r.read_text() for r in records), 120,
                    "the runners to end")
-        self.reset([f"gitorch/A-{n}-part-{n}" for n in range(1, TRACKS + 1)],
+        self.reset([f"gitorch/A/{n}/part-{n}" for n in range(1, TRACKS + 1)],
                    self.repo.parent / "repo.tracks")
         for record in records:
             record.unlink()

@@ -145,8 +145,9 @@ def start(parallel: int | None, group: str | None, tracks: tuple[str, ...], wait
 
     result = run_start(Path.cwd(), parallel=parallel, group=group, track_ids=list(tracks),
                        dry_run=dry_run)
-    if result.warning:
-        warn(result.warning)
+    for said in (result.warning, result.notice):
+        if said:
+            warn(said)
     click.echo("\n".join(render_start(result)))
     failed = 0
     if (wait or then_land) and result.launched:
@@ -278,6 +279,18 @@ def release(track: str, stop_first: bool, force: bool) -> None:
     from gitorch.commands.release import release as run_release
 
     click.echo(run_release(Path.cwd(), track, stop_first, force))
+
+
+@cli.command()
+@click.argument("track")
+def approve(track: str) -> None:
+    """Let a track that changes protected paths (land.protected) land as it is now.
+
+    Example: gitorch approve E/1
+    """
+    from gitorch.commands.approve import approve as run_approve
+
+    click.echo(run_approve(Path.cwd(), track))
 
 
 @cli.command()

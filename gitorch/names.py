@@ -68,18 +68,36 @@ def slug(title: str) -> str:
 
 
 def branch_name(track: TrackId, title: str) -> str:
-    """`gitorch/E-1-registry-infrastructure`."""
-    tail = slug(title)
-    base = f"gitorch/{track.group}-{track.number}"
-    return f"{base}-{tail}" if tail else base
+    """`gitorch/E/1/registry-infrastructure`.
+
+    The folder `gitorch/E/1/` holds this track's branch alone, so a sandbox can let the
+    track write it (git writes a ref through a lock file beside it) and no other branch.
+    Tracks started before keep the `gitorch/E-1-registry-infrastructure` their record names.
+    """
+    return f"{track_branch_folder(track)}/{slug(title) or 'track'}"
+
+
+def track_branch_folder(track: TrackId) -> str:
+    """The branch folder under refs/heads that is this track's alone."""
+    return f"gitorch/{track.group}/{track.number}"
 
 
 def claim_ref(track: TrackId) -> str:
     return f"refs/gitorch/claims/{track.group}/{track.number}"
 
 
+def track_ref_folder(track: TrackId) -> str:
+    """The folder of refs that is this track's alone, as a sandbox lets it write them."""
+    return f"refs/gitorch/track/{track.group}/{track.number}"
+
+
 def wip_ref(track: TrackId) -> str:
     """Where a track's commits and snapshots of its uncommitted work are kept (DESIGN §12)."""
+    return f"{track_ref_folder(track)}/wip"
+
+
+def legacy_wip_ref(track: TrackId) -> str:
+    """The wip ref of tracks started before wip refs moved to each track's own folder."""
     return f"refs/gitorch/wip/{track.group}/{track.number}"
 
 

@@ -26,6 +26,11 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     # A width would cut status lines short (pytest-xdist's workers set 80 x 24).
     for name in ("COLUMNS", "LINES"):
         monkeypatch.delenv(name, raising=False)
+    # Test agents leave what they saw in tmp_path for the test to read: the sandbox lets
+    # them (tests/sandbox/ puts its own rules in place of these).
+    user_config = home / "xdg_config_home" / "gitorch" / "config.yaml"
+    user_config.parent.mkdir(parents=True)
+    user_config.write_text(f"sandbox:\n  writable: [{tmp_path}]\n")
     (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n[user]\n\tname = Ada Tester\n"
                                      "\temail = ada@example.com\n")
     yield

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -183,3 +184,12 @@ def background_run(repo: Path, *args: str, env: dict[str, str] | None = None
             process.kill()
             process.wait()
         run_gitorch(repo, "stop", "--all")
+
+
+def wait_delivered(repo: Path, seconds: float = 30) -> None:
+    """Until every background delivery has finished (its outbox file is gone)."""
+    outbox = repo / ".git/gitorch/notify"
+    deadline = time.monotonic() + seconds
+    while outbox.exists() and any(outbox.iterdir()):
+        assert time.monotonic() < deadline, f"still undelivered: {list(outbox.iterdir())}"
+        time.sleep(0.1)

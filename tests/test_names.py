@@ -12,11 +12,11 @@ from gitorch.names import TrackId, branch_name, claim_ref, id_problem, worktree_
 
 
 @pytest.mark.parametrize(("text", "key", "branch", "ref"), [
-    ("E/1", "group_E_track_1", "gitorch/E-1-registry", "refs/gitorch/claims/E/1"),
-    ("2/T003", "group_2_track_T003", "gitorch/2-T003-registry", "refs/gitorch/claims/2/T003"),
-    ("3/03-01", "group_3_track_03-01", "gitorch/3-03-01-registry",
+    ("E/1", "group_E_track_1", "gitorch/E/1/registry", "refs/gitorch/claims/E/1"),
+    ("2/T003", "group_2_track_T003", "gitorch/2/T003/registry", "refs/gitorch/claims/2/T003"),
+    ("3/03-01", "group_3_track_03-01", "gitorch/3/03-01/registry",
      "refs/gitorch/claims/3/03-01"),
-    ("v0.3/1.2", "group_v0.3_track_1.2", "gitorch/v0.3-1.2-registry",
+    ("v0.3/1.2", "group_v0.3_track_1.2", "gitorch/v0.3/1.2/registry",
      "refs/gitorch/claims/v0.3/1.2"),
 ])
 def test_ids_are_kept_as_written(tmp_path: Path, text: str, key: str, branch: str,

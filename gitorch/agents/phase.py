@@ -20,6 +20,8 @@ from gitorch.config.settings import PhaseConfig
 from gitorch.git import worktree_files
 from gitorch.names import TrackId
 from gitorch.project import Project
+from gitorch.sandbox.rules import track_jail
+from gitorch.state import write_atomic
 from gitorch.tracks.log import TrackLog
 from gitorch.tracks.records import TrackRecord
 from gitorch.tracks.unheard import record_unheard
@@ -47,7 +49,8 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     preset = known_preset(agent)
     name = agent_name(agent)
     usage_file = prompt_file.with_name(f"{prompt_file.stem}.usage.jsonl")
-    usage_file.unlink(missing_ok=True)
+    # Empty, not absent: a sandbox lets the agent write only files that are there.
+    write_atomic(usage_file, b"")
     track = TrackId.parse(record.track)
     history = project.state.agent_history(track)
     history.mkdir(parents=True, exist_ok=True)
@@ -58,10 +61,14 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
         git.exclude_everywhere(project.paths, own_files, f"{preset}'s own files (gitorch)")
     reader = StreamReader(preset, Patterns(preset, agent))
     worktree = Path(record.worktree)
+    # The history folder too: aider writes its chat history there, outside the worktree.
+    jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), record.branch,
+                      call.argv[0], extra=(usage_file, history))
+    record.sandboxed = jail.sandboxed
     outcome = run_agent(call.argv, call.stdin, cwd=worktree,
                         env={**identity_env(project.paths), **env},
                         timeout=Limits(agent.timeout, agent.idle_timeout), log=log,
-                        stopping=stopping, started=started, reader=reader)
+                        stopping=stopping, started=started, reader=reader, jail=jail)
     spent = reader.usage + file_usage(preset, str(usage_file))
     if spent:
         before = Usage.from_json(record.usage.get(phase.name))

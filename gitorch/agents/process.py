@@ -14,6 +14,7 @@ from gitorch.agents.outcomes import STUCK, Signal
 from gitorch.agents.stream import StreamReader
 from gitorch.config.durations import format_duration
 from gitorch.process import child_env, end_group, signal_group
+from gitorch.sandbox.jail import Jail
 from gitorch.tracks.log import MAX_LINE, TrackLog
 
 
@@ -57,16 +58,18 @@ class _Output:
 def run_agent(argv: tuple[str, ...], stdin: str | None, *, cwd: Path, env: Mapping[str, str],
               timeout: float | Limits, log: TrackLog, stopping: Callable[[], bool],
               started: Callable[[int], None],
-              reader: StreamReader | None = None) -> AgentOutcome:
+              reader: StreamReader | None = None, jail: Jail | None = None) -> AgentOutcome:
     """Run argv to its end; kill its whole process group on timeout or when stopping().
 
     With a reader, its lines go through it (JSON made readable, signals noted), and a line
-    it says waiting will not help with ends the run at once.
+    it says waiting will not help with ends the run at once. With a jail, argv runs in it.
     """
     limits = timeout if isinstance(timeout, Limits) else Limits(timeout)
+    full_env = child_env(env)
     try:
         agent = subprocess.Popen(
-            list(argv), cwd=cwd, env=child_env(env), start_new_session=True,
+            jail.argv(argv) if jail else list(argv), cwd=cwd,
+            env=jail.env(full_env) if jail else full_env, start_new_session=True,
             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gitorch.output import safe_text
 from gitorch.project import open_project
+from gitorch.sandbox.probe import fallback_notice
 from gitorch.tracks.launch import StartResult, wait_for
 from gitorch.tracks.launch import start as start_tracks
 
@@ -14,8 +15,11 @@ def start(cwd: Path, *, parallel: int | None, group: str | None, track_ids: list
           dry_run: bool) -> StartResult:
     """Claim and launch in the repository around cwd; parallel overrides max_parallel."""
     overrides: dict[str, object] = {} if parallel is None else {"max_parallel": parallel}
-    return start_tracks(open_project(cwd, overrides), group=group, track_ids=track_ids,
-                        dry_run=dry_run)
+    project = open_project(cwd, overrides)
+    result = start_tracks(project, group=group, track_ids=track_ids, dry_run=dry_run)
+    if result.launched:
+        result.notice = fallback_notice(project.config.sandbox.mode)
+    return result
 
 
 def render_start(result: StartResult) -> list[str]:

@@ -17,6 +17,7 @@ from gitorch.config.settings import (
     OVERLAP_MODES,
     PRESET_NAMES,
     PROMPT_FIELDS,
+    SANDBOX_MODES,
     PhaseAgent,
     PhaseConfig,
 )
@@ -165,6 +166,28 @@ def overlap(value: object) -> str:
     return value
 
 
+def sandbox_mode(value: object) -> str:
+    if value is False:  # YAML reads a bare `off` as false
+        return "off"
+    if not isinstance(value, str) or value not in SANDBOX_MODES:
+        raise Invalid(f"expected one of {', '.join(SANDBOX_MODES)}, or a mapping with keys "
+                      "mode, writable, allow, network")
+    return value
+
+
+def path_problem(text: str) -> str | None:
+    if not text.startswith(("/", "~/")):
+        return "expected an absolute path or one under ~/, like ~/.cache/pip"
+    return None
+
+
+def allow_problem(text: str) -> str | None:
+    if (path_problem(text) and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text)
+            and text != "credential.helper"):
+        return "expected a path like ~/.ssh, a variable name like GH_TOKEN, or credential.helper"
+    return None
+
+
 def one_of(choices: tuple[str, ...]) -> Check:
     return expect(lambda v: v in choices, f"expected one of {', '.join(choices)}")
 
@@ -277,6 +300,12 @@ def flatten(value: object, schema: Mapping[str, Check | Mapping[str, Check]],
     settings: dict[str, Any] = {}
     for key, item in value.items():
         sub = f"{path}.{key}" if path else str(key)
+        if sub == "sandbox" and not isinstance(item, Mapping):
+            try:
+                settings["sandbox.mode"] = sandbox_mode(item)
+            except Invalid as bad:
+                raise bad.within(sub) from None
+            continue
         if sub == "roadmap" and isinstance(item, Mapping):
             found = flatten(item, _ROADMAP, sub)
             if "roadmap.path" in found:

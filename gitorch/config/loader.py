@@ -13,6 +13,7 @@ from gitorch.config.checks import (
     NULLABLE,
     Check,
     Invalid,
+    allow_problem,
     argv,
     duration,
     flag,
@@ -21,12 +22,14 @@ from gitorch.config.checks import (
     money,
     one_of,
     overlap,
+    path_problem,
     phase_list,
     plain_text,
     preset,
     ref_name,
     regex_problem,
     roadmap_setting,
+    sandbox_mode,
     size,
     strings,
     template,
@@ -37,6 +40,7 @@ from gitorch.config.settings import (
     DEFAULT_PHASES,
     LAND_MODES,
     PR_LAYOUTS,
+    PROTECTED,
     REPO_CONFIG_NAME,
     AgentConfig,
     ClaimsConfig,
@@ -45,6 +49,7 @@ from gitorch.config.settings import (
     LandConfig,
     LogsConfig,
     RunConfig,
+    SandboxConfig,
     SchedulingConfig,
     WorktreeConfig,
 )
@@ -64,11 +69,13 @@ _DEFAULTS: dict[str, Any] = {
     "land.test_command": None, "land.test_timeout": 30 * 60.0, "land.push": True,
     "land.retries": 3, "land.repair": True, "land.repair_attempts": 2,
     "land.resolve_prompt": None, "land.fix_prompt": None, "land.mode": "push", "land.pr": "single",
+    "land.protected": PROTECTED,
     "land.warn_file_size": 10 * 1024**2, "land.max_file_size": 50 * 1024**2,
     "logs.max_size": 10 * 1024**2,
     "claims.remote": False, "claims.heartbeat": 60.0, "claims.expire": 10 * 60.0,
     "run.every": 10 * 60.0, "run.for": 6 * 3600.0, "run.retries": 2,
     "scheduling.overlap": "prefer",
+    "sandbox.mode": "auto", "sandbox.writable": (), "sandbox.allow": (), "sandbox.network": True,
     "roadmap.format": "auto", "roadmap.group_words": GROUP_WORDS,
     "roadmap.track_words": TRACK_WORDS, "roadmap.done_words": (), "notify": (),
 }
@@ -111,7 +118,7 @@ def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) 
     _check_claims(merged, where)
     sections = {"agent": AgentConfig, "land": LandConfig, "claims": ClaimsConfig,
                 "run": RunConfig, "scheduling": SchedulingConfig, "worktree": WorktreeConfig,
-                "logs": LogsConfig}
+                "sandbox": SandboxConfig, "logs": LogsConfig}
     words = Vocabulary(merged["roadmap.format"], merged["roadmap.group_words"],
                        merged["roadmap.track_words"], merged["roadmap.done_words"])
     return Config(**{
@@ -179,11 +186,15 @@ _SCHEMA: dict[str, Check | dict[str, Check]] = {
              "retries": whole(0), "repair": flag, "repair_attempts": whole(0),
              "resolve_prompt": template, "fix_prompt": template,
              "mode": one_of(LAND_MODES), "pr": one_of(PR_LAYOUTS),
+             "protected": strings("paths like .github/workflows/", glob_problem),
              "warn_file_size": size, "max_file_size": size},
     "claims": {"remote": flag, "heartbeat": duration, "expire": duration},
     "run": {"every": duration, "for": duration, "retries": whole(0)},
     "scheduling": {"overlap": overlap},
     "worktree": {"setup": argv, "copy": strings("globs like .env", glob_problem)},
+    "sandbox": {"mode": sandbox_mode, "writable": strings("paths like ~/.cache/pip", path_problem),
+                "allow": strings("paths like ~/.ssh or variable names", allow_problem),
+                "network": flag},
     "notify": sink_list,
     "logs": {"max_size": size},
 }

@@ -13,6 +13,11 @@ PRESET_NAMES = ("claude", "codex", "aider", "gemini", "opencode", "qwen", "copil
 OVERLAP_MODES = ("prefer", "strict", "off")
 LAND_MODES = ("push", "pr")
 PR_LAYOUTS = ("single", "per-track")
+SANDBOX_MODES = ("auto", "bwrap", "off")
+# Files that change how git, gitorch or CI run: config an agent wrote must not run by itself.
+PROTECTED = ("gitorch.yaml", ".gitorch/", ".gitattributes", ".gitmodules", ".github/workflows/",
+             ".gitlab-ci.yml", ".circleci/", ".travis.yml", ".buildkite/", "Jenkinsfile",
+             "azure-pipelines.yml", ".gitea/workflows/", ".forgejo/workflows/")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
                  "worktree", "phase", "paths", "main_commits", "test_output")
 
@@ -102,6 +107,7 @@ class LandConfig:
     fix_prompt: str | None  # None: FIX_PROMPT
     mode: str = "push"  # push: move main; pr: push a branch and open a pull request
     pr: str = "single"  # single: one pull request per landing; per-track: a chain of them
+    protected: tuple[str, ...] = PROTECTED  # paths a person approves before they land
     warn_file_size: int | None = 10 * 1024**2  # a landing's file past this is named
     max_file_size: int | None = 50 * 1024**2  # a track with a file past this is left out
 
@@ -139,6 +145,16 @@ class SchedulingConfig:
 
 
 @dataclass(frozen=True)
+class SandboxConfig:
+    """What an agent phase and the test gate may touch (DESIGN §14)."""
+
+    mode: str = "auto"  # auto: bwrap where it works, else off | bwrap: required | off
+    writable: tuple[str, ...] = ()  # more paths it may write
+    allow: tuple[str, ...] = ()  # credential paths or variables it may see after all
+    network: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting gitorch reads, merged from the repository, the user and the flags."""
 
@@ -154,6 +170,7 @@ class Config:
     run: RunConfig
     scheduling: SchedulingConfig = SchedulingConfig()
     worktree: WorktreeConfig = field(default_factory=WorktreeConfig)
+    sandbox: SandboxConfig = SandboxConfig()
     remote_timeout: float = 30.0  # seconds one fetch or push of run, start or land may take
     logs: LogsConfig = LogsConfig()
     roadmap_words: Vocabulary = DEFAULT_WORDS  # roadmap.format and the words of §11

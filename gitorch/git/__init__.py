@@ -279,6 +279,11 @@ def create_branch(paths: RepoPaths, branch: str, start: str) -> None:
     git(["branch", branch, start], paths.main_worktree)
 
 
+def rename_branch(paths: RepoPaths, old: str, new: str) -> None:
+    """Rename a branch; a worktree that has it checked out follows it."""
+    git(["branch", "-m", old, new], paths.main_worktree)
+
+
 def delete_branch(paths: RepoPaths, branch: str, expected: str) -> None:
     """Delete branch only if it still points at expected (RefMoved if not)."""
     update_ref(paths, f"refs/heads/{branch}", None, expected, "gitorch: branch removed")

@@ -26,6 +26,7 @@ from gitorch.land.publish import (
     write_journal,
 )
 from gitorch.land.pull_request import finish_merged, open_pull_requests
+from gitorch.land.review import hold_for_review
 from gitorch.land.stack import Candidate, done_candidates, replay_stack, roadmap_commit
 from gitorch.names import TrackId, claim_ref
 from gitorch.notify.tellers import tell_landing
@@ -50,6 +51,7 @@ class LandResult:
     landed: list[str] = field(default_factory=list)
     conflict: dict[str, list[str]] = field(default_factory=dict)
     gate_failed: list[str] = field(default_factory=list)
+    needs_review: dict[str, list[str]] = field(default_factory=dict)  # track -> paths
     skipped: dict[str, str] = field(default_factory=dict)
     would_land: dict[str, dict[str, Any]] = field(default_factory=dict)
     pushed: bool = False
@@ -64,6 +66,7 @@ class LandResult:
     def as_json(self) -> dict[str, Any]:
         return {
             "landed": self.landed, "conflict": self.conflict, "gate_failed": self.gate_failed,
+            "needs_review": self.needs_review,
             "skipped": self.skipped, "would_land": self.would_land,
             "main": {"old": self.main_old, "new": self.main_new}, "pushed": self.pushed,
             "dry_run": self.dry_run, "gate_runs": self.gate_runs, "attempts": self.attempts,
@@ -136,11 +139,12 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
     roadmap = parse(text.decode("utf-8"), project.config.roadmap,
                     project.config.roadmap_words)
     candidates, skipped = done_candidates(project, roadmap, wanted, again)
+    candidates, held = hold_for_review(project, candidates, record=not dry_run)
     sizes = check_sizes(project, candidates, sync.onto, dry_run=dry_run)
     failpoint("replay")
     stack = replay_stack(project, sync.onto, sizes.passed)
     result = LandResult(sync.local, sync.onto, dry_run, skipped={**skipped, **sizes.refused},
-                        conflict=stack.conflicts, warnings=sizes.warnings)
+                        conflict=stack.conflicts, needs_review=held, warnings=sizes.warnings)
     if dry_run:
         for candidate in stack.order:
             result.would_land[candidate.track.id] = {

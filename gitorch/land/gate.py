@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
@@ -13,6 +14,7 @@ from gitorch.errors import GitorchError
 from gitorch.git import worktree_files
 from gitorch.process import child_env, end_group
 from gitorch.project import Project
+from gitorch.sandbox.rules import gate_jail
 from gitorch.state import write_atomic
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.logcut import capped
@@ -58,15 +60,18 @@ class Gate:
 
     def _run(self, commit: str) -> TestRun:
         # Its own process group and a file for output, so a timeout ends every process it
-        # started and no leftover child can hold a pipe open.
+        # started and no leftover child can hold a pipe open. The tests run code the agents
+        # wrote: in the agents' sandbox, with only the scratch worktree writable.
+        program = self.command[0]
+        jail = gate_jail(self.project, self.worktree, program)
+        # In a sandbox a missing program is bwrap's failure, which reads as a red gate.
+        if not (shutil.which(program) or (self.worktree / program).is_file()):
+            raise GitorchError(f"land.test_command: {program}: not found")
         with tempfile.TemporaryFile() as output:
-            try:
-                tests = subprocess.Popen(list(self.command), cwd=self.worktree, env=child_env(),
-                                         stdin=subprocess.DEVNULL, stdout=output,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
-            except FileNotFoundError as missing:
-                raise GitorchError(f"land.test_command: {self.command[0]}: not found"
-                                   ) from missing
+            tests = subprocess.Popen(jail.argv(self.command), cwd=self.worktree,
+                                     env=jail.env(child_env()),
+                                     stdin=subprocess.DEVNULL, stdout=output,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 code = tests.wait(timeout=self.timeout)
                 note = ""

@@ -66,6 +66,11 @@ def build(repo: Path) -> MCPServer:
         return call("repair", track)
 
     @server.tool()
+    def approve(track: str) -> dict[str, Any]:
+        """Let a needs-review track (it changes protected paths) land as its branch is now."""
+        return call("approve", track)
+
+    @server.tool()
     def discard(track: str, stop: bool = False) -> dict[str, Any]:
         """Put a track back to pending; its work is kept at its wip ref."""
         return call("discard", track, *flags(stop=stop))

@@ -1,4 +1,5 @@
-"""The events of a track's end, of a landing and of a run's end, told as they happen."""
+"""The events of a track's end, of a landing, of a review and of a run's end, told as they
+happen."""
 
 from __future__ import annotations
 
@@ -29,6 +30,13 @@ def tell_track_end(project: Project, record: TrackRecord, title: str) -> None:
     elif record.state == "failed":
         tell(project, "track-failed", f"{record.track} {title} failed: {record.reason}",
              **fields)
+
+
+def tell_needs_review(project: Project, track: str, paths: list[str]) -> None:
+    """A track land left out until a person approves the protected paths it changes."""
+    tell(project, "needs-review", f"{track} changes protected {', '.join(paths)}; after a "
+                                  f"look, `gitorch approve {track}` lets it land",
+         track=track, paths=paths)
 
 
 def tell_landing(project: Project, result: LandResult) -> None:

@@ -18,6 +18,7 @@ from gitorch.errors import GitorchError
 from gitorch.liveness import pid_running, this_host
 from gitorch.process import child_env
 from gitorch.project import Project
+from gitorch.sandbox.probe import fallback_notice
 from gitorch.schedule.loop import Scheduler
 from gitorch.schedule.run_types import Options, Summary
 from gitorch.state import read_json, read_pid, write_json
@@ -130,6 +131,9 @@ def run(project: Project, settings: RunSettings, out: Callable[[str], None],
         append_run_line(project, f"run start pid={os.getpid()} every="
                         f"{format_duration(options.every)} for={format_duration(options.for_)}"
                         f" parallel={options.parallel}")
+        notice = fallback_notice(config.sandbox.mode)
+        if notice:
+            out(notice)
         summary = Scheduler(project, options, out, lambda: stop.set).run()
         append_run_line(project, f"run end {summary.reason} landed={len(summary.landed)} "
                         f"failed={len(summary.failed)} conflicts={len(summary.conflicts)} "

@@ -16,6 +16,7 @@ from gitorch.git import locks, network
 from gitorch.output import plural
 from gitorch.process import Completed
 from gitorch.project import Project, load_roadmap, open_project
+from gitorch.sandbox.probe import availability
 from gitorch.tracks.hook import HOOK, is_ours
 
 MIN_GIT = (2, 38, 0)  # `git merge-tree --write-tree`
@@ -55,7 +56,7 @@ def run_checks(cwd: Path) -> list[Check]:
                             "fix the error above, then run gitorch doctor again"))
         return checks
     checks.append(Check("repository", True, str(project.paths.main_worktree)))
-    for probe in (_main_branch, _git_locks, _roadmap, _hook, _agent, _gate, _remote):
+    for probe in (_main_branch, _git_locks, _roadmap, _hook, _agent, _gate, _sandbox, _remote):
         checks.extend(probe(project))
     return checks
 
@@ -137,6 +138,19 @@ def _gate(project: Project) -> list[Check]:
                       + ("" if "/" in program else " on PATH"),
                       f"install {program}, or fix land.test_command in gitorch.yaml")]
     return [Check("test gate", True, " ".join([found, *command[1:]]))]
+
+
+def _sandbox(project: Project) -> list[Check]:
+    """Whether agents and the gate run confined here (DESIGN §14), and if not, why not."""
+    if project.config.sandbox.mode == "off":
+        return [Check("sandbox", True, "off (sandbox: off): agents and the gate run "
+                      "unconfined; credentials are still kept from their environment")]
+    found = availability()
+    if found.bwrap is None:
+        return [Check("sandbox", False, f"none: {found.why_not}, so agents and the gate run "
+                      "unconfined", found.fix)]
+    return [Check("sandbox", True, f"bubblewrap ({found.bwrap}): agents and the gate may "
+                  "write their own worktree and refs only")]
 
 
 def _remote(project: Project) -> list[Check]:

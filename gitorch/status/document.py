@@ -161,7 +161,8 @@ def _agent_facts(project: Project, view: TrackView) -> dict[str, Any]:
     first = agent_name(agent_for(project.config, project.config.phases[0]))
     return {"agent": record.agent if record and record.agent else first,
             "usage": record_total(record.usage if record else {}).as_json(),
-            "reset_at": record.reset_at if record else None}
+            "reset_at": record.reset_at if record else None,
+            "sandboxed": bool(record and record.sandboxed)}
 
 
 def _clocks_ahead(views: list[TrackView], elsewhere: dict[str, RemoteClaim]

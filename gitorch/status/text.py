@@ -144,7 +144,8 @@ def _cells(track: dict[str, Any], now: datetime) -> dict[str, str]:
     cost = usage.get("cost_usd")
     running = track["alive"] or track["state"] == "running"
     return {
-        "id": str(track["id"]), "title": safe_text(track["title"]), "state": track["state"],
+        "id": str(track["id"]), "title": safe_text(track["title"]),
+        "state": track["state"] + (UNCONFINED if _unconfined(track) else ""),
         "phase": _phase(track) if running else "",
         "age": age(track["started_at"] if running else track["updated_at"], now),
         "commits": str(track["commits"]) if track["commits"] else "",
@@ -152,6 +153,14 @@ def _cells(track: dict[str, Any], now: datetime) -> dict[str, str]:
         "cost": f"${cost:.2f}" if isinstance(cost, (int, float)) else "",
         "last": _last(track, running),
     }
+
+
+UNCONFINED = "!"  # after the state: its last phase ran without the sandbox
+
+
+def _unconfined(track: dict[str, Any]) -> bool:
+    """Whether an agent of the track has run, and the last one ran without the sandbox."""
+    return track.get("sandboxed") is False and track.get("started_at") is not None
 
 
 def _phase(track: dict[str, Any]) -> str:

@@ -8,5 +8,5 @@ reads its state, `hook` and `events` hear of commits (`footprints`: which files 
 touches), `control` ends runners, and `release`, `discard` and `tidy` drop claims and
 leftovers. When land leaves a track out, `leftout` remembers why, `repair_start` and
 `repair` send it back to its agent, and `wip` keeps every commit and snapshot of its work
-under refs/gitorch/wip/.
+under refs/gitorch/track/<group>/<n>/wip.
 """

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from gitorch import git
 from gitorch.git import history
-from gitorch.names import TrackId, wip_ref
+from gitorch.names import TrackId, legacy_wip_ref, wip_ref
 from gitorch.project import Project
 from gitorch.tracks.records import TrackRecord
 
@@ -31,10 +31,16 @@ class Holding:
     on_branch: int  # commits on the branch that main and the landing lack
     on_wip: int  # the same for the wip ref
     beyond_wip: int  # commits on the branch that the wip ref lacks too
+    legacy_tip: str | None = None  # the wip ref of before each track had a ref folder
+    on_legacy: int = 0  # commits on it that main and the landing lack
 
     @property
     def wip(self) -> str:
         return wip_ref(self.track)
+
+    @property
+    def legacy(self) -> str:
+        return legacy_wip_ref(self.track)
 
 
 def holdings(project: Project, records: Sequence[TrackRecord]) -> dict[str, Holding]:
@@ -46,7 +52,7 @@ def holdings(project: Project, records: Sequence[TrackRecord]) -> dict[str, Hold
     remote = project.config.remote
     mains = [main] + ([f"refs/remotes/{remote}/{project.main_branch}"] if remote else [])
     tips = git.list_refs(project.paths, *mains, *(f"refs/heads/{r.branch}" for r in records),
-                         *(wip_ref(t) for t in tracks))
+                         *(wip_ref(t) for t in tracks), *(legacy_wip_ref(t) for t in tracks))
     common = [tips[ref] for ref in mains if ref in tips]
     asked: dict[str, tuple[str, Sequence[str]]] = {}
     for record, track in zip(records, tracks, strict=True):
@@ -57,8 +63,12 @@ def holdings(project: Project, records: Sequence[TrackRecord]) -> dict[str, Hold
             asked[f"beyond {track}"] = (branch, [*landed, *([wip] if wip else [])])
         if wip is not None:
             asked[f"wip {track}"] = (wip, landed)
+        legacy = tips.get(legacy_wip_ref(track))
+        if legacy is not None:
+            asked[f"legacy {track}"] = (legacy, landed)
     counts = history.commits_beyond(project.paths, asked, common)
     return {str(track): Holding(track, record.branch, tips.get(f"refs/heads/{record.branch}"),
                                 tips.get(wip_ref(track)), counts.get(f"branch {track}", 0),
-                                counts.get(f"wip {track}", 0), counts.get(f"beyond {track}", 0))
+                                counts.get(f"wip {track}", 0), counts.get(f"beyond {track}", 0),
+                                tips.get(legacy_wip_ref(track)), counts.get(f"legacy {track}", 0))
             for record, track in zip(records, tracks, strict=True)}

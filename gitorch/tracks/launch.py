@@ -68,6 +68,7 @@ class StartResult:
     would_start: list[Track] = field(default_factory=list)
     warning: str | None = None
     project: Project | None = None
+    notice: str | None = None  # said once: the agents launched run without a sandbox
 
 
 @dataclass(frozen=True)

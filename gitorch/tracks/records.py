@@ -25,7 +25,7 @@ from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
-                   "rate-limited"})
+                   "rate-limited", "needs-review"})
 LEFT_OUT = frozenset({"conflict", "gate-failed"})
 # A repair's state, and the state it goes back to if it ends without finishing.
 REPAIRING = {"resolving": "conflict", "fixing": "gate-failed"}
@@ -64,6 +64,8 @@ class TrackRecord:
     left_tip: str | None = None  # the branch tip when land left it out (conflict, gate)
     landed_from: str | None = None  # the branch tip land replayed onto main (or a PR)
     repairs: int = 0  # resolve or fix runs spent on it
+    sandboxed: bool = False  # whether its last phase ran in the sandbox
+    approved_tip: str | None = None  # the tip a person approved protected changes at
     tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
 
     @classmethod

@@ -11,7 +11,7 @@ from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
 from gitorch.disk import DiskFull, as_disk_full, full_now, is_full
 from gitorch.errors import GitorchError
-from gitorch.names import TrackId
+from gitorch.names import TrackId, track_branch_folder
 from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
@@ -205,6 +205,7 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
     path = Path(record.worktree)
     assert record.base is not None
     if (path / ".git").exists():
+        _move_to_own_folder(project, record, log)
         if not git.branch_exists(project.paths, record.branch):
             # Deleted by hand under its worktree: the files stay, the history restarts at
             # the base instead of as a new root.
@@ -230,6 +231,23 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
         log.line(f"Created worktree {path} on {record.branch}"
                  + (f" from {record.base[:12]}" if start else " (existing branch)"))
     mark_worktree(git.worktree_git_dir(path), TrackId.parse(record.track))
+
+
+def _move_to_own_folder(project: Project, record: TrackRecord, log: TrackLog) -> None:
+    """Rename a branch named before each track had a ref folder of its own (DESIGN §14).
+
+    A sandbox lets a track write its own folder of branches only; in the folder all tracks
+    shared, its commits would fail.
+    """
+    track = TrackId.parse(record.track)
+    if record.branch.startswith(track_branch_folder(track) + "/"):
+        return
+    new = f"{track_branch_folder(track)}/{record.branch.rpartition('/')[2]}"
+    if git.branch_exists(project.paths, record.branch):
+        git.rename_branch(project.paths, record.branch, new)
+        log.line(f"Renamed branch {record.branch} to {new}, the track's own folder")
+    record.branch = new
+    record.save(project)
 
 
 def append_run_line(project: Project, text: str) -> None:

@@ -118,11 +118,17 @@ def _remove_one(project: Project, record: TrackRecord, holding: Holding, dirty: 
         tidied.kept.append(_kept_line(project, holding, None, False))
     elif wip_tip is not None:
         deletions.append((holding.wip, wip_tip, f"Deleted {holding.wip} (landed)"))
+    # A wip ref named before each track had a ref folder of its own: judged alike.
+    if holding.on_legacy:
+        tidied.kept.append(_kept_line(project, holding, None, False, legacy=True))
+    elif holding.legacy_tip is not None:
+        deletions.append((holding.legacy, holding.legacy_tip,
+                          f"Deleted {holding.legacy} (landed)"))
     return deletions
 
 
 def _kept_line(project: Project, holding: Holding, worktree: Path | None,
-               branch_kept: bool, force_helps: bool = False) -> str:
+               branch_kept: bool, force_helps: bool = False, legacy: bool = False) -> str:
     """One line: what is kept, how many commits main lacks, how to look, how to remove."""
     main = project.main_branch
     if branch_kept:
@@ -132,9 +138,10 @@ def _kept_line(project: Project, holding: Holding, worktree: Path | None,
                   else (f"git worktree remove {worktree} && " if worktree else "")
                   + f"git branch -D {holding.branch}")
     else:
-        kept, look = [holding.wip], holding.wip
-        count = max(holding.on_wip, holding.on_branch)
-        remove = f"git update-ref -d {holding.wip}"
+        ref = holding.legacy if legacy else holding.wip
+        kept, look = [ref], ref
+        count = holding.on_legacy if legacy else max(holding.on_wip, holding.on_branch)
+        remove = f"git update-ref -d {ref}"
     return (f"Kept {' and '.join(kept)} of landed {holding.track}: {count} commit"
             f"{'' if count == 1 else 's'} not on {main}; look with `git log {main}..{look}`, "
             f"remove on purpose with `{remove}`")

@@ -1,6 +1,6 @@
 """The wip ref of a track: its latest commit, or a snapshot of its uncommitted work on top.
 
-`refs/gitorch/wip/<group>/<n>` is never a branch anyone works on, so it keeps a track's work
+`refs/gitorch/track/<group>/<n>/wip` is never a branch anyone works on, so it keeps a track's work
 reachable whatever happens to the branch and the worktree (DESIGN §12).
 """
 

@@ -39,7 +39,7 @@ case "$GITORCH_PHASE" in
   work) ;;
   *) exit 0 ;;
 esac
-grep -E '^(put|fail|sleep|wait|commit|point)( |$)' "$GITORCH_PROMPT_FILE" > "$GITORCH_PROMPT_FILE.steps" || true
+grep -E '^(put|fail|sleep|wait|commit|point)( |$)' "$GITORCH_PROMPT_FILE" > "${TMPDIR:-/tmp}/steps.$$" || true
 while read -r verb path text; do
   case "$verb" in
     put) mkdir -p "$(dirname "$path")"; printf '%s\n' "$text" > "$path" ;;
@@ -49,7 +49,7 @@ while read -r verb path text; do
     commit) git add -A; git commit -q -m "$GITORCH_TRACK: scripted step"; stepped=1 ;;
     point) git update-ref "refs/heads/$path" HEAD ;;
   esac
-done < "$GITORCH_PROMPT_FILE.steps"
+done < "${TMPDIR:-/tmp}/steps.$$"
 git add -A
 # After a commit step, only what is left (if anything) makes another commit.
 if [ -z "${stepped-}" ] || ! git diff --cached --quiet; then

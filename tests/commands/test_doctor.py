@@ -24,7 +24,7 @@ def test_all_checks_pass(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout
     names = [line.split(":")[0] for line in done.stdout.splitlines()]
     assert names == ["✓ git", "✓ repository", "✓ main branch", "✓ git locks", "✓ roadmap",
-                     "✓ hook", "✓ agent", "✓ test gate", "✓ remote reachable",
+                     "✓ hook", "✓ agent", "✓ test gate", "✓ sandbox", "✓ remote reachable",
                      "✓ push rights"]
     remote = tmp_path / "remote.git"
     assert f"✓ remote reachable: origin ({remote})" in done.stdout.splitlines()

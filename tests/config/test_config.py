@@ -302,7 +302,7 @@ def test_sizes_read_from_the_file_and_null_turns_a_limit_off(repo: Path) -> None
 # --- broken configs --------------------------------------------------------------------
 
 EVERY_TOP_KEY = ("roadmap, main_branch, remote, remote_timeout, max_parallel, worktrees_dir, "
-                 "agent, phases, land, claims, run, scheduling, worktree, notify, logs")
+                 "agent, phases, land, claims, run, scheduling, worktree, sandbox, notify, logs")
 
 BROKEN: list[tuple[str, str | bytes, str]] = [
     ("unknown top key", "max_parallel: 2\nagnt:\n  preset: claude\n",

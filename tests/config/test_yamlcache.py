@@ -57,7 +57,7 @@ def test_the_same_bytes_are_read_from_the_cache_without_yaml(repo: Path) -> None
 
 def test_the_user_file_is_kept_too(repo: Path) -> None:
     user = user_config_path()
-    user.parent.mkdir(parents=True)
+    user.parent.mkdir(parents=True, exist_ok=True)
     user.write_text("max_parallel: 3\n")
     assert probe(repo) == "3 True"
     assert probe(repo) == "3 False"

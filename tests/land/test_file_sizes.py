@@ -40,7 +40,7 @@ def test_a_track_with_a_file_past_the_limit_is_left_out_the_others_land(tmp_path
             in out)
     pushed = git(remote, "ls-tree", "-r", "--name-only", "main").split()
     assert "medium.txt" in pushed and "data/big.bin" not in pushed
-    big = git(repo, "rev-parse", "gitorch/A-1-track-number-1:data/big.bin").strip()
+    big = git(repo, "rev-parse", "gitorch/A/1/track-number-1:data/big.bin").strip()
     assert big not in git(remote, "rev-list", "--objects", "--all")
     log = run_gitorch(repo, "logs", "A/1", check=True).stdout
     assert "Land left this track out: data/big2.bin is 2KB (and 1 more file), past" in log

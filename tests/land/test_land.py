@@ -56,7 +56,7 @@ def test_authors_dates_and_messages_are_kept(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, roadmap_of("put a.txt alpha"), remote=False)
     run_gitorch(repo, "start", "--wait", check=True)
     original = git(repo, "log", "-1", "--format=%an|%ae|%ad|%cn|%ce|%cd|%B",
-                   "gitorch/A-1-track-number-1")
+                   "gitorch/A/1/track-number-1")
     land_json(repo)
     landed = git(repo, "log", "-1", "--format=%an|%ae|%ad|%cn|%ce|%cd|%B", "main~1")
     assert landed == original
@@ -66,12 +66,12 @@ def test_conflict_is_data_and_the_others_land(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, roadmap_of("put same.txt one", "put same.txt two",
                                               "put c.txt three"))
     run_gitorch(repo, "start", "--wait", check=True)
-    branch_tip = git(repo, "rev-parse", "gitorch/A-2-track-number-2").strip()
+    branch_tip = git(repo, "rev-parse", "gitorch/A/2/track-number-2").strip()
     result = land_json(repo, code=1)
     assert result["landed"] == ["A/1", "A/3"]
     assert result["conflict"] == {"A/2": ["same.txt"]}
     assert (repo / "same.txt").read_text() == "one\n"
-    assert git(repo, "rev-parse", "gitorch/A-2-track-number-2").strip() == branch_tip
+    assert git(repo, "rev-parse", "gitorch/A/2/track-number-2").strip() == branch_tip
     assert (tmp_path / "repo.tracks" / "group_A_track_2" / "same.txt").read_text() == "two\n"
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     states = {t["id"]: t["state"] for t in status["tracks"]}
@@ -143,7 +143,7 @@ def test_push_rejected_by_the_remote_loses_nothing(tmp_path: Path) -> None:
     assert done.stderr.startswith("Error: push to origin was rejected: ")
     assert done.stderr.count("\n") == 1
     assert git(repo, "rev-parse", "main").strip() == before
-    assert git(repo, "rev-parse", "--verify", "gitorch/A-1-track-number-1")
+    assert git(repo, "rev-parse", "--verify", "gitorch/A/1/track-number-1")
     hook.unlink()
     assert land_json(repo)["landed"] == ["A/1"]
 

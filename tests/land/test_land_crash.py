@@ -54,7 +54,7 @@ def test_kill_during_land_leaves_old_or_new_and_the_next_land_finishes(
         assert main == old or landed_completely(where, main), f"{where} half-landed"
     for number, name in ((1, "one"), (2, "two")):
         branch = git(repo, "for-each-ref", "--format=%(refname)",
-                     f"refs/heads/gitorch/A-{number}-{name}").strip()
+                     f"refs/heads/gitorch/A/{number}/{name}").strip()
         assert branch or landed_completely(repo, "main"), f"A/{number}'s work was lost"
 
     status = run_gitorch(repo, "status", check=True).stdout

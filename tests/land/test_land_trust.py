@@ -21,7 +21,7 @@ from helpers import (
     wait_ended,
 )
 
-BRANCH_2, BRANCH_3 = "gitorch/A-2-two", "gitorch/A-3-three"
+BRANCH_2, BRANCH_3 = "gitorch/A/2/two", "gitorch/A/3/three"
 ONE_TRACK = "# Plan\n\n## Group A: Work\n\n### Track 1: Early\nGo.\n\n## Group Z: Later\n\n" \
             "### Track 1: Next\nLater.\n"
 
@@ -130,7 +130,7 @@ def test_branches_another_agent_moved_are_refused(tmp_path: Path) -> None:
         assert wait_ended(repo, track)["state"] == "done"
     (tmp_path / "go").touch()
     assert wait_ended(repo, "A/1")["state"] == "done"
-    assert git(repo, "rev-parse", BRANCH_2) == git(repo, "rev-parse", "gitorch/A-1-one")
+    assert git(repo, "rev-parse", BRANCH_2) == git(repo, "rev-parse", "gitorch/A/1/one")
 
     result = json.loads(run_gitorch(repo, "land", "--json", "A/1", "A/2", "A/3").stdout)
     assert result["landed"] == ["A/1"], result
@@ -161,7 +161,7 @@ def test_a_tip_made_by_another_track_is_refused(tmp_path: Path) -> None:
     (tmp_path / "review").touch()
     assert wait_ended(repo, "A/2")["state"] == "done"
 
-    refused = "its commits are all A/1's (branch gitorch/A-1-one): none was made on this track"
+    refused = "its commits are all A/1's (branch gitorch/A/1/one): none was made on this track"
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     problems = {t["id"]: t["problem"] for t in status["tracks"]}
     assert problems == {"A/1": None, "A/2": f"land refuses it: {refused}", "A/3": None}

@@ -111,7 +111,7 @@ def test_land_pr_pushes_a_branch_opens_a_pull_request_and_leaves_main(tmp_path: 
     replayed = git(remote, "log", "--format=%h %s", f"{before}..{head}~1").splitlines()
     assert "### A/1: Track number 1\n" in body and "### A/2: Track number 2\n" in body
     assert f"- {replayed[1]}\n" in body and f"- {replayed[0]}\n" in body
-    assert "Branch `gitorch/A-1-track-number-1`." in body
+    assert "Branch `gitorch/A/1/track-number-1`." in body
     assert body.count("Test gate: passed (`sh -c test -f a.txt`, 1 run on the stack).") == 2
 
     tracks = tracks_by_id(repo)

@@ -53,14 +53,15 @@ async def cycle(repo: Path) -> dict[str, Any]:
         seen["land"] = document(await session.call_tool("land", {"no_push": True}))
         seen["status"] = document(await session.call_tool("status", {"no_fetch": True}))
         seen["error"] = await session.call_tool("logs", {"track": "Z/9"})
+        seen["approve"] = await session.call_tool("approve", {"track": "A/1"})
     return seen
 
 
 def test_a_whole_cycle_through_the_mcp_server(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, ROADMAP, remote=False)
     seen = anyio.run(cycle, repo)
-    assert seen["tools"] == ["discard", "land", "logs", "repair", "report", "roadmap", "start",
-                             "status", "stop"]
+    assert seen["tools"] == ["approve", "discard", "land", "logs", "repair", "report",
+                             "roadmap", "start", "status", "stop"]
     assert [t["id"] for t in seen["roadmap"]["groups"][0]["tracks"]] == ["A/1", "A/2"]
     assert any("A/1" in line for line in seen["start"]["output"])
     assert seen["land"]["landed"] == ["A/1", "A/2"]
@@ -71,6 +72,10 @@ def test_a_whole_cycle_through_the_mcp_server(tmp_path: Path) -> None:
     # The SDK puts "Error executing tool logs: " before the command's own one line.
     assert error.content[0].text.endswith(
         ": ROADMAP.md has no track Z/9; gitorch status lists the tracks")
+    # approve runs `gitorch approve ID`: a landed track waits for no review.
+    assert seen["approve"].is_error
+    assert seen["approve"].content[0].text.endswith(
+        ": track A/1 does not wait for review (landed); gitorch status shows the tracks that do")
 
 
 def test_without_the_sdk_gitorch_mcp_says_how_to_install_it(tmp_path: Path) -> None:

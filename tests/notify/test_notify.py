@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import AGENTS, run_gitorch, scripted_repo
+from helpers import AGENTS, run_gitorch, scripted_repo, wait_delivered
 from webhooks import silent_webhook, webhook
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tracks"))
@@ -39,15 +39,6 @@ put c.txt BAD
 
 def sinks_config(*sinks: str) -> str:
     return "notify:\n" + "".join(f"  - {sink}\n" for sink in sinks)
-
-
-def wait_delivered(repo: Path, seconds: float = 30) -> None:
-    """Until every background delivery has finished (its outbox file is gone)."""
-    outbox = repo / ".git/gitorch/notify"
-    deadline = time.monotonic() + seconds
-    while outbox.exists() and any(outbox.iterdir()):
-        assert time.monotonic() < deadline, f"still undelivered: {list(outbox.iterdir())}"
-        time.sleep(0.1)
 
 
 def test_notify_test_says_what_each_sink_answered(tmp_path: Path) -> None:

@@ -20,8 +20,8 @@ HERE = Path(__file__).parent
 # A safe branch: DESIGN §3's name, whatever the roadmap's title said.
 # An id as gitorch keeps it (DESIGN §11): no leading dot or dash, no "..", no ".lock" end.
 _ID = r"(?![.-])(?!\S*\.\.)(?![^/]*\.lock(?:/|-|$))[A-Za-z0-9._-]{1,32}(?<!\.)"
-BRANCH = re.compile(rf"gitorch/{_ID}-{_ID}(-[a-z0-9-]{{1,40}})?")
-CLAIM_REF = re.compile(rf"refs/gitorch/(claims|wip)/{_ID}/{_ID}")
+BRANCH = re.compile(rf"gitorch/{_ID}/{_ID}/[a-z0-9-]{{1,40}}")
+CLAIM_REF = re.compile(rf"refs/gitorch/(claims/{_ID}/{_ID}|track/{_ID}/{_ID}/wip)")
 # Titles in the corpus try to create this file through a shell.
 CANARY = Path("/tmp/gitorch-pwned")
 # GITORCH_STRESS=N runs N times the rounds of the tests that have rounds.

@@ -40,7 +40,7 @@ def worktree(repo: Path, n: int) -> Path:
 
 
 def branch(n: int) -> str:
-    return f"gitorch/A-{n}-part-{n}"
+    return f"gitorch/A/{n}/part-{n}"
 
 
 def failed_run(tmp_path: Path) -> Path:

@@ -123,7 +123,7 @@ def test_a_runner_ends_its_track_when_the_disk_fills(disk: Path, tmp_path: Path)
     assert record["state"] == "failed"
     assert str(record["reason"]).startswith(f"the disk at {disk} is full"), record["reason"]
     assert scratch.read_text() == "scratch\n"
-    assert git(repo, "log", "-1", "--format=%s", "gitorch/A-1-part-one").strip() == \
+    assert git(repo, "log", "-1", "--format=%s", "gitorch/A/1/part-one").strip() == \
         "Work on A/1"
     assert TRACEBACK not in (repo / ".git" / "gitorch" / "logs" / "group_A_track_1.log"
                              ).read_text()
@@ -175,7 +175,7 @@ def test_a_repair_ends_cleanly_when_the_disk_fills(disk: Path, tmp_path: Path) -
     repo = scripted_repo(disk, CONFLICTING, files={"same.txt": "base\n"})
     run_gitorch(repo, "start", "--wait", check=True)
     assert "✗ A/2 conflicts in same.txt" in run_gitorch(repo, "land").stdout
-    branch = git(repo, "rev-parse", "gitorch/A-2-track-number-2")
+    branch = git(repo, "rev-parse", "gitorch/A/2/track-number-2")
     tracks = repo / ".git" / "gitorch" / "tracks"
     records = tmp_path / "records"
     shutil.move(tracks, records)  # another disk
@@ -189,7 +189,7 @@ def test_a_repair_ends_cleanly_when_the_disk_fills(disk: Path, tmp_path: Path) -
     record = wait_ended(repo, "A/2")
     assert record["state"] == "conflict"
     assert f"the disk at {disk} is full" in str(record["reason"]), record["reason"]
-    assert git(repo, "rev-parse", "gitorch/A-2-track-number-2") == branch
+    assert git(repo, "rev-parse", "gitorch/A/2/track-number-2") == branch
 
 
 def test_no_empty_crash_report_on_a_full_disk(disk: Path,

@@ -55,8 +55,8 @@ EXPECTED = {
     "run-every-date.yaml": f"2: run.every: {DURATION}",
     "section-not-mapping.yaml":
         "1: land: expected a mapping with keys test_command, test_timeout, push, retries, "
-        "repair, repair_attempts, resolve_prompt, fix_prompt, mode, pr, warn_file_size, "
-        "max_file_size",
+        "repair, repair_attempts, resolve_prompt, fix_prompt, mode, pr, protected, "
+        "warn_file_size, max_file_size",
     "tab-indent.yaml": "2: invalid YAML: while scanning for the next token, found character "
                        "'\\t' that cannot start any token",
     "test-command-string.yaml": f"2: land.test_command: {SHELL}",
@@ -111,7 +111,7 @@ def test_broken_user_config(tmp_path: Path, name: str) -> None:
     repo = new_repo(tmp_path, ROADMAP)
     user_file = platformdirs.user_config_path("gitorch") / "config.yaml"
     assert tmp_path in user_file.parents, "conftest isolates the user's config folder"
-    user_file.parent.mkdir(parents=True)
+    user_file.parent.mkdir(parents=True, exist_ok=True)
     user_file.write_bytes((CONFIGS / name).read_bytes())
     _refused(repo, f"{user_file}:{EXPECTED[name]}",
                         (("status",), ("status", "--json"), ("start", "--dry-run"), ("start",)))

@@ -132,7 +132,7 @@ def test_events_with_hostile_times(tmp_path: Path) -> None:
     before = commits(repo)
     for n, when in enumerate(times, 1):
         events = state(repo) / "events" / f"{key(n)}.log"
-        commit = git(repo, "rev-parse", f"gitorch/A-{n}-part-{n}").strip()
+        commit = git(repo, "rev-parse", f"gitorch/A/{n}/part-{n}").strip()
         with events.open("a") as out:
             out.write(f"{when}\t{commit}\t0\tHostile time\n")
     assert commits(repo) == before, "a line with no commit time counted as a commit"

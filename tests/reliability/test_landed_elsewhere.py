@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from helpers import AGENTS, git, make_repo, run_gitorch, wait_ended
 
 ROADMAP = "# Plan\n\n## Group B: Second\n\n### Track 1: Top\nDo it.\n\n### Track 2: Side\nDo it.\n"
@@ -44,10 +45,12 @@ def pause_mid_phase(repo: Path, track: str) -> dict[str, int]:
     return {"pid": document["pid"], "pgid": document["agent_pgid"]}
 
 
-def test_a_track_landed_elsewhere_is_never_claimed_or_run_again(tmp_path: Path) -> None:
+def test_a_track_landed_elsewhere_is_never_claimed_or_run_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     x, y, remote = two_machines(tmp_path)
     runs = tmp_path / "runs.txt"
-    os.environ["AGENT_RUNS"] = str(runs)
+    # Through monkeypatch: a value left for later tests names a folder their sandbox hides.
+    monkeypatch.setenv("AGENT_RUNS", str(runs))
     paused = pause_mid_phase(x, "B/1")
     try:
         time.sleep(3.5)  # x's claim expires on the remote
@@ -74,10 +77,11 @@ def test_a_track_landed_elsewhere_is_never_claimed_or_run_again(tmp_path: Path) 
     assert git(remote, "for-each-ref", "refs/gitorch") == ""
 
 
-def test_a_failed_track_another_machine_landed_is_not_retried(tmp_path: Path) -> None:
+def test_a_failed_track_another_machine_landed_is_not_retried(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     x, y, remote = two_machines(tmp_path)
     runs = tmp_path / "runs.txt"
-    os.environ["AGENT_RUNS"] = str(runs)
+    monkeypatch.setenv("AGENT_RUNS", str(runs))
     run_gitorch(x, "start", "-t", "B/1", "--wait", env={"AGENT_FAIL_PHASE": "work"})
     assert wait_ended(x, "B/1")["state"] == "failed"
     time.sleep(3.5)  # its claim, left on the remote by the failed run, expires

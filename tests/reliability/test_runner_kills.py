@@ -44,7 +44,7 @@ def test_runner_killed_in_each_phase_is_resumed_in_place(
     assert wait_ended(repo, "A/1")["state"] == "done"
     assert (worktree / "notes-by-hand.txt").read_text() == "mine\n"
     assert (worktree / "uncommitted-work.txt").read_text() == "scratch\n"
-    assert git(worktree, "branch", "--show-current").strip() == "gitorch/A-1-alpha"
+    assert git(worktree, "branch", "--show-current").strip() == "gitorch/A/1/alpha"
     # The resumed runner starts again at the phase that was cut short, not before it.
     phases = ["work", "review", "commit"]
     expected = Counter({f"A/1 {p}": 1 + (p == phase) for p in phases[phases.index(phase):]})

@@ -86,8 +86,8 @@ def test_a_gsd_plan_runs_its_plans_then_the_next_phase(tmp_path: Path) -> None:
     assert started.count("completed successfully") == 3
     branches = git(repo, "for-each-ref", "--format=%(refname:short)",
                    "refs/heads/gitorch").split()
-    assert branches == ["gitorch/3-03-01-statement-model", "gitorch/3-03-02-renderer",
-                        "gitorch/3-03-03-cli-command"]
+    assert branches == ["gitorch/3/03-01/statement-model", "gitorch/3/03-02/renderer",
+                        "gitorch/3/03-03/cli-command"]
     assert (tmp_path / "repo.tracks" / "group_3_track_03-01").is_dir()
     claims = git(repo, "for-each-ref", "--format=%(refname)", "refs/gitorch/claims").split()
     assert claims == ["refs/gitorch/claims/3/03-01", "refs/gitorch/claims/3/03-02",

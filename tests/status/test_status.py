@@ -38,7 +38,7 @@ def test_seed_style_shape_and_states(tmp_path: Path) -> None:
     assert [tracks[f"E/{n}"]["state"] for n in range(1, 6)] == ["pending"] * 4 + ["blocked"]
     assert tracks["E/5"]["depends_on"] == ["E/1", "E/2", "E/3", "E/4"]
     first = tracks["E/1"]
-    assert first["branch"] == "gitorch/E-1-registry-infrastructure"
+    assert first["branch"] == "gitorch/E/1/registry-infrastructure"
     assert first["worktree"] == str(tmp_path / "repo.tracks" / "group_E_track_1")
     assert first["log"] == str(repo / ".git" / "gitorch" / "logs" / "group_E_track_1.log")
     for key in ("group", "number", "title", "phase", "pid", "alive", "host", "commits",

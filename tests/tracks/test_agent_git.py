@@ -38,7 +38,7 @@ def test_gemini_commits_with_the_users_identity_and_its_commits_are_recorded(
     events = (repo / ".git/gitorch/events/group_A_track_1.log").read_text()
     assert events.splitlines()[0].split("\t")[1:] == [tip, "0", "A/1: gemini work"]
     assert events.splitlines()[1] == "gemini-A-1.txt"
-    assert git(repo, "rev-parse", "refs/gitorch/wip/A/1").strip() == tip
+    assert git(repo, "rev-parse", "refs/gitorch/track/A/1/wip").strip() == tip
     assert "the post-commit hook did not report" in log(repo)
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     assert status["tracks"][0]["last_commit"].endswith("A/1: gemini work")

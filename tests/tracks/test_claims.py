@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from helpers import agent_repo, git, race_starts, run_gitorch, wait_ended
 
 from gitorch.tracks.claims import parse_claim
@@ -17,12 +18,13 @@ ROUNDS = int(os.environ.get("GITORCH_RACE_ROUNDS", "20"))
 STARTERS = 16
 
 
-def test_sixteen_starts_at_once_run_each_track_exactly_once(tmp_path: Path) -> None:
+def test_sixteen_starts_at_once_run_each_track_exactly_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for round_number in range(ROUNDS):
         repo = agent_repo(tmp_path / f"repo{round_number}",
                           extra_config="phases:\n  - {name: work, prompt: go}\n")
         runs = tmp_path / f"runs{round_number}.txt"
-        os.environ["AGENT_RUNS"] = str(runs)
+        monkeypatch.setenv("AGENT_RUNS", str(runs))
         race_starts([repo] * STARTERS)
         for track in ("A/1", "A/2", "A/3", "A/4"):
             assert wait_ended(repo, track)["state"] == "done"
@@ -71,7 +73,8 @@ def test_killed_runner_is_stale_then_resumed_in_place(tmp_path: Path) -> None:
 
 
 def test_stale_tracks_are_taken_first_and_orphaned_agents_ended(tmp_path: Path) -> None:
-    repo = agent_repo(tmp_path / "repo")
+    # A sandboxed agent dies with its runner (tests/sandbox/): only without one is it left.
+    repo = agent_repo(tmp_path / "repo", extra_config="sandbox: off\n")
     run_gitorch(repo, "start", "-t", "A/3", env={"AGENT_SLEEP": "30"}, check=True)
     record_path = repo / ".git" / "gitorch" / "tracks" / "group_A_track_3.json"
     deadline = time.monotonic() + 30

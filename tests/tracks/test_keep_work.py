@@ -39,43 +39,43 @@ def test_clean_keeps_a_commit_made_after_landing_and_force_leaves_it_in_the_wip_
     late = commit_leftovers(worktree)
     done = run_gitorch(repo, "clean", check=True)
     # The untouched landed track goes; the one with a late commit stays, said in one line.
-    assert "Deleted branch gitorch/A-2-beta (landed)" in done.stdout
-    assert ref(repo, "refs/heads/gitorch/A-2-beta") is None
-    assert ref(repo, "refs/heads/gitorch/A-1-alpha") == late
-    assert ref(repo, "refs/gitorch/wip/A/1") == late
+    assert "Deleted branch gitorch/A/2/beta (landed)" in done.stdout
+    assert ref(repo, "refs/heads/gitorch/A/2/beta") is None
+    assert ref(repo, "refs/heads/gitorch/A/1/alpha") == late
+    assert ref(repo, "refs/gitorch/track/A/1/wip") == late
     assert (worktree / "leftover.txt").exists()
-    kept = [line for line in done.stdout.splitlines() if "A-1-alpha" in line]
-    assert kept == [f"Kept branch gitorch/A-1-alpha and worktree {worktree} of landed A/1: "
+    kept = [line for line in done.stdout.splitlines() if "A/1/alpha" in line]
+    assert kept == [f"Kept branch gitorch/A/1/alpha and worktree {worktree} of landed A/1: "
                     "1 commit not on main; look with `git log main..refs/heads/gitorch/"
-                    "A-1-alpha`, remove on purpose with `gitorch clean --force (its wip ref "
-                    "refs/gitorch/wip/A/1 keeps them)`"]
+                    "A/1/alpha`, remove on purpose with `gitorch clean --force (its wip ref "
+                    "refs/gitorch/track/A/1/wip keeps them)`"]
     # --force tidies the branch and worktree away; the wip ref, the last copy, stays.
     forced = run_gitorch(repo, "clean", "--force", check=True)
-    assert ref(repo, "refs/heads/gitorch/A-1-alpha") is None
+    assert ref(repo, "refs/heads/gitorch/A/1/alpha") is None
     assert not worktree.exists()
-    assert ref(repo, "refs/gitorch/wip/A/1") == late
-    assert ("Kept refs/gitorch/wip/A/1 of landed A/1: 1 commit not on main; look with "
-            "`git log main..refs/gitorch/wip/A/1`, remove on purpose with "
-            "`git update-ref -d refs/gitorch/wip/A/1`") in forced.stdout.splitlines()
+    assert ref(repo, "refs/gitorch/track/A/1/wip") == late
+    assert ("Kept refs/gitorch/track/A/1/wip of landed A/1: 1 commit not on main; look with "
+            "`git log main..refs/gitorch/track/A/1/wip`, remove on purpose with "
+            "`git update-ref -d refs/gitorch/track/A/1/wip`") in forced.stdout.splitlines()
 
 
 def test_clean_force_keeps_a_late_commit_no_wip_ref_holds(tmp_path: Path) -> None:
     repo, worktree = landed_and_kept(tmp_path)
     run_gitorch(repo, "init", "--uninstall", check=True)  # no hook: the wip ref lags behind
     late = commit_leftovers(worktree)
-    git(repo, "update-ref", "-d", "refs/gitorch/wip/A/1")
+    git(repo, "update-ref", "-d", "refs/gitorch/track/A/1/wip")
     run_gitorch(repo, "clean", "--force", check=True)
     # With no wip ref, clean --force makes one at the branch before the branch goes.
-    assert ref(repo, "refs/gitorch/wip/A/1") == late
-    assert ref(repo, "refs/heads/gitorch/A-1-alpha") is None
+    assert ref(repo, "refs/gitorch/track/A/1/wip") == late
+    assert ref(repo, "refs/heads/gitorch/A/1/alpha") is None
     # A wip ref that lags: the branch is the only copy of the late commit, so it stays.
     repo2, worktree2 = landed_and_kept(tmp_path / "second")
     run_gitorch(repo2, "init", "--uninstall", check=True)
     late2 = commit_leftovers(worktree2)
     done = run_gitorch(repo2, "clean", "--force", check=True)
-    assert ref(repo2, "refs/heads/gitorch/A-1-alpha") == late2
+    assert ref(repo2, "refs/heads/gitorch/A/1/alpha") == late2
     assert (f"remove on purpose with `git worktree remove {worktree2} && git branch -D "
-            "gitorch/A-1-alpha`") in done.stdout
+            "gitorch/A/1/alpha`") in done.stdout
 
 
 def test_land_cleanup_keeps_a_commit_made_while_it_landed(tmp_path: Path) -> None:
@@ -96,10 +96,10 @@ def test_land_cleanup_keeps_a_commit_made_while_it_landed(tmp_path: Path) -> Non
     marker.unlink()
     out, err = landing.communicate(timeout=60)
     assert landing.returncode == 0, err
-    assert ref(repo, "refs/heads/gitorch/A-1-alpha") == late
-    assert ref(repo, "refs/gitorch/wip/A/1") == late
+    assert ref(repo, "refs/heads/gitorch/A/1/alpha") == late
+    assert ref(repo, "refs/gitorch/track/A/1/wip") == late
     assert git(repo, "log", "--format=%s", "main").splitlines()[1] == "Work on A/1"
-    assert "Kept branch gitorch/A-1-alpha and worktree" in out
+    assert "Kept branch gitorch/A/1/alpha and worktree" in out
 
 
 def test_discard_keeps_a_branch_its_wip_ref_lacks(tmp_path: Path) -> None:
@@ -110,6 +110,25 @@ def test_discard_keeps_a_branch_its_wip_ref_lacks(tmp_path: Path) -> None:
     shutil.rmtree(worktree)  # gone by hand: no snapshot can take the late commit
     git(repo, "worktree", "prune")
     done = run_gitorch(repo, "discard", "A/1", check=True)
-    assert ref(repo, "refs/heads/gitorch/A-1-alpha") == late
-    assert "kept branch gitorch/A-1-alpha: 1 commit not on main nor in refs/gitorch/wip/A/1" \
+    assert ref(repo, "refs/heads/gitorch/A/1/alpha") == late
+    assert "kept branch gitorch/A/1/alpha: 1 commit not on main nor in refs/gitorch/track/A/1/wip" \
         in done.stdout
+
+
+def test_clean_drops_a_legacy_wip_ref_main_holds_and_keeps_one_with_unlanded_work(
+        tmp_path: Path) -> None:
+    repo, worktree = landed_and_kept(tmp_path)
+    # Wip refs of before each track had a ref folder: A/2's holds only landed commits,
+    # A/1's a commit made after landing that nothing else keeps.
+    git(repo, "update-ref", "refs/gitorch/wip/A/2", "refs/heads/gitorch/A/2/beta")
+    late = commit_leftovers(worktree)
+    git(worktree, "reset", "-q", "--hard", "HEAD~1")
+    git(repo, "update-ref", "refs/gitorch/wip/A/1", late)
+    done = run_gitorch(repo, "clean", check=True)
+    assert ref(repo, "refs/gitorch/wip/A/2") is None
+    assert "Deleted refs/gitorch/wip/A/2 (landed)" in done.stdout
+    assert ref(repo, "refs/gitorch/wip/A/1") == late
+    assert ("Kept refs/gitorch/wip/A/1 of landed A/1: 1 commit not on main; look with "
+            "`git log main..refs/gitorch/wip/A/1`, remove on purpose with "
+            "`git update-ref -d refs/gitorch/wip/A/1`") in done.stdout.splitlines()
+    assert ref(repo, "refs/heads/gitorch/A/1/alpha") is None

@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from helpers import AGENTS, git, make_repo, race_starts, run_gitorch, wait_ended
 
 ROUNDS = int(os.environ.get("GITORCH_REMOTE_ROUNDS", "10"))
@@ -34,13 +35,14 @@ def shared_setup(tmp_path: Path, clones: int, config_extra: str = "") -> list[Pa
     return paths
 
 
-def test_three_clones_racing_run_each_track_once_then_land_linear(tmp_path: Path) -> None:
+def test_three_clones_racing_run_each_track_once_then_land_linear(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for round_number in range(ROUNDS):
         folder = tmp_path / f"round{round_number}"
         folder.mkdir()
         clones = shared_setup(folder, 3)
         runs = folder / "runs.txt"
-        os.environ["AGENT_RUNS"] = str(runs)
+        monkeypatch.setenv("AGENT_RUNS", str(runs))
         race_starts(clones, parallel=4)
         ran_by: dict[str, Path] = {}
         deadline = time.monotonic() + 60
@@ -66,10 +68,10 @@ def test_three_clones_racing_run_each_track_once_then_land_linear(tmp_path: Path
 
 
 def test_expired_claim_is_taken_over_by_exactly_one_and_live_ones_never(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clones = shared_setup(tmp_path, 3, "  heartbeat: 1s\n  expire: 3s\n")
     runs = tmp_path / "runs.txt"
-    os.environ["AGENT_RUNS"] = str(runs)
+    monkeypatch.setenv("AGENT_RUNS", str(runs))
     owner = clones[0]
     run_gitorch(owner, "start", "-t", "A/1", "-t", "A/2", env={"AGENT_SLEEP": "30"},
                 check=True)

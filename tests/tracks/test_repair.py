@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helpers import git, run_gitorch, scripted_repo, wait_ended
 
-BRANCH_2 = "gitorch/A-2-track-number-2"
+BRANCH_2 = "gitorch/A/2/track-number-2"
 GATE = ("land:\n  test_command: [sh, -c, 'if grep -rl BAD --include=*.txt .; then echo red gate; "
         "exit 1; fi']\n")
 
@@ -66,7 +66,7 @@ def test_conflict_is_resolved_by_the_agent_and_both_land(tmp_path: Path) -> None
     assert view["reason"] == "conflicts with main in same.txt"
     assert view["next"] == "gitorch repair A/2 (or rebase it onto main in " \
         f"{tmp_path / 'repo.tracks' / 'group_A_track_2'}, then gitorch land A/2)"
-    assert view["wip_ref"] == "refs/gitorch/wip/A/2"
+    assert view["wip_ref"] == "refs/gitorch/track/A/2/wip"
     # A hand-made resolution of the same conflict: both lines, main's first.
     git(repo, "checkout", "-q", "-b", "by-hand", "main")
     (repo / "same.txt").write_text("one\ntwo\n")
@@ -86,7 +86,7 @@ def test_conflict_is_resolved_by_the_agent_and_both_land(tmp_path: Path) -> None
     diff = git(repo, "diff", "--name-only", expected, "main").split()
     assert diff == ["ROADMAP.md"]
     assert record(repo, "A/2")["state"] == "landed"
-    assert git(repo, "for-each-ref", "refs/gitorch/wip") == ""
+    assert git(repo, "for-each-ref", "refs/gitorch/track") == ""
 
 
 def test_markers_left_by_the_agent_are_refused_and_nothing_is_lost(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_a_fix_left_uncommitted_is_no_fix_and_is_kept(tmp_path: Path) -> None:
     assert view["state"] == "gate-failed" and view["repairs"] == 1
     assert view["reason"] == ("fix failed: the agent committed no fix; what it changed is "
                               f"uncommitted in {worktree}")
-    assert git(repo, "show", "refs/gitorch/wip/A/2:b.txt") == "good\n"  # nothing lost
+    assert git(repo, "show", "refs/gitorch/track/A/2/wip:b.txt") == "good\n"  # nothing lost
     again = land_json(repo)
     assert again["landed"] == [] and again["gate_runs"] == 0  # the same commits: no gate
 
@@ -218,7 +218,7 @@ def test_kill_9_mid_rebase_then_run_finishes_it_and_loses_nothing(tmp_path: Path
     assert view["state"] == "conflict"
     assert "resolve was interrupted (a rebase may be under way" in str(view["problem"])
     assert git(repo, "rev-parse", BRANCH_2).strip() == tip
-    assert git(repo, "rev-parse", "refs/gitorch/wip/A/2").strip() == tip
+    assert git(repo, "rev-parse", "refs/gitorch/track/A/2/wip").strip() == tip
     done = run_gitorch(repo, "run", "--every", "0.3s")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Resolving Track A/2 again, after its runner was killed (repair 1 of 2)" \
@@ -234,17 +234,17 @@ def test_discard_then_start_gives_a_fresh_worktree_and_keeps_the_wip_ref(tmp_pat
     (worktree / "notes.txt").write_text("not committed\n")
     tip = git(repo, "rev-parse", BRANCH_2).strip()
     done = run_gitorch(repo, "discard", "A/2", check=True)
-    assert "Discarded A/2: it is pending again; its work is kept at refs/gitorch/wip/A/2" \
+    assert "Discarded A/2: it is pending again; its work is kept at refs/gitorch/track/A/2/wip" \
         in done.stdout
     assert not worktree.exists()
     assert git(repo, "branch", "--list", BRANCH_2) == ""
     assert git(repo, "for-each-ref", "refs/gitorch/claims") == ""
-    wip = git(repo, "rev-parse", "refs/gitorch/wip/A/2").strip()
+    wip = git(repo, "rev-parse", "refs/gitorch/track/A/2/wip").strip()
     assert git(repo, "rev-parse", f"{wip}^").strip() == tip
     assert git(repo, "show", f"{wip}:notes.txt") == "not committed\n"
     assert tracks(repo)["A/2"]["state"] == "pending"
     run_gitorch(repo, "clean", check=True)
-    assert git(repo, "rev-parse", "refs/gitorch/wip/A/2").strip() == wip
+    assert git(repo, "rev-parse", "refs/gitorch/track/A/2/wip").strip() == wip
     run_gitorch(repo, "start", "--track", "A/2", check=True)
     wait_ended(repo, "A/2")
     assert not (worktree / "notes.txt").exists()

@@ -76,13 +76,13 @@ def test_release_refuses_a_live_runner_then_frees_the_claim(tmp_path: Path) -> N
     assert refused.returncode == 1
     assert f"(PID {record['pid']}) is running" in refused.stderr
     done = run_gitorch(repo, "release", "A/1", "--stop", check=True)
-    assert done.stdout.startswith("Released A/1; branch gitorch/A-1-alpha and worktree ")
+    assert done.stdout.startswith("Released A/1; branch gitorch/A/1/alpha and worktree ")
     assert git(repo, "for-each-ref", "refs/gitorch/claims") == ""
     status = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     assert status["tracks"][0]["state"] == "pending"
     assert (tmp_path / "repo.tracks" / "group_A_track_1" / "track-A-1.txt").exists()
     run_gitorch(repo, "start", "-t", "A/1", "--wait", check=True)
-    assert git(repo, "rev-list", "--count", "main..gitorch/A-1-alpha").strip() == "2"
+    assert git(repo, "rev-list", "--count", "main..gitorch/A/1/alpha").strip() == "2"
 
 
 def test_release_of_a_landed_track_keeps_its_record_and_claims_nothing_kept(
@@ -107,7 +107,7 @@ def test_clean_drops_stale_claims_and_keeps_work(tmp_path: Path) -> None:
     done = run_gitorch(repo, "clean", check=True)
     assert "Released A/1" in done.stdout and "(stale)" in done.stdout
     assert git(repo, "for-each-ref", "refs/gitorch/claims") == ""
-    assert git(repo, "rev-list", "--count", "main..gitorch/A-1-alpha").strip() == "1"
+    assert git(repo, "rev-list", "--count", "main..gitorch/A/1/alpha").strip() == "1"
     assert run_gitorch(repo, "clean", check=True).stdout == "Nothing to clean.\n"
 
 
@@ -120,4 +120,4 @@ def test_clean_prunes_worktrees_deleted_by_hand(tmp_path: Path) -> None:
     shutil.rmtree(worktree)
     run_gitorch(repo, "clean", check=True)
     assert str(worktree) not in git(repo, "worktree", "list")
-    assert git(repo, "rev-list", "--count", "main..gitorch/A-2-beta").strip() == "1"
+    assert git(repo, "rev-list", "--count", "main..gitorch/A/2/beta").strip() == "1"

@@ -34,7 +34,7 @@ def test_start_wait_runs_every_phase_of_every_ready_track(tmp_path: Path) -> Non
     worktree = tmp_path / "repo.tracks" / "group_A_track_1"
     assert first["worktree"] == str(worktree)
     assert (worktree / "track-A-1.txt").read_text() == "work on A/1\n"
-    assert git(worktree, "branch", "--show-current").strip() == "gitorch/A-1-alpha"
+    assert git(worktree, "branch", "--show-current").strip() == "gitorch/A/1/alpha"
     assert git(repo, "rev-parse", "--verify", "refs/gitorch/claims/A/1").strip()
     assert not (repo / "track-A-1.txt").exists()
 
@@ -66,7 +66,7 @@ def test_prompt_reaches_the_agent_by_file_and_env(tmp_path: Path) -> None:
     run_gitorch(repo, "start", "--track", "A/3", "--wait", env={"CAPTURE": str(capture)},
                 check=True)
     prompt = Path(f"{capture}.work").read_text()
-    assert "Gamma" in prompt and "Third." in prompt and "gitorch/A-3-gamma" in prompt
+    assert "Gamma" in prompt and "Third." in prompt and "gitorch/A/3/gamma" in prompt
     env = Path(f"{capture}.env").read_text().splitlines()
     worktree = tmp_path / "repo.tracks" / "group_A_track_3"
     assert f"GITORCH_WORKTREE={worktree}" in env
@@ -151,8 +151,10 @@ def test_missing_agent_hang_noise_and_self_destruct(tmp_path: Path) -> None:
     }
     for track, (argv, _) in cases.items():
         # Each runner reads gitorch.yaml as it starts: one at a time, each with its agent.
+        # Only without the sandbox can an agent remove its worktree's own folder.
         (repo / "gitorch.yaml").write_text(
-            f"remote: null\nagent:\n  command: {json.dumps(argv)}\n  timeout: 2s\n")
+            f"remote: null\nagent:\n  command: {json.dumps(argv)}\n  timeout: 2s\n"
+            "sandbox: off\n")
         run_gitorch(repo, "start", "-t", track)
         wait_ended(repo, track)
     tracks = status_tracks(repo)
@@ -193,9 +195,9 @@ def test_restart_after_worktree_deleted_by_hand_prunes_and_adds_again(tmp_path: 
     worktree = tmp_path / "repo.tracks" / "group_A_track_2"
     shutil.rmtree(worktree)  # git still lists it: an add there trips on the stale entry
     run_gitorch(repo, "start", "-t", "A/2", "--wait", check=True)
-    assert git(worktree, "branch", "--show-current").strip() == "gitorch/A-2-beta"
+    assert git(worktree, "branch", "--show-current").strip() == "gitorch/A/2/beta"
     log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_2.log").read_text()
-    assert f"Created worktree {worktree} on gitorch/A-2-beta (existing branch)" in log
+    assert f"Created worktree {worktree} on gitorch/A/2/beta (existing branch)" in log
 
 
 def test_a_relative_agent_path_is_taken_from_the_track_worktree(tmp_path: Path) -> None:

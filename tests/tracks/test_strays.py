@@ -9,7 +9,7 @@ import pytest
 from helpers import agent_repo, git, run_gitorch
 
 ONE_TRACK = "# Roadmap\n\n## Group A: One\n\n### Track 1: Alpha\nFirst.\n"
-BRANCH = "gitorch/A-1-alpha"
+BRANCH = "gitorch/A/1/alpha"
 
 
 def start(tmp_path: Path, env: dict[str, str]) -> tuple[Path, Path, dict[str, object]]:

@@ -18,13 +18,13 @@ def test_a_run_leaves_its_commits_on_the_wip_ref_and_the_hook_mirrors_more(
     repo = scripted_repo(tmp_path, ROADMAP, remote=False)
     run_gitorch(repo, "init", check=True)
     run_gitorch(repo, "start", "--wait", check=True)
-    branch = "gitorch/A-1-one"
-    assert git(repo, "rev-parse", "refs/gitorch/wip/A/1") == git(repo, "rev-parse", branch)
+    branch = "gitorch/A/1/one"
+    assert git(repo, "rev-parse", "refs/gitorch/track/A/1/wip") == git(repo, "rev-parse", branch)
     worktree = tmp_path / "repo.tracks" / "group_A_track_1"
     (worktree / "b.txt").write_text("by hand\n")
     git(worktree, "add", "b.txt")
     git(worktree, "commit", "-qm", "A commit by a person")
-    assert git(repo, "rev-parse", "refs/gitorch/wip/A/1") == git(repo, "rev-parse", branch)
+    assert git(repo, "rev-parse", "refs/gitorch/track/A/1/wip") == git(repo, "rev-parse", branch)
 
 
 def test_snapshot_holds_changes_and_new_files_and_touches_nothing(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_snapshot_holds_changes_and_new_files_and_touches_nothing(tmp_path: Path
     snapshot = save_wip(open_project(repo), TrackId.parse("A/1"), worktree)
     assert snapshot is not None and snapshot != head
     assert (git(worktree, "status", "--porcelain"), index.read_bytes()) == before
-    assert git(repo, "rev-parse", "refs/gitorch/wip/A/1").strip() == snapshot
+    assert git(repo, "rev-parse", "refs/gitorch/track/A/1/wip").strip() == snapshot
     assert git(repo, "rev-parse", f"{snapshot}^").strip() == head
     files = git(repo, "ls-tree", "-r", "--name-only", snapshot).split()
     assert {"kept.txt", "staged.txt", "new.txt", "a.txt"} <= set(files)

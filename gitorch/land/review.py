@@ -1,0 +1,80 @@
+"""Protected paths: a track that changes one waits for a person (DESIGN §14).
+
+Config an agent wrote (gitorch.yaml, CI workflows, .gitattributes filters) would run by
+itself once landed; such a track is left out as `needs-review`, with the paths named,
+until `gitorch approve` records the tip a person looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
+
+from gitorch import git
+from gitorch.errors import GitorchError
+from gitorch.land.stack import Candidate
+from gitorch.names import TrackId
+from gitorch.notify.tellers import tell_needs_review
+from gitorch.project import Project
+from gitorch.tracks.records import TrackRecord
+
+NEEDS_REVIEW = "needs-review"
+
+
+def protected(patterns: Sequence[str], paths: Sequence[str]) -> list[str]:
+    """The paths a pattern names: `dir/` a folder, a bare name at any depth, else a glob."""
+    def hit(path: str) -> bool:
+        for pattern in patterns:
+            if pattern.endswith("/"):
+                if path.startswith(pattern) or f"/{pattern}" in f"/{path}":
+                    return True
+            elif "/" not in pattern:
+                if fnmatchcase(PurePosixPath(path).name, pattern):
+                    return True
+            elif fnmatchcase(path, pattern):
+                return True
+        return False
+
+    return [path for path in paths if hit(path)]
+
+
+def hold_for_review(project: Project, candidates: Sequence[Candidate], *, record: bool
+                    ) -> tuple[list[Candidate], dict[str, list[str]]]:
+    """The candidates that may land, and those that change protected paths unapproved.
+
+    record: mark those left out `needs-review` in their records (not in a dry run).
+    """
+    patterns = project.config.land.protected
+    kept: list[Candidate] = []
+    held: dict[str, list[str]] = {}
+    for candidate in candidates:
+        tip = candidate.commits[-1]
+        hits = protected(patterns, git.changed_files(project.paths, candidate.base, tip))
+        if not hits or candidate.record.approved_tip == tip:
+            kept.append(candidate)
+            continue
+        held[candidate.track.id] = hits
+        if record:
+            candidate.record.state = NEEDS_REVIEW
+            candidate.record.reason = (f"changes protected {', '.join(hits)}; after a look: "
+                                       f"gitorch approve {candidate.track.id}")
+            candidate.record.save(project)
+            tell_needs_review(project, candidate.track.id, hits)
+    return kept, held
+
+
+def approve(project: Project, track: TrackId) -> str:
+    """Let a needs-review track land as its branch is now; it is done again."""
+    record = TrackRecord.load(project, track)
+    if record is None or record.state != NEEDS_REVIEW:
+        state = record.state if record else "not started"
+        raise GitorchError(f"track {track} does not wait for review ({state}); "
+                           "gitorch status shows the tracks that do")
+    tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    if tip is None:
+        raise GitorchError(f"track {track}'s branch {record.branch} is gone; nothing to approve")
+    record.approved_tip, record.state, record.reason = tip, "done", None
+    record.save(project)
+    return (f"Approved {track} at {tip[:12]}: it lands at the next gitorch land "
+            "(a later commit that changes a protected path waits again)")

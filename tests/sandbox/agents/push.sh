@@ -1,0 +1,3 @@
+#!/bin/sh
+# Pushes to the remote itself.
+git push -q origin HEAD:refs/heads/pwned-push
