@@ -83,7 +83,8 @@ def bwrap_args(rules: Rules) -> list[str]:
     """Everything read-only, a private /tmp, then the rules' holes and masks, in that order."""
     args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", str(PRIVATE_TMP)]
-    for path in _existing(rules.visible):
+    # Folders before what is inside them, as below.
+    for path in sorted(_existing(rules.visible), key=lambda p: len(p.parts)):
         if path.is_relative_to(PRIVATE_TMP):
             args += ["--ro-bind", str(path), str(path)]
     # Folders before what is inside them, so that a later mount is not hidden by an earlier.

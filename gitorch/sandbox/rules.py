@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import gitorch
 from gitorch.names import TrackId, track_branch_folder, track_ref_folder
 from gitorch.project import Project
 from gitorch.sandbox.jail import CREDENTIAL_HELPER, CREDENTIAL_VARIABLES, Jail, Rules, confine
@@ -57,9 +60,8 @@ def _rules(project: Project, workdir: Path, writable: list[Path], pinned: list[P
     settings = project.config.sandbox
     allowed = set(settings.allow)
     visible = [project.paths.main_worktree, project.paths.common_dir, project.worktrees_dir,
-               Path.home(), Path(sys.prefix), *_home(settings.allow)]
-    if Path(program).is_absolute():
-        visible.append(Path(program).parent)
+               Path.home(), Path(sys.prefix), Path(gitorch.__file__).parent.parent,
+               *_program_folders(program), *_search_path(), *_home(settings.allow)]
     hidden = _home(name for name in CREDENTIAL_PATHS if name not in allowed)
     # Not /dev/null: bwrap mounts binds nodev, where a device cannot be opened at all.
     empty = project.state.root / "sandbox-empty"
@@ -68,6 +70,20 @@ def _rules(project: Project, workdir: Path, writable: list[Path], pinned: list[P
     return Rules(workdir, tuple(writable), tuple(pinned), tuple(visible), tuple(hidden),
                  empty, CREDENTIAL_VARIABLES - allowed, CREDENTIAL_HELPER in allowed,
                  settings.network)
+
+
+def _program_folders(program: str) -> list[Path]:
+    """The agent program's folder, and its real file's (a link on PATH, say)."""
+    found = shutil.which(program)
+    if found is None:
+        return []
+    return [Path(found).parent, Path(os.path.realpath(found)).parent]
+
+
+def _search_path() -> list[Path]:
+    """The folders of PATH, whose programs an agent runs, some of which may be in /tmp."""
+    return [Path(entry) for entry in os.environ.get("PATH", "").split(os.pathsep)
+            if os.path.isabs(entry)]
 
 
 def _ref_folders(common: Path, folder: str) -> list[Path]:
