@@ -35,6 +35,11 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     record = TrackRecord.load(project, track_id)
     if record is None or record.base is None:
         raise GitorchError(f"track {track_id} has no claim record; use gitorch start")
+    if record.state == "stopped":
+        # Start wrote it claimed just before starting this runner: a stop came in between,
+        # found no runner yet to end, and marked it stopped. That stands.
+        append_run_line(project, f"end {track_id} stopped before its runner began")
+        return 1
     # The roadmap as of the claim, which is what the worktree starts from.
     roadmap = load_roadmap(project, record.base).roadmap
     track = roadmap.track(str(track_id))

@@ -183,7 +183,8 @@ def test_for_limit_with_hard_stop_stops_running_tracks(tmp_path: Path) -> None:
     for track in ("A/1", "A/2"):
         stopped = record(repo, track)
         assert stopped is not None and stopped["state"] == "stopped"
-        assert not alive(int(str(stopped["pid"])))
+        # No pid: stopped before its runner began (a slow machine), which it then respects.
+        assert stopped["pid"] is None or not alive(int(str(stopped["pid"])))
 
 
 def test_second_run_names_the_first_and_sigterm_leaves_runners(tmp_path: Path) -> None:
