@@ -186,6 +186,22 @@ def background_run(repo: Path, *args: str, env: dict[str, str] | None = None
         run_gitorch(repo, "stop", "--all")
 
 
+def land_paused_at(repo: Path, step: str, marker: Path, *args: str
+                   ) -> subprocess.Popen[str]:
+    """`gitorch land ARGS` started and waited for until it pauses at the failpoint step; it
+    goes on once marker is deleted."""
+    landing = subprocess.Popen([gitorch_exe(), "land", *args], cwd=repo, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={
+                                   **os.environ, "GITORCH_FAILPOINT": step,
+                                   "GITORCH_FAILPOINT_FILE": str(marker)})
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert landing.poll() is None, "land ended before reaching the step"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    return landing
+
+
 def wait_delivered(repo: Path, seconds: float = 30) -> None:
     """Until every background delivery has finished (its outbox file is gone)."""
     outbox = repo / ".git/gitorch/notify"

@@ -6,11 +6,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from helpers import git, gitorch_exe, run_gitorch, scripted_repo
+from helpers import git, land_paused_at, run_gitorch, scripted_repo
 
 STEPS = ["fetch", "replay", "gate", "push", "ref-update", "worktree", "cleanup"]
 ROUNDS = int(os.environ.get("GITORCH_CRASH_ROUNDS", "3"))
@@ -26,15 +25,7 @@ def landed_completely(repo: Path, rev: str) -> bool:
 
 def kill_land_at(repo: Path, step: str, marker: Path) -> None:
     """Run `gitorch land` until it pauses at step, then kill -9 it there."""
-    landing = subprocess.Popen([gitorch_exe(), "land"], cwd=repo, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env={
-                                   **os.environ, "GITORCH_FAILPOINT": step,
-                                   "GITORCH_FAILPOINT_FILE": str(marker)})
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert landing.poll() is None, "land ended before reaching the step"
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    landing = land_paused_at(repo, step, marker)
     os.kill(landing.pid, signal.SIGKILL)
     landing.wait()
 

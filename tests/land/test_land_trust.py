@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from helpers import (
     agent_repo,
     background_run,
     git,
-    gitorch_exe,
+    land_paused_at,
     read_json_file,
     run_gitorch,
     scripted_repo,
@@ -194,16 +193,6 @@ def test_records_from_before_tips_land_their_branch_but_mark_only_what_landed(
     assert marked_done(repo) == ["one"]
 
 
-def land_paused_at(repo: Path, step: str, marker: Path) -> subprocess.Popen[str]:
-    """`gitorch land --json`, paused at step until marker is deleted."""
-    landing = subprocess.Popen([gitorch_exe(), "land", "--json"], cwd=repo, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={
-                                   **os.environ, "GITORCH_FAILPOINT": step,
-                                   "GITORCH_FAILPOINT_FILE": str(marker)})
-    wait_for(marker)
-    return landing
-
-
 def let_go(landing: subprocess.Popen[str], marker: Path) -> tuple[str, str]:
     """Let a paused land go on, past the same step again if it retries; its output."""
     deadline = time.monotonic() + 60
@@ -232,7 +221,7 @@ def test_a_commit_on_main_after_the_push_finishes_the_landing_and_says_rebase(
     remote = tmp_path / "remote.git"
     run_gitorch(repo, "start", "--wait", check=True)
     old = git(repo, "rev-parse", "main").strip()
-    landing = land_paused_at(repo, "ref-update", tmp_path / "paused")
+    landing = land_paused_at(repo, "ref-update", tmp_path / "paused", "--json")
     mine = commit_on_main(repo)
     out, err = let_go(landing, tmp_path / "paused")
     assert landing.returncode == 1, err
@@ -262,7 +251,7 @@ def test_a_commit_on_main_after_the_push_finishes_the_landing_and_says_rebase(
 def test_a_commit_on_main_before_the_push_lands_on_top_of_it(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, ONE)
     run_gitorch(repo, "start", "--wait", check=True)
-    landing = land_paused_at(repo, "push", tmp_path / "paused")
+    landing = land_paused_at(repo, "push", tmp_path / "paused", "--json")
     mine = commit_on_main(repo)
     out, err = let_go(landing, tmp_path / "paused")
     assert landing.returncode == 0, err
@@ -277,7 +266,7 @@ def test_a_commit_on_main_before_the_push_lands_on_top_of_it(tmp_path: Path) -> 
 def test_a_commit_on_main_during_a_local_land_is_landed_onto(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, ONE, remote=False)
     run_gitorch(repo, "start", "--wait", check=True)
-    landing = land_paused_at(repo, "ref-update", tmp_path / "paused")
+    landing = land_paused_at(repo, "ref-update", tmp_path / "paused", "--json")
     mine = commit_on_main(repo)
     out, err = let_go(landing, tmp_path / "paused")
     assert landing.returncode == 0, err

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
-from helpers import agent_repo, git, gitorch_exe, run_gitorch
+from helpers import agent_repo, git, land_paused_at, run_gitorch
 
 
 def stale_lock(path: Path) -> Path:
@@ -61,14 +60,7 @@ def test_a_stale_lock_after_publishing_stops_land_and_the_next_land_finishes(
     repo = agent_repo(tmp_path / "repo")
     run_gitorch(repo, "start", "-t", "A/1", "--wait", check=True)
     marker = tmp_path / "paused"
-    landing = subprocess.Popen([gitorch_exe(), "land"], cwd=repo, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={
-                                   **os.environ, "GITORCH_FAILPOINT": "cleanup",
-                                   "GITORCH_FAILPOINT_FILE": str(marker)})
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert landing.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
+    landing = land_paused_at(repo, "cleanup", marker)
     packed = stale_lock(repo / ".git" / "packed-refs.lock")  # a git killed just now
     started = time.monotonic()
     marker.unlink()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
-from helpers import agent_repo, git, gitorch_exe, run_gitorch
+from helpers import agent_repo, git, land_paused_at, run_gitorch
 
 
 def ref(repo: Path, name: str) -> str | None:
@@ -84,14 +82,7 @@ def test_land_cleanup_keeps_a_commit_made_while_it_landed(tmp_path: Path) -> Non
     run_gitorch(repo, "start", "-t", "A/1", "--wait", check=True)
     worktree = tmp_path / "repo.tracks" / "group_A_track_1"
     marker = tmp_path / "paused"
-    landing = subprocess.Popen([gitorch_exe(), "land"], cwd=repo, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={
-                                   **os.environ, "GITORCH_FAILPOINT": "cleanup",
-                                   "GITORCH_FAILPOINT_FILE": str(marker)})
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert landing.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
+    landing = land_paused_at(repo, "cleanup", marker)
     late = commit_leftovers(worktree)  # a late background process of the track
     marker.unlink()
     out, err = landing.communicate(timeout=60)
