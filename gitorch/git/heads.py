@@ -20,10 +20,16 @@ def head_commit(worktree: Path) -> str | None:
     return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
-def reflog_size(worktree: Path) -> int:
-    """How many entries the worktree's own HEAD reflog holds (each worktree has its own)."""
+def head_history(worktree: Path) -> list[str]:
+    """The commits the worktree's own HEAD reflog names, newest first (each worktree has its
+    own): those made or checked out there, never a branch moved from elsewhere."""
     done = git(["reflog", "show", "--format=%H", "HEAD", "--"], worktree, check=False)
-    return len(done.stdout.splitlines()) if done.returncode == 0 else 0
+    return done.stdout.split() if done.returncode == 0 else []
+
+
+def reflog_size(worktree: Path) -> int:
+    """How many entries the worktree's own HEAD reflog holds."""
+    return len(head_history(worktree))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from gitorch.git import RepoPaths, git, log_subjects
 
@@ -60,13 +59,6 @@ def commit_events(paths: RepoPaths, base: str, tip: str) -> list[tuple[str, str]
                           *(name for name in names.splitlines() if name)])
         events.append((commit, text + "\n"))
     return events
-
-
-def made_in(worktree: Path) -> set[str]:
-    """The commits the worktree's HEAD has pointed at, from its own reflog: those made (or
-    checked out) there, and not a branch moved from elsewhere."""
-    done = git(["reflog", "--format=%H", "HEAD", "--"], worktree, check=False)
-    return set(done.stdout.split()) if done.returncode == 0 else set()
 
 
 def commits_beyond(paths: RepoPaths, tips: Mapping[str, tuple[str, Sequence[str]]],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitorch import git
-from gitorch.git import history
+from gitorch.git import heads, history
 from gitorch.names import TrackId, wip_ref
 from gitorch.project import Project
 from gitorch.tracks.events import append_events, read_events
@@ -29,7 +29,7 @@ def record_unheard(project: Project, track: TrackId, base: str, branch: str,
     tip = git.read_ref(project.paths, f"refs/heads/{branch}")
     if tip is None or tip == base:
         return 0
-    made_here = history.made_in(worktree)
+    made_here = set(heads.head_history(worktree))
     heard = {event.commit for event in read_events(project.state, track)}
     missing = [text for commit, text in history.commit_events(project.paths, base, tip)
                if commit in made_here and commit not in heard]
