@@ -1,0 +1,92 @@
+"""Commands on one track: logs, release, approve, repair, discard, and clean."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("track")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing until the runner ends.")
+@click.option("--lines", "-n", type=click.IntRange(min=0), default=50, show_default=True,
+              help="How many of the last lines to print first.")
+def logs(track: str, follow: bool, lines: int) -> None:
+    """Print a track's log, or the test gate's last output (`gitorch logs gate`).
+
+    Example: gitorch logs E/1 -f
+    """
+    from gitorch.commands.logs import logs as read_logs
+
+    for line in read_logs(Path.cwd(), track, lines, follow):
+        click.echo(line)
+
+
+@click.command()
+@click.argument("track")
+@click.option("--stop", "stop_first", is_flag=True, help="Stop its runner first.")
+@click.option("--force", is_flag=True, help="Also drop another machine's claim on the remote.")
+def release(track: str, stop_first: bool, force: bool) -> None:
+    """Drop a track's claim; it becomes pending, its branch and worktree kept.
+
+    Example: gitorch release E/1 --stop
+    """
+    from gitorch.commands.release import release as run_release
+
+    click.echo(run_release(Path.cwd(), track, stop_first, force))
+
+
+@click.command()
+@click.argument("track")
+def approve(track: str) -> None:
+    """Let a track that changes protected paths (land.protected) land as it is now.
+
+    Example: gitorch approve E/1
+    """
+    from gitorch.commands.approve import approve as run_approve
+
+    click.echo(run_approve(Path.cwd(), track))
+
+
+@click.command()
+@click.argument("track")
+@click.option("--wait", is_flag=True, help="Wait for the repair to end and say how it went.")
+def repair(track: str, wait: bool) -> None:
+    """Send a track land left out back to its agent: resolve a conflict or fix a red gate.
+
+    Example: gitorch repair E/2 --wait
+    """
+    from gitorch.commands.repair import repair as run_repair
+
+    lines, code = run_repair(Path.cwd(), track, wait)
+    for line in lines:
+        click.echo(line)
+    sys.exit(code)
+
+
+@click.command()
+@click.argument("track")
+@click.option("--stop", "stop_first", is_flag=True, help="Stop its runner first.")
+def discard(track: str, stop_first: bool) -> None:
+    """Put a track back to pending: its worktree, branch and claim go, its wip ref stays.
+
+    Example: gitorch discard E/2
+    """
+    from gitorch.commands.discard import discard as run_discard
+
+    click.echo(run_discard(Path.cwd(), track, stop_first))
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Also remove worktrees with uncommitted changes.")
+def clean(force: bool) -> None:
+    """Drop stale claims; remove landed tracks' worktrees and branches.
+
+    Example: gitorch clean
+    """
+    from gitorch.commands.clean import clean as run_clean
+
+    for line in run_clean(Path.cwd(), force):
+        click.echo(line)
