@@ -46,6 +46,11 @@ class StateDir:
         """The last predicted footprints worked out, with the commit and bodies they are of."""
         return self.root / "predicted-footprints.json"
 
+    @property
+    def serve_token(self) -> Path:
+        """The token of the running `gitorch serve`, readable by its owner only."""
+        return self.root / "serve.token"
+
     def lockfile(self, track: TrackId) -> Path:
         return self.root / "locks" / f"{track.key}.lock"
 

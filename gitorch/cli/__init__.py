@@ -26,7 +26,7 @@ def cli() -> None:
 for command in (setup.init, work.status, setup.roadmap, setup.doctor, work.start, work.land,
                 work.stop, tell.notify, tell.mcp, tracks.logs, tracks.release,
                 tracks.approve, tracks.clean, tracks.repair, tracks.discard, work.runner,
-                work.run_command, tell.report, setup.demo):
+                work.run_command, tell.report, tell.serve, setup.demo):
     cli.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""Commands that tell people and tools what happened: report, notify, mcp."""
+"""Commands that tell people and tools what happened: report, notify, mcp, serve."""
 
 from __future__ import annotations
 
@@ -79,3 +79,19 @@ def mcp() -> None:
             raise
         raise GitorchError("gitorch mcp needs the MCP SDK: pip install 'gitorch[mcp]'") from None
     serve(Path.cwd())
+
+
+@click.command()
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=0,
+              help="The port on 127.0.0.1 (default: a free one).")
+def serve(port: int) -> None:
+    """Serve a live page of the run on 127.0.0.1, with buttons to land, approve, repair,
+    stop, discard and release tracks.
+
+    Open the address it prints: it carries the token every request needs.
+
+    Example: gitorch serve --port 8470
+    """
+    from gitorch.commands.serve import serve as run_serve
+
+    run_serve(Path.cwd(), port, click.echo)

@@ -45,8 +45,9 @@ def render_land(result: LandResult, colour: bool) -> list[str]:
     for track, paths in result.conflict.items():
         lines.append(paint(f"✗ {track} conflicts in {', '.join(paths)}", "bad", colour))
     for track, paths in result.needs_review.items():
-        lines.append(paint(f"✗ {track} changes protected {', '.join(paths)}: it waits for "
-                           f"gitorch approve {track}", "bad", colour))
+        what = f"changes protected {', '.join(paths)}" if paths else "is not approved yet"
+        lines.append(paint(f"✗ {track} {what}: it waits for gitorch approve {track}", "bad",
+                           colour))
     for track in result.gate_failed:
         lines.append(paint(f"✗ {track} failed the test gate (output in its log)", "bad",
                            colour))

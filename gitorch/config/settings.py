@@ -110,6 +110,7 @@ class LandConfig:
     protected: tuple[str, ...] = PROTECTED  # paths a person approves before they land
     warn_file_size: int | None = 10 * 1024**2  # a landing's file past this is named
     max_file_size: int | None = 50 * 1024**2  # a track with a file past this is left out
+    approve: bool = False  # every done track waits as needs-review until a person approves it
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Config an agent wrote (gitorch.yaml, CI workflows, .gitattributes filters) would run by
 itself once landed; such a track is left out as `needs-review`, with the paths named,
-until `gitorch approve` records the tip a person looked at.
+until `gitorch approve` records the tip a person looked at. With `land.approve: true`
+every done track waits so, protected paths or not.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from gitorch.project import Project
 from gitorch.tracks.records import TrackRecord
 
 NEEDS_REVIEW = "needs-review"
+APPROVAL = "waits for a person's approval (land.approve)"
 
 
 def protected(patterns: Sequence[str], paths: Sequence[str]) -> list[str]:
@@ -45,29 +47,33 @@ def hold_for_review(project: Project, candidates: Sequence[Candidate], *, record
 
     record: mark those left out `needs-review` in their records (not in a dry run).
     """
-    patterns = project.config.land.protected
+    patterns, every = project.config.land.protected, project.config.land.approve
     kept: list[Candidate] = []
     held: dict[str, list[str]] = {}
     for candidate in candidates:
         tip = candidate.commits[-1]
         hits = protected(patterns, git.changed_files(project.paths, candidate.base, tip))
-        if not hits or candidate.record.approved_tip == tip:
+        if (not hits and not every) or candidate.record.approved_tip == tip:
             kept.append(candidate)
             continue
         held[candidate.track.id] = hits
         if record:
+            what = f"changes protected {', '.join(hits)}" if hits else APPROVAL
             candidate.record.state = NEEDS_REVIEW
-            candidate.record.reason = (f"changes protected {', '.join(hits)}; after a look: "
-                                       f"gitorch approve {candidate.track.id}")
+            candidate.record.reason = f"{what}; after a look: gitorch approve {candidate.track.id}"
             candidate.record.save(project)
             tell_needs_review(project, candidate.track.id, hits)
     return kept, held
 
 
 def approve(project: Project, track: TrackId) -> str:
-    """Let a needs-review track land as its branch is now; it is done again."""
+    """Let a needs-review track land as its branch is now; it is done again.
+
+    With land.approve a done track may be approved before land holds it.
+    """
     record = TrackRecord.load(project, track)
-    if record is None or record.state != NEEDS_REVIEW:
+    waiting = (NEEDS_REVIEW, "done") if project.config.land.approve else (NEEDS_REVIEW,)
+    if record is None or record.state not in waiting:
         state = record.state if record else "not started"
         raise GitorchError(f"track {track} does not wait for review ({state}); "
                            "gitorch status shows the tracks that do")
@@ -76,5 +82,7 @@ def approve(project: Project, track: TrackId) -> str:
         raise GitorchError(f"track {track}'s branch {record.branch} is gone; nothing to approve")
     record.approved_tip, record.state, record.reason = tip, "done", None
     record.save(project)
-    return (f"Approved {track} at {tip[:12]}: it lands at the next gitorch land "
-            "(a later commit that changes a protected path waits again)")
+    later = ("a later commit" if project.config.land.approve
+             else "a later commit that changes a protected path")
+    return (f"Approved {track} at {tip[:12]}: it lands at the next gitorch land ({later} "
+            "waits again)")

@@ -33,10 +33,10 @@ def tell_track_end(project: Project, record: TrackRecord, title: str) -> None:
 
 
 def tell_needs_review(project: Project, track: str, paths: list[str]) -> None:
-    """A track land left out until a person approves the protected paths it changes."""
-    tell(project, "needs-review", f"{track} changes protected {', '.join(paths)}; after a "
-                                  f"look, `gitorch approve {track}` lets it land",
-         track=track, paths=paths)
+    """A track land left out until a person approves it (or the protected paths it changes)."""
+    what = f"changes protected {', '.join(paths)}" if paths else "waits for approval"
+    tell(project, "needs-review", f"{track} {what}; after a look, `gitorch approve {track}` "
+                                  "lets it land", track=track, paths=paths)
 
 
 def tell_landing(project: Project, result: LandResult) -> None:

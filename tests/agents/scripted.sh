@@ -1,6 +1,7 @@
 #!/bin/sh
 # A stand-in agent that does what its track's body says, one instruction a line:
 #   put PATH TEXT   make PATH hold TEXT (one line), in the work phase
+#   lines PATH N    make PATH hold N numbered lines, in the work phase
 #   fail            exit 3 in the work phase
 #   sleep SECONDS   take that long, in the work phase
 #   wait PATH       wait until PATH exists (a test's go-ahead), in the work phase
@@ -39,10 +40,11 @@ case "$GITORCH_PHASE" in
   work) ;;
   *) exit 0 ;;
 esac
-grep -E '^(put|fail|sleep|wait|commit|point)( |$)' "$GITORCH_PROMPT_FILE" > "${TMPDIR:-/tmp}/steps.$$" || true
+grep -E '^(put|lines|fail|sleep|wait|commit|point)( |$)' "$GITORCH_PROMPT_FILE" > "${TMPDIR:-/tmp}/steps.$$" || true
 while read -r verb path text; do
   case "$verb" in
     put) mkdir -p "$(dirname "$path")"; printf '%s\n' "$text" > "$path" ;;
+    lines) seq "$text" | sed 's/^/line /' > "$path" ;;
     fail) exit 3 ;;
     sleep) sleep "$path" ;;
     wait) while [ ! -e "$path" ]; do sleep 0.05; done ;;

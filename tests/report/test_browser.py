@@ -6,31 +6,14 @@ tests in test_report.py read the same page without a browser.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from browser import PNG, browse, needs_chromium
 from helpers import run_gitorch
 from reading import bars, overlaps, pushes_by_gitorch, read_page, records, totals
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH: the page is "
-                                "not rendered (apt-get install chromium to run this test)")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def browse(tmp_path: Path, page: Path, *how: str) -> subprocess.CompletedProcess[str]:
-    """Chromium on the page with a fresh profile; fails the test if it fails."""
-    assert CHROMIUM is not None
-    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *how,
-                           page.as_uri()], capture_output=True, text=True, timeout=120,
-                          check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done
+pytestmark = needs_chromium
 
 
 def render(repo: Path, tmp_path: Path, name: str) -> tuple[Path, str]:

@@ -1,0 +1,46 @@
+"""The page's buttons: each runs the library function of the command it is named after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gitorch.commands.approve import approve
+from gitorch.commands.discard import discard
+from gitorch.commands.land import land, render_land
+from gitorch.commands.release import release
+from gitorch.commands.repair import repair
+from gitorch.commands.stop import stop
+
+# An action gets the repository and the tracks the person chose; it returns the lines the
+# command prints, or raises the command's GitorchError.
+Action = Callable[[Path, Sequence[str]], list[str]]
+
+
+def _land(root: Path, tracks: Sequence[str]) -> list[str]:
+    """`gitorch land [ID]...`: the chosen tracks, or every done one when none is chosen."""
+    result = land(root, tracks, dry_run=False, push=True, test=True, keep=False)
+    return render_land(result, colour=False)
+
+
+def _each(run: Callable[[Path, str], str]) -> Action:
+    """An action that runs a one-track command for every chosen track, in order."""
+    return lambda root, tracks: [run(root, track) for track in tracks]
+
+
+def _repair(root: Path, tracks: Sequence[str]) -> list[str]:
+    """`gitorch repair ID` for each track: the repair starts; the page shows how it goes."""
+    return [line for track in tracks for line in repair(root, track, wait=False)[0]]
+
+
+# The buttons, in the order the page draws a track's; land alone may name no track. A
+# command's action is one more entry here (and its button appears on every track).
+ACTIONS: dict[str, Action] = {
+    "land": _land,
+    "approve": _each(approve),
+    "repair": _repair,
+    "stop": lambda root, tracks: stop(root, list(tracks), every=False),
+    "discard": _each(lambda root, track: discard(root, track, stop_first=False)),
+    "release": _each(lambda root, track: release(root, track, stop_first=False)),
+}
+EMPTY_MEANS_ALL = frozenset({"land"})
