@@ -238,3 +238,22 @@ rebased onto that main. The end of the failing test output:
 Fix the cause on this branch, run the tests, and commit the fix with a clear message.
 Do not push and do not switch branches.
 """
+
+PR_FIX_PROMPT = _HEADER + """
+This track's work is in pull request {pull_request}, and its checks failed there:
+
+{test_output}
+
+Fix the cause on this branch, run the tests, and commit the fix with a clear message.
+gitorch pushes your commits to the pull request. Do not push and do not switch branches.
+"""
+
+ADDRESS_PROMPT = _HEADER + """
+This track's work is in pull request {pull_request}, and a reviewer asked for changes:
+
+{review}
+
+Make the changes the review asks for on this branch, run the tests, and commit them with
+clear messages. gitorch pushes your commits to the pull request and tells the reviewer.
+Do not push and do not switch branches.
+"""

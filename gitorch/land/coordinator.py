@@ -14,6 +14,7 @@ from gitorch.errors import GitorchError
 from gitorch.git import locks, network, worktree_files
 from gitorch.land.filesizes import check_sizes
 from gitorch.land.gate import Gate, bisect
+from gitorch.land.pr_follow import follow_pull_requests
 from gitorch.land.publish import (
     MainWorktree,
     advance_main,
@@ -106,6 +107,7 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
                                " (nothing landed)")
         notes = [] if dry_run else resume_interrupted(project, keep)
         merged = [] if dry_run else finish_merged(project, keep, notes)
+        notes += [] if dry_run else follow_pull_requests(project)
         # Tracks an attempt left out meet a newer main in the next: they are tried again.
         again: set[str] = set()
         for attempt in range(1, project.config.land.retries + 2):

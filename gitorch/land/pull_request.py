@@ -26,7 +26,7 @@ from gitorch.names import TrackId, claim_ref
 from gitorch.output import safe_text
 from gitorch.project import Project
 from gitorch.state import read_json, write_atomic
-from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.records import IN_PR, TrackRecord, now
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
 from gitorch.upstream import MainSync, remote_name
 
@@ -220,7 +220,7 @@ def finish_merged(project: Project, keep: bool, notes: list[str]) -> list[str]:
 
 def _waiting(project: Project, request: PullRequest) -> bool:
     """Whether any of its tracks still waits on it; one released by hand waits on nothing."""
-    if any(_state(project, track) == "in-pr" for track in request.tracks):
+    if any(_state(project, track) in IN_PR for track in request.tracks):
         return True
     pr_store.remove(project, request)
     return False

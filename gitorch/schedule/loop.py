@@ -26,6 +26,7 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
 from gitorch.schedule.news import landing_news, tick_line
+from gitorch.schedule.pr_ticks import start_rounds
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
 from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, landing_helps, look
@@ -113,6 +114,9 @@ class Scheduler:
             self._tidy()  # once the slots are filled: off the way from a landing to a start
             if not timed_out and start_repairs(self.project, snap, self.options.parallel,
                                                self._since, self.say, self._error):
+                snap = self._look()
+            if not timed_out and start_rounds(self.project, snap, self.options.parallel,
+                                              self._since, self.say, self._error):
                 snap = self._look()
             try:
                 append_run_line(self.project, tick_line(snap, len(self.landed))) if tick else None

@@ -120,7 +120,9 @@ def collect(project: Project, fetch: bool = True,
 def _pull_request(request: PullRequest | None) -> dict[str, Any] | None:
     if request is None:
         return None
-    return {"url": request.url, "branch": request.branch, "base": request.base}
+    # checks and review: as the last land or run tick saw them (None: not followed yet).
+    return {"url": request.url, "branch": request.branch, "base": request.base,
+            "checks": request.checks or None, "review": request.review or None}
 
 
 def _roadmap(project: Project) -> tuple[LoadedRoadmap, str | None]:
