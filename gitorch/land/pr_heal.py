@@ -98,7 +98,9 @@ def _agent_part(project: Project, record: TrackRecord, made: dict[str, Any],
         raise RepairFailed("the agent committed nothing")
     start = record.landed_from or before or after
     made["olds"], made["heads"] = _carry(project, request, start, after)
-    made["commits"] = list(reversed(git.log_subjects(project.paths, start, after)))
+    # As they are on the pull request's branch, where a reviewer sees them.
+    made["commits"] = list(reversed(git.log_subjects(project.paths, request.head,
+                                                     made["heads"][request.branch])))
     made["tip"], made["state"] = after, "pushing"
     record.save(project)
 
