@@ -407,7 +407,7 @@ class Scheduler:
                    and roadmap.track_state(t.id, landed) == "blocked"}
         waiting.update({t: [f"the usage limit of {snap.records[t].agent}"]
                         for t in snap.having("rate-limited")})
-        summary = Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
+        summary = Summary(reason, list(self.landed), snap.having("failed", "gate-failed", "stuck"),
                           snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
                           waiting, self.pushes, time.monotonic() - self.began,
                           dict(self.track_times), list(dict.fromkeys(self.errors)),

@@ -327,3 +327,29 @@ def test_run_starts_the_due_round_and_lands_once_merged(tmp_path: Path) -> None:
     assert "Landed A/1: their pull request merged" in out
     assert len(comments(tmp_path)) == 1
     assert (repo / "a.txt").read_text() == "fixed\n"
+
+
+def test_a_round_killed_between_its_push_and_its_comment_finishes_once(tmp_path: Path) -> None:
+    repo, env = pr_repo(tmp_path, "put a.txt alpha")
+    [request] = opened(tmp_path, repo, env)
+    failing(tmp_path)
+    land_json(repo, env)
+    repair(repo, env)
+    pushed = remote_head(tmp_path, request["branch"])
+    # As a runner killed after its push, before its record and its comment, leaves them.
+    path = repo / ".git" / "gitorch" / "tracks" / "group_A_track_1.json"
+    document = json.loads(path.read_text())
+    document["state"] = "healing"
+    document["pr_rounds"][0].update(state="pushing", commented=False)
+    path.write_text(json.dumps(document))
+    change(tmp_path, "1", comments=[])
+    prompts = (tmp_path / "prompts.txt").read_text()
+
+    repair(repo, env)
+
+    assert remote_head(tmp_path, request["branch"]) == pushed
+    assert (tmp_path / "prompts.txt").read_text() == prompts  # the agent did not run again
+    assert len(comments(tmp_path)) == 1
+    [made] = record_of(repo, "A/1")["pr_rounds"]
+    assert (made["state"], made["commented"]) == ("pushed", True)
+    assert tracks_by_id(repo, env)["A/1"]["state"] == "in-pr"
