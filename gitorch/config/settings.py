@@ -19,7 +19,8 @@ PROTECTED = ("gitorch.yaml", ".gitorch/", ".gitattributes", ".gitmodules", ".git
              ".gitlab-ci.yml", ".circleci/", ".travis.yml", ".buildkite/", "Jenkinsfile",
              "azure-pipelines.yml", ".gitea/workflows/", ".forgejo/workflows/")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
-                 "worktree", "phase", "paths", "main_commits", "test_output")
+                 "worktree", "phase", "paths", "main_commits", "test_output", "pull_request",
+                 "review")
 
 
 # What gitorch tells of (DESIGN §17); `on:` picks among them.
