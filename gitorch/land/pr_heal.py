@@ -67,7 +67,7 @@ def run_heal(cwd: Path, track: TrackId, lock_fd: int) -> int:
         record.state = "in-pr"
         record.reason = f"round {made['round']} ({made['kind']}) failed: {error}; {url}"
     log.line(f"Track {track} round {made['round']} of {url} ended: {made['state']}"
-             + (f" ({made['why']})" if made["why"] else ""))
+             + (f" ({made['why']})" if made.get("why") else ""))
     record.phase, record.pid, record.agent_pgid, record.ended_at = None, None, None, now()
     record.save_unless_landed(project)
     log.close()
@@ -133,7 +133,9 @@ def _push(project: Project, record: TrackRecord, made: dict[str, Any], log: Trac
     remote = remote_name(project)
     if remote is None:
         raise RepairFailed("no remote to push the pull request's branch to")
-    olds, heads = dict(made["olds"]), dict(made["heads"])
+    olds, heads, tip = made.get("olds"), made["heads"], made.get("tip")
+    if not isinstance(olds, dict) or not isinstance(tip, str) or set(olds) != set(heads):
+        raise RepairFailed("the round's record lost the heads it was to push")
     outcome = network.push_atomic(project.paths, remote, [
         (f"refs/heads/{branch}", head, olds[branch]) for branch, head in heads.items()],
         project.config.remote_timeout)
@@ -151,7 +153,7 @@ def _push(project: Project, record: TrackRecord, made: dict[str, Any], log: Trac
         if request.branch in heads:
             request.head = heads[request.branch]
             save(project, request)
-    record.landed_from = record.tip = made["tip"]
+    record.landed_from = record.tip = tip
     made["state"] = "pushed"
     record.save(project)
     log.line("Pushed " + ", ".join(f"{b} to {h[:12]}" for b, h in heads.items()))

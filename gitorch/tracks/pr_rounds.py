@@ -16,16 +16,25 @@ from gitorch.tracks.records import TrackRecord, now
 # due: waits for its runner; running: the agent at work; pushing: its heads computed and
 # about to go out; pushed: out (answered); failed: ended without a push.
 OPEN_STATES = ("due", "running", "pushing")
+_TEXTS = ("url", "kind", "key", "what", "material", "state")
+
+
+def rounds(record: TrackRecord) -> list[dict[str, Any]]:
+    """The record's rounds that are whole; one damaged by hand is passed over."""
+    return [r for r in record.pr_rounds if isinstance(r, dict)
+            and all(isinstance(r.get(k), str) for k in _TEXTS)
+            and isinstance(r.get("round"), int) and isinstance(r.get("heads"), dict)
+            and isinstance(r.get("commits"), list)]
 
 
 def rounds_of(record: TrackRecord, url: str) -> list[dict[str, Any]]:
     """The rounds spent on this pull request, oldest first."""
-    return [r for r in record.pr_rounds if r.get("url") == url]
+    return [r for r in rounds(record) if r["url"] == url]
 
 
 def open_round(record: TrackRecord) -> dict[str, Any] | None:
     """The round under way or waiting for its runner, if any."""
-    return next((r for r in record.pr_rounds if r.get("state") in OPEN_STATES), None)
+    return next((r for r in rounds(record) if r["state"] in OPEN_STATES), None)
 
 
 def answered(record: TrackRecord, url: str, key: str) -> bool:
@@ -47,7 +56,7 @@ def add_round(record: TrackRecord, url: str, kind: str, key: str, what: str,
 
 def unsaid(record: TrackRecord) -> list[dict[str, Any]]:
     """Pushed rounds whose comment is not known to be posted yet."""
-    return [r for r in record.pr_rounds if r.get("state") == "pushed" and not r.get("commented")]
+    return [r for r in rounds(record) if r["state"] == "pushed" and not r.get("commented")]
 
 
 def marker(track: str, url: str, number: int) -> str:
