@@ -10,6 +10,9 @@ A pull request closed without merging releases its tracks. Nothing here starts a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from gitorch.land import github
 from gitorch.land.pr_state import PrView, read_view
 from gitorch.land.pr_store import PullRequest, open_requests, remove, save
@@ -61,11 +64,13 @@ def follow_pull_requests(project: Project) -> list[str]:
 def say_rounds(project: Project, record: TrackRecord, url: str,
                comments: tuple[str, ...] | None = None) -> list[str]:
     """Post the comment of each pushed round that lacks one; never one already there."""
-    notes = []
+    notes: list[str] = []
     for made in unsaid(record):
         if comments is None:
             seen = github.view(project, url)
-            comments = read_view(seen).comments if isinstance(seen, dict) else ()
+            if isinstance(seen, github.Problem):  # unseen, a comment posted before may be there
+                return [*notes, f"could not look for gitorch's comments on {url}: {seen.text}"]
+            comments = read_view(seen).comments
         if not any(marker(record.track, url, made["round"]) in c for c in comments):
             problem = github.comment(project, url, comment_text(
                 record, made, project.config.land.repair_attempts))
@@ -104,25 +109,25 @@ def _next(project: Project, request: PullRequest, record: TrackRecord, pr: PrVie
         tell(project, "stuck", f"{track} needs you: {record.reason}", track=track,
              reason=record.reason)
         return [f"{track} is stuck: {record.reason}"]
-    add_round(record, url, kind, key, what, material)
+    add_round(record, url, kind, key, what, material())
     record.save(project)
     return [f"{track}: {what} in {url}; round {spent + 1} of {attempts} is due "
             f"(gitorch repair {track} sends it to its agent)"]
 
 
 def _wanted(project: Project, url: str, record: TrackRecord, pr: PrView
-            ) -> tuple[str, str, str, str] | None:
-    """(kind, key, what, material) of the round to make, or None: nothing unanswered."""
+            ) -> tuple[str, str, str, Callable[[], str]] | None:
+    """(kind, key, what, its prompt's material) of the round to make; None: nothing new."""
     if pr.checks == "failed" and pr.settled and pr.head is not None \
             and not answered(record, url, f"fix:{pr.head}"):
         names = ", ".join(f"`{check.name}`" for check in pr.failed)
         what = f"check{'s' if len(pr.failed) > 1 else ''} {names} failed"
-        return "fix", f"fix:{pr.head}", what, _logs(project, url, pr)
+        return "fix", f"fix:{pr.head}", what, partial(_logs, project, url, pr)
     for review in pr.changes_requested:
         if not answered(record, url, f"address:{review.id}"):
-            what = f"{review.author} requested changes"
-            return "address", f"address:{review.id}", what, _review(project, url, review.id,
-                                                                     review.body, what)
+            said = f"{review.author} requested changes"
+            return "address", f"address:{review.id}", said, partial(
+                _review, project, url, review.id, review.body, said)
     return None
 
 

@@ -358,3 +358,17 @@ def test_a_round_killed_between_its_push_and_its_comment_finishes_once(tmp_path:
     [made] = record_of(repo, "A/1")["pr_rounds"]
     assert (made["state"], made["commented"]) == ("pushed", True)
     assert tracks_by_id(repo, env)["A/1"]["state"] == "in-pr"
+
+
+def test_without_land_repair_a_red_pull_request_waits_for_a_person(tmp_path: Path) -> None:
+    repo, env = pr_repo(tmp_path, "put a.txt alpha", config="  repair: false\n")
+    opened(tmp_path, repo, env)
+    failing(tmp_path)
+
+    result = land_json(repo, env)
+
+    assert f"A/1: check `test` failed in {PR_1} (land.repair is false: left for a person)" \
+        in result["notes"]  # type: ignore[operator]
+    assert record_of(repo, "A/1")["pr_rounds"] == []
+    assert not [c for c in gh_calls(tmp_path) if c["argv"][:2] == ["run", "view"]]
+    assert tracks_by_id(repo, env)["A/1"]["pull_request"]["checks"] == "failed"
