@@ -40,8 +40,13 @@ CLOSED_FAILURE = "pr-closed"
 def follow_pull_requests(project: Project) -> list[str]:
     """Look at each open pull request once; a note for each thing that changed or is due."""
     notes: list[str] = []
+    # Branches of a chain whose pull request is being mended: the ones above wait, since a
+    # fix below is carried up to them and their checks run again.
+    mending: set[str] = set()
     for request in open_requests(project):
         records = {t: TrackRecord.load(project, TrackId.parse(t)) for t in request.tracks}
+        if request.base in mending:
+            mending.add(request.branch)
         if request.url is None or not any(r is not None and r.state in IN_PR
                                           for r in records.values()):
             continue
@@ -57,7 +62,10 @@ def follow_pull_requests(project: Project) -> list[str]:
             notes += _release(project, request, records)
         elif pr.state == "OPEN" and healer is not None:
             notes += say_rounds(project, healer, request.url, pr.comments)
-            notes += _next(project, request, healer, pr)
+            if request.branch not in mending:
+                notes += _next(project, request, healer, pr)
+            if open_round(healer) is not None or healer.state != "in-pr":
+                mending.add(request.branch)
     return notes
 
 

@@ -288,7 +288,9 @@ def test_a_fix_in_a_chain_is_carried_up_to_the_pull_requests_above(tmp_path: Pat
                         config="  pr: per-track\n")
     first, second = opened(tmp_path, repo, env)
     failing(tmp_path, "1")
+    failing(tmp_path, "2")  # on the first: red as well, until the fix below is carried up
     land_json(repo, env)
+    assert record_of(repo, "A/2")["pr_rounds"] == []
 
     repair(repo, env)
 
@@ -303,6 +305,8 @@ def test_a_fix_in_a_chain_is_carried_up_to_the_pull_requests_above(tmp_path: Pat
     assert git(remote, "show", f"{new_second}:b.txt") == "beta\n"
     [said] = comments(tmp_path, "1")
     assert f"`{second['branch']}` to {new_second[:12]}" in said
+    land_json(repo, env)  # the second's new head has no failed checks: no round for it
+    assert record_of(repo, "A/2")["pr_rounds"] == []
     merge_on_remote(tmp_path, first["branch"])
     merge_on_remote(tmp_path, second["branch"])
     assert land_json(repo, env)["landed"] == ["A/1", "A/2"]
