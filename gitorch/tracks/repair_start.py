@@ -67,14 +67,14 @@ def start_repair(project: Project, track: TrackId) -> RepairStarted:
 
 def _left_out_repair(project: Project, track: TrackId, record: TrackRecord | None) -> int:
     """Put a left-out track's record in its repair state; which repair this is."""
-    if record is None or (record.state not in LEFT_OUT and record.state not in REPAIRING):
+    kind = REPAIRING.get(record.state, record.state) if record is not None else None
+    if record is None or kind not in PHASE_OF:
         state = record.state if record else "not started"
         raise GitorchError(f"track {track} is {state}, not left out by land nor waiting in a "
                            "pull request that needs a repair; nothing to repair")
     if read_left_out(project, track) is None:
         raise GitorchError(f"track {track} has no record of why land left it out; "
                            f"run gitorch land {track} again")
-    kind = REPAIRING.get(record.state, record.state)
     if record.state in LEFT_OUT:
         record.repairs += 1
     record.state, record.phase = PHASE_OF[kind]
