@@ -202,7 +202,7 @@ def test_rounds_are_bounded_then_the_track_is_stuck_with_the_url(tmp_path: Path)
     result = land_json(repo, env)
 
     view = tracks_by_id(repo, env)["A/1"]
-    assert view["state"] == "stuck"
+    assert view["state"] == "stuck" and view["pull_request"]["rounds"] == 1
     assert view["reason"] == (f"check `test` failed after 1 repair round of its pull request: "
                               f"a person is needed at {PR_1}")
     assert f"A/1 is stuck: {view['reason']}" in result["notes"]  # type: ignore[operator]

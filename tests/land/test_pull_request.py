@@ -119,7 +119,7 @@ def test_land_pr_pushes_a_branch_opens_a_pull_request_and_leaves_main(tmp_path: 
         assert tracks[track]["state"] == "in-pr"
         assert tracks[track]["pull_request"] == {
             "url": "https://github.com/acme/widgets/pull/1", "branch": branch, "base": "main",
-            "checks": None, "review": None}
+            "checks": None, "review": None, "rounds": 0}
     text = run_gitorch(repo, "status", check=True).stdout
     assert "in-pr" in text and "https://github.com/acme/widgets/pull/1" in text
 
