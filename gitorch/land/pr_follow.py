@@ -11,6 +11,7 @@ A pull request closed without merging releases its tracks. Nothing here starts a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 
 from gitorch.land import github
@@ -37,9 +38,18 @@ from gitorch.tracks.records import IN_PR, TrackRecord
 CLOSED_FAILURE = "pr-closed"
 
 
-def follow_pull_requests(project: Project) -> list[str]:
-    """Look at each open pull request once; a note for each thing that changed or is due."""
-    notes: list[str] = []
+@dataclass
+class Followed:
+    """What following said (a note for each thing that changed or is due) and saw."""
+
+    notes: list[str] = field(default_factory=list)
+    states: dict[str, str] = field(default_factory=dict)  # url -> OPEN | MERGED | CLOSED
+
+
+def follow_pull_requests(project: Project) -> Followed:
+    """Look at each open pull request once."""
+    followed = Followed()
+    notes = followed.notes
     # Branches of a chain whose pull request is being mended: the ones above wait, since a
     # fix below is carried up to them and their checks run again.
     mending: set[str] = set()
@@ -55,6 +65,7 @@ def follow_pull_requests(project: Project) -> list[str]:
             notes.append(f"could not follow {request.url}: {seen.text}")
             continue
         pr = read_view(seen)
+        followed.states[request.url] = pr.state
         request.checks, request.review = pr.checks, pr.review
         save(project, request)
         healer = records.get(request.tracks[-1]) if request.tracks else None
@@ -66,7 +77,7 @@ def follow_pull_requests(project: Project) -> list[str]:
                 notes += _next(project, request, healer, pr)
             if open_round(healer) is not None or healer.state != "in-pr":
                 mending.add(request.branch)
-    return notes
+    return followed
 
 
 def say_rounds(project: Project, record: TrackRecord, url: str,

@@ -189,6 +189,11 @@ def test_changes_requested_send_the_review_and_its_line_comments_to_an_address_p
 
     land_json(repo, env)  # the review is answered: no second round while alice looks again
     assert len(record_of(repo, "A/1")["pr_rounds"]) == 1 and len(comments(tmp_path)) == 1
+    change(tmp_path, "1", state="MERGED")  # as a squash merge leaves it: gh alone knows
+    calls = len(gh_calls(tmp_path))
+    assert land_json(repo, env)["landed"] == ["A/1"]
+    # One look at the pull request both follows it and finds it merged.
+    assert [c["argv"][:2] for c in gh_calls(tmp_path)[calls:]] == [["pr", "view"]]
 
 
 def test_rounds_are_bounded_then_the_track_is_stuck_with_the_url(tmp_path: Path) -> None:
