@@ -15,7 +15,7 @@ COLOURS = {
     "done": "green", "landed": "green", "running": "cyan", "claimed": "cyan",
     "pending": "white", "blocked": "yellow", "stale": "yellow", "stopped": "yellow",
     "failed": "red", "conflict": "red", "gate-failed": "red", "in-pr": "magenta",
-    "rate-limited": "yellow", "needs-review": "magenta",
+    "rate-limited": "yellow", "needs-review": "magenta", "healing": "cyan", "stuck": "red",
     "ok": "green", "bad": "red", "warn": "yellow", "dim": "bright_black", "bold": "white",
 }
 

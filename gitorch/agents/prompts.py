@@ -7,7 +7,7 @@ import re
 from gitorch.config.settings import PhaseConfig
 
 FIELD = re.compile(r"\{(group|group_title|track|track_title|track_body|branch|worktree|phase"
-                   r"|paths|main_commits|test_output)\}")
+                   r"|paths|main_commits|test_output|pull_request|review)\}")
 
 
 def render(phase: PhaseConfig, values: dict[str, str]) -> str:

@@ -54,7 +54,8 @@ def approve(track: str) -> None:
 @click.argument("track")
 @click.option("--wait", is_flag=True, help="Wait for the repair to end and say how it went.")
 def repair(track: str, wait: bool) -> None:
-    """Send a track land left out back to its agent: resolve a conflict or fix a red gate.
+    """Send a track back to its agent: resolve a conflict or fix a red gate land left it out
+    for, or run the round its pull request calls for (fix its checks, address a review).
 
     Example: gitorch repair E/2 --wait
     """

@@ -5,11 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from gitorch.names import TrackId
+from gitorch.project import open_project
+from gitorch.tracks.records import TrackRecord
 from gitorch.tracks.repair import run_repair
 from gitorch.tracks.runner import run_track
 
 
 def run(cwd: Path, track_text: str, lock_fd: int, repair: bool = False) -> int:
-    """Run the track's phases (or, repair, its resolve or fix) holding the lock fd."""
+    """Run the track's phases (or, repair, its resolve, fix or pull request round)."""
     track = TrackId.parse(track_text)
-    return run_repair(cwd, track, lock_fd) if repair else run_track(cwd, track, lock_fd)
+    if not repair:
+        return run_track(cwd, track, lock_fd)
+    record = TrackRecord.load(open_project(cwd), track)
+    if record is not None and record.state == "healing":
+        from gitorch.land.pr_heal import run_heal  # land's modules, for this runner only
+
+        return run_heal(cwd, track, lock_fd)
+    return run_repair(cwd, track, lock_fd)

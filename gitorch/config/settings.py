@@ -19,7 +19,8 @@ PROTECTED = ("gitorch.yaml", ".gitorch/", ".gitattributes", ".gitmodules", ".git
              ".gitlab-ci.yml", ".circleci/", ".travis.yml", ".buildkite/", "Jenkinsfile",
              "azure-pipelines.yml", ".gitea/workflows/", ".forgejo/workflows/")
 PROMPT_FIELDS = ("group", "group_title", "track", "track_title", "track_body", "branch",
-                 "worktree", "phase", "paths", "main_commits", "test_output")
+                 "worktree", "phase", "paths", "main_commits", "test_output", "pull_request",
+                 "review")
 
 
 # What gitorch tells of (DESIGN §17); `on:` picks among them.
@@ -237,5 +238,24 @@ rebased onto that main. The end of the failing test output:
 {test_output}
 
 Fix the cause on this branch, run the tests, and commit the fix with a clear message.
+Do not push and do not switch branches.
+"""
+
+PR_FIX_PROMPT = _HEADER + """
+This track's work is in pull request {pull_request}, and its checks failed there:
+
+{test_output}
+
+Fix the cause on this branch, run the tests, and commit the fix with a clear message.
+gitorch pushes your commits to the pull request. Do not push and do not switch branches.
+"""
+
+ADDRESS_PROMPT = _HEADER + """
+This track's work is in pull request {pull_request}, and a reviewer asked for changes:
+
+{review}
+
+Make the changes the review asks for on this branch, run the tests, and commit them with
+clear messages. gitorch pushes your commits to the pull request and tells the reviewer.
 Do not push and do not switch branches.
 """

@@ -14,6 +14,7 @@ from gitorch.errors import GitorchError
 from gitorch.git import locks, network, worktree_files
 from gitorch.land.filesizes import check_sizes
 from gitorch.land.gate import Gate, bisect
+from gitorch.land.pr_follow import Followed, follow_pull_requests
 from gitorch.land.publish import (
     MainWorktree,
     advance_main,
@@ -105,7 +106,10 @@ def land(project: Project, wanted: Sequence[str], *, dry_run: bool, push: bool, 
             raise GitorchError(locks.describe(stale) +
                                " (nothing landed)")
         notes = [] if dry_run else resume_interrupted(project, keep)
-        merged = [] if dry_run else finish_merged(project, keep, notes)
+        # One look at each open pull request: what follows it, and whether gh says merged.
+        followed = Followed() if dry_run else follow_pull_requests(project)
+        merged = [] if dry_run else finish_merged(project, keep, notes, followed.states)
+        notes += followed.notes
         # Tracks an attempt left out meet a newer main in the next: they are tried again.
         again: set[str] = set()
         for attempt in range(1, project.config.land.retries + 2):

@@ -1,13 +1,19 @@
-"""Pull requests on GitHub through the `gh` command line, when it is installed."""
+"""Pull requests on GitHub through the `gh` command line, when it is installed.
+
+The only module that runs gh: opening a pull request, and following one (DESIGN §19):
+its state, checks and reviews, a failed job's log, a review's line comments, a comment.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gitorch.errors import GitorchError
 from gitorch.git import network
@@ -69,15 +75,95 @@ def open_pull_request(project: Project, repo: str, base: str, branch: str, title
 
 def is_merged(project: Project, url: str) -> bool:
     """Whether GitHub says the pull request was merged (as a squash or rebase merge may be)."""
-    if shutil.which("gh") is None:
-        return False
+    said = _gh(project, ["pr", "view", url, "--json", "state", "--jq", ".state"])
+    return not isinstance(said, Problem) and said.strip() == "MERGED"
+
+
+# What `follow` asks of a pull request in one call: enough to know what to do next.
+VIEW_FIELDS = "state,headRefOid,reviewDecision,statusCheckRollup,reviews,comments"
+# The pull request's number, and its repository, in the URL gh printed when it opened it.
+_PR_URL = re.compile(r"^https?://(?P<host>[^/]+)/(?P<repo>[\w.-]+/[\w.-]+)/pull/(?P<n>\d+)/?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why gh gave no answer, in one line."""
+
+    text: str
+
+
+def view(project: Project, url: str) -> dict[str, Any] | Problem:
+    """`gh pr view --json` of the pull request: its state, head, checks and reviews."""
+    seen: dict[str, Any] | Problem = _document(
+        _gh(project, ["pr", "view", url, "--json", VIEW_FIELDS]), dict)
+    return seen
+
+
+def review_comments(project: Project, url: str) -> list[dict[str, Any]] | Problem:
+    """The pull request's line comments (path, line, body, and the review each is part of)."""
+    return _rest(project, url, "comments?per_page=100")
+
+
+def rest_reviews(project: Project, url: str) -> list[dict[str, Any]] | Problem:
+    """The pull request's reviews as the REST API numbers them (its line comments use it)."""
+    return _rest(project, url, "reviews?per_page=100")
+
+
+def failed_log(project: Project, url: str, run_id: str, job_id: str | None) -> str | Problem:
+    """`gh run view --log-failed`: the log of a workflow run's failed steps (or one job's)."""
+    found = _PR_URL.match(url)
+    where = ["--repo", _repo_of(found)] if found else []
+    job = ["--job", job_id] if job_id else []
+    return _gh(project, ["run", "view", run_id, *job, "--log-failed", *where])
+
+
+def comment(project: Project, url: str, body: str) -> Problem | None:
+    """Post a comment on the pull request; None once it is there."""
+    said = _gh(project, ["pr", "comment", url, "--body-file", "-"], body)
+    return said if isinstance(said, Problem) else None
+
+
+def _rest(project: Project, url: str, what: str) -> list[dict[str, Any]] | Problem:
+    found = _PR_URL.match(url)
+    if found is None:
+        return Problem(f"{url} is not a GitHub pull request's address")
+    host = [] if found["host"] == "github.com" else ["--hostname", found["host"]]
+    path = f"repos/{found['repo']}/pulls/{found['n']}/{what}"
+    listed: list[dict[str, Any]] | Problem = _document(_gh(project, ["api", *host, path]), list)
+    if isinstance(listed, list) and not all(isinstance(item, dict) for item in listed):
+        return Problem(f"gh api {path} gave something other than a list of objects")
+    return listed
+
+
+def _repo_of(found: re.Match[str]) -> str:
+    return found["repo"] if found["host"] == "github.com" else f"{found['host']}/{found['repo']}"
+
+
+def _document(said: str | Problem, kind: type[Any]) -> Any:
+    """gh's JSON output, or a Problem when it is not JSON of that kind."""
+    if isinstance(said, Problem):
+        return said
     try:
-        done = run(["gh", "pr", "view", url, "--json", "state", "--jq", ".state"],
-                   project.paths.main_worktree, check=False,
+        document = json.loads(said)
+    except ValueError:
+        return Problem(f"gh gave no JSON: {said.strip()[:80] or 'nothing'}")
+    return document if isinstance(document, kind) else Problem(f"gh gave no {kind.__name__}")
+
+
+def _gh(project: Project, args: list[str], body: str | None = None) -> str | Problem:
+    """gh's stdout, or a Problem saying why it gave none (not installed, exit, timeout)."""
+    if shutil.which("gh") is None:
+        return Problem("gh is not installed")
+    try:
+        done = run(["gh", *args], project.paths.main_worktree, check=False, input=body,
                    timeout=project.config.remote_timeout)
-    except GitorchError:
-        return False
-    return done.returncode == 0 and done.stdout.strip() == "MERGED"
+    except GitorchError as error:
+        return Problem(str(error))
+    if done.returncode != 0:
+        said = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        return Problem(f"gh {' '.join(args[:2])} exited {done.returncode}: "
+                       f"{said[-1] if said else 'no output'}")
+    return done.stdout
 
 
 def by_hand(repo: str | None, base: str, branch: str, title: str, body: Path) -> str:

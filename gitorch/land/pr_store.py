@@ -26,6 +26,8 @@ class PullRequest:
     title: str = ""
     url: str | None = None
     opened: str = ""  # when, and its place in its landing's chain: sorts them in order
+    checks: str = ""  # as last followed: none | pending | failed | passed ("": not yet)
+    review: str = ""  # as last followed: none | commented | approved | changes-requested
 
     @property
     def name(self) -> str:
@@ -63,6 +65,7 @@ def open_requests(project: Project) -> list[PullRequest]:
         # A number where a name belongs is damage too: tracks are parsed as track ids.
         if (request is not None and all(isinstance(v, str) for v in (
                 request.branch, request.head, request.base, request.title, request.opened,
+                request.checks, request.review,
                 *(request.tracks if isinstance(request.tracks, list) else [None])))
                 and isinstance(request.url, (str, type(None)))):
             found.append(request)

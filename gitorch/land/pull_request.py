@@ -9,7 +9,7 @@ commits reached it, as a landing that pushed main itself would have.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from gitorch.names import TrackId, claim_ref
 from gitorch.output import safe_text
 from gitorch.project import Project
 from gitorch.state import read_json, write_atomic
-from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.records import IN_PR, TrackRecord, now
 from gitorch.tracks.remote_claims import claims_refspec, fetched_claims
 from gitorch.upstream import MainSync, remote_name
 
@@ -188,8 +188,12 @@ def _mark(project: Project, request: PullRequest, sources: dict[str, str]) -> No
             record.save(project)
 
 
-def finish_merged(project: Project, keep: bool, notes: list[str]) -> list[str]:
-    """Finish the tracks whose pull requests reached the remote's main; which they are."""
+def finish_merged(project: Project, keep: bool, notes: list[str],
+                  states: Mapping[str, str]) -> list[str]:
+    """Finish the tracks whose pull requests reached the remote's main; which they are.
+
+    states: what gh said of each pull request it was asked of already (url -> state).
+    """
     requests = [r for r in pr_store.open_requests(project) if _waiting(project, r)]
     remote = remote_name(project)
     if not requests or remote is None:
@@ -201,7 +205,8 @@ def finish_merged(project: Project, keep: bool, notes: list[str]) -> list[str]:
     if main is None:
         return []
     merged = [r for r in requests if git.is_ancestor(project.paths, r.head, main)
-              or (r.url is not None and github.is_merged(project, r.url))]
+              or (r.url is not None and (states[r.url] == "MERGED" if r.url in states
+                                         else github.is_merged(project, r.url)))]
     if not merged:
         return []
     _bring_main_along(project, main, notes)
@@ -220,7 +225,7 @@ def finish_merged(project: Project, keep: bool, notes: list[str]) -> list[str]:
 
 def _waiting(project: Project, request: PullRequest) -> bool:
     """Whether any of its tracks still waits on it; one released by hand waits on nothing."""
-    if any(_state(project, track) == "in-pr" for track in request.tracks):
+    if any(_state(project, track) in IN_PR for track in request.tracks):
         return True
     pr_store.remove(project, request)
     return False

@@ -26,6 +26,7 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
 from gitorch.schedule.news import landing_news, tick_line
+from gitorch.schedule.pr_ticks import start_rounds
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
 from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, landing_helps, look
@@ -113,6 +114,9 @@ class Scheduler:
             self._tidy()  # once the slots are filled: off the way from a landing to a start
             if not timed_out and start_repairs(self.project, snap, self.options.parallel,
                                                self._since, self.say, self._error):
+                snap = self._look()
+            if not timed_out and start_rounds(self.project, snap, self.options.parallel,
+                                              self._since, self.say, self._error):
                 snap = self._look()
             try:
                 append_run_line(self.project, tick_line(snap, len(self.landed))) if tick else None
@@ -403,7 +407,7 @@ class Scheduler:
                    and roadmap.track_state(t.id, landed) == "blocked"}
         waiting.update({t: [f"the usage limit of {snap.records[t].agent}"]
                         for t in snap.having("rate-limited")})
-        summary = Summary(reason, list(self.landed), snap.having("failed", "gate-failed"),
+        summary = Summary(reason, list(self.landed), snap.having("failed", "gate-failed", "stuck"),
                           snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
                           waiting, self.pushes, time.monotonic() - self.began,
                           dict(self.track_times), list(dict.fromkeys(self.errors)),

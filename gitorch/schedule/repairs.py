@@ -50,6 +50,7 @@ def start_repairs(project: Project, snap: Snapshot, parallel: int, since: dict[s
 
 
 def left_out_now(project: Project, snap: Snapshot) -> dict[str, str]:
-    """Each left-out track: why, and what a person runs next (for the run's summary)."""
-    return {t: f"{snap.records[t].reason or snap.records[t].state}; "
-               f"{next_step(project, snap.records[t])}" for t in snap.having(*LEFT_OUT)}
+    """Each left-out or stuck track: why, and what a person does next (for the summary)."""
+    return {**{t: f"{snap.records[t].reason or snap.records[t].state}; "
+                  f"{next_step(project, snap.records[t])}" for t in snap.having(*LEFT_OUT)},
+            **{t: snap.records[t].reason or "stuck" for t in snap.having("stuck")}}

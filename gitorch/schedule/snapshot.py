@@ -24,8 +24,9 @@ from gitorch.tracks.records import REPAIRING, TrackRecord, pid_alive
 
 BUSY = frozenset({"claimed", "running", *REPAIRING})
 # Failures a retry cannot mend: no login, the budget spent, a CLI that refuses to run here,
-# commits the agent put beside the track's branch (a person decides where they go).
-FINAL_FAILURES = frozenset({"auth", "budget", "fatal", "stray"})
+# commits the agent put beside the track's branch (a person decides where they go), a pull
+# request a person closed.
+FINAL_FAILURES = frozenset({"auth", "budget", "fatal", "stray", "pr-closed"})
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from gitorch.status.fetching import refresh
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
 from gitorch.tracks.leftout import repair_facts
+from gitorch.tracks.pr_rounds import rounds_of
 from gitorch.tracks.records import (
+    TrackRecord,
     TrackView,
     as_json,
     claims,
@@ -93,7 +95,7 @@ def collect(project: Project, fetch: bool = True,
         "phases": [{"name": phase.name, "agent": agent_name(agent_for(project.config, phase))}
                    for phase in project.config.phases],
         "tracks": [{**as_json(view), **_log_facts(view.log), **footprints[view.track.id],
-                    "pull_request": _pull_request(requests.get(view.track.id)),
+                    "pull_request": _pull_request(requests.get(view.track.id), view.record),
                     **_agent_facts(project, view), **repair_facts(project, view)}
                    for view in tracks],
         "scheduler": _scheduler(project),
@@ -117,10 +119,15 @@ def collect(project: Project, fetch: bool = True,
     }
 
 
-def _pull_request(request: PullRequest | None) -> dict[str, Any] | None:
+def _pull_request(request: PullRequest | None, record: TrackRecord | None
+                  ) -> dict[str, Any] | None:
     if request is None:
         return None
-    return {"url": request.url, "branch": request.branch, "base": request.base}
+    # checks and review: as the last land or run tick saw them (None: not followed yet);
+    # rounds: the fix and address rounds this track spent on it (DESIGN §19).
+    return {"url": request.url, "branch": request.branch, "base": request.base,
+            "checks": request.checks or None, "review": request.review or None,
+            "rounds": len(rounds_of(record, request.url)) if record and request.url else 0}
 
 
 def _roadmap(project: Project) -> tuple[LoadedRoadmap, str | None]:

@@ -13,8 +13,8 @@ import os
 from gitorch.liveness import pid_running, this_host
 from gitorch.locate import state_dir_around
 
-BUSY = frozenset({"claimed", "running", "resolving", "fixing"})
-NEEDS_YOU = frozenset({"failed", "conflict", "gate-failed", "needs-review"})
+BUSY = frozenset({"claimed", "running", "resolving", "fixing", "healing"})
+NEEDS_YOU = frozenset({"failed", "conflict", "gate-failed", "needs-review", "stuck"})
 
 
 def status_line(cwd: str) -> str:

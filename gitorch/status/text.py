@@ -190,10 +190,14 @@ def _note(track: dict[str, Any], running: bool) -> str:
         return "waits on " + ", ".join(track["waiting_on"])
     if track["state"] == "pending":
         return "ready"
+    if isinstance(request, dict) and isinstance(request.get("url"), str):
+        # Its reason (a failed round, stuck) or its address, then how its checks stand.
+        said = track["reason"] if track["reason"] and track["state"] != "running" else (
+            request["url"])
+        return " · ".join([safe_text(said), *(f"{key} {safe_text(request[key])}" for key in
+                                              ("checks", "review") if request.get(key))])
     if track["reason"] and track["state"] != "running":
         return safe_text(track["reason"])
-    if isinstance(request, dict) and isinstance(request.get("url"), str):
-        return safe_text(request["url"])
     tail = [log_message(line) for line in track.get("log_tail") or []]
     said = next((line for line in reversed(tail) if line), "")
     if running and said:

@@ -25,10 +25,13 @@ from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
-                   "rate-limited", "needs-review"})
+                   "rate-limited", "needs-review", "stuck"})
 LEFT_OUT = frozenset({"conflict", "gate-failed"})
-# A repair's state, and the state it goes back to if it ends without finishing.
-REPAIRING = {"resolving": "conflict", "fixing": "gate-failed"}
+# A repair's state, and the state it goes back to if it ends without finishing (healing:
+# a fix or address phase for the track's pull request).
+REPAIRING = {"resolving": "conflict", "fixing": "gate-failed", "healing": "in-pr"}
+# States of a track whose pull request is open: it lands when that merges.
+IN_PR = frozenset({"in-pr", "healing", "stuck"})
 
 
 def now() -> str:
@@ -67,6 +70,7 @@ class TrackRecord:
     sandboxed: bool = False  # whether its last phase ran in the sandbox
     approved_tip: str | None = None  # the tip a person approved protected changes at
     tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
+    pr_rounds: list[dict[str, Any]] = field(default_factory=list)  # its pull request's repairs
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -87,7 +91,7 @@ class TrackRecord:
         # A damaged record is no record: a wrong type or a number out of range (state.py
         # says why each bound) would fail far from here.
         if any(isinstance(v, bool) != (types[k] is bool)
-               or not isinstance(v, dict if get_origin(types[k]) is dict else types[k])
+               or not isinstance(v, _container(types[k]))
                for k, v in values.items()):
             return None
         if any(values.get(k) is not None and whole(values[k], *bounds) is None
@@ -136,6 +140,11 @@ _BOUNDS = {"pid": (2, PID_MAX), "agent_pgid": (2, PID_MAX), "exit_code": (-255, 
 @cache
 def _record_types() -> dict[str, Any]:
     return get_type_hints(TrackRecord)
+
+
+def _container(hint: Any) -> Any:
+    """What isinstance can check of a field's type: dict or list for dict[...] and list[...]."""
+    return get_origin(hint) if get_origin(hint) in (dict, list) else hint
 
 
 def pid_alive(pid: int | None, host: str | None) -> bool:
@@ -269,7 +278,7 @@ def _refused(project: Project, track: TrackId, record: TrackRecord) -> str | Non
 
 def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord | None,
            claimed: bool, alive: bool, landed: frozenset[str], holding_lock: bool) -> str:
-    if record is not None and record.state in ("landed", "in-pr"):
+    if record is not None and (record.state == "landed" or record.state in IN_PR - {"healing"}):
         return record.state
     if record is not None and track.done and not alive:
         return "landed"  # by another machine, or by hand: never claimed or run again

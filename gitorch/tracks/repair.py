@@ -69,7 +69,7 @@ def run_repair(cwd: Path, track: TrackId, lock_fd: int) -> int:
         record.state, record.reason = kind, f"{record.phase or 'repair'} failed: {full}"
     _end(project, track, record, log, kind)
     if record.state == "done":
-        tell_track_end(project, record, _fields(project, record)["track_title"])
+        tell_track_end(project, record, phase_fields(project, record)["track_title"])
     return 0 if record.state == "done" else 1
 
 
@@ -108,7 +108,7 @@ def _end(project: Project, track: TrackId, record: TrackRecord, log: TrackLog,
 
 def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
             stop: StopFlag) -> None:
-    worktree = _ensure_worktree(project, record, log)
+    worktree = ensure_worktree(project, record, log)
     track = TrackId.parse(record.track)
     if rebase.in_progress(worktree):
         rebase.abort(worktree)
@@ -135,7 +135,7 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
         commits = rebase.commits_touching(worktree, since, onto, step.unmerged)
         log.line(f"Rebase stop {stops}: conflicts in {', '.join(step.unmerged)}")
         at = rebase.stopped_at(worktree)
-        _phase(project, record, log, stop, "resolve", {
+        repair_phase(project, record, log, stop, "resolve", {
             "paths": "\n".join(f"- {path}" for path in step.unmerged),
             "main_commits": "\n".join(f"- {c}" for c in commits) or "- (none found)"})
         if not rebase.in_progress(worktree):
@@ -154,7 +154,7 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
     log.line(f"Rebased onto {onto[:12]}" + (f" after {stops} resolved stops" if stops else ""))
     if fixing:
         rebased = git.read_ref(project.paths, f"refs/heads/{record.branch}")
-        failed_git = _phase(project, record, log, stop, "fix",
+        failed_git = repair_phase(project, record, log, stop, "fix",
                             {"test_output": left.output or "(none)"})
         if git.read_ref(project.paths, f"refs/heads/{record.branch}") == rebased:
             # The same commits would fail the same gate again: that is no fix.
@@ -164,20 +164,21 @@ def _repair(project: Project, record: TrackRecord, left: LeftOut, log: TrackLog,
                 f"; its last failed git command was {failed_git}" if failed_git else ""))
 
 
-def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag, name: str,
-           extra: dict[str, str]) -> str | None:
+def repair_phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag,
+                 name: str, extra: dict[str, str], template: str | None = None) -> str | None:
     """One agent run of a repair phase; raises RepairFailed unless it exited 0.
 
-    Returns the last git command the agent ran that failed, if one did.
+    template: the prompt (default: the resolve or fix prompt of land's config). Returns the
+    last git command the agent ran that failed, if one did.
     """
     track = TrackId.parse(record.track)
     record.phase = name
     record.save(project)
     land = project.config.land
-    template = (land.resolve_prompt or RESOLVE_PROMPT) if name == "resolve" else (
-        land.fix_prompt or FIX_PROMPT)
+    template = template or ((land.resolve_prompt or RESOLVE_PROMPT) if name == "resolve"
+                            else (land.fix_prompt or FIX_PROMPT))
     phase = PhaseConfig(name, template)
-    prompt = render(phase, {**_fields(project, record), **extra, "phase": name})
+    prompt = render(phase, {**phase_fields(project, record), **extra, "phase": name})
     prompt_file = project.state.prompt_file(track, name)
     write_atomic(prompt_file, prompt.encode())
     worktree = Path(record.worktree)
@@ -206,7 +207,7 @@ def _phase(project: Project, record: TrackRecord, log: TrackLog, stop: StopFlag,
     return run.failed_git
 
 
-def _fields(project: Project, record: TrackRecord) -> dict[str, str]:
+def phase_fields(project: Project, record: TrackRecord) -> dict[str, str]:
     """The phase prompt fields of the track, from the roadmap on main."""
     values = {"group": record.track.split("/")[0], "group_title": "", "track": record.track,
               "track_title": "", "track_body": "", "branch": record.branch,
@@ -221,7 +222,7 @@ def _fields(project: Project, record: TrackRecord) -> dict[str, str]:
     return values
 
 
-def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> Path:
+def ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> Path:
     """The track's worktree, made again on its branch if someone removed it."""
     path = Path(record.worktree)
     if not (path / ".git").exists():

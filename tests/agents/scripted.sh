@@ -10,9 +10,12 @@
 #   review-wait PATH  in the review phase, make PATH.waiting, then wait until PATH exists
 #   fix PATH TEXT   make PATH hold TEXT and commit, in the fix phase
 #   no-fix-commit   in the fix phase, leave the fix uncommitted
+#   address PATH TEXT  make PATH hold TEXT and commit, in the address phase
 #   keep-markers    in the resolve phase, leave the conflicts as they are
 # In the resolve phase it keeps both sides of every conflict (ours first) and removes the
 # markers, leaving the staging to gitorch; AGENT_RESOLVE_SLEEP: seconds to wait first.
+# AGENT_PROMPTS: a file each fix and address phase appends its prompt to; each such phase
+# then also adds a line to rounds.txt, so that every round has a change to commit.
 # Other phases succeed doing nothing.
 set -e
 case "$GITORCH_PHASE" in
@@ -23,13 +26,21 @@ case "$GITORCH_PHASE" in
       sed -i -e '/^<<<<<<< /d' -e '/^=======$/d' -e '/^>>>>>>> /d' "$path"
     done
     exit 0 ;;
-  fix)
-    grep -E '^fix ' "$GITORCH_PROMPT_FILE" | while read -r verb path text; do
+  fix|address)
+    grep -E "^$GITORCH_PHASE " "$GITORCH_PROMPT_FILE" | while read -r verb path text; do
       printf '%s\n' "$text" > "$path"
     done
     grep -q '^no-fix-commit' "$GITORCH_PROMPT_FILE" && exit 0
+    if [ -n "${AGENT_PROMPTS-}" ]; then
+      cat "$GITORCH_PROMPT_FILE" >> "$AGENT_PROMPTS"
+      echo "$GITORCH_PHASE" >> rounds.txt
+    fi
     git add -A
-    git commit -q -m "$GITORCH_TRACK: fix the gate"
+    if [ "$GITORCH_PHASE" = fix ]; then
+      git commit -q -m "$GITORCH_TRACK: fix the gate"
+    else
+      git commit -q -m "$GITORCH_TRACK: address the review"
+    fi
     exit 0 ;;
   review)
     grep -E '^review-wait ' "$GITORCH_PROMPT_FILE" | while read -r verb path; do

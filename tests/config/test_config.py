@@ -473,7 +473,8 @@ def test_an_unreadable_config_is_one_line(repo: Path) -> None:
 
 def test_prompt_fields_are_the_documented_ones_and_the_renderers() -> None:
     documented = {"group", "group_title", "track", "track_title", "track_body", "branch",
-                  "worktree", "phase", "paths", "main_commits", "test_output"}
+                  "worktree", "phase", "paths", "main_commits", "test_output", "pull_request",
+                  "review"}
     assert set(PROMPT_FIELDS) == documented
     assert set(FIELD.pattern.split("(")[1].split(")")[0].split("|")) == documented
     for phase in DEFAULT_PHASES:

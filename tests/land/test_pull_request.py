@@ -118,14 +118,17 @@ def test_land_pr_pushes_a_branch_opens_a_pull_request_and_leaves_main(tmp_path: 
     for track in ("A/1", "A/2"):
         assert tracks[track]["state"] == "in-pr"
         assert tracks[track]["pull_request"] == {
-            "url": "https://github.com/acme/widgets/pull/1", "branch": branch, "base": "main"}
+            "url": "https://github.com/acme/widgets/pull/1", "branch": branch, "base": "main",
+            "checks": None, "review": None, "rounds": 0}
     text = run_gitorch(repo, "status", check=True).stdout
     assert "in-pr" in text and "https://github.com/acme/widgets/pull/1" in text
 
     again = land_json(repo, env)  # not merged yet: nothing lands, no second pull request
     assert again["landed"] == [] and again["pull_requests"] == []
     assert tracks_by_id(repo)["A/1"]["state"] == "in-pr"
-    assert [c["argv"][:2] for c in gh_calls(tmp_path)] == [["pr", "create"], ["pr", "view"]]
+    # One look to see it merged, one to follow its checks and reviews.
+    assert [c["argv"][:2] for c in gh_calls(tmp_path)] == [["pr", "create"], ["pr", "view"],
+                                                           ["pr", "view"]]
 
 
 def test_merging_the_pull_request_then_land_finishes_the_tracks(tmp_path: Path) -> None:
