@@ -67,6 +67,8 @@ class TrackRecord:
     sandboxed: bool = False  # whether its last phase ran in the sandbox
     approved_tip: str | None = None  # the tip a person approved protected changes at
     tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
+    sessions: dict[str, Any] = field(default_factory=dict)  # phase -> agent session, newest last
+    resumable: str | None = None  # the phase whose session was cut short, to continue
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -349,4 +351,6 @@ def as_json(view: TrackView) -> dict[str, Any]:
         "reason": record.reason if record and (view.state != "done"
                                                or record.state == "done") else None,
         "problem": view.problem,
+        # The agent's newest session: what a cut-short phase, attach and send continue.
+        "session": next(reversed(record.sessions.values()), None) if record else None,
     }
