@@ -23,7 +23,7 @@ class Sessions:
     new: tuple[str, ...] = ()  # added to a fresh run: the id gitorch chose ("uuid" below)
     named_by: str = "stream"  # uuid: gitorch names it; stream: the CLI says; history: a file
     said_in: tuple[str, str] = ("", "")  # stream: the event type and the field with the id
-    refused: str = "$^"  # a regex of what the CLI says when it cannot continue a session
+    refused: str = "(?!)"  # what the CLI says when it cannot continue (default: nothing)
 
 
 @dataclass(frozen=True)

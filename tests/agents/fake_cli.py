@@ -12,7 +12,16 @@ FAKE_MODE, else ok:
   429      the API rate-limits every request
   limit    a usage limit, reset FAKE_RESET_IN seconds (3) after the first hit, ok after
   nonet    no network: codex reconnects forever
+  halt     a new session does no work and waits to be killed (FAKE_HALTED, if set, is a file
+           it then writes); a continued one does the work
 FAKE_RUNS, if set, is a file each run appends "<cli> <track> <phase> <mode>" to.
+FAKE_ARGV, if set, is a file each run appends a JSON line to: its cli, arguments, cwd, track,
+phase, session, whether it continued one, and whether its stdin is a terminal.
+FAKE_SESSIONS, if set, is a folder kept as the CLIs keep their sessions: a file a session,
+a line a run. Continuing a session it has not: claude and gemini refuse, codex begins a new
+one, as the real ones do. Without it, each CLI names the session of its transcripts.
+Run without its unattended flag (claude and gemini without -p, `codex resume`, aider without
+--message-file), a CLI is its interactive self: it reads one line from its terminal.
 FAKE_EDIT, if set, names the file the work phase writes (else <cli>-<track>.txt), so that
 tracks can conflict; a resolve phase keeps both sides of every conflict, as the real CLIs did
 (aider only with --edit-format whole: its diff format leaves the markers).
@@ -22,11 +31,13 @@ aider writes its own files (chat and input history, tags cache) as the real one 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 NAME = Path(sys.argv[0]).name
@@ -103,13 +114,87 @@ def resolve() -> None:
             file.writelines(kept)
 
 
+def after(option: str) -> str | None:
+    return ARGS[ARGS.index(option) + 1] if option in ARGS[:-1] else None
+
+
+@functools.cache
+def conversation() -> tuple[str, bool]:
+    """The session this run is in, and whether it was asked to continue it."""
+    store = os.environ.get("FAKE_SESSIONS")
+    fixed = {"claude": "8997f56d-c36f-46e3-8290-ba807b43586d",
+             "codex": "01a23626-d718-7880-97e3-d24ce3b5d0c4", "gemini": "1d41f18d"}.get(NAME, "")
+    if NAME == "codex" and "resume" in ARGS:
+        return ARGS[ARGS.index("resume") + 1], True
+    if NAME == "aider":
+        return after("--chat-history-file") or "", "--restore-chat-history" in ARGS
+    if after("--resume"):
+        return after("--resume") or "", True
+    new = after("--session-id") or (str(uuid.uuid4()) if store and NAME != "claude" else fixed)
+    return new, False
+
+
+def keep_turn(session: str, resumed: bool) -> bool:
+    """Add this run to its session in FAKE_SESSIONS; False: a session to continue is gone."""
+    store = os.environ.get("FAKE_SESSIONS")
+    if not store or NAME == "aider":
+        return True
+    path = Path(store) / f"{NAME}-{session}"
+    if resumed and not path.exists():
+        return False
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f"{TRACK} {PHASE}\n")
+    return True
+
+
+def note_call(session: str, resumed: bool) -> None:
+    where = os.environ.get("FAKE_ARGV")
+    if where:
+        with open(where, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"cli": NAME, "args": ARGS, "cwd": os.getcwd(), "track": TRACK,
+                                   "phase": PHASE, "session": session, "resumed": resumed,
+                                   "tty": os.isatty(0)}) + "\n")
+
+
+def interactive() -> bool:
+    """Whether the CLI was run for a person rather than unattended."""
+    if NAME == "codex":
+        return ARGS[:1] == ["resume"]
+    if NAME == "aider":
+        return "--message-file" not in ARGS
+    return NAME in ("claude", "gemini") and "-p" not in ARGS
+
+
+def talk(session: str) -> int:
+    """The interactive CLI: a greeting, one line read from the person, and goodbye."""
+    out(f"{NAME} interactive, session {session}")
+    said = sys.stdin.readline().strip()
+    keep_turn(session, False)
+    out(f"{NAME} heard: {said}")
+    return 0
+
+
+def halting(resumed: bool) -> bool:
+    """halt mode, in a new session: say so, and wait to be killed."""
+    if resumed:
+        return False
+    marker = os.environ.get("FAKE_HALTED")
+    if marker:
+        Path(marker).write_text(f"{TRACK} {PHASE}\n")
+    time.sleep(120)
+    return True
+
+
 def claude(how: str) -> int:
     if "--dangerously-skip-permissions" in ARGS and os.geteuid() == 0 \
             and not os.environ.get("IS_SANDBOX"):
         err("--dangerously-skip-permissions cannot be used with root/sudo privileges for "
             "security reasons")
         return 1
-    session = "8997f56d-c36f-46e3-8290-ba807b43586d"
+    session, resumed = conversation()
+    if not keep_turn(session, resumed):
+        err(f"No conversation found with session ID: {session}")
+        return 1
     out(line({"type": "system", "subtype": "init", "cwd": os.getcwd(), "session_id": session,
               "model": "claude-sonnet-5", "permissionMode": "bypassPermissions"}))
     zero = {"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0,
@@ -130,7 +215,9 @@ def claude(how: str) -> int:
                      "session_id": session, "total_cost_usd": cost, "usage": zero,
                      "modelUsage": models or {}})
 
-    if how == "ok":
+    if how == "halt" and halting(resumed):
+        return 1
+    if how in ("ok", "halt"):
         work(commit=True)
         out(said("Done (mock)."), result("Done (mock).", False, None, 0.009954000000000003, {
             "claude-sonnet-5": {"inputTokens": 2468, "outputTokens": 112,
@@ -162,9 +249,14 @@ def codex(how: str) -> int:
         err("Not logged in")
         return 1
     err("Reading additional input from stdin...")
-    out(line({"type": "thread.started", "thread_id": "01a23626-d718-7880-97e3-d24ce3b5d0c4"}),
-        line({"type": "turn.started"}))
-    if how == "ok":
+    session, resumed = conversation()
+    if not keep_turn(session, resumed):
+        session, resumed = str(uuid.uuid4()), False  # codex begins another thread
+        keep_turn(session, resumed)
+    out(line({"type": "thread.started", "thread_id": session}), line({"type": "turn.started"}))
+    if how == "halt" and halting(resumed):
+        return 1
+    if how in ("ok", "halt"):
         work(commit=True)
         out(line({"type": "item.completed", "item": {"id": "item_0", "type": "agent_message",
                                                      "text": "Done (mock)."}}),
@@ -205,6 +297,8 @@ def aider(how: str) -> int:
         time.sleep(300)
         return 1
     out("Aider v0.86.2", "Main model: gpt-4o with diff edit format", "Weak model: gpt-4o-mini")
+    if how == "halt" and halting("--restore-chat-history" in ARGS):
+        return 1
     if how == "401":
         out("litellm.AuthenticationError: AuthenticationError: OpenAIException - Incorrect ",
             "API key provided (mock)",
@@ -267,10 +361,16 @@ def gemini(how: str) -> int:
             'key not valid. (mock)","status":"UNAUTHENTICATED"}}',
             "An unexpected critical error occurred:[object Object]")
         return 1
+    session, resumed = conversation()
+    if not keep_turn(session, resumed):
+        err(f'Error resuming session: Invalid session identifier "{session}".')
+        return 1
     stamp = "2026-12-02T09:50:17.593Z"
-    out(line({"type": "init", "timestamp": stamp, "session_id": "1d41f18d",
+    out(line({"type": "init", "timestamp": stamp, "session_id": session,
               "model": "gemini-2.5-flash"}),
         line({"type": "message", "timestamp": stamp, "role": "user", "content": "(prompt)"}))
+    if how == "halt" and halting(resumed):
+        return 1
     committed = work(commit=True)
     if committed is not None:
         command = f"git commit -q -m '{TRACK}: gemini work'"
@@ -290,6 +390,10 @@ def gemini(how: str) -> int:
 
 
 if __name__ == "__main__":
+    if NAME in ("claude", "codex", "gemini", "aider") and ARGS[:1] != ["login"]:
+        note_call(*conversation())
+        if interactive():
+            sys.exit(talk(conversation()[0]))
     chosen = mode()
     runs = os.environ.get("FAKE_RUNS")
     if runs:
