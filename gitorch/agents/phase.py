@@ -114,7 +114,7 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
 
 def _seen(project: Project, record: TrackRecord, phase: str, session: str) -> None:
     """Record the phase's session at once: a runner killed mid-phase leaves it to continue."""
-    if record.sessions.get(phase) == session and next(reversed(record.sessions)) == phase:
+    if record.sessions.get(phase) == session and record.last_session == phase:
         return
     sessions.remember(record, phase, session)
     record.save_unless_landed(project)

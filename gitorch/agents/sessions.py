@@ -52,10 +52,9 @@ def cut_short(agent: AgentConfig, record: TrackRecord, phase: str) -> str | None
 
 def latest(record: TrackRecord) -> tuple[str, str] | None:
     """The phase and id of the track's newest session."""
-    for phase, found in reversed(record.sessions.items()):
-        if isinstance(found, str) and found:
-            return phase, found
-    return None
+    phase = record.last_session
+    found = record.sessions.get(phase) if phase else None
+    return (phase, found) if phase and isinstance(found, str) and found else None
 
 
 def plan(agent: AgentConfig, resume: str | None, history: str) -> SessionRun:
@@ -73,8 +72,7 @@ def plan(agent: AgentConfig, resume: str | None, history: str) -> SessionRun:
 
 def remember(record: TrackRecord, phase: str, session: str) -> None:
     """Record phase's session as the track's newest."""
-    record.sessions.pop(phase, None)
-    record.sessions[phase] = session
+    record.sessions[phase], record.last_session = session, phase
 
 
 def continue_prompt(phase: str, track: str) -> str:

@@ -67,7 +67,8 @@ class TrackRecord:
     sandboxed: bool = False  # whether its last phase ran in the sandbox
     approved_tip: str | None = None  # the tip a person approved protected changes at
     tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
-    sessions: dict[str, Any] = field(default_factory=dict)  # phase -> agent session, newest last
+    sessions: dict[str, Any] = field(default_factory=dict)  # phase -> its agent's session id
+    last_session: str | None = None  # the phase whose session is the newest
     resumable: str | None = None  # the phase whose session was cut short, to continue
 
     @classmethod
@@ -352,5 +353,5 @@ def as_json(view: TrackView) -> dict[str, Any]:
                                                or record.state == "done") else None,
         "problem": view.problem,
         # The agent's newest session: what a cut-short phase, attach and send continue.
-        "session": next(reversed(record.sessions.values()), None) if record else None,
+        "session": record.sessions.get(record.last_session or "") if record else None,
     }
