@@ -13,7 +13,7 @@ FAKE_MODE, else ok:
   limit    a usage limit, reset FAKE_RESET_IN seconds (3) after the first hit, ok after
   nonet    no network: codex reconnects forever
   halt     a new session does no work and waits to be killed (FAKE_HALTED, if set, is a file
-           it then writes); a continued one does the work
+           it then writes) or for the file FAKE_GO, then works; a continued one works
 FAKE_RUNS, if set, is a file each run appends "<cli> <track> <phase> <mode>" to.
 FAKE_ARGV, if set, is a file each run appends a JSON line to: its cli, arguments, cwd, track,
 phase, session, whether it continued one, and whether its stdin is a terminal.
@@ -22,9 +22,10 @@ a line a run. Continuing a session it has not: claude and gemini refuse, codex b
 one, as the real ones do. Without it, each CLI names the session of its transcripts.
 Run without its unattended flag (claude and gemini without -p, `codex resume`, aider without
 --message-file), a CLI is its interactive self: it reads one line from its terminal.
-FAKE_EDIT, if set, names the file the work phase writes (else <cli>-<track>.txt), so that
-tracks can conflict; a resolve phase keeps both sides of every conflict, as the real CLIs did
-(aider only with --edit-format whole: its diff format leaves the markers).
+FAKE_EDIT, if set, names the file the work (and a message) phase writes (else
+<cli>-<track>.txt), so that tracks can conflict; a resolve phase keeps both sides of every
+conflict, as the real CLIs did (aider only with --edit-format whole: its diff format leaves
+the markers).
 gemini runs git as the real one does: without the global config, and with hooks off.
 aider writes its own files (chat and input history, tags cache) as the real one does.
 """
@@ -85,7 +86,7 @@ def work(commit: bool) -> subprocess.CompletedProcess[str] | None:
     if PHASE == "resolve":
         resolve()
         return None
-    if PHASE != "work":
+    if PHASE not in ("work", "message"):
         return None
     name = os.environ.get("FAKE_EDIT") or f"{NAME}-{TRACK.replace('/', '-')}.txt"
     with open(name, "a", encoding="utf-8") as file:
@@ -175,13 +176,17 @@ def talk(session: str) -> int:
 
 
 def halting(resumed: bool) -> bool:
-    """halt mode, in a new session: say so, and wait to be killed."""
+    """halt mode, in a new session: say so, and wait to be killed (True) or told to go on."""
     if resumed:
         return False
-    marker = os.environ.get("FAKE_HALTED")
+    marker, go = os.environ.get("FAKE_HALTED"), os.environ.get("FAKE_GO")
     if marker:
         Path(marker).write_text(f"{TRACK} {PHASE}\n")
-    time.sleep(120)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if go and Path(go).exists():
+            return False
+        time.sleep(0.05)
     return True
 
 

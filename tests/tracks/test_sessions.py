@@ -20,7 +20,8 @@ def session_env(tmp_path: Path, **modes: str) -> dict[str, str]:
     """The fake CLIs, with a session store and a ledger of their calls."""
     (tmp_path / "sessions").mkdir(exist_ok=True)
     return {**fake_env(tmp_path, **modes), "FAKE_SESSIONS": str(tmp_path / "sessions"),
-            "FAKE_ARGV": str(tmp_path / "argv.jsonl"), "FAKE_HALTED": str(tmp_path / "halted")}
+            "FAKE_ARGV": str(tmp_path / "argv.jsonl"), "FAKE_HALTED": str(tmp_path / "halted"),
+            "FAKE_GO": str(tmp_path / "go")}
 
 
 def calls(tmp_path: Path) -> list[dict[str, object]]:
