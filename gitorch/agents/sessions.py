@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gitorch.agents.outcomes import FATAL, Patterns, Signal
-from gitorch.agents.presets import PRESETS, Sessions, command_template
+from gitorch.agents.presets import PRESETS, Sessions, agent_for, command_template
 from gitorch.agents.stream import StreamReader
-from gitorch.config.settings import AgentConfig
+from gitorch.config.settings import AgentConfig, Config, PhaseConfig
 from gitorch.tracks.records import TrackRecord
 
 CONTINUE = ("You were interrupted in the {phase} phase of track {track}, and this is the "
@@ -55,6 +55,20 @@ def latest(record: TrackRecord) -> tuple[str, str] | None:
     phase = record.last_session
     found = record.sessions.get(phase) if phase else None
     return (phase, found) if phase and isinstance(found, str) and found else None
+
+
+def phase_named(config: Config, name: str | None) -> PhaseConfig:
+    """The configured phase of that name; the first for another (a repair's, a message's)."""
+    return next((p for p in config.phases if p.name == name), config.phases[0])
+
+
+def for_repair(config: Config, agent: AgentConfig, record: TrackRecord) -> str | None:
+    """The track's newest session, for a repair by agent to continue: the agent then knows
+    what it built. None when its CLI differs from the session's or resume is off."""
+    newest = latest(record)
+    if newest is None or not agent.resume or sessions_of(agent) is None:
+        return None
+    return newest[1] if agent_for(config, phase_named(config, newest[0])) == agent else None
 
 
 def plan(agent: AgentConfig, resume: str | None, history: str) -> SessionRun:

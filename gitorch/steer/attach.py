@@ -48,8 +48,7 @@ def attach(project: Project, track: TrackId, say: Callable[[str], None]) -> int:
     try:
         record = TrackRecord.load(project, track) or record
         phase = _phase_in(project, record)
-        agent = agent_for(project.config, next(
-            (p for p in project.config.phases if p.name == phase), project.config.phases[0]))
+        agent = agent_for(project.config, sessions.phase_named(project.config, phase))
         session = record.sessions.get(phase) or (sessions.latest(record) or ("", None))[1]
         argv = _argv(project, track, agent, session)
         say(f"Attaching to {track} in {worktree}: {' '.join(argv)}")

@@ -88,10 +88,9 @@ def _run_one(project: Project, record: TrackRecord, text: str, log: TrackLog, st
              env: Mapping[str, str]) -> None:
     track = TrackId.parse(record.track)
     newest = sessions.latest(record)
-    phases = project.config.phases
     # The agent of the session it continues; with none, the agent of the phase it was in.
-    was_in = newest[0] if newest else (record.phase or record.failed_phase)
-    phase = next((p for p in phases if p.name == was_in), phases[0])
+    phase = sessions.phase_named(project.config, newest[0] if newest
+                                 else record.phase or record.failed_phase)
     message = PhaseConfig(PHASE, text, phase.agent)
     resume = newest[1] if newest and project.config.agent.resume else None
     prompt = PROMPT.format(track=track, text=text)

@@ -88,10 +88,11 @@ def test_a_stopped_phase_continues_its_session(tmp_path: Path) -> None:
 def test_a_phase_at_a_usage_limit_continues_its_session_after_the_reset(
         tmp_path: Path, preset: str) -> None:
     repo = preset_repo(tmp_path, preset)
-    env = {**session_env(tmp_path, all="limit"), "FAKE_RESET_IN": "0.5"}
+    env = {**session_env(tmp_path, all="limit"), "FAKE_RESET_IN": "3"}
     run_gitorch(repo, "start", "--track", "A/1", "--wait", env=env)
     assert record(repo)["state"] == "rate-limited", log(repo)
-    time.sleep(1.5)  # past the reset the fake CLI named
+    reset = int((tmp_path / "limit-reset").read_text())
+    time.sleep(max(0.0, reset - time.time() + 0.1))  # past the reset the fake CLI named
     run_gitorch(repo, "start", "--track", "A/1", "--wait", env=env, check=True)
     assert_continued(tmp_path, repo, preset)
 
@@ -127,3 +128,17 @@ def test_resume_false_starts_a_cut_short_phase_over(tmp_path: Path) -> None:
     run_gitorch(repo, "stop", "A/1", env=env, check=True)
     first, second = calls(tmp_path)
     assert not second["resumed"] and second["session"] != first["session"]
+
+
+def test_a_repair_continues_the_session_the_track_was_built_in(tmp_path: Path) -> None:
+    repo = preset_repo(tmp_path, "claude")
+    env = {**session_env(tmp_path), "FAKE_EDIT": "same.txt"}
+    run_gitorch(repo, "start", "--track", "A/1", "--track", "A/2", "--wait", env=env,
+                check=True)
+    landed = json.loads(run_gitorch(repo, "land", "--json", env=env).stdout)
+    assert landed["conflict"] == {"A/2": ["same.txt"]}
+    run_gitorch(repo, "repair", "A/2", "--wait", env=env, check=True)
+    work, resolve = [c for c in calls(tmp_path) if c["track"] == "A/2"]
+    assert (resolve["phase"], resolve["resumed"]) == ("resolve", True)
+    assert resolve["session"] == work["session"]
+    assert json.loads(run_gitorch(repo, "land", "--json", env=env).stdout)["landed"] == ["A/2"]
