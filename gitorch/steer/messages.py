@@ -96,9 +96,10 @@ def _run_one(project: Project, record: TrackRecord, text: str, log: TrackLog, st
     prompt = PROMPT.format(track=track, text=text)
     prompt_file = project.state.prompt_file(track, PHASE)
     write_atomic(prompt_file, prompt.encode())
-    log.banner(f"Phase {PHASE} of Track {track}"
-               + (f", continuing session {resume}" if resume else ""))
+    log.banner(f"Phase {PHASE} of Track {track}")  # as report reads a phase's banner
     log.line(f"Message: {' '.join(text.split())[:200]}")
+    if resume:
+        log.line(f"Continuing the track's session {resume}")
 
     def started(pid: int) -> None:
         record.agent_pgid = pid
@@ -119,7 +120,7 @@ def _run_one(project: Project, record: TrackRecord, text: str, log: TrackLog, st
     record.tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
     outcome = run.outcome
     log.line(f"Phase {PHASE} exited {outcome.exit_code}"
-             + (f" ({outcome.reason})" if outcome.reason else "")
-             + ("" if run.verdict.kind == OK or outcome.stopped
-                else f"; {run.verdict.detail or 'the message was not carried out'}"))
+             + (f" ({outcome.reason})" if outcome.reason else ""))
+    if run.verdict.kind != OK and not outcome.stopped:
+        log.line(f"The message was not carried out: {run.verdict.detail or run.verdict.kind}")
     record.save_unless_landed(project)

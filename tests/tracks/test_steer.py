@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import time
@@ -141,6 +142,8 @@ def test_send_to_a_done_track_commits_its_work_and_it_stays_done(tmp_path: Path)
     assert "message" in after["usage"]  # type: ignore[operator]
     shown = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
     assert shown["tracks"][0]["session"] == work["session"]
+    report = run_gitorch(repo, "report", check=True).stdout
+    assert re.search(r"work [\d.]+m?s +message [\d.]+m?s", report), report
 
 
 def test_send_to_a_landed_track_or_an_empty_message_is_refused(tmp_path: Path) -> None:
