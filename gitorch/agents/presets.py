@@ -62,8 +62,7 @@ PRESETS: dict[str, Preset] = {
         "run `codex login`, or set OPENAI_API_KEY",
         ("OPENAI_API_KEY", "CODEX_API_KEY"), ("codex", "login", "status"),
         # Options of exec go before its resume subcommand, which takes only an id and a
-        # prompt. An id it cannot find starts a new thread under another id: said_in
-        # tells.
+        # prompt. It keeps the thread's id; one it has no rollout of, it refuses.
         sessions=Sessions(
             ("codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--json", "resume",
              "{session}", "{prompt}"),

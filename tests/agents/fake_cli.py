@@ -18,8 +18,8 @@ FAKE_RUNS, if set, is a file each run appends "<cli> <track> <phase> <mode>" to.
 FAKE_ARGV, if set, is a file each run appends a JSON line to: its cli, arguments, cwd, track,
 phase, session, whether it continued one, and whether its stdin is a terminal.
 FAKE_SESSIONS, if set, is a folder kept as the CLIs keep their sessions: a file a session,
-a line a run. Continuing a session it has not: claude and gemini refuse, codex begins a new
-one, as the real ones do. Without it, each CLI names the session of its transcripts.
+a line a run. Asked to continue a session it has not, each refuses in the real one's words.
+Without it, each CLI names the session of its transcripts.
 Run without its unattended flag (claude and gemini without -p, `codex resume`, aider without
 --message-file), a CLI is its interactive self: it reads one line from its terminal.
 FAKE_EDIT, if set, names the file the work (and a message) phase writes (else
@@ -256,8 +256,9 @@ def codex(how: str) -> int:
     err("Reading additional input from stdin...")
     session, resumed = conversation()
     if not keep_turn(session, resumed):
-        session, resumed = str(uuid.uuid4()), False  # codex begins another thread
-        keep_turn(session, resumed)
+        err(f"Error: thread/resume: thread/resume failed: no rollout found for thread id "
+            f"{session} (code -32600)")
+        return 1
     out(line({"type": "thread.started", "thread_id": session}), line({"type": "turn.started"}))
     if how == "halt" and halting(resumed):
         return 1
