@@ -17,6 +17,7 @@ from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import append_stamped_line, write_atomic
 from gitorch.steer.messages import run_messages
+from gitorch.steer.send import pass_on
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.elsewhere import drop_local_claim, landed_where, mark_landed
 from gitorch.tracks.hook import mark_worktree
@@ -72,6 +73,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         drop_local_claim(project, track_id)
     _end(project, track_id, record, log)
     tell_track_end(project, record, track.title)
+    pass_on(project, track_id, lock_fd)  # messages sent after the last phase
     return 0 if record.state in ("done", "landed") else 1
 
 

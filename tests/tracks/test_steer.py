@@ -165,3 +165,17 @@ def wait_messages_done(repo: Path, seconds: float = 30) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"messages not done: {log(repo)}")
+
+
+def test_a_message_sent_to_a_phase_that_then_fails_is_still_given(tmp_path: Path) -> None:
+    repo, env = halted_track(tmp_path, "claude")
+    said = run_gitorch(repo, "send", "A/1", "Why did it stop?", env=env, check=True).stdout
+    assert said.startswith("Queued for A/1")
+    agent = record(repo)["agent_pgid"]
+    assert isinstance(agent, int)
+    os.killpg(agent, 9)  # the phase fails: its runner ends without a next phase
+    wait_ended(repo, "A/1")
+    wait_messages_done(repo)
+    first, message = calls(tmp_path)
+    assert message["phase"] == "message" and message["session"] == first["session"]
+    assert record(repo)["state"] == "failed"
