@@ -53,11 +53,12 @@ def send(project: Project, track: TrackId, text: str) -> list[str]:
             f"the agent as phase message; gitorch logs {track} -f"]
 
 
-def pass_on(project: Project, track: TrackId, lock_fd: int) -> None:
-    """At a runner's end: let go of the track's lock, then start a runner for messages sent
-    since the runner last looked (a send that found the lock held left them to it)."""
+def pass_on(project: Project, track: TrackId, lock_fd: int, go_on: bool) -> None:
+    """At a runner's end: let go of the track's lock, then (go_on) start a runner for
+    messages sent since the runner last looked (a send that found the lock held left them
+    to it)."""
     os.close(lock_fd)
-    if not waiting(project, track):
+    if not go_on or not waiting(project, track):
         return
     lock = TrackLock.try_acquire(project.state.lockfile(track))
     if lock is None:

@@ -73,7 +73,8 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         drop_local_claim(project, track_id)
     _end(project, track_id, record, log)
     tell_track_end(project, record, track.title)
-    pass_on(project, track_id, lock_fd)  # messages sent after the last phase
+    # Messages sent after the last phase; a stopped track is left alone, as asked.
+    pass_on(project, track_id, lock_fd, record.state not in ("stopped", "landed"))
     return 0 if record.state in ("done", "landed") else 1
 
 
