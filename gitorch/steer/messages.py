@@ -31,7 +31,8 @@ PROMPT = ("A message from the person following track {track}, whose worktree is 
           "{text}\n")
 
 
-def _queue_file(project: Project, track: TrackId) -> Path:
+def queue_file(project: Project, track: TrackId) -> Path:
+    """Where the messages waiting for the track's agent are kept."""
     return project.state.root / "messages" / f"{track.key}.json"
 
 
@@ -50,7 +51,7 @@ def _write(path: Path, messages: list[dict[str, str]]) -> None:
 
 def queue(project: Project, track: TrackId, text: str) -> int:
     """Add a message for the track's agent; how many are waiting now."""
-    path = _queue_file(project, track)
+    path = queue_file(project, track)
     with repository_lock(project.state.root, f"messages-{track.key}"):
         messages = [*_read(path), {"text": text, "at": now()}]
         _write(path, messages)
@@ -59,11 +60,11 @@ def queue(project: Project, track: TrackId, text: str) -> int:
 
 def waiting(project: Project, track: TrackId) -> list[str]:
     """The messages waiting for the track's agent, oldest first."""
-    return [m["text"] for m in _read(_queue_file(project, track))]
+    return [m["text"] for m in _read(queue_file(project, track))]
 
 
 def _drop_first(project: Project, track: TrackId) -> None:
-    path = _queue_file(project, track)
+    path = queue_file(project, track)
     with repository_lock(project.state.root, f"messages-{track.key}"):
         _write(path, _read(path)[1:])
 

@@ -179,3 +179,12 @@ def test_a_message_sent_to_a_phase_that_then_fails_is_still_given(tmp_path: Path
     first, message = calls(tmp_path)
     assert message["phase"] == "message" and message["session"] == first["session"]
     assert record(repo)["state"] == "failed"
+
+
+def test_discard_drops_the_messages_waiting_for_the_agent(tmp_path: Path) -> None:
+    repo, env = halted_track(tmp_path, "claude")
+    run_gitorch(repo, "send", "A/1", "Never mind", env=env, check=True)
+    queue = repo / ".git" / "gitorch" / "messages" / "group_A_track_1.json"
+    assert json.loads(queue.read_text())[0]["text"] == "Never mind"
+    run_gitorch(repo, "discard", "A/1", "--stop", env=env, check=True)
+    assert not queue.exists()
