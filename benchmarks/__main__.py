@@ -38,6 +38,7 @@ CASES = {
     "roadmap": ("benchmarks.roadmap_parse", "reading plans up to 1 MB"),
     "repair": ("benchmarks.repair_speed", "conflict found -> track landed"),
     "sandbox": ("benchmarks.sandbox_cost", "the sandbox's cost a phase and a track"),
+    "resume": ("benchmarks.resume_tokens", "tokens to finish a track cut at its midpoint"),
 }
 
 

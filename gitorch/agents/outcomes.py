@@ -50,8 +50,9 @@ _PRESET_RULES: dict[str, tuple[_Rule, ...]] = {
         (OK, r"^claude: finished"),
     ),
     "codex": _rules(
+        # "Quota exceeded.": codex 0.171's words for a 429 insufficient_quota.
         (RATE, r"hit your usage limit|usage_limit_reached|usage_not_included|quota_exceeded|"
-               r"exceeded retry limit, last status: 429"),
+               r"Quota exceeded\.|exceeded retry limit, last status: 429"),
         (AUTH, r"401 Unauthorized|Not logged in|invalid_api_key"),
         (STUCK, r"Reconnecting\.\.\. waiting for network", True,
          "codex is waiting for the network; check that this machine reaches the API"),

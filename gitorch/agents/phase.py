@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from gitorch import git
+from gitorch.agents import sessions
 from gitorch.agents.identity import identity_env
 from gitorch.agents.outcomes import AUTH, FATAL, OK, RATE, STUCK, Patterns, Verdict, classify
 from gitorch.agents.presets import PRESETS, agent_for, agent_name, invocation, known_preset
 from gitorch.agents.process import AgentOutcome, Limits, run_agent
-from gitorch.agents.stream import StreamReader
 from gitorch.agents.usage import Usage, record_total
 from gitorch.agents.usage_files import file_usage
 from gitorch.config.settings import PhaseConfig
@@ -40,10 +40,11 @@ class PhaseRun:
 def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *, prompt: str,
                     prompt_file: Path, env: Mapping[str, str], log: TrackLog,
                     stopping: Callable[[], bool], started: Callable[[int], None],
-                    commit: bool = True) -> PhaseRun:
+                    commit: bool = True, session: str | None = None) -> PhaseRun:
     """Run the phase's agent in the track's worktree; its usage goes into record.
 
-    commit: commit what an agent that makes no commits of its own changed (aider's preset).
+    commit: commit what an agent that makes no commits of its own changed (aider's preset);
+    session: a session to continue with prompt (else a cut-short phase's, with a short one).
     """
     agent = agent_for(project.config, phase)
     preset = known_preset(agent)
@@ -54,27 +55,50 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     track = TrackId.parse(record.track)
     history = project.state.agent_history(track)
     history.mkdir(parents=True, exist_ok=True)
-    call = invocation(agent, prompt=prompt, prompt_file=str(prompt_file), track=record.track,
-                      phase=phase.name, usage_file=str(usage_file), history_dir=str(history))
     own_files = PRESETS[preset].own_files if preset else ()
     if own_files:
         git.exclude_everywhere(project.paths, own_files, f"{preset}'s own files (gitorch)")
-    reader = StreamReader(preset, Patterns(preset, agent))
     worktree = Path(record.worktree)
-    # The history folder too: aider writes its chat history there, outside the worktree.
-    jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), record.branch,
-                      call.argv[0], extra=(usage_file, history))
-    record.sandboxed = jail.sandboxed
-    outcome = run_agent(call.argv, call.stdin, cwd=worktree,
-                        env={**identity_env(project.paths), **env},
-                        timeout=Limits(agent.timeout, agent.idle_timeout), log=log,
-                        stopping=stopping, started=started, reader=reader, jail=jail)
-    spent = reader.usage + file_usage(preset, str(usage_file))
+    resume = session or sessions.cut_short(agent, record, phase.name)
+    spent = Usage()
+    while True:
+        plan = sessions.plan(agent, resume, str(history / "chat.history.md"))
+        text = prompt
+        if plan.resuming and session is None:
+            text = sessions.continue_prompt(phase.name, record.track)
+            log.line(f"Continuing {name}'s session {plan.id} of phase {phase.name}")
+        write_atomic(prompt_file, text.encode())
+        call = invocation(agent, prompt=text, prompt_file=str(prompt_file),
+                          track=record.track, phase=phase.name, usage_file=str(usage_file),
+                          history_dir=str(history), template=plan.template,
+                          session=plan.id or "")
+        reader = sessions.SessionReader(preset, Patterns(preset, agent), agent, plan,
+                                        lambda found: _seen(project, record, phase.name, found))
+        if plan.id is not None:
+            _seen(project, record, phase.name, plan.id)
+        if session is None and sessions.sessions_of(agent) is not None:
+            record.resumable = phase.name  # until the phase comes to its own end
+        # The history folder too: aider writes its chat history there, outside the worktree.
+        jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree),
+                          record.branch, call.argv[0], extra=(usage_file, history))
+        record.sandboxed = jail.sandboxed
+        outcome = run_agent(call.argv, call.stdin, cwd=worktree,
+                            env={**identity_env(project.paths), **env},
+                            timeout=Limits(agent.timeout, agent.idle_timeout), log=log,
+                            stopping=stopping, started=started, reader=reader, jail=jail)
+        spent = spent + reader.usage + file_usage(preset, str(usage_file))
+        if reader.refused is None or outcome.stopped:
+            break
+        log.line(f"{name} could not continue session {plan.id} ({reader.refused}); "
+                 f"running phase {phase.name} afresh")
+        resume = None
     if spent:
         before = Usage.from_json(record.usage.get(phase.name))
         record.usage[phase.name] = (before + spent).as_json()
         log.line(f"Usage of {name} in phase {phase.name}: {spent.text()}")
     verdict = classify(preset, outcome.exit_code, reader.signals, outcome.ended)
+    if record.resumable == phase.name and not outcome.stopped and verdict.kind != RATE:
+        record.resumable = None
     # The preset turned the CLI's own commits off: its work is committed here, plainly.
     own_commits = preset is None or PRESETS[preset].commits
     if (commit and verdict.kind == OK and not outcome.stopped and not own_commits
@@ -86,6 +110,14 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
         log.line(f"Recorded commits of phase {phase.name} that the post-commit hook did not "
                  "report (the agent's git ran without hooks)")
     return PhaseRun(outcome, verdict, name, reader.failed_git)
+
+
+def _seen(project: Project, record: TrackRecord, phase: str, session: str) -> None:
+    """Record the phase's session at once: a runner killed mid-phase leaves it to continue."""
+    if record.sessions.get(phase) == session and record.last_session == phase:
+        return
+    sessions.remember(record, phase, session)
+    record.save_unless_landed(project)
 
 
 def settle(project: Project, record: TrackRecord, phase: str, run: PhaseRun) -> bool:

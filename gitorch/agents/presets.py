@@ -11,6 +11,22 @@ from gitorch.config.settings import AgentConfig, Config, PhaseConfig
 
 
 @dataclass(frozen=True)
+class Sessions:
+    """How a CLI names, continues and reopens a conversation (DESIGN §15).
+
+    In every argv, "{session}" is the session's id and the other placeholders are a
+    phase's; the CLI's usual flags keep their place.
+    """
+
+    resume: tuple[str, ...]  # the unattended run that continues session {session}
+    interactive: tuple[str, ...]  # the CLI on a person's terminal, in that session
+    new: tuple[str, ...] = ()  # added to a fresh run: the id gitorch chose ("uuid" below)
+    named_by: str = "stream"  # uuid: gitorch names it; stream: the CLI says; history: a file
+    said_in: tuple[str, str] = ("", "")  # stream: the event type and the field with the id
+    refused: str = "(?!)"  # what the CLI says when it cannot continue (default: nothing)
+
+
+@dataclass(frozen=True)
 class Preset:
     """A known agent CLI: how to run it unattended, and what it needs around it."""
 
@@ -21,6 +37,7 @@ class Preset:
     commits: bool = True  # False: gitorch commits what the phase left (aider)
     own_files: tuple[str, ...] = ()  # the tool's state in the worktree, never committed
     resolve_args: tuple[str, ...] = ()  # added for a resolve phase (conflict markers)
+    sessions: Sessions | None = None  # None: each run starts a new conversation
 
 
 # Each runs its tool once, unattended, on one prompt, with output a machine can read
@@ -34,11 +51,23 @@ PRESETS: dict[str, Preset] = {
         ("claude", "-p", "{prompt}", "--dangerously-skip-permissions",
          "--output-format", "stream-json", "--verbose"),
         "run `claude` once and log in with /login, or set ANTHROPIC_API_KEY",
-        ("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN")),
+        ("ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"),
+        sessions=Sessions(
+            ("claude", "-p", "{prompt}", "--resume", "{session}",
+             "--dangerously-skip-permissions", "--output-format", "stream-json", "--verbose"),
+            ("claude", "--resume", "{session}"), ("--session-id", "{session}"), "uuid",
+            ("system", "session_id"), r"No conversation found with session ID")),
     "codex": Preset(
         ("codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--json", "{prompt}"),
         "run `codex login`, or set OPENAI_API_KEY",
-        ("OPENAI_API_KEY", "CODEX_API_KEY"), ("codex", "login", "status")),
+        ("OPENAI_API_KEY", "CODEX_API_KEY"), ("codex", "login", "status"),
+        # Options of exec go before its resume subcommand, which takes only an id and a
+        # prompt. It keeps the thread's id; one it has no rollout of, it refuses.
+        sessions=Sessions(
+            ("codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--json", "resume",
+             "{session}", "{prompt}"),
+            ("codex", "resume", "{session}"), said_in=("thread.started", "thread_id"),
+            refused=r"no (rollout|session|conversation) found|thread/resume failed")),
     # Aider's own commits would carry its trailers and messages; the analytics log is
     # written locally (nothing is sent) and is where its exact token counts are. Its chat
     # history lives beside the track's other state, not in the worktree; its tags cache
@@ -54,12 +83,29 @@ PRESETS: dict[str, Preset] = {
         "ANTHROPIC_API_KEY) and its --model in .aider.conf.yml",
         commits=False,
         own_files=(".aider.chat.history.md", ".aider.input.history", ".aider.tags.cache.v4/"),
-        resolve_args=("--edit-format", "whole")),
+        resolve_args=("--edit-format", "whole"),
+        # The session is the track's chat history file, which aider reads back in.
+        sessions=Sessions(
+            ("aider", "--yes-always", "--no-check-update", "--no-auto-commits",
+             "--no-gitignore", "--no-analytics", "--analytics-log", "{usage_file}",
+             "--no-show-release-notes", "--no-detect-urls", "--no-pretty",
+             "--chat-history-file", "{chat_history_file}", "--input-history-file",
+             "{input_history_file}", "--restore-chat-history", "--message-file",
+             "{prompt_file}"),
+            ("aider", "--no-auto-commits", "--chat-history-file", "{chat_history_file}",
+             "--input-history-file", "{input_history_file}", "--restore-chat-history"),
+            named_by="history")),
     # --skip-trust: a new worktree is an untrusted folder, where --yolo is overridden.
     "gemini": Preset(
         ("gemini", "--yolo", "--skip-trust", "-o", "stream-json", "-p", "{prompt}"),
         "run `gemini` once and choose a login, or set GEMINI_API_KEY",
-        ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI")),
+        ("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI"),
+        sessions=Sessions(
+            ("gemini", "--yolo", "--skip-trust", "--resume", "{session}", "-o", "stream-json",
+             "-p", "{prompt}"),
+            ("gemini", "--resume", "{session}"), said_in=("init", "session_id"),
+            refused=r"Invalid session identifier|No previous sessions found|"
+                    r"Error resuming session")),
     # --auto approves every permission not denied outright; without it a permission that
     # asks would wait for a person. With no provider configured opencode uses its own
     # free models, so there is no logged-out state to check.
@@ -128,16 +174,19 @@ def agent_name(agent: AgentConfig) -> str:
 
 
 def invocation(agent: AgentConfig, *, prompt: str, prompt_file: str, track: str,
-               phase: str, usage_file: str, history_dir: str) -> AgentInvocation:
+               phase: str, usage_file: str, history_dir: str,
+               template: tuple[str, ...] | None = None, session: str = ""
+               ) -> AgentInvocation:
     """Fill the placeholders: each is a whole argument, never spliced into a string.
 
-    history_dir: the track's folder for an agent's own history, outside its worktree.
+    history_dir: the track's folder for an agent's own history, outside its worktree;
+    template: an argv in place of the agent's own (a session's); session: its id.
     """
     values = {"{prompt}": prompt, "{prompt_file}": prompt_file, "{track}": track,
-              "{phase}": phase, "{usage_file}": usage_file,
+              "{phase}": phase, "{usage_file}": usage_file, "{session}": session,
               "{chat_history_file}": os.path.join(history_dir, "chat.history.md"),
               "{input_history_file}": os.path.join(history_dir, "input.history")}
-    template = command_template(agent)
+    template = template or command_template(agent)
     if agent.command is None and phase == "resolve":
         template = (*template, *PRESETS[agent.preset].resolve_args)
     argv = tuple(values.get(arg, arg) for arg in template)

@@ -25,8 +25,8 @@ def cli() -> None:
 
 for command in (setup.init, work.status, setup.roadmap, setup.doctor, work.start, work.land,
                 work.stop, tell.notify, tell.mcp, tracks.logs, tracks.release,
-                tracks.approve, tracks.clean, tracks.repair, tracks.discard, work.runner,
-                work.run_command, tell.report, tell.serve, setup.demo):
+                tracks.approve, tracks.clean, tracks.repair, tracks.discard, tracks.attach,
+                tracks.send, work.runner, work.run_command, tell.report, tell.serve, setup.demo):
     cli.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""Commands on one track: logs, release, approve, repair, discard, and clean."""
+"""Commands on one track: logs, release, approve, repair, discard, attach, send; clean."""
 
 from __future__ import annotations
 
@@ -90,4 +90,33 @@ def clean(force: bool) -> None:
     from gitorch.commands.clean import clean as run_clean
 
     for line in run_clean(Path.cwd(), force):
+        click.echo(line)
+
+
+@click.command()
+@click.argument("track")
+def attach(track: str) -> None:
+    """Take a track's agent over here: its CLI, interactive, in the track's worktree,
+    continuing its session ($SHELL for an agent command of your own). Its runner is
+    stopped first; when you leave, the track is stopped and start carries on.
+
+    Example: gitorch attach E/1
+    """
+    from gitorch.commands.attach import attach as run_attach
+
+    sys.exit(run_attach(Path.cwd(), track, click.echo))
+
+
+@click.command()
+@click.argument("track")
+@click.argument("message")
+def send(track: str, message: str) -> None:
+    """Send a message to a track's agent, run as a phase that continues its session:
+    after its current phase if it runs, else by a runner of its own.
+
+    Example: gitorch send E/1 "Use the registry in core/registry.py, not a new one"
+    """
+    from gitorch.commands.send import send as run_send
+
+    for line in run_send(Path.cwd(), track, message):
         click.echo(line)

@@ -181,11 +181,12 @@ def run_command(every: str | None, for_: str | None, parallel: int | None, detac
 @click.argument("track")
 @click.option("--lock-fd", type=int, required=True)
 @click.option("--repair", is_flag=True)
-def runner(track: str, lock_fd: int, repair: bool) -> None:
+@click.option("--message", is_flag=True)
+def runner(track: str, lock_fd: int, repair: bool, message: bool) -> None:
     """Run one claimed track's phases (started by gitorch start, holding the lock fd).
 
     Example: (internal)
     """
     from gitorch.commands.runner import run
 
-    sys.exit(run(Path.cwd(), track, lock_fd, repair))
+    sys.exit(run(Path.cwd(), track, lock_fd, repair, message))

@@ -11,9 +11,15 @@ from gitorch.tracks.repair import run_repair
 from gitorch.tracks.runner import run_track
 
 
-def run(cwd: Path, track_text: str, lock_fd: int, repair: bool = False) -> int:
-    """Run the track's phases (or, repair, its resolve, fix or pull request round)."""
+def run(cwd: Path, track_text: str, lock_fd: int, repair: bool = False,
+        message: bool = False) -> int:
+    """Run the track's phases (or, repair, its resolve, fix or pull request round; message,
+    the messages sent to it) holding the lock fd."""
     track = TrackId.parse(track_text)
+    if message:
+        from gitorch.steer.send import run_alone
+
+        return run_alone(cwd, track, lock_fd)
     if not repair:
         return run_track(cwd, track, lock_fd)
     record = TrackRecord.load(open_project(cwd), track)

@@ -63,6 +63,7 @@ class AgentConfig:
     timeout: float
     idle_timeout: float = 15 * 60.0  # no output for this long: stuck
     budget_usd: float | None = None  # a track that spends more is stopped
+    resume: bool = True  # a phase cut short continues its agent's session
     rate_limit_patterns: tuple[str, ...] = ()  # regexes, for a command of one's own
     auth_patterns: tuple[str, ...] = ()
 

@@ -66,6 +66,12 @@ def build(repo: Path) -> MCPServer:
         return call("repair", track)
 
     @server.tool()
+    def send(track: str, message: str) -> dict[str, Any]:
+        """Send a message to a track's agent: a phase that continues its session, after
+        its current phase if it runs, else by a runner of its own."""
+        return call("send", "--", track, message)  # a message may begin with a dash
+
+    @server.tool()
     def approve(track: str) -> dict[str, Any]:
         """Let a needs-review track (it changes protected paths) land as its branch is now."""
         return call("approve", track)

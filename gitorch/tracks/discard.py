@@ -9,6 +9,7 @@ from gitorch.errors import GitorchError
 from gitorch.git import worktree_files
 from gitorch.names import TrackId, wip_ref
 from gitorch.project import Project
+from gitorch.steer.messages import queue_file
 from gitorch.tracks.control import end_runner
 from gitorch.tracks.keep import holdings
 from gitorch.tracks.records import TrackRecord, pid_alive
@@ -51,7 +52,9 @@ def discard(project: Project, track: TrackId, stop_first: bool) -> str:
     elif tip is not None:
         git.delete_branch(project.paths, record.branch, tip)
     forget_claim(project, track)
-    for path in (project.state.left_out(track), project.state.events(track)):
+    # Messages for the agent that was: the track starts over without them.
+    for path in (project.state.left_out(track), project.state.events(track),
+                 queue_file(project, track)):
         path.unlink(missing_ok=True)
     kept = holding.wip_tip
     return (f"Discarded {track}: it is pending again" +

@@ -71,6 +71,9 @@ class TrackRecord:
     approved_tip: str | None = None  # the tip a person approved protected changes at
     tip: str | None = None  # the branch tip its last phase or repair ended on: what land lands
     pr_rounds: list[dict[str, Any]] = field(default_factory=list)  # its pull request's repairs
+    sessions: dict[str, Any] = field(default_factory=dict)  # phase -> its agent's session id
+    last_session: str | None = None  # the phase whose session is the newest
+    resumable: str | None = None  # the phase whose session was cut short, to continue
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:
@@ -358,4 +361,6 @@ def as_json(view: TrackView) -> dict[str, Any]:
         "reason": record.reason if record and (view.state != "done"
                                                or record.state == "done") else None,
         "problem": view.problem,
+        # The agent's newest session: what a cut-short phase, attach and send continue.
+        "session": record.sessions.get(record.last_session or "") if record else None,
     }

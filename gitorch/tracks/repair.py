@@ -14,8 +14,10 @@ import os
 from pathlib import Path
 
 from gitorch import git
+from gitorch.agents import sessions
 from gitorch.agents.outcomes import OK
 from gitorch.agents.phase import run_phase_agent
+from gitorch.agents.presets import agent_for
 from gitorch.agents.prompts import render
 from gitorch.config.settings import FIX_PROMPT, RESOLVE_PROMPT, PhaseConfig
 from gitorch.disk import as_disk_full, full_now, is_full
@@ -190,10 +192,14 @@ def repair_phase(project: Project, record: TrackRecord, log: TrackLog, stop: Sto
         record.agent_pgid = pid
         record.save(project)
 
+    # The track's own session, where the agent remembers what it built and why.
+    session = sessions.for_repair(project.config, agent_for(project.config, phase), record)
+    if session is not None:
+        log.line(f"Continuing the track's session {session}")
     # Mid-rebase, gitorch continues the rebase itself: the agent's edits are not committed.
     run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
                           env=env, log=log, stopping=lambda: stop.set, started=started,
-                          commit=name != "resolve")
+                          commit=name != "resolve", session=session)
     outcome = run.outcome
     record.agent_pgid, record.agent = None, run.agent
     log.line(f"Phase {name} exited {outcome.exit_code}"

@@ -16,6 +16,8 @@ from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import append_stamped_line, write_atomic
+from gitorch.steer.messages import run_messages
+from gitorch.steer.send import pass_on
 from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.elsewhere import drop_local_claim, landed_where, mark_landed
 from gitorch.tracks.hook import mark_worktree
@@ -71,6 +73,8 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         drop_local_claim(project, track_id)
     _end(project, track_id, record, log)
     tell_track_end(project, record, track.title)
+    # Messages sent after the last phase; a stopped track is left alone, as asked.
+    pass_on(project, track_id, lock_fd, record.state not in ("stopped", "landed"))
     return 0 if record.state in ("done", "landed") else 1
 
 
@@ -167,6 +171,7 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             return
         if _strayed(project, record, log, mark, names[min(index, len(names) - 1)]):
             return
+        run_messages(project, record, log, stop, base_env)  # sent meanwhile: before going on
         if stop.set and index < len(names):
             record.state, record.failed_phase = "stopped", names[index]
             record.reason = stop.reason or f"stopped after {phase.name}"

@@ -12,10 +12,20 @@ FAKE_MODE, else ok:
   429      the API rate-limits every request
   limit    a usage limit, reset FAKE_RESET_IN seconds (3) after the first hit, ok after
   nonet    no network: codex reconnects forever
+  halt     a new session does no work and waits to be killed (FAKE_HALTED, if set, is a file
+           it then writes) or for the file FAKE_GO, then works; a continued one works
 FAKE_RUNS, if set, is a file each run appends "<cli> <track> <phase> <mode>" to.
-FAKE_EDIT, if set, names the file the work phase writes (else <cli>-<track>.txt), so that
-tracks can conflict; a resolve phase keeps both sides of every conflict, as the real CLIs did
-(aider only with --edit-format whole: its diff format leaves the markers).
+FAKE_ARGV, if set, is a file each run appends a JSON line to: its cli, arguments, cwd, track,
+phase, session, whether it continued one, and whether its stdin is a terminal.
+FAKE_SESSIONS, if set, is a folder kept as the CLIs keep their sessions: a file a session,
+a line a run. Asked to continue a session it has not, each refuses in the real one's words.
+Without it, each CLI names the session of its transcripts.
+Run without its unattended flag (claude and gemini without -p, `codex resume`, aider without
+--message-file), a CLI is its interactive self: it reads one line from its terminal.
+FAKE_EDIT, if set, names the file the work (and a message) phase writes (else
+<cli>-<track>.txt), so that tracks can conflict; a resolve phase keeps both sides of every
+conflict, as the real CLIs did (aider only with --edit-format whole: its diff format leaves
+the markers).
 gemini runs git as the real one does: without the global config, and with hooks off.
 aider writes its own files (chat and input history, tags cache) as the real one does.
 """
@@ -28,6 +38,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from fake_sessions import conversation, halting, interactive, keep_turn, note_call, talk
 
 NAME = Path(sys.argv[0]).name
 ARGS = sys.argv[1:]
@@ -74,7 +86,7 @@ def work(commit: bool) -> subprocess.CompletedProcess[str] | None:
     if PHASE == "resolve":
         resolve()
         return None
-    if PHASE != "work":
+    if PHASE not in ("work", "message"):
         return None
     name = os.environ.get("FAKE_EDIT") or f"{NAME}-{TRACK.replace('/', '-')}.txt"
     with open(name, "a", encoding="utf-8") as file:
@@ -109,7 +121,10 @@ def claude(how: str) -> int:
         err("--dangerously-skip-permissions cannot be used with root/sudo privileges for "
             "security reasons")
         return 1
-    session = "8997f56d-c36f-46e3-8290-ba807b43586d"
+    session, resumed = conversation()
+    if not keep_turn(session, resumed):
+        err(f"No conversation found with session ID: {session}")
+        return 1
     out(line({"type": "system", "subtype": "init", "cwd": os.getcwd(), "session_id": session,
               "model": "claude-sonnet-5", "permissionMode": "bypassPermissions"}))
     zero = {"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0,
@@ -130,7 +145,9 @@ def claude(how: str) -> int:
                      "session_id": session, "total_cost_usd": cost, "usage": zero,
                      "modelUsage": models or {}})
 
-    if how == "ok":
+    if how == "halt" and halting(resumed):
+        return 1
+    if how in ("ok", "halt"):
         work(commit=True)
         out(said("Done (mock)."), result("Done (mock).", False, None, 0.009954000000000003, {
             "claude-sonnet-5": {"inputTokens": 2468, "outputTokens": 112,
@@ -162,9 +179,15 @@ def codex(how: str) -> int:
         err("Not logged in")
         return 1
     err("Reading additional input from stdin...")
-    out(line({"type": "thread.started", "thread_id": "01a23626-d718-7880-97e3-d24ce3b5d0c4"}),
-        line({"type": "turn.started"}))
-    if how == "ok":
+    session, resumed = conversation()
+    if not keep_turn(session, resumed):
+        err(f"Error: thread/resume: thread/resume failed: no rollout found for thread id "
+            f"{session} (code -32600)")
+        return 1
+    out(line({"type": "thread.started", "thread_id": session}), line({"type": "turn.started"}))
+    if how == "halt" and halting(resumed):
+        return 1
+    if how in ("ok", "halt"):
         work(commit=True)
         out(line({"type": "item.completed", "item": {"id": "item_0", "type": "agent_message",
                                                      "text": "Done (mock)."}}),
@@ -205,6 +228,8 @@ def aider(how: str) -> int:
         time.sleep(300)
         return 1
     out("Aider v0.86.2", "Main model: gpt-4o with diff edit format", "Weak model: gpt-4o-mini")
+    if how == "halt" and halting("--restore-chat-history" in ARGS):
+        return 1
     if how == "401":
         out("litellm.AuthenticationError: AuthenticationError: OpenAIException - Incorrect ",
             "API key provided (mock)",
@@ -267,10 +292,16 @@ def gemini(how: str) -> int:
             'key not valid. (mock)","status":"UNAUTHENTICATED"}}',
             "An unexpected critical error occurred:[object Object]")
         return 1
+    session, resumed = conversation()
+    if not keep_turn(session, resumed):
+        err(f'Error resuming session: Invalid session identifier "{session}".')
+        return 1
     stamp = "2026-12-02T09:50:17.593Z"
-    out(line({"type": "init", "timestamp": stamp, "session_id": "1d41f18d",
+    out(line({"type": "init", "timestamp": stamp, "session_id": session,
               "model": "gemini-2.5-flash"}),
         line({"type": "message", "timestamp": stamp, "role": "user", "content": "(prompt)"}))
+    if how == "halt" and halting(resumed):
+        return 1
     committed = work(commit=True)
     if committed is not None:
         command = f"git commit -q -m '{TRACK}: gemini work'"
@@ -290,6 +321,10 @@ def gemini(how: str) -> int:
 
 
 if __name__ == "__main__":
+    if NAME in ("claude", "codex", "gemini", "aider") and ARGS[:1] != ["login"]:
+        note_call(*conversation())
+        if interactive():
+            sys.exit(talk(conversation()[0]))
     chosen = mode()
     runs = os.environ.get("FAKE_RUNS")
     if runs:

@@ -331,6 +331,8 @@ BROKEN: list[tuple[str, str | bytes, str]] = [
      "gitorch.yaml:3: max_parallel: expected a whole number of at least 1"),
     ("int for bool", "claims:\n  remote: 1\n",
      "gitorch.yaml:2: claims.remote: expected true or false"),
+    ("resume not a flag", "agent:\n  resume: later\n",
+     "gitorch.yaml:2: agent.resume: expected true or false"),
     ("bad duration", "agent:\n  preset: codex\n  timeout: soon\n",
      "gitorch.yaml:3: agent.timeout: expected a duration like 90s, 10m or 2h"),
     ("bad size", "land:\n  max_file_size: huge\n",
@@ -361,7 +363,7 @@ BROKEN: list[tuple[str, str | bytes, str]] = [
      "(expected one of claude, codex, aider, gemini, opencode, qwen, copilot)"),
     ("section not a mapping", "agent: claude\n",
      "gitorch.yaml:1: agent: expected a mapping with keys preset, command, timeout, "
-     "idle_timeout, budget_usd, rate_limit_patterns, auth_patterns"),
+     "idle_timeout, budget_usd, resume, rate_limit_patterns, auth_patterns"),
     ("empty phases", "phases: []\n",
      "gitorch.yaml:1: phases: expected a non-empty list of phases, each with name and prompt"),
     ("phases missing prompt", "phases:\n  - name: work\n    prompt: go\n  - name: lint\n",

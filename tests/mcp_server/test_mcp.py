@@ -54,6 +54,7 @@ async def cycle(repo: Path) -> dict[str, Any]:
         seen["status"] = document(await session.call_tool("status", {"no_fetch": True}))
         seen["error"] = await session.call_tool("logs", {"track": "Z/9"})
         seen["approve"] = await session.call_tool("approve", {"track": "A/1"})
+        seen["send"] = await session.call_tool("send", {"track": "A/1", "message": "-n 1"})
     return seen
 
 
@@ -61,7 +62,7 @@ def test_a_whole_cycle_through_the_mcp_server(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, ROADMAP, remote=False)
     seen = anyio.run(cycle, repo)
     assert seen["tools"] == ["approve", "discard", "land", "logs", "repair", "report",
-                             "roadmap", "start", "status", "stop"]
+                             "roadmap", "send", "start", "status", "stop"]
     assert [t["id"] for t in seen["roadmap"]["groups"][0]["tracks"]] == ["A/1", "A/2"]
     assert any("A/1" in line for line in seen["start"]["output"])
     assert seen["land"]["landed"] == ["A/1", "A/2"]
@@ -76,6 +77,10 @@ def test_a_whole_cycle_through_the_mcp_server(tmp_path: Path) -> None:
     assert seen["approve"].is_error
     assert seen["approve"].content[0].text.endswith(
         ": track A/1 does not wait for review (landed); gitorch status shows the tracks that do")
+    # send runs `gitorch send -- ID MESSAGE`: a message that looks like an option is one.
+    assert seen["send"].is_error
+    assert seen["send"].content[0].text.endswith(
+        ": track A/1 has landed; there is no agent to send to")
 
 
 def test_without_the_sdk_gitorch_mcp_says_how_to_install_it(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""A loopback stand-in for the Anthropic Messages API and the OpenAI chat completions API,
-for the opt-in real-CLI tests.
+"""A loopback stand-in for the Anthropic Messages API and the OpenAI chat completions and
+Responses APIs, for the opt-in real-CLI tests.
 
 Every answer is "Done (mock)." with fixed usage; status 401 or 429 refuses every request
 as the real APIs do. With tool="<command>", the first OpenAI turn asks the client's shell
@@ -116,6 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         if self.path.rstrip("/").endswith("/chat/completions"):
             self._openai(body)
+        elif self.path.rstrip("/").endswith("/responses"):
+            self._responses()
         else:
             self._anthropic(body)
 
@@ -142,6 +144,34 @@ class _Handler(BaseHTTPRequestHandler):
         for chunk in chunks:
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
         self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+
+    def _responses(self) -> None:
+        """OpenAI's Responses API (codex), streamed as it streams: one message, then done."""
+        status = type(self).status
+        if status != 200:
+            self._send_json(status, {"error": _OPENAI_ERRORS[status]}, x_should_retry="false",
+                            retry_after_ms="0")
+            return
+        item = {"type": "message", "role": "assistant", "id": "msg_mock", "status": "completed",
+                "content": [{"type": "output_text", "text": ANSWER, "annotations": []}]}
+        usage = {"input_tokens": 1234, "input_tokens_details": {"cached_tokens": 200},
+                 "output_tokens": 56, "output_tokens_details": {"reasoning_tokens": 0},
+                 "total_tokens": 1290}
+        response = {"id": "resp_mock", "object": "response", "status": "in_progress",
+                    "model": "gpt-mock", "output": []}
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for event in ({"type": "response.created", "response": response},
+                      {"type": "response.output_item.added", "output_index": 0, "item": item},
+                      {"type": "response.output_text.delta", "output_index": 0,
+                       "content_index": 0, "item_id": "msg_mock", "delta": ANSWER},
+                      {"type": "response.output_item.done", "output_index": 0, "item": item},
+                      {"type": "response.completed", "response": {
+                          **response, "status": "completed", "output": [item],
+                          "usage": usage}}):
+            self.wfile.write(f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode())
         self.wfile.flush()
 
     def _anthropic(self, body: dict[str, Any]) -> None:

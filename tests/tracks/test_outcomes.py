@@ -43,6 +43,15 @@ def test_a_usage_limit_without_a_reset_backs_off() -> None:
     assert verdict.kind == "rate-limited" and verdict.reset_at == NOON + BACKOFF
 
 
+def test_codex_out_of_quota_is_a_usage_limit() -> None:
+    # codex 0.171 against an API answering 429 insufficient_quota.
+    verdict, _, _ = read("codex", [
+        '{"type":"error","message":"Quota exceeded. Check your plan and billing details."}',
+        '{"type":"turn.failed","error":{"message":"Quota exceeded. Check your plan and '
+        'billing details."}}'], 1)
+    assert verdict.kind == "rate-limited"
+
+
 def test_claude_rate_limit_retry_then_success_is_a_success() -> None:
     verdict, _, shown = read("claude", [
         '{"type":"system","subtype":"api_retry","attempt":1,"max_retries":3,'
