@@ -63,7 +63,8 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     worktree = Path(record.worktree)
     # The history folder too: aider writes its chat history there, outside the worktree.
     jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), record.branch,
-                      call.argv[0], extra=(usage_file, history))
+                      call.argv[0], extra=(usage_file, history),
+                      state=PRESETS[preset].state if preset else ())
     record.sandboxed = jail.sandboxed
     outcome = run_agent(call.argv, call.stdin, cwd=worktree,
                         env={**identity_env(project.paths), **env},

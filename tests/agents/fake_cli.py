@@ -18,6 +18,8 @@ tracks can conflict; a resolve phase keeps both sides of every conflict, as the 
 (aider only with --edit-format whole: its diff format leaves the markers).
 gemini runs git as the real one does: without the global config, and with hooks off.
 aider writes its own files (chat and input history, tags cache) as the real one does.
+Each keeps a session in its folder under ~ (made when absent), and fails as the real one
+did where it cannot: claude's shell tool fails, codex and gemini exit 1, aider goes on.
 """
 
 from __future__ import annotations
@@ -67,6 +69,21 @@ GEMINI_GIT_ENV = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
                   "GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "core.hooksPath",
                   "GIT_CONFIG_VALUE_0": "", "GIT_CONFIG_KEY_1": "core.fsmonitor",
                   "GIT_CONFIG_VALUE_1": ""}
+
+
+STATE = {"claude": ".claude/projects", "codex": ".codex/sessions", "gemini": ".gemini/tmp",
+         "aider": ".aider/caches"}
+
+
+def keep_session() -> str | None:
+    """Write a session file in the CLI's folder under ~, as the real ones do; the error."""
+    folder = Path.home() / STATE[NAME]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"session-{os.getpid()}.jsonl").write_text("{}\n", encoding="utf-8")
+    except OSError as error:
+        return f"{error.strerror}: {error.filename}"
+    return None
 
 
 def work(commit: bool) -> subprocess.CompletedProcess[str] | None:
@@ -131,7 +148,16 @@ def claude(how: str) -> int:
                      "modelUsage": models or {}})
 
     if how == "ok":
-        work(commit=True)
+        failed = keep_session()
+        if failed:  # every shell command then fails, and claude still ends well
+            out(line({"type": "assistant", "message": {"content": [
+                {"type": "tool_use", "id": "toolu_1", "name": "Bash",
+                 "input": {"command": "git commit -m work"}}]}}),
+                line({"type": "user", "message": {"role": "user", "content": [
+                    {"type": "tool_result", "tool_use_id": "toolu_1", "is_error": True,
+                     "content": f"EROFS: {failed}"}]}}))
+        else:
+            work(commit=True)
         out(said("Done (mock)."), result("Done (mock).", False, None, 0.009954000000000003, {
             "claude-sonnet-5": {"inputTokens": 2468, "outputTokens": 112,
                                 "cacheReadInputTokens": 400, "cacheCreationInputTokens": 200,
@@ -162,6 +188,10 @@ def codex(how: str) -> int:
         err("Not logged in")
         return 1
     err("Reading additional input from stdin...")
+    if how == "ok" and keep_session():
+        err("Error: failed to initialize in-process app-server client: Read-only file system "
+            "(os error 30)")
+        return 1
     out(line({"type": "thread.started", "thread_id": "01a23626-d718-7880-97e3-d24ce3b5d0c4"}),
         line({"type": "turn.started"}))
     if how == "ok":
@@ -204,6 +234,9 @@ def aider(how: str) -> int:
             "Use Control-C to interrupt.")
         time.sleep(300)
         return 1
+    failed = keep_session()
+    if failed:
+        out(f"Error checking version: {failed}")
     out("Aider v0.86.2", "Main model: gpt-4o with diff edit format", "Weak model: gpt-4o-mini")
     if how == "401":
         out("litellm.AuthenticationError: AuthenticationError: OpenAIException - Incorrect ",
@@ -266,6 +299,10 @@ def gemini(how: str) -> int:
         err('Error when talking to Gemini API _ApiError: {"error":{"code":401,"message":"API '
             'key not valid. (mock)","status":"UNAUTHENTICATED"}}',
             "An unexpected critical error occurred:[object Object]")
+        return 1
+    failed = keep_session()
+    if failed:
+        err(f"An unexpected critical error occurred:Error: EROFS: {failed}")
         return 1
     stamp = "2026-12-02T09:50:17.593Z"
     out(line({"type": "init", "timestamp": stamp, "session_id": "1d41f18d",
