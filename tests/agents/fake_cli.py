@@ -64,11 +64,16 @@ def line(document: dict[str, object]) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-# Gemini CLI's shell: no global or system config, and hooks, fsmonitor and helpers blanked.
+# Gemini CLI's shell (0.61): no global or system config, git's helpers, hooks, fsmonitor,
+# pager and editors blanked, and no prompts.
 GEMINI_GIT_ENV = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
-                  "GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "core.hooksPath",
-                  "GIT_CONFIG_VALUE_0": "", "GIT_CONFIG_KEY_1": "core.fsmonitor",
-                  "GIT_CONFIG_VALUE_1": ""}
+                  "GIT_CONFIG_SYSTEM": "/dev/null", "GIT_ASKPASS": "", "GIT_PAGER": "cat",
+                  "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_COUNT": "8",
+                  **{f"GIT_CONFIG_KEY_{n}": key for n, key in enumerate((
+                      "credential.helper", "core.fsmonitor", "core.hooksPath",
+                      "core.sshCommand", "core.pager", "core.editor", "sequence.editor",
+                      "diff.external"))},
+                  **{f"GIT_CONFIG_VALUE_{n}": "cat" if n == 4 else "" for n in range(8)}}
 
 
 STATE = {"claude": ".claude/projects", "codex": ".codex/sessions", "gemini": ".gemini/tmp",
@@ -311,13 +316,12 @@ def gemini(how: str) -> int:
     committed = work(commit=True)
     if committed is not None:
         command = f"git commit -q -m '{TRACK}: gemini work'"
+        # A failed command is a "success" too, its output all there is of it.
         out(line({"type": "tool_use", "timestamp": stamp, "tool_name": "run_shell_command",
                   "tool_id": "run_shell_command-1", "parameters": {"command": command}}),
             line({"type": "tool_result", "timestamp": stamp, "tool_id": "run_shell_command-1",
                   "status": "success",
-                  "output": f"Command: {command}\nDirectory: (root)\n"
-                            f"Output: {committed.stdout}{committed.stderr}\nError: (none)\n"
-                            f"Exit Code: {committed.returncode}\nSignal: (none)"}))
+                  "output": (committed.stdout + committed.stderr).strip()}))
     out(line({"type": "message", "timestamp": stamp, "role": "assistant",
               "content": "Done (mock).", "delta": True}),
         line({"type": "result", "timestamp": stamp, "status": "success", "stats": {
