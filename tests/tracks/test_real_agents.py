@@ -173,6 +173,7 @@ def test_real_agent_lands_three_tracks_and_resolves_a_conflict(
     config = (f"remote: null\nmax_parallel: 3\nsandbox: {sandbox}\nagent:\n"
               f"  preset: {preset}\n  timeout: 3m\n")
     repo = make_repo(tmp_path / "repo", CYCLE, {"gitorch.yaml": config})
+    run_gitorch(repo, "init", check=True)  # the post-commit hook, as a user has it
     began = time.monotonic()
     with fake_api(plan=cycle_plan) as url:
         env = ENVS[preset](tmp_path, url)
@@ -184,6 +185,8 @@ def test_real_agent_lands_three_tracks_and_resolves_a_conflict(
             record = read_json_file(state / "tracks" / f"group_A_track_{track[-1]}.json")
             assert record["state"] == "done", (record["reason"], logs[track])
             assert record["sandboxed"] is (sandbox == "bwrap")
+            # The hook ran inside (gemini's git runs none; gitorch commits aider's work).
+            assert ("did not report" in logs[track]) is (preset == "gemini"), logs[track]
         landed = json.loads(run_gitorch(repo, "land", "--json", env=env).stdout)
         assert landed["landed"] == ["A/1", "A/2"] and landed["conflict"] == {
             "A/3": ["same.txt"]}, landed
