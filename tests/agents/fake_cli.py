@@ -112,11 +112,11 @@ def work(commit: bool) -> subprocess.CompletedProcess[str] | None:
 
 def resolve() -> None:
     """Keep both sides of every conflict; aider's diff edit format cannot remove markers."""
-    if NAME == "aider" and "whole" not in ARGS:
-        out("Applied edit to the conflicted files")
-        return
     names = subprocess.run(["git", "diff", "--name-only", "--diff-filter=U"], check=True,
                            capture_output=True, text=True).stdout.split()
+    if NAME == "aider" and "whole" not in ARGS:
+        out(*(f"Applied edit to {name}" for name in names))
+        return
     for name in names:
         with open(name, encoding="utf-8") as file:
             kept = [line for line in file

@@ -56,6 +56,7 @@ class Act:
     files: dict[str, str]  # written whole
     commit: str | None = None  # the message of a commit of them (clients with a shell)
     extra: str = ""  # more shell to run after, before the commit
+    was: dict[str, str] = field(default_factory=dict)  # their text before, as the model saw it
 
     def command(self) -> str:
         """One shell command that writes the files (and commits them)."""
@@ -71,8 +72,8 @@ class Act:
     def edits(self, system: str) -> str:
         """The files as aider edits them: SEARCH/REPLACE blocks where asked, else whole."""
         if "SEARCH/REPLACE" in system:
-            return "".join(f"{name}\n```\n<<<<<<< SEARCH\n=======\n{text}>>>>>>> REPLACE\n```\n"
-                           for name, text in self.files.items())
+            return "".join(f"{name}\n```\n<<<<<<< SEARCH\n{self.was.get(name, '')}=======\n"
+                           f"{text}>>>>>>> REPLACE\n```\n" for name, text in self.files.items())
         return "".join(f"{name}\n```\n{text}```\n" for name, text in self.files.items())
 
 

@@ -13,6 +13,7 @@ import pytest
 from fake_api import Act, fake_api
 from helpers import GIT_IDENTITY, git, make_repo, read_json_file, run_gitorch
 
+from gitorch.agents.presets import PRESETS
 from gitorch.agents.usage import Usage
 from gitorch.config.loader import user_config_path
 
@@ -203,3 +204,34 @@ def test_real_agent_lands_three_tracks_and_resolves_a_conflict(
     authors = set(git(repo, "log", "--format=%an <%ae>", "main").splitlines())
     assert authors == {"Ada Tester <ada@example.com>"}
     print(f"{preset} sandbox {sandbox}: {time.monotonic() - began:.1f}s")
+
+
+@pytest.mark.slow
+@real("aider")
+def test_real_aider_cannot_resolve_in_its_diff_format(tmp_path: Path) -> None:
+    # aider's own default: the preset's argv, without the whole-file format for resolve.
+    argv = json.dumps(PRESETS["aider"].argv)
+    config = f"remote: null\nagent:\n  command: {argv}\n  timeout: 3m\nphases: [{{name: work}}]\n"
+    repo = make_repo(tmp_path / "repo", CYCLE, {"gitorch.yaml": config})
+    conflicted = tmp_path / "repo.tracks" / "group_A_track_3" / "same.txt"
+
+    def plan(opening: str) -> Act | None:
+        act = cycle_plan(opening)
+        if act is None or "rebase stopped on conflicts" not in opening:
+            return act
+        # The model replaces the whole conflicted text, markers and all, as it saw it.
+        return Act(act.files, was={"same.txt": conflicted.read_text()})
+
+    with fake_api(plan=plan) as url:
+        env = aider_env(tmp_path, url)
+        run_gitorch(repo, "start", "--track", "A/2", "--track", "A/3", "--wait",
+                    timeout=400, env=env)
+        landed = json.loads(run_gitorch(repo, "land", "--json", env=env).stdout)
+        assert landed["conflict"] == {"A/3": ["same.txt"]}, landed
+        repaired = run_gitorch(repo, "repair", "A/3", "--wait", timeout=300, env=env)
+    log = (repo / ".git" / "gitorch" / "logs" / "group_A_track_3.log").read_text()
+    # Its parser took the ======= marker line for its own divider: it says it applied the
+    # edit, and the markers stay.
+    assert repaired.returncode != 0, log
+    assert "Applied edit to same.txt" in log
+    assert "resolve failed: conflict markers left in same.txt" in log
