@@ -48,12 +48,13 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     agent = agent_for(project.config, phase)
     preset = known_preset(agent)
     name = agent_name(agent)
-    usage_file = prompt_file.with_name(f"{prompt_file.stem}.usage.jsonl")
-    # Empty, not absent: a sandbox lets the agent write only files that are there.
-    write_atomic(usage_file, b"")
     track = TrackId.parse(record.track)
     history = project.state.agent_history(track)
     history.mkdir(parents=True, exist_ok=True)
+    # In the track's own folder, which the sandbox opens up whole: an agent that renames a
+    # new file over it (copilot) cannot do that to a file opened up on its own.
+    usage_file = history / f"{phase.name}.usage.jsonl"
+    write_atomic(usage_file, b"")
     call = invocation(agent, prompt=prompt, prompt_file=str(prompt_file), track=record.track,
                       phase=phase.name, usage_file=str(usage_file), history_dir=str(history))
     own_files = PRESETS[preset].own_files if preset else ()
@@ -61,9 +62,10 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
         git.exclude_everywhere(project.paths, own_files, f"{preset}'s own files (gitorch)")
     reader = StreamReader(preset, Patterns(preset, agent))
     worktree = Path(record.worktree)
-    # The history folder too: aider writes its chat history there, outside the worktree.
+    # The agent's folder: aider writes its chat history there, outside the worktree, and
+    # copilot and aider their usage.
     jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), record.branch,
-                      call.argv[0], extra=(usage_file, history),
+                      call.argv[0], extra=(history,),
                       state=PRESETS[preset].state if preset else ())
     record.sandboxed = jail.sandboxed
     outcome = run_agent(call.argv, call.stdin, cwd=worktree,
