@@ -346,9 +346,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def fake_api(status: int = 200, plan: Plan | None = None, port: int = 0,
-             verbose: bool = False) -> Iterator[str]:
-    """Serve on a loopback port (a free one by default); yields the base URL."""
+def fake_api(status: int = 200, tool: str | None = None, port: int = 0,
+             verbose: bool = False, plan: Plan | None = None) -> Iterator[str]:
+    """Serve on a loopback port (a free one by default); yields the base URL.
+
+    tool: a shell command every conversation's first turn runs (a plan of one step).
+    """
+    if tool is not None and plan is None:
+        plan = lambda _opening: Act({}, extra=tool)  # noqa: E731
     handler = type("Handler", (_Handler,), {"status": status, "plan": staticmethod(plan)
                                             if plan else None, "verbose": verbose})
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -362,9 +367,7 @@ def fake_api(status: int = 200, plan: Plan | None = None, port: int = 0,
 
 
 if __name__ == "__main__":
-    command = sys.argv[3] if len(sys.argv) > 3 else None
     with fake_api(int(sys.argv[2]) if len(sys.argv) > 2 else 200,
-                  (lambda _: Act({}, extra=command)) if command else None,
-                  int(sys.argv[1]), True) as served:
+                  sys.argv[3] if len(sys.argv) > 3 else None, int(sys.argv[1]), True) as served:
         print(served, flush=True)
         threading.Event().wait()
