@@ -235,3 +235,24 @@ def test_real_aider_cannot_resolve_in_its_diff_format(tmp_path: Path) -> None:
     assert repaired.returncode != 0, log
     assert "Applied edit to same.txt" in log
     assert "resolve failed: conflict markers left in same.txt" in log
+
+
+@pytest.mark.slow
+@real("gemini")
+def test_real_gemini_failed_commit_is_named_in_the_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = "remote: null\nagent:\n  preset: gemini\n  timeout: 3m\nphases: [{name: work}]\n"
+    repo = make_repo(tmp_path / "repo", CYCLE, {"gitorch.yaml": config})
+    # No identity anywhere: gemini reports the failed commit as a successful tool call.
+    for name in GIT_IDENTITY:
+        monkeypatch.delenv(name)
+    (Path.home() / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+    git(repo, "config", "user.useConfigOnly", "true")
+    with fake_api(plan=cycle_plan) as url:
+        run_gitorch(repo, "start", "--track", "A/1", "--wait", timeout=240,
+                    env=gemini_env(tmp_path, url))
+    record = read_json_file(repo / ".git" / "gitorch" / "tracks" / "group_A_track_1.json")
+    assert record["state"] == "failed"
+    assert str(record["reason"]).startswith(
+        "no commits beyond the base; the agent's last failed git command was `printf"), record
+    assert "fatal: no email was given" in str(record["reason"])
