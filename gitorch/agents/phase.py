@@ -49,12 +49,12 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
     agent = agent_for(project.config, phase)
     preset = known_preset(agent)
     name = agent_name(agent)
-    usage_file = prompt_file.with_name(f"{prompt_file.stem}.usage.jsonl")
-    # Empty, not absent: a sandbox lets the agent write only files that are there.
-    write_atomic(usage_file, b"")
     track = TrackId.parse(record.track)
     history = project.state.agent_history(track)
     history.mkdir(parents=True, exist_ok=True)
+    # In the track's own folder, which the sandbox opens up whole: an agent that renames a
+    # new file over it (copilot) cannot do that to a file opened up on its own.
+    usage_file = history / f"{phase.name}.usage.jsonl"
     own_files = PRESETS[preset].own_files if preset else ()
     if own_files:
         git.exclude_everywhere(project.paths, own_files, f"{preset}'s own files (gitorch)")
@@ -68,6 +68,7 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
             text = sessions.continue_prompt(phase.name, record.track)
             log.line(f"Continuing {name}'s session {plan.id} of phase {phase.name}")
         write_atomic(prompt_file, text.encode())
+        write_atomic(usage_file, b"")  # each run's usage, added up in spent
         call = invocation(agent, prompt=text, prompt_file=str(prompt_file),
                           track=record.track, phase=phase.name, usage_file=str(usage_file),
                           history_dir=str(history), template=plan.template,
@@ -78,9 +79,11 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
             _seen(project, record, phase.name, plan.id)
         if session is None and sessions.sessions_of(agent) is not None:
             record.resumable = phase.name  # until the phase comes to its own end
-        # The history folder too: aider writes its chat history there, outside the worktree.
+        # The agent's folder: aider writes its chat history there, outside the worktree,
+        # and copilot and aider their usage.
         jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree),
-                          record.branch, call.argv[0], extra=(usage_file, history))
+                          record.branch, call.argv[0], extra=(history,),
+                          state=PRESETS[preset].state if preset else ())
         record.sandboxed = jail.sandboxed
         outcome = run_agent(call.argv, call.stdin, cwd=worktree,
                             env={**identity_env(project.paths), **env},

@@ -38,6 +38,9 @@ class Preset:
     own_files: tuple[str, ...] = ()  # the tool's state in the worktree, never committed
     resolve_args: tuple[str, ...] = ()  # added for a resolve phase (conflict markers)
     sessions: Sessions | None = None  # None: each run starts a new conversation
+    # Its login, sessions and settings under ~; a sandbox keeps them writable, and makes
+    # the folders (those ending in /) first, since it can open up only what exists.
+    state: tuple[str, ...] = ()
 
 
 # Each runs its tool once, unattended, on one prompt, with output a machine can read
@@ -56,7 +59,8 @@ PRESETS: dict[str, Preset] = {
             ("claude", "-p", "{prompt}", "--resume", "{session}",
              "--dangerously-skip-permissions", "--output-format", "stream-json", "--verbose"),
             ("claude", "--resume", "{session}"), ("--session-id", "{session}"), "uuid",
-            ("system", "session_id"), r"No conversation found with session ID")),
+            ("system", "session_id"), r"No conversation found with session ID"),
+        state=("~/.claude/", "~/.claude.json")),
     "codex": Preset(
         ("codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--json", "{prompt}"),
         "run `codex login`, or set OPENAI_API_KEY",
@@ -67,7 +71,8 @@ PRESETS: dict[str, Preset] = {
             ("codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--json", "resume",
              "{session}", "{prompt}"),
             ("codex", "resume", "{session}"), said_in=("thread.started", "thread_id"),
-            refused=r"no (rollout|session|conversation) found|thread/resume failed")),
+            refused=r"no (rollout|session|conversation) found|thread/resume failed"),
+        state=("~/.codex/",)),
     # Aider's own commits would carry its trailers and messages; the analytics log is
     # written locally (nothing is sent) and is where its exact token counts are. Its chat
     # history lives beside the track's other state, not in the worktree; its tags cache
@@ -94,7 +99,8 @@ PRESETS: dict[str, Preset] = {
              "{prompt_file}"),
             ("aider", "--no-auto-commits", "--chat-history-file", "{chat_history_file}",
              "--input-history-file", "{input_history_file}", "--restore-chat-history"),
-            named_by="history")),
+            named_by="history"),
+        state=("~/.aider/",)),
     # --skip-trust: a new worktree is an untrusted folder, where --yolo is overridden.
     "gemini": Preset(
         ("gemini", "--yolo", "--skip-trust", "-o", "stream-json", "-p", "{prompt}"),
@@ -105,20 +111,23 @@ PRESETS: dict[str, Preset] = {
              "-p", "{prompt}"),
             ("gemini", "--resume", "{session}"), said_in=("init", "session_id"),
             refused=r"Invalid session identifier|No previous sessions found|"
-                    r"Error resuming session")),
+                    r"Error resuming session"),
+        state=("~/.gemini/",)),
     # --auto approves every permission not denied outright; without it a permission that
     # asks would wait for a person. With no provider configured opencode uses its own
     # free models, so there is no logged-out state to check.
     "opencode": Preset(
         ("opencode", "run", "--format", "json", "--auto", "--", "{prompt}"),
         "run `opencode auth login`, or set your provider's key (e.g. OPENAI_API_KEY or "
-        "ANTHROPIC_API_KEY) and its model in opencode.json"),
+        "ANTHROPIC_API_KEY) and its model in opencode.json",
+        state=("~/.config/opencode/", "~/.local/share/opencode/", "~/.local/state/opencode/",
+               "~/.cache/opencode/")),
     # -p, though deprecated: with the prompt as a positional argument, qwen 0.15 printed
     # its result after a shell command and then never exited.
     "qwen": Preset(
         ("qwen", "--yolo", "-o", "stream-json", "-p", "{prompt}"),
         "run `qwen auth`, or set OPENAI_API_KEY (with OPENAI_BASE_URL and OPENAI_MODEL)",
-        ("OPENAI_API_KEY",)),
+        ("OPENAI_API_KEY",), state=("~/.qwen/",)),
     # --allow-all: tools, paths and URLs without asking; --no-ask-user: no questions.
     # Its JSON events carry no token counts; the usage file it writes at the end does.
     "copilot": Preset(
@@ -126,7 +135,8 @@ PRESETS: dict[str, Preset] = {
          "json", "--no-auto-update", "--usage-output-file", "{usage_file}"),
         "run `copilot login`, or set COPILOT_GITHUB_TOKEN (or COPILOT_PROVIDER_BASE_URL "
         "and COPILOT_PROVIDER_API_KEY for a model provider of your own)",
-        ("COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN", "COPILOT_PROVIDER_BASE_URL")),
+        ("COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN", "COPILOT_PROVIDER_BASE_URL"),
+        state=("~/.copilot/",)),
 }
 
 

@@ -20,7 +20,6 @@ from gitorch.agents.usage import Usage
 
 SHORT = 200  # tool inputs and results are cut to this in the log
 _GIT = re.compile(r"(^|[\s;&|('\"])git\s")
-_EXIT_CODE = re.compile(r"^Exit Code: ([1-9][0-9]*)", re.MULTILINE)  # gemini's shell tool
 _GIT_FATAL = re.compile(r"^fatal: ", re.MULTILINE)  # git says it only when it fails
 
 Render = Callable[["StreamReader", dict[str, Any]], Iterator[str]]
@@ -227,7 +226,10 @@ def _gemini(reader: StreamReader, event: dict[str, Any]) -> Iterator[str]:
         if event.get("status") == "error":
             yield reader.tool_failed(event.get("tool_id"), error.get("message")
                                      if isinstance(error, dict) else output or error)
-        elif isinstance(output, str) and _EXIT_CODE.search(output):
+        # A shell command that failed is a "success" whose output is all that is shown,
+        # with no exit code: a git command's fatal line tells.
+        elif isinstance(output, str) and _GIT_FATAL.search(output) \
+                and _GIT.search(reader.command_of(event.get("tool_id"))):
             yield reader.tool_failed(event.get("tool_id"), output)
     elif kind == "error":
         yield f"gemini: error: {event.get('message')}"

@@ -9,15 +9,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import gitorch
+from gitorch.agents.presets import PRESETS
 from gitorch.names import TrackId, track_branch_folder, track_ref_folder
 from gitorch.project import Project
 from gitorch.sandbox.jail import CREDENTIAL_HELPER, CREDENTIAL_VARIABLES, Jail, Rules, confine
 from gitorch.state import write_atomic
 
 # Where the agent CLIs keep their logins, sessions and settings.
-AGENT_STATE = ("~/.claude", "~/.claude.json", "~/.codex", "~/.gemini", "~/.aider", "~/.qwen",
-               "~/.copilot", "~/.config/opencode", "~/.local/share/opencode",
-               "~/.local/state/opencode", "~/.cache/opencode")
+AGENT_STATE = tuple(path for preset in PRESETS.values() for path in preset.state)
 CREDENTIAL_PATHS = ("~/.ssh", "~/.git-credentials", "~/.config/git/credentials", "~/.netrc",
                     "~/.config/gh", "~/.aws", "~/.config/gcloud", "~/.azure")
 # Files git keeps in a worktree's own git dir that say which repository it belongs to: an
@@ -26,11 +25,14 @@ POINTERS = ("commondir", "gitdir", "gitorch-track", "gitorch-wip")
 
 
 def track_jail(project: Project, track: TrackId, worktree: Path, git_dir: Path, branch: str,
-               program: str, extra: Sequence[Path] = ()) -> Jail:
+               program: str, extra: Sequence[Path] = (), state: Sequence[str] = ()) -> Jail:
     """The jail of a phase of track working in worktree (whose private git dir is git_dir).
 
     program: the agent's, kept in sight even in a folder of the private /tmp.
+    state: the agent's own state under ~; its folders are made, for a first run inside.
     """
+    for folder in _home(name for name in state if name.endswith("/")):
+        folder.mkdir(parents=True, exist_ok=True)
     common = project.paths.common_dir
     settings = project.config.sandbox
     # The hook appends to it from inside, where only a file that is there can be opened up.

@@ -28,6 +28,8 @@ conflict, as the real CLIs did (aider only with --edit-format whole: its diff fo
 the markers).
 gemini runs git as the real one does: without the global config, and with hooks off.
 aider writes its own files (chat and input history, tags cache) as the real one does.
+Each keeps a session in its folder under ~ (made when absent), and fails as the real one
+did where it cannot: claude's shell tool fails, codex and gemini exit 1, aider goes on.
 """
 
 from __future__ import annotations
@@ -74,11 +76,31 @@ def line(document: dict[str, object]) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-# Gemini CLI's shell: no global or system config, and hooks, fsmonitor and helpers blanked.
+# Gemini CLI's shell (0.61): no global or system config, git's helpers, hooks, fsmonitor,
+# pager and editors blanked, and no prompts.
 GEMINI_GIT_ENV = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
-                  "GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "core.hooksPath",
-                  "GIT_CONFIG_VALUE_0": "", "GIT_CONFIG_KEY_1": "core.fsmonitor",
-                  "GIT_CONFIG_VALUE_1": ""}
+                  "GIT_CONFIG_SYSTEM": "/dev/null", "GIT_ASKPASS": "", "GIT_PAGER": "cat",
+                  "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_COUNT": "8",
+                  **{f"GIT_CONFIG_KEY_{n}": key for n, key in enumerate((
+                      "credential.helper", "core.fsmonitor", "core.hooksPath",
+                      "core.sshCommand", "core.pager", "core.editor", "sequence.editor",
+                      "diff.external"))},
+                  **{f"GIT_CONFIG_VALUE_{n}": "cat" if n == 4 else "" for n in range(8)}}
+
+
+STATE = {"claude": ".claude/projects", "codex": ".codex/sessions", "gemini": ".gemini/tmp",
+         "aider": ".aider/caches"}
+
+
+def keep_session() -> str | None:
+    """Write a session file in the CLI's folder under ~, as the real ones do; the error."""
+    folder = Path.home() / STATE[NAME]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"session-{os.getpid()}.jsonl").write_text("{}\n", encoding="utf-8")
+    except OSError as error:
+        return f"{error.strerror}: {error.filename}"
+    return None
 
 
 def work(commit: bool) -> subprocess.CompletedProcess[str] | None:
@@ -102,11 +124,11 @@ def work(commit: bool) -> subprocess.CompletedProcess[str] | None:
 
 def resolve() -> None:
     """Keep both sides of every conflict; aider's diff edit format cannot remove markers."""
-    if NAME == "aider" and "whole" not in ARGS:
-        out("Applied edit to the conflicted files")
-        return
     names = subprocess.run(["git", "diff", "--name-only", "--diff-filter=U"], check=True,
                            capture_output=True, text=True).stdout.split()
+    if NAME == "aider" and "whole" not in ARGS:
+        out(*(f"Applied edit to {name}" for name in names))
+        return
     for name in names:
         with open(name, encoding="utf-8") as file:
             kept = [line for line in file
@@ -148,7 +170,16 @@ def claude(how: str) -> int:
     if how == "halt" and halting(resumed):
         return 1
     if how in ("ok", "halt"):
-        work(commit=True)
+        failed = keep_session()
+        if failed:  # every shell command then fails, and claude still ends well
+            out(line({"type": "assistant", "message": {"content": [
+                {"type": "tool_use", "id": "toolu_1", "name": "Bash",
+                 "input": {"command": "git commit -m work"}}]}}),
+                line({"type": "user", "message": {"role": "user", "content": [
+                    {"type": "tool_result", "tool_use_id": "toolu_1", "is_error": True,
+                     "content": f"EROFS: {failed}"}]}}))
+        else:
+            work(commit=True)
         out(said("Done (mock)."), result("Done (mock).", False, None, 0.009954000000000003, {
             "claude-sonnet-5": {"inputTokens": 2468, "outputTokens": 112,
                                 "cacheReadInputTokens": 400, "cacheCreationInputTokens": 200,
@@ -183,6 +214,10 @@ def codex(how: str) -> int:
     if not keep_turn(session, resumed):
         err(f"Error: thread/resume: thread/resume failed: no rollout found for thread id "
             f"{session} (code -32600)")
+        return 1
+    if how in ("ok", "halt") and keep_session():
+        err("Error: failed to initialize in-process app-server client: Read-only file system "
+            "(os error 30)")
         return 1
     out(line({"type": "thread.started", "thread_id": session}), line({"type": "turn.started"}))
     if how == "halt" and halting(resumed):
@@ -227,6 +262,9 @@ def aider(how: str) -> int:
             "Use Control-C to interrupt.")
         time.sleep(300)
         return 1
+    failed = keep_session()
+    if failed:
+        out(f"Error checking version: {failed}")
     out("Aider v0.86.2", "Main model: gpt-4o with diff edit format", "Weak model: gpt-4o-mini")
     if how == "halt" and halting("--restore-chat-history" in ARGS):
         return 1
@@ -296,6 +334,10 @@ def gemini(how: str) -> int:
     if not keep_turn(session, resumed):
         err(f'Error resuming session: Invalid session identifier "{session}".')
         return 1
+    failed = keep_session()
+    if failed:
+        err(f"An unexpected critical error occurred:Error: EROFS: {failed}")
+        return 1
     stamp = "2026-12-02T09:50:17.593Z"
     out(line({"type": "init", "timestamp": stamp, "session_id": session,
               "model": "gemini-2.5-flash"}),
@@ -305,13 +347,12 @@ def gemini(how: str) -> int:
     committed = work(commit=True)
     if committed is not None:
         command = f"git commit -q -m '{TRACK}: gemini work'"
+        # A failed command is a "success" too, its output all there is of it.
         out(line({"type": "tool_use", "timestamp": stamp, "tool_name": "run_shell_command",
                   "tool_id": "run_shell_command-1", "parameters": {"command": command}}),
             line({"type": "tool_result", "timestamp": stamp, "tool_id": "run_shell_command-1",
                   "status": "success",
-                  "output": f"Command: {command}\nDirectory: (root)\n"
-                            f"Output: {committed.stdout}{committed.stderr}\nError: (none)\n"
-                            f"Exit Code: {committed.returncode}\nSignal: (none)"}))
+                  "output": (committed.stdout + committed.stderr).strip()}))
     out(line({"type": "message", "timestamp": stamp, "role": "assistant",
               "content": "Done (mock).", "delta": True}),
         line({"type": "result", "timestamp": stamp, "status": "success", "stats": {

@@ -149,9 +149,18 @@ def copilot(how: str) -> int:
     usage = {"inputTokens": 2468, "outputTokens": 112, "cacheReadTokens": 400,
              "cacheWriteTokens": 0}
     if "--usage-output-file" in ARGS:
-        with open(ARGS[ARGS.index("--usage-output-file") + 1], "w", encoding="utf-8") as file:
-            json.dump({"totalPremiumRequestCost": 0, "modelMetrics": {"gpt-mock": {
-                "requests": {"count": 2, "cost": 0}, "usage": usage}}}, file)
+        # Written beside and renamed over, as the real one does; where that fails (a file
+        # bound on its own), it says so and exits 1.
+        target = ARGS[ARGS.index("--usage-output-file") + 1]
+        try:
+            with open(f"{target}.tmp", "w", encoding="utf-8") as file:
+                json.dump({"totalPremiumRequestCost": 0, "modelMetrics": {"gpt-mock": {
+                    "requests": {"count": 2, "cost": 0}, "usage": usage}}}, file)
+            os.replace(f"{target}.tmp", target)
+        except OSError as error:
+            err(f"Failed to write usage stats: Error: Persistence error: I/O error: "
+                f"{error.strerror} (os error {error.errno})")
+            return 1
     return 0
 
 
