@@ -106,7 +106,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
     if record.slot is not None:
         base_env["GITORCH_SLOT"] = str(record.slot)
     if not record.prepared:
-        prepare(project, worktree, base_env, log, lambda: stop.set)
+        prepare(project, TrackId.parse(track.id), worktree, record.branch, base_env, log,
+                lambda: stop.set)
         record.prepared = True
         record.save(project)
     if over_budget(project, record):
