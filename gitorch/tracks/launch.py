@@ -23,6 +23,7 @@ from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import Claim, TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
 from gitorch.tracks.elsewhere import settle_landed
+from gitorch.tracks.hook import refresh
 from gitorch.tracks.records import (
     TrackRecord,
     TrackView,
@@ -122,9 +123,12 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         main = project.main_branch
         settle_landed(project, views.values(), main if upstream.roadmap_rev is None
                       else f"{remote_name(project)}/{main}")
+        # Before any track commits, so that no commit goes unmirrored by an older hook.
+        said = [loaded.warning or upstream.warning or "",
+                *([] if dry_run else refresh(git.hooks_dir(project.paths)))]
         result = StartResult(roadmap.current_group(), [v.track for v in views.values()
                                                         if v.state == "pending"],
-                             warning=loaded.warning or upstream.warning, project=project)
+                             warning="; ".join(filter(None, said)) or None, project=project)
         candidates = _candidates(views, group, wanted, result)
         avoid = dict(avoid or {})
         if not wanted:  # a track named on purpose may go before its agent's reset
