@@ -1,0 +1,92 @@
+"""A track's own object folder: where its sandboxed runs write objects, and how they join.
+
+The shared object store holds every track's history and main's: a confined run may not
+write it, or a hostile agent could delete or overwrite objects others need. Its git writes
+new objects to the track's own folder instead (`GIT_OBJECT_DIRECTORY`, with the shared
+store as an alternate, read-only). While the run lasts the folder is listed in the shared
+store's `info/alternates`, so the runner, the hook's wip mirror, status and land see each
+commit at once; after the run, outside the sandbox, its objects are checked and added to
+the shared store (gitorch.git.incoming) and the folder is emptied and unlisted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+from pathlib import Path
+
+from gitorch.errors import GitorchError
+from gitorch.git.incoming import Unreadable, add_objects
+from gitorch.names import TrackId
+from gitorch.project import Project
+from gitorch.sandbox.jail import Jail
+from gitorch.state import write_atomic
+from gitorch.tracks.claims import repository_lock
+from gitorch.tracks.log import TrackLog
+
+
+def own_objects(project: Project, track: TrackId) -> Path:
+    """The track's object folder, made now: bwrap binds only what exists."""
+    folder = project.state.root / "objects" / track.key
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_objects(project: Project, track: TrackId, jail: Jail) -> Jail:
+    """jail, its git writing to the track's object folder, which others can now read."""
+    if not jail.sandboxed:
+        return jail  # unconfined, git can write the shared store whatever it is told
+    folder = own_objects(project, track)
+    shared = project.paths.common_dir / "objects"
+    _list(project, folder, listed=True)
+    return dataclasses.replace(jail, git_env=(("GIT_OBJECT_DIRECTORY", str(folder)),
+                                              ("GIT_ALTERNATE_OBJECT_DIRECTORIES", str(shared))))
+
+
+def gather_objects(project: Project, track: TrackId, log: TrackLog) -> None:
+    """Add the objects a run wrote in the track's folder to the shared store; empty it.
+
+    Raises if some were damaged (their content not what their name says): those are not
+    kept, and the track's history may lack them.
+    """
+    folder = project.state.root / "objects" / track.key
+    if not folder.is_dir():
+        return
+    # The agent's own alternates would let it pass off any folder's objects as its own.
+    (folder / "info" / "alternates").unlink(missing_ok=True)
+    added, damaged = 0, list[str]()
+    if any(path.is_file() for path in folder.rglob("*")):
+        scratch = Path(tempfile.mkdtemp(prefix="incoming-", dir=project.state.root))
+        try:
+            added, damaged = add_objects(project.paths, folder, scratch)
+        except Unreadable as error:
+            damaged = [f"all of them ({error})"]
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    _list(project, folder, listed=False)
+    shutil.rmtree(folder, ignore_errors=True)
+    if added:
+        log.line(f"Added {added} objects the agent wrote to the shared object store")
+    if damaged:
+        raise GitorchError(f"the agent of {track} wrote damaged objects, which were not "
+                           f"kept: {', '.join(damaged[:3])}; see gitorch logs {track}")
+
+
+def _list(project: Project, folder: Path, *, listed: bool) -> None:
+    """Add folder to the shared store's info/alternates, or take it out; other lines stay."""
+    alternates = project.paths.common_dir / "objects" / "info" / "alternates"
+    with repository_lock(project.state.root, "alternates"):
+        try:
+            lines = alternates.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            lines = []
+        kept = [line for line in lines if line != str(folder)]
+        wanted = [*kept, str(folder)] if listed else kept
+        if wanted == lines:
+            return
+        if not wanted:  # as the repository was before gitorch listed anything
+            alternates.unlink()
+            return
+        alternates.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(alternates, "".join(f"{line}\n" for line in wanted).encode())
