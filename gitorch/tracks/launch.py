@@ -69,7 +69,7 @@ class StartResult:
     would_start: list[Track] = field(default_factory=list)
     warning: str | None = None
     project: Project | None = None
-    notice: str | None = None  # said once: the agents launched run without a sandbox
+    notice: str | None = None  # said once: an older hook updated; no sandbox for the agents
 
 
 @dataclass(frozen=True)
@@ -123,12 +123,11 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         main = project.main_branch
         settle_landed(project, views.values(), main if upstream.roadmap_rev is None
                       else f"{remote_name(project)}/{main}")
-        # Before any track commits, so that no commit goes unmirrored by an older hook.
-        said = [loaded.warning or upstream.warning or "",
-                *([] if dry_run else refresh(git.hooks_dir(project.paths)))]
         result = StartResult(roadmap.current_group(), [v.track for v in views.values()
                                                         if v.state == "pending"],
-                             warning="; ".join(filter(None, said)) or None, project=project)
+                             warning=loaded.warning or upstream.warning, project=project)
+        if not dry_run:  # before any track commits, so that an older hook misses none
+            result.notice = "; ".join(refresh(git.hooks_dir(project.paths))) or None
         candidates = _candidates(views, group, wanted, result)
         avoid = dict(avoid or {})
         if not wanted:  # a track named on purpose may go before its agent's reset
