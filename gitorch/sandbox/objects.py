@@ -55,13 +55,20 @@ def gather_objects(project: Project, track: TrackId, log: TrackLog) -> None:
         return
     # The agent's own alternates would let it pass off any folder's objects as its own.
     (folder / "info" / "alternates").unlink(missing_ok=True)
-    added, damaged = 0, list[str]()
-    if any(path.is_file() for path in folder.rglob("*")):
+    entries = list(folder.rglob("*"))
+    # A link could lead git's reads anywhere, a fifo would hang them: none is an object.
+    odd = [path for path in entries if path.is_symlink() or not (path.is_dir()
+                                                                 or path.is_file())]
+    for path in odd:
+        path.unlink()
+    added, damaged = 0, [f"{path} (not a file)" for path in odd]
+    if any(path.is_file() for path in entries if path not in odd):
         scratch = Path(tempfile.mkdtemp(prefix="incoming-", dir=project.state.root))
         try:
-            added, damaged = add_objects(project.paths, folder, scratch)
+            added, bad = add_objects(project.paths, folder, scratch)
+            damaged += bad
         except Unreadable as error:
-            damaged = [f"all of them ({error})"]
+            damaged.append(f"all of them ({error})")
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     _list(project, folder, listed=False)

@@ -11,7 +11,8 @@ from helpers import git, run_gitorch
 from sandbox_repos import hostile_repo
 
 ROADMAP = ("# Plan\n\n## Group A: Trust\n\n### Track 1: Honest\nact: housekeeping\n\n"
-           "### Track 2: Objects\nact: objects\n\n### Track 3: Damaged\nact: damaged\n")
+           "### Track 2: Objects\nact: objects\n\n### Track 3: Damaged\nact: damaged\n\n"
+           "### Track 4: Fifo\nact: fifo\n")
 
 
 def record(repo: Path, key: str) -> dict[str, object]:
@@ -35,6 +36,9 @@ def test_no_agent_can_damage_the_shared_store_and_honest_commits_all_land(
     damaged = record(repo, "group_A_track_3")
     assert damaged["state"] == "failed"
     assert "wrote damaged objects, which were not kept" in str(damaged["reason"])
+    fifo = record(repo, "group_A_track_4")
+    assert fifo["state"] == "failed"
+    assert "cdef0123456789abcdef0123456789abcdef01 (not a file)" in str(fifo["reason"])
     assert record(repo, "group_A_track_1")["state"] == "done"
     run_gitorch(repo, "land", "A/1", check=True)
     remote = tmp_path / "remote.git"
