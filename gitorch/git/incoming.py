@@ -3,7 +3,8 @@
 The folder's files are not trusted: every object is read through git and written again as
 one pack, whose index `git index-pack` computes from the content. An object whose content
 does not match its name arrives under its true name, not under the one it claimed, and is
-reported as damaged; a file git cannot read fails the whole folder.
+reported as damaged; a file git cannot read (or a full disk) fails the whole folder, with
+git's ProcessError.
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ IDX_HEADER = 8  # b"\xfftOc" and the version, 2
 FANOUT = 256 * 4
 
 
-class Unreadable(Exception):
-    """git could not read the folder's objects at all."""
-
-
 def add_objects(paths: RepoPaths, folder: Path, scratch: Path) -> tuple[int, list[str]]:
     """Add every object of folder (and none of its alternates) to paths' store.
 
@@ -31,21 +28,16 @@ def add_objects(paths: RepoPaths, folder: Path, scratch: Path) -> tuple[int, lis
     """
     alone = {"GIT_OBJECT_DIRECTORY": str(folder)}
     listed = process.run(["git", "cat-file", "--batch-all-objects",
-                          "--batch-check=%(objectname)"], paths.common_dir, env=alone,
-                         check=False)
-    _check(listed)
+                          "--batch-check=%(objectname)"], paths.common_dir, env=alone)
     names = listed.stdout.split()
     if not names:
         return 0, []
     packed = process.run(["git", "pack-objects", "-q", str(scratch / "incoming")],
-                         paths.common_dir, input="\n".join(names) + "\n", env=alone,
-                         check=False)
-    _check(packed)
+                         paths.common_dir, input="\n".join(names) + "\n", env=alone)
     pack = scratch / f"incoming-{packed.stdout.strip()}.pack"
     checked = scratch / "checked.idx"
     indexed = process.run(["git", "index-pack", "-o", str(checked), str(pack)],
-                          paths.common_dir, check=False)
-    _check(indexed)
+                          paths.common_dir)
     arrived = idx_names(checked.read_bytes(), len(names[0]) // 2)
     store = paths.common_dir / "objects" / "pack"
     store.mkdir(exist_ok=True)
@@ -61,9 +53,3 @@ def idx_names(data: bytes, width: int) -> set[str]:
     count = struct.unpack_from(">I", data, IDX_HEADER + FANOUT - 4)[0]
     start = IDX_HEADER + FANOUT  # the names follow the fan-out table, sorted
     return {data[start + i * width:start + (i + 1) * width].hex() for i in range(count)}
-
-
-def _check(done: process.Completed) -> None:
-    if done.returncode != 0:
-        said = done.stderr.strip().splitlines()
-        raise Unreadable(said[-1] if said else f"git exited {done.returncode}")

@@ -16,9 +16,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gitorch.disk import is_full
 from gitorch.errors import GitorchError
-from gitorch.git.incoming import Unreadable, add_objects
+from gitorch.git.incoming import add_objects
 from gitorch.names import TrackId
+from gitorch.process import ProcessError
 from gitorch.project import Project
 from gitorch.sandbox.jail import Jail
 from gitorch.state import write_atomic
@@ -47,8 +49,9 @@ def open_objects(project: Project, track: TrackId, jail: Jail) -> Jail:
 def gather_objects(project: Project, track: TrackId, log: TrackLog) -> None:
     """Add the objects a run wrote in the track's folder to the shared store; empty it.
 
-    Raises if some were damaged (their content not what their name says): those are not
-    kept, and the track's history may lack them.
+    Raises if some were damaged (their content not what their name says, or not files):
+    those are not kept. If git cannot add them at all (a full disk, an unreadable file), the
+    folder stays as it is, still listed, so that nothing is lost, and this raises.
     """
     folder = project.state.root / "objects" / track.key
     if not folder.is_dir():
@@ -66,11 +69,16 @@ def gather_objects(project: Project, track: TrackId, log: TrackLog) -> None:
         scratch = Path(tempfile.mkdtemp(prefix="incoming-", dir=project.state.root))
         try:
             added, bad = add_objects(project.paths, folder, scratch)
-            damaged += bad
-        except Unreadable as error:
-            damaged.append(f"all of them ({error})")
+        except ProcessError as error:
+            if is_full(error):
+                raise
+            said = error.stderr.strip().splitlines()
+            raise GitorchError(f"could not add the objects the agent of {track} wrote to the "
+                               f"shared store; they stay in {folder}: "
+                               f"{said[-1] if said else error}") from error
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+        damaged += bad
     _list(project, folder, listed=False)
     shutil.rmtree(folder, ignore_errors=True)
     if added:
