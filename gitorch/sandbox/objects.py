@@ -3,10 +3,12 @@
 The shared object store holds every track's history and main's: a confined run may not
 write it, or a hostile agent could delete or overwrite objects others need. Its git writes
 new objects to the track's own folder instead (`GIT_OBJECT_DIRECTORY`, with the shared
-store as an alternate, read-only). While the run lasts the folder is listed in the shared
-store's `info/alternates`, so the runner, the hook's wip mirror, status and land see each
-commit at once; after the run, outside the sandbox, its objects are checked and added to
-the shared store (gitorch.git.incoming) and the folder is emptied and unlisted.
+store as an alternate, read-only); the hook's wip mirror runs inside and sees them. After
+the run, outside the sandbox, they are checked and added to the shared store
+(gitorch.git.incoming), and the folder is emptied: the runner, land and status read the
+track's commits from there. The folder is never listed as an alternate of the shared store
+while an agent can write it: a fifo there under an object's name would hang every git
+process that looked for a missing object, the person's own included.
 """
 
 from __future__ import annotations
@@ -23,8 +25,6 @@ from gitorch.names import TrackId
 from gitorch.process import ProcessError
 from gitorch.project import Project
 from gitorch.sandbox.jail import Jail
-from gitorch.state import write_atomic
-from gitorch.tracks.claims import repository_lock
 from gitorch.tracks.log import TrackLog
 
 
@@ -36,12 +36,11 @@ def own_objects(project: Project, track: TrackId) -> Path:
 
 
 def open_objects(project: Project, track: TrackId, jail: Jail) -> Jail:
-    """jail, its git writing to the track's object folder, which others can now read."""
+    """jail, its git writing to the track's object folder."""
     if not jail.sandboxed:
         return jail  # unconfined, git can write the shared store whatever it is told
     folder = own_objects(project, track)
     shared = project.paths.common_dir / "objects"
-    _list(project, folder, listed=True)
     return dataclasses.replace(jail, git_env=(("GIT_OBJECT_DIRECTORY", str(folder)),
                                               ("GIT_ALTERNATE_OBJECT_DIRECTORIES", str(shared))))
 
@@ -51,7 +50,7 @@ def gather_objects(project: Project, track: TrackId, log: TrackLog) -> None:
 
     Raises if some were damaged (their content not what their name says, or not files):
     those are not kept. If git cannot add them at all (a full disk, an unreadable file), the
-    folder stays as it is, still listed, so that nothing is lost, and this raises.
+    folder stays as it is, so that nothing is lost, and this raises; the next call adds them.
     """
     folder = project.state.root / "objects" / track.key
     if not folder.is_dir():
@@ -79,7 +78,6 @@ def gather_objects(project: Project, track: TrackId, log: TrackLog) -> None:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         damaged += bad
-    _list(project, folder, listed=False)
     shutil.rmtree(folder, ignore_errors=True)
     if added:
         log.line(f"Added {added} objects the agent wrote to the shared object store")
@@ -87,21 +85,3 @@ def gather_objects(project: Project, track: TrackId, log: TrackLog) -> None:
         raise GitorchError(f"the agent of {track} wrote damaged objects, which were not "
                            f"kept: {', '.join(damaged[:3])}; see gitorch logs {track}")
 
-
-def _list(project: Project, folder: Path, *, listed: bool) -> None:
-    """Add folder to the shared store's info/alternates, or take it out; other lines stay."""
-    alternates = project.paths.common_dir / "objects" / "info" / "alternates"
-    with repository_lock(project.state.root, "alternates"):
-        try:
-            lines = alternates.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            lines = []
-        kept = [line for line in lines if line != str(folder)]
-        wanted = [*kept, str(folder)] if listed else kept
-        if wanted == lines:
-            return
-        if not wanted:  # as the repository was before gitorch listed anything
-            alternates.unlink()
-            return
-        alternates.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(alternates, "".join(f"{line}\n" for line in wanted).encode())
