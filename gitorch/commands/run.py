@@ -44,7 +44,9 @@ def render_summary(summary: Summary, colour: bool) -> list[str]:
     lines.append(f"  {plural(len(summary.landed), 'track')} landed, "
                  f"{len(summary.failed)} failed, "
                  f"{plural(len(summary.conflicts), 'conflict')}, "
-                 f"{plural(summary.pushes, 'push', 'pushes')}")
+                 + (f"{len(summary.needs_review)} needing review, " if summary.needs_review
+                    else "")
+                 + f"{plural(summary.pushes, 'push', 'pushes')}")
     timing = f"  wall time {summary.wall:.1f}s"
     if spent and summary.wall:
         timing += f" against {spent:.1f}s for the landed tracks one after another"
@@ -59,6 +61,8 @@ def render_summary(summary: Summary, colour: bool) -> list[str]:
     for track in summary.conflicts:
         said = summary.left_out.get(track, "rebase its branch by hand")
         lines.append(paint(f"  ✗ {track} {said}", "bad", colour))
+    for track, reason in summary.needs_review.items():
+        lines.append(paint(f"  ✗ {track} needs review: {reason}", "bad", colour))
     for track, why in summary.waiting.items():
         lines.append(f"  · {track} waits on {', '.join(why)}")
     if summary.stopped:
@@ -74,6 +78,7 @@ def trouble(summary: Summary) -> str | None:
         return None
     names = [f"{t} {summary.left_out[t]}" if t in summary.left_out else f"{t} failed"
              for t in [*summary.failed, *summary.conflicts]]
+    names += [f"{track} needs review: {why}" for track, why in summary.needs_review.items()]
     if not names:
         names = summary.errors[-1:] or [f"{t} waits on {', '.join(why)}"
                                         for t, why in summary.waiting.items()]

@@ -18,7 +18,8 @@ def start(cwd: Path, *, parallel: int | None, group: str | None, track_ids: list
     project = open_project(cwd, overrides)
     result = start_tracks(project, group=group, track_ids=track_ids, dry_run=dry_run)
     if result.launched:
-        result.notice = fallback_notice(project.config.sandbox.mode)
+        said = [result.notice, fallback_notice(project.config.sandbox.mode)]
+        result.notice = "; ".join(line for line in said if line) or None
     return result
 
 

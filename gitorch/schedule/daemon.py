@@ -137,7 +137,7 @@ def run(project: Project, settings: RunSettings, out: Callable[[str], None],
         summary = Scheduler(project, options, out, lambda: stop.set).run()
         append_run_line(project, f"run end {summary.reason} landed={len(summary.landed)} "
                         f"failed={len(summary.failed)} conflicts={len(summary.conflicts)} "
-                        f"pushes={summary.pushes}")
+                        f"needs-review={len(summary.needs_review)} pushes={summary.pushes}")
         return summary
     finally:
         stop.restore()

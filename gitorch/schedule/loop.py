@@ -25,7 +25,7 @@ from gitorch.output import plural, safe_text
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
-from gitorch.schedule.news import landing_news, tick_line
+from gitorch.schedule.news import landing_news, review_waits, tick_line
 from gitorch.schedule.pr_ticks import start_rounds
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
@@ -412,6 +412,7 @@ class Scheduler:
                           waiting, self.pushes, time.monotonic() - self.began,
                           dict(self.track_times), list(dict.fromkeys(self.errors)),
                           usage=snapshot.spent(snap) - self._spent_before,
-                          left_out=left_out_now(self.project, snap))
+                          left_out=left_out_now(self.project, snap),
+                          needs_review=review_waits(snap))
         tell_run_end(self.project, summary)
         return summary

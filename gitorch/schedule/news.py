@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gitorch.land.coordinator import LandResult
+from gitorch.land.review import NEEDS_REVIEW
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.schedule.repairs import repairable
@@ -24,6 +25,8 @@ def landing_news(project: Project, result: LandResult) -> list[str]:
     for track, paths in result.conflict.items():
         lines.append(f"✗ {track} conflicts with main in {', '.join(paths)}; "
                      f"{_then(project, track)}")
+    lines += [f"✗ {track} changes protected {', '.join(paths)}; it waits for "
+              f"gitorch approve {track}" for track, paths in result.needs_review.items()]
     lines += [f"✗ {track} failed the test gate; {_then(project, track)}"
               for track in result.gate_failed]
     lines += [f"warning: {warning}" for warning in result.warnings]
@@ -42,6 +45,12 @@ def tick_line(snap: Snapshot, landed: int) -> str:
     """The line each tick writes to runs.log."""
     parts = [f"running={','.join(sorted(snap.busy)) or '-'}"]
     parts += [f"{state}={','.join(snap.having(state))}"
-              for state in ("done", "failed", "conflict", "gate-failed", "stale")
+              for state in ("done", "failed", "conflict", "gate-failed", NEEDS_REVIEW, "stale")
               if snap.having(state)]
     return f"run tick landed={landed} " + " ".join(parts)
+
+
+def review_waits(snap: Snapshot) -> dict[str, str]:
+    """Each track that waits for `gitorch approve`: what it changed, for the run's summary."""
+    return {track: snap.records[track].reason or NEEDS_REVIEW
+            for track in snap.having(NEEDS_REVIEW)}

@@ -37,13 +37,15 @@ class Summary:
     errors: list[str]
     usage: Usage = field(default_factory=Usage)  # tokens and cost spent during the run
     left_out: dict[str, str] = field(default_factory=dict)  # stuck: why, and what next
+    needs_review: dict[str, str] = field(default_factory=dict)  # waits for approve: why
 
     @property
     def exit_code(self) -> int:
         """0, unless tracks (or a landing) were left for a person: then 1."""
         if self.reason == "signal":
             return 0
-        return 1 if self.failed or self.conflicts or self.reason == "stuck" else 0
+        return 1 if (self.failed or self.conflicts or self.needs_review
+                     or self.reason == "stuck") else 0
 
 
 def clock(seconds: float) -> str:

@@ -62,6 +62,15 @@ def install(hooks: Path) -> list[str]:
     return [f"installed post-commit hook in {hooks}; kept your own as {CHAINED}, which it runs"]
 
 
+def refresh(hooks: Path) -> list[str]:
+    """Update gitorch's hook in hooks if an older gitorch installed it; what changed.
+
+    An older hook may not know the refs a newer gitorch's tracks use: their commits would
+    go unmirrored. A folder without our hook is left as the person chose.
+    """
+    return install(hooks) if is_ours(hooks / HOOK) else []
+
+
 def uninstall(hooks: Path) -> list[str]:
     """Remove gitorch's hook from hooks and put back the one it replaced (if any)."""
     hook, chained = hooks / HOOK, hooks / CHAINED

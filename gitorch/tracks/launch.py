@@ -23,6 +23,7 @@ from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import Claim, TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
 from gitorch.tracks.elsewhere import settle_landed
+from gitorch.tracks.hook import refresh
 from gitorch.tracks.records import (
     TrackRecord,
     TrackView,
@@ -68,7 +69,7 @@ class StartResult:
     would_start: list[Track] = field(default_factory=list)
     warning: str | None = None
     project: Project | None = None
-    notice: str | None = None  # said once: the agents launched run without a sandbox
+    notice: str | None = None  # said once: an older hook updated; no sandbox for the agents
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         result = StartResult(roadmap.current_group(), [v.track for v in views.values()
                                                         if v.state == "pending"],
                              warning=loaded.warning or upstream.warning, project=project)
+        if not dry_run:  # before any track commits, so that an older hook misses none
+            result.notice = "; ".join(refresh(git.hooks_dir(project.paths))) or None
         candidates = _candidates(views, group, wanted, result)
         avoid = dict(avoid or {})
         if not wanted:  # a track named on purpose may go before its agent's reset

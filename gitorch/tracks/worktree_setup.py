@@ -6,9 +6,13 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from gitorch import git
 from gitorch.agents.process import run_agent
 from gitorch.errors import GitorchError
+from gitorch.names import TrackId
 from gitorch.project import Project
+from gitorch.sandbox.objects import gather_objects
+from gitorch.sandbox.rules import track_jail
 from gitorch.tracks.log import TrackLog
 
 
@@ -20,8 +24,8 @@ class SetupFailed(GitorchError):
         self.exit_code = exit_code
 
 
-def prepare(project: Project, worktree: Path, env: dict[str, str], log: TrackLog,
-            stopping: Callable[[], bool]) -> None:
+def prepare(project: Project, track: TrackId, worktree: Path, branch: str, env: dict[str, str],
+            log: TrackLog, stopping: Callable[[], bool]) -> None:
     """Copy worktree.copy's files from the main worktree, then run worktree.setup once."""
     settings = project.config.worktree
     main = project.paths.main_worktree
@@ -35,9 +39,14 @@ def prepare(project: Project, worktree: Path, env: dict[str, str], log: TrackLog
     if settings.setup is None:
         return
     log.line(f"worktree.setup: {' '.join(settings.setup)}")
+    # The command is the repository's, which an agent may have changed: it runs in the
+    # track's sandbox, as the agent does.
+    jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), branch,
+                      settings.setup[0])
     outcome = run_agent(settings.setup, None, cwd=worktree, env=env,
                         timeout=project.config.agent.timeout, log=log, stopping=stopping,
-                        started=lambda pid: None)
+                        started=lambda pid: None, jail=jail)
+    gather_objects(project, track, log)
     if outcome.exit_code != 0:
         raise SetupFailed(f"worktree.setup `{' '.join(settings.setup[:3])}` exited "
                           f"{outcome.exit_code}" + (f" ({outcome.reason})" if outcome.reason

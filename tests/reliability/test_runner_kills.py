@@ -29,7 +29,10 @@ def test_runner_killed_in_each_phase_is_resumed_in_place(
     while True:
         record = json.loads(record_path.read_text())
         committed = phase != "work" or (worktree / "uncommitted-work.txt").exists()
-        if record.get("phase") == phase and record.get("agent_pgid") and committed:
+        # The agent's pgid is recorded as soon as it is spawned; under load, a kill that
+        # came before the agent said it began would end a phase that never ran.
+        began = runs.exists() and f"A/1 {phase}" in runs.read_text().splitlines()
+        if record.get("phase") == phase and record.get("agent_pgid") and committed and began:
             break
         assert time.monotonic() < deadline, record
         time.sleep(0.02)

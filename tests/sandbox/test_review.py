@@ -57,3 +57,18 @@ def test_approve_refuses_a_track_that_waits_for_nothing(tmp_path: Path) -> None:
     assert refused.returncode == 1
     assert refused.stderr == ("Error: track A/1 does not wait for review (not started); "
                               "gitorch status shows the tracks that do\n")
+
+
+def test_run_says_which_tracks_wait_for_review(tmp_path: Path) -> None:
+    repo = hostile_repo(tmp_path, "off", ROADMAP)
+    done = run_gitorch(repo, "run", "--every", "0.5s", timeout=120)
+    assert done.returncode == 1
+    waits = ("A/2 changes protected .github/workflows/ci.yml, gitorch.yaml; it waits for "
+             "gitorch approve A/2")
+    assert f"✗ {waits}" in done.stdout
+    assert "1 track landed, 0 failed, 0 conflicts, 1 needing review, 1 push" in done.stdout
+    assert ("✗ A/2 needs review: changes protected .github/workflows/ci.yml, gitorch.yaml; "
+            "after a look: gitorch approve A/2") in done.stdout
+    runs = (repo / ".git" / "gitorch" / "runs.log").read_text()
+    assert "needs-review=A/2" in runs
+    assert " needs-review=1 " in runs.splitlines()[-1]

@@ -309,3 +309,27 @@ def test_ids_kept_as_written_are_reported(repo: Path) -> None:
     track = add_worktree(repo, "group_3_track_03-01", TrackId("3", "03-01"))
     assert commit(track, "Plan 03-01\n").returncode == 0
     assert [e.subject for e in events_of(repo, TrackId("3", "03-01"))] == ["Plan 03-01"]
+
+
+def test_start_updates_an_older_hook_so_new_wip_refs_are_mirrored(tmp_path: Path) -> None:
+    agent = tmp_path / "mirror.sh"
+    agent.write_text('#!/bin/sh\n[ "$GITORCH_PHASE" = work ] || exit 0\n'
+                     'echo x > work.txt && git add work.txt && git commit -qm "A/1: work"\n'
+                     'git rev-parse refs/gitorch/track/A/1/wip > mirrored.txt 2>&1\n')
+    agent.chmod(0o755)
+    roadmap = "# Plan\n\n## Group A: One\n\n### Track 1: Alpha\nFirst.\n"
+    repo = make_repo(tmp_path / "repo", roadmap, {
+        "gitorch.yaml": f"remote: null\nagent:\n  command: [{agent}]\n",
+        ".gitignore": "mirrored.txt\n"})
+    run_gitorch(repo, "init", check=True)
+    hooks = hooks_of(repo)
+    # The hook as gitorch installed it before tracks had a ref folder of their own.
+    older = hook.template().replace(b"# gitorch-hook v3", b"# gitorch-hook v2").replace(
+        b"case $wip in refs/gitorch/track/*/wip | refs/gitorch/wip/*)",
+        b"case $wip in refs/gitorch/wip/*)")
+    write_user_hook(hooks / "post-commit", older)
+    started = run_gitorch(repo, "start", "--wait", check=True)
+    assert f"updated post-commit hook in {hooks}" in started.stderr
+    assert (hooks / "post-commit").read_bytes() == hook.template()
+    worktree = tmp_path / "repo.tracks" / "group_A_track_1"
+    assert (worktree / "mirrored.txt").read_text() == head(worktree) + "\n"
