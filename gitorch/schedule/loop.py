@@ -382,6 +382,8 @@ class Scheduler:
             return "time"
         if snap.having("in-pr"):
             return None  # each tick looks whether their pull requests were merged
+        if self.project.config.land.approve and snap.having("needs-review"):
+            return None  # asked to wait for a person's approval: each tick lands what has it
         due, later = self._restarts(snap)
         if (due or later or repairs_due(self.project, snap)
                 or snapshot.startable(roadmap, snap, self.project.config, self._logged_out)):
