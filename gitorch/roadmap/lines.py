@@ -11,6 +11,8 @@ from gitorch.roadmap.vocabulary import DEFAULT, ID, ID_END, Vocabulary, words_pa
 
 Status = Literal["done", "in_progress", "pending"]
 Span = tuple[int, int]
+# A list item: its indent, its checkbox, and where its text starts.
+ListItem = tuple[int, "Span | None", int]
 
 # Characters that may not reach a title: C0/C1 controls (tabs are whitespace), invisible
 # marks and the bidi overrides that make text display differently from what it says.
@@ -41,7 +43,7 @@ class _Patterns:
     token: re.Pattern[str]
     key: re.Pattern[str]
     done: re.Pattern[str]
-    words: tuple[str, ...]  # every group and track word, lower-cased, for a quick test
+    words: re.Pattern[str]  # any group or track word, lower-cased: a quick test of a line
     digit_marks: bool  # whether a done word holds a digit
 
 
@@ -77,9 +79,10 @@ def _patterns(words: Vocabulary) -> _Patterns:
     )
     return _Patterns(token, key,
                      re.compile(rf"\u2705|(?i:\b(?:{done})\b)|^\[[ \t]*[xX][ \t]*\]$"),
-                     tuple({w.strip().lower().split()[0] for w in (*words.group_words,
-                                                                   *words.track_words)
-                            if w.strip()}),
+                     re.compile("|".join(sorted({re.escape(w.strip().lower().split()[0])
+                                                 for w in (*words.group_words,
+                                                           *words.track_words)
+                                                 if w.strip()}))),
                      any(c.isdigit() for w in words.done_words for c in w))
 
 
@@ -128,6 +131,9 @@ def mask(lines: list[str]) -> list[tuple[str, bool]]:
             fence = opening.group(1)
             out.append(("", True))
             continue
+        if not comment and "<!--" not in line:
+            out.append((line, False))  # most lines: nothing to hide
+            continue
         chars = list(line)
         pos = 0
         while pos < len(line):
@@ -146,6 +152,8 @@ def mask(lines: list[str]) -> list[tuple[str, bool]]:
 
 def indent_of(line: str) -> int:
     """Leading whitespace in columns, tabs to the next multiple of 4."""
+    if "\t" not in line:
+        return len(line) - len(line.lstrip())
     expanded = line.expandtabs(4)
     return len(expanded) - len(expanded.lstrip())
 
@@ -165,14 +173,16 @@ def read_head(line: str, words: Vocabulary = DEFAULT) -> Head | None:
         if hashes < end and (hashes == heading.end() or line[hashes - 1] in " \t"):
             end = len(line[:hashes].rstrip())  # the optional closing "###"
         return _read(line, heading.end(), end, len(heading.group(1)), 0, None, words)
-    item = _ITEM.match(line)
-    if item is None:
-        return None
-    box = item.span(2) if item.group(2) else None
-    return _read(line, item.end(), len(line.rstrip()), 0, indent_of(item.group(1)), box, words)
+    item = read_item(line)
+    return None if item is None else item_head(line, item, words)
 
 
-def read_item(line: str) -> tuple[int, Span | None, int] | None:
+def item_head(line: str, item: ListItem, words: Vocabulary = DEFAULT) -> Head | None:
+    """A list item (as read_item reads it) as a track; None when it is not one."""
+    return _read(line, item[2], len(line.rstrip()), 0, item[0], item[1], words)
+
+
+def read_item(line: str) -> ListItem | None:
     """A list item's indent, checkbox and where its text starts; None for other lines."""
     item = _ITEM.match(line)
     if item is None:
@@ -222,8 +232,7 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     compiled = _patterns(words)
     # The key must be the first text after markers and decoration: find a candidate first,
     # so that the many lines holding no group or track word are not tokenized at all.
-    lower = line.lower()
-    if not any(word in lower for word in compiled.words):
+    if not compiled.words.search(line.lower()):
         return None
     candidate = compiled.key.search(line, start, end)
     # Markers hold no digits: "T001 [P] Task 2" has text before its "Task".

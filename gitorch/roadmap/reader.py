@@ -17,12 +17,11 @@ from gitorch.roadmap.lines import (
     heading_text,
     indent_of,
     mask,
-    read_head,
-    read_item,
     split_lines,
 )
 from gitorch.roadmap.model import Roadmap, RoadmapError
 from gitorch.roadmap.ordering import WAVE, Item, speckit_order, wave_order
+from gitorch.roadmap.outline import outline
 from gitorch.roadmap.tables import Table, done_phases, find_tables, table_tracks
 from gitorch.roadmap.taskmaster import read_taskmaster
 from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key, json_form
@@ -109,8 +108,8 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     words, path = scan.words, scan.path
     checklists = words.format in ("auto", "checklist", "speckit", "gsd")
     visible_lines = mask(lines)
-    heads, boxed, any_group = _look_ahead(visible_lines, words)
-    containers, nested = _containers(visible_lines, heads)
+    shape = outline(visible_lines, words)
+    heads, boxed, containers, nested = shape.heads, shape.boxed, shape.containers, shape.nested
     scan.taken = {id_key(h.key) for h in heads if h and h.kind == "group"}
     scan.tables = find_tables(visible_lines)
     group: GroupDraft | None = None
@@ -122,11 +121,11 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         if not fenced:
             for found in _DETAILS.finditer(visible):
                 details = max(0, details + (-1 if found.group(1) else 1))
-        level = heading_level(visible)
+        level = shape.levels[index]
         in_item_body = (track is not None and track[1] == 0 and bool(raw.strip())
                         and indent_of(raw if fenced else visible) > track[2])
         head = None if fenced or in_item_body else heads[index]
-        item = None if fenced or in_item_body or level else read_item(visible)
+        item = None if in_item_body else shape.items[index]
         if head and head.kind == "group" and level and index not in containers:
             if index in nested:
                 head = replace(head, key=nested[index])
@@ -137,7 +136,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         if head and head.kind == "group" and item and item[1] and checklists and group is None:
             _mention(scan, head, number, details)  # GSD's summary: "- [ ] **Phase 3: X**"
             continue
-        if head and head.kind == "track" and group is None and not any_group and (
+        if head and head.kind == "track" and group is None and not shape.any_group and (
                 level or item):
             group, group_level = _implicit_group(scan, lines), 0
         if head and head.kind == "track" and group and (level == 0 or level > group_level):
@@ -197,7 +196,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             if raw.strip() and not visible.strip() and not fenced:
                 continue  # wholly inside an HTML comment: not for the agent either
             track[0].body.append(raw)
-            step = read_item(visible) if track[1] == 0 and not fenced and "[" in visible else None
+            step = shape.items[index] if track[1] == 0 else None
             if step and step[1]:
                 track[0].steps.append(box_status(visible[step[1][0] + 1]) == "done")
             if status == "done":
@@ -212,56 +211,6 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             if label and not scan.items.get(group.id):
                 scan.labels.setdefault(group.id, []).append((number, label.group("rest")))
     return scan
-
-
-def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary
-                ) -> tuple[list[Head | None], list[bool], bool]:
-    """Each line read as a head; for each line, whether it is a heading whose own body holds
-    task checkboxes; and whether the file has any group heading at all."""
-    heads: list[Head | None] = [None] * len(visible)
-    boxed = [False] * len(visible)
-    below = any_group = False
-    for index in range(len(visible) - 1, -1, -1):
-        line, fenced = visible[index]
-        if fenced:
-            continue
-        head = heads[index] = read_head(line, words)
-        if heading_level(line):
-            boxed[index], below = below, False
-            any_group = any_group or bool(head and head.kind == "group")
-            continue
-        item = read_item(line)
-        if item and item[1]:
-            below = below or not (head and head.kind == "group")
-    return heads, boxed, any_group
-
-
-def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]
-                ) -> tuple[set[int], dict[int, str]]:
-    """Group headings with deeper group headings under them (these hold groups, not tracks),
-    and, when the groups under them reuse ids ("## Milestone 2" / "### Phase 1" again), the
-    id each of those groups gets instead: its holder's and its own, "2.1"."""
-    found: set[int] = set()
-    holder: dict[int, int] = {}  # group heading -> the group heading it is nested in
-    open_groups: list[tuple[int, int]] = []  # (level, line index)
-    for index, (line, fenced) in enumerate(visible):
-        level = 0 if fenced else heading_level(line)
-        if not level:
-            continue
-        while open_groups and open_groups[-1][0] >= level:
-            open_groups.pop()
-        head = heads[index]
-        if head and head.kind == "group":
-            found.update(i for _, i in open_groups)
-            if open_groups:
-                holder[index] = open_groups[-1][1]
-            open_groups.append((level, index))
-    inner = {i: h for i, h in holder.items() if i not in found}
-    keys = [id_key(heads[i].key) for i in inner]  # type: ignore[union-attr]
-    if len(set(keys)) == len(keys):
-        return found, {}
-    return found, {i: f"{heads[h].key}.{heads[i].key}"  # type: ignore[union-attr]
-                   for i, h in inner.items()}
 
 
 def _open_group(scan: _Scan, head: Head, number: int, details: int) -> GroupDraft:
