@@ -21,7 +21,7 @@ from gitorch.roadmap.lines import (
 )
 from gitorch.roadmap.model import Roadmap, RoadmapError
 from gitorch.roadmap.ordering import WAVE, Item, speckit_order, wave_order
-from gitorch.roadmap.outline import outline
+from gitorch.roadmap.outline import Outline, outline
 from gitorch.roadmap.tables import Table, done_phases, find_tables, table_tracks
 from gitorch.roadmap.taskmaster import read_taskmaster
 from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key, json_form
@@ -55,18 +55,38 @@ class _Scan:
     taken: set[str] = field(default_factory=set)  # keys of the group ids the file writes
     tables: dict[int, Table] = field(default_factory=dict)  # by the index of the header
     listed: dict[tuple[str, str], TrackDraft] = field(default_factory=dict)  # checkbox tasks
+    visible: list[tuple[str, bool]] = field(default_factory=list)  # the lines as mask() shows
+    shape: Outline | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A Markdown plan read: the roadmap, and its lines as the reader saw them."""
+
+    roadmap: Roadmap
+    pieces: list[tuple[str, str]]  # (content, line end), as split_lines gives them
+    visible: list[tuple[str, bool]]
+    heads: list[Head | None]
+    tables: dict[int, Table]
 
 
 def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> Roadmap:
     """Read roadmap text in the form words.format names (auto: whichever it is)."""
-    if words.format not in FORMATS:
-        raise RoadmapError(f"{path}: unknown roadmap.format {words.format!r}")
     form = json_form(path, words)
     if form == "taskmaster":
         return read_taskmaster(text, path, words.tag)
     if form == "beads":
         return read_beads(text, path)
-    lines = [content for content, _ in split_lines(text.removeprefix("\ufeff"))]
+    return read_markdown(text, path, words).roadmap
+
+
+def read_markdown(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT
+                  ) -> Reading:
+    """Read Markdown roadmap text (past a byte order mark) in words.format's form."""
+    if words.format not in FORMATS:
+        raise RoadmapError(f"{path}: unknown roadmap.format {words.format!r}")
+    pieces = split_lines(text.removeprefix("\ufeff"))
+    lines = [content for content, _ in pieces]
     scan = _scan(lines, _Scan(path, words))
     if not scan.drafts:
         raise RoadmapError(
@@ -100,15 +120,17 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
         read_prerequisites(path, draft, scan.labels.get(draft.id, []), known, words)
     form = ("speckit" if speckit else "gsd" if "gsd" in scan.seen or words.format == "gsd"
             else "checklist" if "checklist" in scan.seen else "tracks")
-    return finish(path, scan.drafts, form, scan.passed_over)
+    heads = scan.shape.heads if scan.shape else []
+    return Reading(finish(path, scan.drafts, form, scan.passed_over), pieces, scan.visible,
+                   heads, scan.tables)
 
 
 def _scan(lines: list[str], scan: _Scan) -> _Scan:
     """Walk the lines once, gathering groups, their tracks and the lines that belong to each."""
     words, path = scan.words, scan.path
     checklists = words.format in ("auto", "checklist", "speckit", "gsd")
-    visible_lines = mask(lines)
-    shape = outline(visible_lines, words)
+    visible_lines = scan.visible = mask(lines)
+    shape = scan.shape = outline(visible_lines, words)
     heads, boxed, containers, nested = shape.heads, shape.boxed, shape.containers, shape.nested
     scan.taken = {id_key(h.key) for h in heads if h and h.kind == "group"}
     scan.tables = find_tables(visible_lines)
