@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from gitorch.names import id_problem
@@ -49,7 +50,7 @@ class GroupDraft:
 
 
 def read_prerequisites(path: str, group: GroupDraft, lines: list[tuple[int, str]],
-                       known: list[str], words: Vocabulary) -> None:
+                       known: Collection[str], words: Vocabulary) -> None:
     """Set the group's prerequisites from its "Depends on:" lines, when one names groups."""
     ids: list[str] = []
     for line, text in lines:
@@ -106,7 +107,7 @@ def finish(path: str, drafts: list[GroupDraft], form: str,
                     depends.append(dep)
                     lines[(track_id, dep)] = line
             status = "done" if draft.status == "done" else track.status
-            body = textwrap.dedent("\n".join(track.body)).strip("\n")
+            body = textwrap.dedent("\n".join(track.body)).strip("\n") if track.body else ""
             tracks.append(Track(draft.id, track.number, track.title, body, status,
                                 tuple(depends), track.line))
         groups.append(Group(draft.id, draft.title, draft.status, draft.line, tuple(tracks),

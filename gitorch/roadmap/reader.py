@@ -104,7 +104,7 @@ def read_markdown(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAU
             if found is not None:
                 found.status = "done"  # GSD's Progress table: "| 1. Setup | 2/2 | Complete |"
                 scan.seen.add("gsd")
-    known = [draft.id for draft in scan.drafts]
+    known = {draft.id for draft in scan.drafts}
     for draft in scan.drafts:
         items = scan.items.get(draft.id, [])
         if any(not item.weak for item in items):
@@ -140,7 +140,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     details = 0
     for index, (visible, fenced) in enumerate(visible_lines):
         number, raw = index + 1, lines[index]
-        if not fenced:
+        if not fenced and "<" in visible:
             for found in _DETAILS.finditer(visible):
                 details = max(0, details + (-1 if found.group(1) else 1))
         level = shape.levels[index]
@@ -192,18 +192,20 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         elif track and track[1] == 0 and raw.strip() and not in_item_body:
             track = None  # a list item's body is its indented lines
         if group and track is None and item and item[1] and checklists:
-            parent = _parent_task(scan, group, visible[item[2]:])
+            text = _unbold(visible[item[2]:].strip())  # "**T045** Title"
+            own = _ITEM_ID.match(text)
+            parent = _parent_task(scan, group, text, own)
             if parent is not None:
                 # Kiro's sub-task "- [ ] 2.1" written flush under "- [ ] 2.": a step of 2.
                 parent.body.append(raw)
                 parent.steps.append(box_status(visible[item[1][0] + 1]) == "done")
                 track = (parent, 0, item[0])
                 continue
-            draft = _checkbox_track(scan, group, visible, item[1], number)
+            draft = _checkbox_track(scan, group, visible[item[1][0] + 1], text, own, number)
             track = (draft, 0, item[0])
             continue
-        wave = None if fenced or not group or (track and track[1]) else WAVE.fullmatch(
-            visible.strip())
+        wave = None if fenced or not group or (track and track[1]) or (
+            "**" not in visible and "__" not in visible) else WAVE.fullmatch(visible.strip())
         if wave and group:
             scan.waves[group.id] = int(wave.group("n"))  # GSD: the plans below are wave n
             track = None
@@ -297,7 +299,7 @@ def _checklist_group(scan: _Scan, visible: str, number: int, details: int) -> Gr
     else:
         # By position, past every number the file gives a group ("## Phase 7") or took.
         position = len(scan.drafts) + 1
-        while id_key(str(position)) in scan.taken | set(scan.by_key):
+        while id_key(str(position)) in scan.taken or id_key(str(position)) in scan.by_key:
             position += 1
         gid, title = str(position), text
     draft = GroupDraft(gid, title or text, number, "done" if details else status)
@@ -307,12 +309,11 @@ def _checklist_group(scan: _Scan, visible: str, number: int, details: int) -> Gr
     return draft
 
 
-def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int, int],
-                    number: int) -> TrackDraft:
-    """A top-level checkbox item as a track: its own id if it starts with one."""
+def _checkbox_track(scan: _Scan, group: GroupDraft, box: str, text: str,
+                    own: re.Match[str] | None, number: int) -> TrackDraft:
+    """A top-level checkbox item as a track (box: the mark in its box; text: what follows,
+    own: the id text starts with, if any)."""
     scan.seen.add("checklist")
-    text = _BOLD_ID.sub(r"\g<id>", visible[box[1]:].strip(), count=1)  # "**T045** Title"
-    own = _ITEM_ID.match(text)
     number_text = _own_id(own) if own else str(len(scan.items.get(group.id, [])) + 1)
     rest = text[own.end():] if own else text
     parallel = False
@@ -320,9 +321,9 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
         parallel = parallel or tag.group("tag") == "P"
         rest = rest[tag.end():]
     title = clean_title(rest)
-    draft = TrackDraft(number_text, title or clean_title(text), number,
-                       box_status(visible[box[0] + 1]))
-    for found in _TEXT_DEPS.finditer(rest):
+    draft = TrackDraft(number_text, title or clean_title(text), number, box_status(box))
+    lower = rest.lower()
+    for found in _TEXT_DEPS.finditer(rest) if "depend" in lower or "after" in lower else ():
         for dep in read_track_ids(rest[found.end():], scan.words) or []:
             draft.deps.append((dep, number))
     _add_track(scan, group, draft, parallel, weak=True)
@@ -330,12 +331,11 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
     return draft
 
 
-def _parent_task(scan: _Scan, group: GroupDraft, text: str) -> TrackDraft | None:
+def _parent_task(scan: _Scan, group: GroupDraft, text: str, own: re.Match[str] | None
+                 ) -> TrackDraft | None:
     """The checkbox task of this group a dotted id ("2.1") is a sub-task of ("2"), if any."""
-    text = text.strip()
     if "." not in text.split(" ", 1)[0]:
         return None  # not a dotted id: the common case, answered at once
-    own = _ITEM_ID.match(_BOLD_ID.sub(r"\g<id>", text, count=1))
     parent, dot, _ = _own_id(own).rpartition(".") if own else ("", "", "")
     if not dot:
         return None
@@ -344,7 +344,13 @@ def _parent_task(scan: _Scan, group: GroupDraft, text: str) -> TrackDraft | None
 
 def _own_id(found: re.Match[str]) -> str:
     """The id an item starts with, without GSD's "-PLAN.md" file suffix."""
-    return re.sub(r"(?i:-PLAN\.md)$", "", found.group("id"))
+    text = found.group("id")
+    return text[:-len("-PLAN.md")] if text.lower().endswith("-plan.md") else text
+
+
+def _unbold(text: str) -> str:
+    """text with bold taken off the id it starts with: "**T045** Title" -> "T045 Title"."""
+    return _BOLD_ID.sub(r"\g<id>", text, count=1) if text[:2] in ("**", "__") else text
 
 
 def _add_track(scan: _Scan, group: GroupDraft, draft: TrackDraft, parallel: bool,
