@@ -232,9 +232,19 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     compiled = _patterns(words)
     # The key must be the first text after markers and decoration: find a candidate first,
     # so that the many lines holding no group or track word are not tokenized at all.
-    if not compiled.words.search(line.lower()):
+    lower = line.lower()
+    first_word = compiled.words.search(lower, start if line.isascii() else 0)
+    if first_word is None:
         return None
-    candidate = compiled.key.search(line, start, end)
+    if line.isascii():
+        # Lower-casing kept every column: the key cannot start before the first word, and
+        # a digit before that word is a digit before the key.
+        if not compiled.digit_marks and any(c.isdigit() for c in line[start:first_word.start()]):
+            return None
+        start_key = max(start, first_word.start())
+    else:
+        start_key = start
+    candidate = compiled.key.search(line, start_key, end)
     # Markers hold no digits: "T001 [P] Task 2" has text before its "Task".
     if candidate is None or (not compiled.digit_marks and any(
             c.isdigit() for c in line[start:candidate.start()])):
