@@ -298,15 +298,20 @@ def after_words(words: Vocabulary) -> bool:
 def _title_span(line: str, start: int, end: int, words: Vocabulary
                 ) -> tuple[int, int, list[Span]]:
     """Where the title text is between start and end, and the markers around it."""
-    tokens = [(m.lastgroup, m.start(), m.end())
-              for m in _patterns(words).token.finditer(line, start, end)]
-    others = [i for i, (kind, _, _) in enumerate(tokens) if kind == "other"]
-    if not others:
-        return end, end, [(s, e) for kind, s, e in tokens if kind == "mark"]
-    first, last = others[0], others[-1]
-    outside = tokens[:first] + tokens[last + 1:]
-    return (tokens[first][1], tokens[last][2],
-            [(s, e) for kind, s, e in outside if kind == "mark"])
+    marks: list[Span] = []
+    first = last = -1  # where the title's text starts and ends
+    before = inside = 0  # how many markers come before it, and up to its end
+    for found in _patterns(words).token.finditer(line, start, end):
+        kind = found.lastgroup
+        if kind == "mark":
+            marks.append(found.span())
+        elif kind == "other":
+            if first < 0:
+                first, before = found.start(), len(marks)
+            last, inside = found.end(), len(marks)
+    if first < 0:
+        return end, end, marks
+    return first, last, marks[:before] + marks[inside:]
 
 
 def _status(mark: str, words: Vocabulary) -> Status:
