@@ -27,6 +27,7 @@ _DECO = (
 )
 _PENDING_WORDS = r"in[ \t-]?progress|pending"
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_DIGIT = re.compile("[0-9]")  # in ASCII text, what str.isdigit() says is a digit
 _ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)[ \t]*")
 # "[-]": Kiro's task in progress.
 _ITEM = re.compile(r"([ \t]*)(?:[-*+]|[0-9]{1,9}[.)])[ \t]+(?:(\[[ xX-]\])[ \t]+)?(?=\S)")
@@ -239,7 +240,7 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     if line.isascii():
         # Lower-casing kept every column: the key cannot start before the first word, and
         # a digit before that word is a digit before the key.
-        if not compiled.digit_marks and any(c.isdigit() for c in line[start:first_word.start()]):
+        if not compiled.digit_marks and _DIGIT.search(line, start, first_word.start()):
             return None
         start_key = max(start, first_word.start())
     else:
@@ -249,12 +250,13 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     if candidate is None or (not compiled.digit_marks and any(
             c.isdigit() for c in line[start:candidate.start()])):
         return None
-    tokens = [(m.lastgroup, m.start(), m.end())
-              for m in compiled.token.finditer(line, start, candidate.start())]
-    if any(kind == "other" for kind, _, _ in tokens):
-        return None
+    marks: list[Span] = []
+    for token in compiled.token.finditer(line, start, candidate.start()):
+        if token.lastgroup == "other":
+            return None  # text before the key: "A person can use part 3" is no part
+        if token.lastgroup == "mark":
+            marks.append(token.span())
     key_at = candidate.start()
-    marks = [(s, e) for kind, s, e in tokens if kind == "mark"]
     key = compiled.key.match(line, key_at, end)
     if key is None:
         return None
