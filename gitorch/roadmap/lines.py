@@ -42,6 +42,7 @@ class _Patterns:
     """The line patterns for one vocabulary."""
 
     token: re.Pattern[str]
+    mark: re.Pattern[str]  # token's markers alone: finds the same ones, skipping the rest
     key: re.Pattern[str]
     done: re.Pattern[str]
     words: re.Pattern[str]  # any group or track word, lower-cased: a quick test of a line
@@ -54,20 +55,19 @@ def _patterns(words: Vocabulary) -> _Patterns:
     word = rf"(?:{done}|{_PENDING_WORDS})"
     bare = "|".join(["DONE", "COMPLETED?", "SHIPPED", r"IN[ \t-]?PROGRESS", "PENDING",
                      *(re.escape(w.upper()) for w in words.done_words)])
-    token = re.compile(
+    mark = (
         # A marker's decoration is read from the start of its run only: trying every position
         # inside a long run of emoji would take time quadratic in its length.
-        rf"(?P<mark>(?<![{_DECO}])[{_DECO}]+[ \t]*(?i:{word})\b"
+        rf"(?<![{_DECO}])[{_DECO}]+[ \t]*(?i:{word})\b"
         r"|(?:\u2705|\U0001f504|\u23f3)\ufe0f?"
         rf"|(?:\*\*|__)[ \t]*(?i:{word})[ \t]*(?:\*\*|__)"
         rf"|\[[ \t]*(?i:x|{word})?[ \t]*\]"
         rf"|\([ \t]*(?i:{word})[ \t]*\)"
         # A bare word is a marker only in capitals: "Mark as done" is a title.
-        rf"|\b(?:{bare})\b)"
-        rf"|(?P<deco>[{_DECO}\s*_~])"
-        r"|(?P<other>.)",
-        re.S,
+        rf"|\b(?:{bare})\b"
     )
+    # Every other token is one character, so a search for markers alone stops where this does.
+    token = re.compile(rf"(?P<mark>{mark})|(?P<deco>[{_DECO}\s*_~])|(?P<other>.)", re.S)
     groups, tracks = words_pattern(words.group_words), words_pattern(words.track_words)
     # Words in scripts that put the number first ("1단계", "2段階") also read that way.
     after = tuple(w for w in words.group_words if not w.isascii())
@@ -78,7 +78,7 @@ def _patterns(words: Vocabulary) -> _Patterns:
         rf"|(?P<tword>{tracks})[ \t]+(?P<track>{ID}){ID_END}{number_first})"
         r"(?P<close>[*_]*)(?:[ \t]*(?P<punct>[:.\-\u2013\u2014])|[ \t]+|$)[ \t]*"
     )
-    return _Patterns(token, key,
+    return _Patterns(token, re.compile(mark, re.S), key,
                      re.compile(rf"\u2705|(?i:\b(?:{done})\b)|^\[[ \t]*[xX][ \t]*\]$"),
                      re.compile("|".join(sorted({re.escape(w.strip().lower().split()[0])
                                                  for w in (*words.group_words,
@@ -234,10 +234,11 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     # The key must be the first text after markers and decoration: find a candidate first,
     # so that the many lines holding no group or track word are not tokenized at all.
     lower = line.lower()
-    first_word = compiled.words.search(lower, start if line.isascii() else 0)
+    ascii_only = line.isascii()
+    first_word = compiled.words.search(lower, start if ascii_only else 0)
     if first_word is None:
         return None
-    if line.isascii():
+    if ascii_only:
         # Lower-casing kept every column: the key cannot start before the first word, and
         # a digit before that word is a digit before the key.
         if not compiled.digit_marks and _DIGIT.search(line, start, first_word.start()):
@@ -247,8 +248,9 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
         start_key = start
     candidate = compiled.key.search(line, start_key, end)
     # Markers hold no digits: "T001 [P] Task 2" has text before its "Task".
-    if candidate is None or (not compiled.digit_marks and any(
-            c.isdigit() for c in line[start:candidate.start()])):
+    if candidate is None or (not compiled.digit_marks and (
+            _DIGIT.search(line, start, candidate.start()) if ascii_only
+            else any(c.isdigit() for c in line[start:candidate.start()]))):
         return None
     marks: list[Span] = []
     for token in compiled.token.finditer(line, start, candidate.start()):
@@ -269,8 +271,7 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
         title_end, note = closing, (closing + len(delim), end)
     title_start, title_stop, title_marks = _title_span(line, key.end(), title_end, words)
     marks += title_marks
-    marks += [(m.start(), m.end()) for m in compiled.token.finditer(line, *note)
-              if m.lastgroup == "mark"]
+    marks += [found.span() for found in compiled.mark.finditer(line, *note)]
     title = tidy_title(" ".join(_CONTROL_RE.sub("", line[title_start:title_stop]).split()))
     group = key.group("group") or (key.group("number") if after_words(words) else None)
     the_id = group or key.group("track")
