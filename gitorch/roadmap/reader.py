@@ -214,8 +214,10 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         if table and group and table.lists_tracks and checklists:
             for draft in table_tracks(table, len(group.tracks) + 1):
                 _add_track(scan, group, draft, parallel=False, weak=True)
-        label = None if fenced else read_label(visible)
-        status = None if fenced else read_status_line(visible, words)
+        # Both labels end in a colon: most lines hold none and are answered at once.
+        labelled = not fenced and ":" in visible
+        label = read_label(visible) if labelled else None
+        status = read_status_line(visible, words) if labelled else None
         if track:
             if raw.strip() and not visible.strip() and not fenced:
                 continue  # wholly inside an HTML comment: not for the agent either
