@@ -58,7 +58,8 @@ def run_case(folder: Path, quick: bool) -> CaseResult:
     runs = 2 if quick else 5
     plans = {label: (name, make()) for label, (name, make) in FORMS.items()}
     result = CaseResult("roadmap", "reading a plan and writing it back",
-                        f"CPU seconds in process, median of {runs} runs; 1 MB plans: "
+                        f"CPU seconds in process, median of {runs} rounds after a warm-up, "
+                        "read and write-back taking turns; 1 MB plans: "
                         + ", ".join(f"{label} {len(text.encode()) / 1000:.0f} kB"
                                     for label, (_, text) in plans.items()))
     every_track = True
