@@ -35,7 +35,7 @@ CASES = {
     "claims": ("benchmarks.claims_race", "32 starts racing for 8 tracks"),
     "report": ("benchmarks.report_scale", "report --html of 500 tracks"),
     "overlap": ("benchmarks.overlap", "overlap-aware scheduling, 12 tracks"),
-    "roadmap": ("benchmarks.roadmap_parse", "reading plans up to 1 MB"),
+    "roadmap": ("benchmarks.roadmap_parse", "reading and writing back 1 MB plans"),
     "repair": ("benchmarks.repair_speed", "conflict found -> track landed"),
     "sandbox": ("benchmarks.sandbox_cost", "the sandbox's cost a phase and a track"),
     "resume": ("benchmarks.resume_tokens", "tokens to finish a track cut at its midpoint"),

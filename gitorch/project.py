@@ -54,7 +54,7 @@ def project_for(paths: git.RepoPaths, overrides: dict[str, object] | None = None
     if not config.roadmap_given and not (paths.main_worktree / config.roadmap).exists():
         from gitorch.roadmap.finding import find_plan  # reads files: only when it is missing
 
-        found = find_plan(paths.main_worktree)
+        found = find_plan(paths.main_worktree, config.roadmap_words)
         if found is not None:
             config = replace(config, roadmap=found[0])
     if json_form(config.roadmap, config.roadmap_words) == "taskmaster":
@@ -83,7 +83,7 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
         raise GitorchError(f"branch {branch} has no commits yet; commit {name} to it first")
     if committed is None:
         raise GitorchError(f"{name} is not committed on {branch}; "
-                           f"{_missing_roadmap_hint(project.paths.main_worktree, name)}")
+                           f"{_missing_roadmap_hint(project, name)}")
     text = _decode(committed, name)
     warning = None
     try:
@@ -95,13 +95,14 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
     return LoadedRoadmap(parse(text, name, project.config.roadmap_words), text, warning)
 
 
-def _missing_roadmap_hint(main_worktree: Path, name: str) -> str:
+def _missing_roadmap_hint(project: Project, name: str) -> str:
     """What to do about a roadmap main lacks: commit it, or name the plan that is there."""
+    main_worktree = project.paths.main_worktree
     if (main_worktree / name).is_file():
         return f"commit it: git add {name} && git commit"
     from gitorch.roadmap.finding import choose, plans  # reads files: only when it is missing
 
-    found = plans(main_worktree)
+    found = plans(main_worktree, project.config.roadmap_words)
     chosen = choose(found)
     if chosen is not None and chosen.roadmap is not None and chosen.name != name:
         return (f"set `roadmap: {chosen.name}` in gitorch.yaml (it reads as a "

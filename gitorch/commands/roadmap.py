@@ -21,7 +21,8 @@ def describe(cwd: Path) -> dict[str, Any]:
     doc = document(roadmap, predicted_footprints(project, roadmap), landed_tracks(project))
     if not project.config.roadmap_given:
         # gitorch chose the plan: show every one it looked at, and why others were not taken.
-        doc["considered"] = [plan.summary() for plan in plans(project.paths.main_worktree)]
+        doc["considered"] = [plan.summary() for plan in plans(project.paths.main_worktree,
+                                                           project.config.roadmap_words)]
     return doc
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from gitorch.names import id_problem
@@ -16,6 +17,8 @@ _Edges = dict[str, list[tuple[str, int, bool]]]
 _Cycle = list[tuple[str, str, int, bool]]  # (source, target, line, explicit)
 # Suffix of the node "C starts", which waits on group C's prerequisites for it and its tracks.
 _START = " starts"
+# Suffix of the node "C above": every group above group C, for a group that names none.
+_ABOVE = " above"
 
 
 @dataclass
@@ -47,7 +50,7 @@ class GroupDraft:
 
 
 def read_prerequisites(path: str, group: GroupDraft, lines: list[tuple[int, str]],
-                       known: list[str], words: Vocabulary) -> None:
+                       known: Collection[str], words: Vocabulary) -> None:
     """Set the group's prerequisites from its "Depends on:" lines, when one names groups."""
     ids: list[str] = []
     for line, text in lines:
@@ -84,8 +87,9 @@ def finish(path: str, drafts: list[GroupDraft], form: str,
     for draft in drafts:
         for track in draft.tracks:
             everywhere.setdefault(id_key(track.number), []).append(f"{draft.id}/{track.number}")
-    groups, lines = [], {}
-    for index, draft in enumerate(drafts):
+    groups: list[Group] = []
+    lines: dict[tuple[str, str], int] = {}
+    for draft in drafts:
         tracks = []
         for track in draft.tracks:
             track_id = f"{draft.id}/{track.number}"
@@ -103,12 +107,12 @@ def finish(path: str, drafts: list[GroupDraft], form: str,
                     depends.append(dep)
                     lines[(track_id, dep)] = line
             status = "done" if draft.status == "done" else track.status
-            body = textwrap.dedent("\n".join(track.body)).strip("\n")
+            body = textwrap.dedent("\n".join(track.body)).strip("\n") if track.body else ""
             tracks.append(Track(draft.id, track.number, track.title, body, status,
                                 tuple(depends), track.line))
-        prerequisites = _prerequisites(path, draft, drafts[:index], by_key)
         groups.append(Group(draft.id, draft.title, draft.status, draft.line, tuple(tracks),
-                            prerequisites, draft.marks or (draft.line,)))
+                            _prerequisites(path, draft, by_key), draft.marks or (draft.line,),
+                            groups[-1] if groups else None, draft.prerequisites is None))
     roadmap = Roadmap(path, tuple(groups), form, tuple(passed_over))
     _check_cycles(path, roadmap, _edges(roadmap, drafts, lines))
     return roadmap
@@ -156,10 +160,11 @@ def _group(groups: dict[str, GroupDraft], written: str) -> GroupDraft | None:
     return found
 
 
-def _prerequisites(path: str, draft: GroupDraft, above: list[GroupDraft],
-                   groups: dict[str, GroupDraft]) -> tuple[str, ...]:
+def _prerequisites(path: str, draft: GroupDraft, groups: dict[str, GroupDraft]
+                   ) -> tuple[str, ...]:
+    """The groups the draft names as its prerequisites, checked; () when it names none."""
     if draft.prerequisites is None:
-        return tuple(g.id for g in above)
+        return ()
     ids: list[str] = []
     for written in draft.prerequisites:
         found = _group(groups, written)
@@ -180,6 +185,11 @@ def _edges(roadmap: Roadmap, drafts: list[GroupDraft], lines: dict[tuple[str, st
     for group, draft in zip(roadmap.groups, drafts, strict=True):
         for track in group.tracks:
             edges[track.id] = [(dep, lines[(track.id, dep)], True) for dep in track.depends_on]
+        above = group.above
+        if above is not None:
+            # "Every group above C": B and every group above B, one link at a time.
+            edges[group.id + _ABOVE] = [(above.id + _ABOVE, group.line, False),
+                                        (f"Group {above.id}", group.line, False)]
         if group.status == "done":
             continue
         # A group waits on its prerequisites, and only finishes when its tracks do. Its
@@ -187,8 +197,11 @@ def _edges(roadmap: Roadmap, drafts: list[GroupDraft], lines: dict[tuple[str, st
         # track made the cycle check quadratic in the size of a long roadmap.
         start = group.id + _START
         line = draft.prerequisite_line
-        edges[start] = [(f"Group {p}", line or group.line, line is not None)
-                        for p in group.prerequisites]
+        edges[start] = ([(above.id + _ABOVE, group.line, False),
+                         (f"Group {above.id}", group.line, False)]
+                        if group.after_above and above is not None else
+                        [(f"Group {p}", line or group.line, line is not None)
+                         for p in group.named])
         edges[f"Group {group.id}"] = [(start, group.line, False),
                                       *((t.id, t.line, False) for t in group.tracks)]
         for track in group.tracks:
@@ -211,13 +224,17 @@ def _check_cycles(path: str, roadmap: Roadmap, edges: _Edges) -> None:
 
 
 def _bypass_starts(cycle: _Cycle) -> _Cycle:
-    """The cycle with each hop through a group's start node read as one wait, as written."""
+    """The cycle with each hop through a group's start node (and the groups-above nodes after
+    it) read as one wait, as written."""
     hops = []
     for index, (source, target, line, explicit) in enumerate(cycle):
-        if source.endswith(_START):
+        if source.endswith((_START, _ABOVE)):
             continue
         if target.endswith(_START):
             _, target, line, explicit = cycle[(index + 1) % len(cycle)]
+            while target.endswith(_ABOVE):
+                index += 1
+                target = cycle[(index + 1) % len(cycle)][1]
         hops.append((source, target, line, explicit))
     return hops
 

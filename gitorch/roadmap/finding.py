@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from gitorch.roadmap.model import Roadmap, RoadmapError
 from gitorch.roadmap.reader import parse
 from gitorch.roadmap.taskmaster import current_tag
-from gitorch.roadmap.vocabulary import Vocabulary
+from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary, json_form
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._/-]+")
 # Planners' own places, then the usual names of a hand-written plan.
@@ -41,13 +41,14 @@ class Plan:
                 f"and {len(self.roadmap.tracks())} tracks, {left} open")
 
 
-def plans(root: Path) -> list[Plan]:
-    """Every plan file in the worktree at root, each read, in the order they are preferred."""
+def plans(root: Path, words: Vocabulary = DEFAULT) -> list[Plan]:
+    """Every plan file in the worktree at root, each read with the configured words, in the
+    order they are preferred."""
     found = []
     for name in _names(root):
         if not _SAFE_NAME.fullmatch(name):
             continue  # a name that would need quoting in gitorch.yaml is not guessed at
-        found.append(read_plan(root, name))
+        found.append(read_plan(root, name, words))
     return found
 
 
@@ -57,17 +58,18 @@ def choose(found: list[Plan]) -> Plan | None:
         (p for p in found if p.roadmap is not None), None)
 
 
-def find_plan(root: Path) -> tuple[str, Roadmap] | None:
+def find_plan(root: Path, words: Vocabulary = DEFAULT) -> tuple[str, Roadmap] | None:
     """The name and roadmap of the plan to run in the worktree at root, if one reads."""
-    best = choose(plans(root))
+    best = choose(plans(root, words))
     return (best.name, best.roadmap) if best and best.roadmap else None
 
 
-def read_plan(root: Path, name: str) -> Plan:
-    """The plan file root/name, read as gitorch would read it."""
+def read_plan(root: Path, name: str, words: Vocabulary = DEFAULT) -> Plan:
+    """The plan file root/name, read as gitorch would read it with these words."""
     try:
         text = (root / name).read_text(encoding="utf-8")
-        words = Vocabulary(tag=current_tag(root)) if name.endswith(".json") else Vocabulary()
+        if json_form(name, words) == "taskmaster":
+            words = replace(words, tag=current_tag(root))
         return Plan(name, parse(text, name, words))
     except (OSError, UnicodeDecodeError) as bad:
         return Plan(name, None, str(bad))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,7 +82,7 @@ def read_track_ids(text: str, words: Vocabulary = DEFAULT) -> list[str] | None:
     return ids or None
 
 
-def read_group_ids(text: str, known: list[str], words: Vocabulary = DEFAULT
+def read_group_ids(text: str, known: Collection[str], words: Vocabulary = DEFAULT
                    ) -> list[str] | None:
     """Group ids from the start of text, up to the first word that is not one; None if none."""
     ids: list[str] = []

@@ -11,6 +11,8 @@ from gitorch.roadmap.vocabulary import DEFAULT, ID, ID_END, Vocabulary, words_pa
 
 Status = Literal["done", "in_progress", "pending"]
 Span = tuple[int, int]
+# A list item: its indent, its checkbox, and where its text starts.
+ListItem = tuple[int, "Span | None", int]
 
 # Characters that may not reach a title: C0/C1 controls (tabs are whitespace), invisible
 # marks and the bidi overrides that make text display differently from what it says.
@@ -25,6 +27,7 @@ _DECO = (
 )
 _PENDING_WORDS = r"in[ \t-]?progress|pending"
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_DIGIT = re.compile("[0-9]")  # in ASCII text, what str.isdigit() says is a digit
 _ATX = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)[ \t]*")
 # "[-]": Kiro's task in progress.
 _ITEM = re.compile(r"([ \t]*)(?:[-*+]|[0-9]{1,9}[.)])[ \t]+(?:(\[[ xX-]\])[ \t]+)?(?=\S)")
@@ -39,9 +42,10 @@ class _Patterns:
     """The line patterns for one vocabulary."""
 
     token: re.Pattern[str]
+    mark: re.Pattern[str]  # token's markers alone: finds the same ones, skipping the rest
     key: re.Pattern[str]
     done: re.Pattern[str]
-    words: tuple[str, ...]  # every group and track word, lower-cased, for a quick test
+    words: re.Pattern[str]  # any group or track word, lower-cased: a quick test of a line
     digit_marks: bool  # whether a done word holds a digit
 
 
@@ -51,20 +55,19 @@ def _patterns(words: Vocabulary) -> _Patterns:
     word = rf"(?:{done}|{_PENDING_WORDS})"
     bare = "|".join(["DONE", "COMPLETED?", "SHIPPED", r"IN[ \t-]?PROGRESS", "PENDING",
                      *(re.escape(w.upper()) for w in words.done_words)])
-    token = re.compile(
+    mark = (
         # A marker's decoration is read from the start of its run only: trying every position
         # inside a long run of emoji would take time quadratic in its length.
-        rf"(?P<mark>(?<![{_DECO}])[{_DECO}]+[ \t]*(?i:{word})\b"
+        rf"(?<![{_DECO}])[{_DECO}]+[ \t]*(?i:{word})\b"
         r"|(?:\u2705|\U0001f504|\u23f3)\ufe0f?"
         rf"|(?:\*\*|__)[ \t]*(?i:{word})[ \t]*(?:\*\*|__)"
         rf"|\[[ \t]*(?i:x|{word})?[ \t]*\]"
         rf"|\([ \t]*(?i:{word})[ \t]*\)"
         # A bare word is a marker only in capitals: "Mark as done" is a title.
-        rf"|\b(?:{bare})\b)"
-        rf"|(?P<deco>[{_DECO}\s*_~])"
-        r"|(?P<other>.)",
-        re.S,
+        rf"|\b(?:{bare})\b"
     )
+    # Every other token is one character, so a search for markers alone stops where this does.
+    token = re.compile(rf"(?P<mark>{mark})|(?P<deco>[{_DECO}\s*_~])|(?P<other>.)", re.S)
     groups, tracks = words_pattern(words.group_words), words_pattern(words.track_words)
     # Words in scripts that put the number first ("1단계", "2段階") also read that way.
     after = tuple(w for w in words.group_words if not w.isascii())
@@ -75,11 +78,12 @@ def _patterns(words: Vocabulary) -> _Patterns:
         rf"|(?P<tword>{tracks})[ \t]+(?P<track>{ID}){ID_END}{number_first})"
         r"(?P<close>[*_]*)(?:[ \t]*(?P<punct>[:.\-\u2013\u2014])|[ \t]+|$)[ \t]*"
     )
-    return _Patterns(token, key,
+    return _Patterns(token, re.compile(mark, re.S), key,
                      re.compile(rf"\u2705|(?i:\b(?:{done})\b)|^\[[ \t]*[xX][ \t]*\]$"),
-                     tuple({w.strip().lower().split()[0] for w in (*words.group_words,
-                                                                   *words.track_words)
-                            if w.strip()}),
+                     re.compile("|".join(sorted({re.escape(w.strip().lower().split()[0])
+                                                 for w in (*words.group_words,
+                                                           *words.track_words)
+                                                 if w.strip()}))),
                      any(c.isdigit() for w in words.done_words for c in w))
 
 
@@ -128,6 +132,9 @@ def mask(lines: list[str]) -> list[tuple[str, bool]]:
             fence = opening.group(1)
             out.append(("", True))
             continue
+        if not comment and "<!--" not in line:
+            out.append((line, False))  # most lines: nothing to hide
+            continue
         chars = list(line)
         pos = 0
         while pos < len(line):
@@ -146,6 +153,8 @@ def mask(lines: list[str]) -> list[tuple[str, bool]]:
 
 def indent_of(line: str) -> int:
     """Leading whitespace in columns, tabs to the next multiple of 4."""
+    if "\t" not in line:
+        return len(line) - len(line.lstrip())
     expanded = line.expandtabs(4)
     return len(expanded) - len(expanded.lstrip())
 
@@ -165,14 +174,16 @@ def read_head(line: str, words: Vocabulary = DEFAULT) -> Head | None:
         if hashes < end and (hashes == heading.end() or line[hashes - 1] in " \t"):
             end = len(line[:hashes].rstrip())  # the optional closing "###"
         return _read(line, heading.end(), end, len(heading.group(1)), 0, None, words)
-    item = _ITEM.match(line)
-    if item is None:
-        return None
-    box = item.span(2) if item.group(2) else None
-    return _read(line, item.end(), len(line.rstrip()), 0, indent_of(item.group(1)), box, words)
+    item = read_item(line)
+    return None if item is None else item_head(line, item, words)
 
 
-def read_item(line: str) -> tuple[int, Span | None, int] | None:
+def item_head(line: str, item: ListItem, words: Vocabulary = DEFAULT) -> Head | None:
+    """A list item (as read_item reads it) as a track; None when it is not one."""
+    return _read(line, item[2], len(line.rstrip()), 0, item[0], item[1], words)
+
+
+def read_item(line: str) -> ListItem | None:
     """A list item's indent, checkbox and where its text starts; None for other lines."""
     item = _ITEM.match(line)
     if item is None:
@@ -223,19 +234,31 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
     # The key must be the first text after markers and decoration: find a candidate first,
     # so that the many lines holding no group or track word are not tokenized at all.
     lower = line.lower()
-    if not any(word in lower for word in compiled.words):
+    ascii_only = line.isascii()
+    first_word = compiled.words.search(lower, start if ascii_only else 0)
+    if first_word is None:
         return None
-    candidate = compiled.key.search(line, start, end)
+    if ascii_only:
+        # Lower-casing kept every column: the key cannot start before the first word, and
+        # a digit before that word is a digit before the key.
+        if not compiled.digit_marks and _DIGIT.search(line, start, first_word.start()):
+            return None
+        start_key = max(start, first_word.start())
+    else:
+        start_key = start
+    candidate = compiled.key.search(line, start_key, end)
     # Markers hold no digits: "T001 [P] Task 2" has text before its "Task".
-    if candidate is None or (not compiled.digit_marks and any(
-            c.isdigit() for c in line[start:candidate.start()])):
+    if candidate is None or (not compiled.digit_marks and (
+            _DIGIT.search(line, start, candidate.start()) if ascii_only
+            else any(c.isdigit() for c in line[start:candidate.start()]))):
         return None
-    tokens = [(m.lastgroup, m.start(), m.end())
-              for m in compiled.token.finditer(line, start, candidate.start())]
-    if any(kind == "other" for kind, _, _ in tokens):
-        return None
+    marks: list[Span] = []
+    for token in compiled.token.finditer(line, start, candidate.start()):
+        if token.lastgroup == "other":
+            return None  # text before the key: "A person can use part 3" is no part
+        if token.lastgroup == "mark":
+            marks.append(token.span())
     key_at = candidate.start()
-    marks = [(s, e) for kind, s, e in tokens if kind == "mark"]
     key = compiled.key.match(line, key_at, end)
     if key is None:
         return None
@@ -248,8 +271,7 @@ def _read(line: str, start: int, end: int, level: int, indent: int, box: Span | 
         title_end, note = closing, (closing + len(delim), end)
     title_start, title_stop, title_marks = _title_span(line, key.end(), title_end, words)
     marks += title_marks
-    marks += [(m.start(), m.end()) for m in compiled.token.finditer(line, *note)
-              if m.lastgroup == "mark"]
+    marks += [found.span() for found in compiled.mark.finditer(line, *note)]
     title = tidy_title(" ".join(_CONTROL_RE.sub("", line[title_start:title_stop]).split()))
     group = key.group("group") or (key.group("number") if after_words(words) else None)
     the_id = group or key.group("track")
@@ -279,15 +301,20 @@ def after_words(words: Vocabulary) -> bool:
 def _title_span(line: str, start: int, end: int, words: Vocabulary
                 ) -> tuple[int, int, list[Span]]:
     """Where the title text is between start and end, and the markers around it."""
-    tokens = [(m.lastgroup, m.start(), m.end())
-              for m in _patterns(words).token.finditer(line, start, end)]
-    others = [i for i, (kind, _, _) in enumerate(tokens) if kind == "other"]
-    if not others:
-        return end, end, [(s, e) for kind, s, e in tokens if kind == "mark"]
-    first, last = others[0], others[-1]
-    outside = tokens[:first] + tokens[last + 1:]
-    return (tokens[first][1], tokens[last][2],
-            [(s, e) for kind, s, e in outside if kind == "mark"])
+    marks: list[Span] = []
+    first = last = -1  # where the title's text starts and ends
+    before = inside = 0  # how many markers come before it, and up to its end
+    for found in _patterns(words).token.finditer(line, start, end):
+        kind = found.lastgroup
+        if kind == "mark":
+            marks.append(found.span())
+        elif kind == "other":
+            if first < 0:
+                first, before = found.start(), len(marks)
+            last, inside = found.end(), len(marks)
+    if first < 0:
+        return end, end, marks
+    return first, last, marks[:before] + marks[inside:]
 
 
 def _status(mark: str, words: Vocabulary) -> Status:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -48,9 +49,26 @@ class Group:
     status: Status
     line: int
     tracks: tuple[Track, ...]
-    prerequisites: tuple[str, ...]
+    named: tuple[str, ...]  # the prerequisite groups its plan names
     # Every line that marks this group done: a heading, and in GSD also its summary item.
     marks: tuple[int, ...] = ()
+    # The group directly above. A group that names no prerequisites waits on it and on every
+    # group above that one: one link each, where a list of every group above would make a
+    # plan of thousands of groups quadratic to read and to schedule.
+    above: Group | None = field(default=None, repr=False, compare=False)
+    after_above: bool = False
+
+    @property
+    def prerequisites(self) -> tuple[str, ...]:
+        """The groups it waits on, in file order: those named, else every group above."""
+        if not self.after_above:
+            return self.named
+        ids = []
+        group = self.above
+        while group is not None:
+            ids.append(group.id)
+            group = group.above
+        return tuple(reversed(ids))
 
     @property
     def done(self) -> bool:
@@ -67,12 +85,17 @@ class Roadmap:
     form: str = "tracks"  # which form the file was read as: tracks, speckit, gsd, checklist
     passed_over: tuple[tuple[int, str, str], ...] = ()  # (line, heading, why) not read as work
     _by_id: dict[str, Group | Track] = field(init=False, repr=False, compare=False)
+    _position: dict[str, int] = field(init=False, repr=False, compare=False)
+    # For a set of landed tracks, the positions of the groups not done: asked once a tick.
+    _open: dict[frozenset[str], list[int]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Lookups by id stay cheap for the scheduler's many questions about big roadmaps.
         index: dict[str, Group | Track] = {f"Group {g.id}": g for g in self.groups}
         index.update((t.id, t) for t in self.tracks())
         object.__setattr__(self, "_by_id", index)
+        object.__setattr__(self, "_position", {g.id: i for i, g in enumerate(self.groups)})
+        object.__setattr__(self, "_open", {})
 
     def group(self, group_id: str) -> Group:
         """The group with this id."""
@@ -103,14 +126,19 @@ class Roadmap:
 
     def group_ready(self, group_id: str, landed: frozenset[str] = frozenset()) -> bool:
         """Whether every prerequisite group of this group is done."""
-        return not self._waiting_groups(self.group(group_id), landed)
+        group = self.group(group_id)
+        if group.after_above:
+            open_groups = self._open_groups(landed)
+            return not open_groups or open_groups[0] >= self._position[group.id]
+        return not self._waiting_groups(group, landed)
 
     def track_state(self, track_id: str, landed: frozenset[str] = frozenset()) -> TrackState:
         """done (marked or landed), blocked (waiting on a group or track), or pending."""
         track = self.track(track_id)
         if track.done or track.id in landed:
             return "done"
-        return "blocked" if self.waiting_on(track_id, landed) else "pending"
+        waiting = any(not (self.track(dep).done or dep in landed) for dep in track.depends_on)
+        return "blocked" if waiting or not self.group_ready(track.group, landed) else "pending"
 
     def ready_tracks(self, landed: frozenset[str] = frozenset()) -> tuple[Track, ...]:
         """Every pending track: the current group's first, then later ready groups'."""
@@ -131,7 +159,21 @@ class Roadmap:
         return (*tracks, *(f"Group {group_id}" for group_id in groups))
 
     def _waiting_groups(self, group: Group, landed: frozenset[str]) -> list[str]:
-        return [p for p in group.prerequisites if not self.group_done(self.group(p), landed)]
+        if group.after_above:
+            open_groups = self._open_groups(landed)
+            above = bisect.bisect_left(open_groups, self._position[group.id])
+            return [self.groups[i].id for i in open_groups[:above]]
+        return [p for p in group.named if not self.group_done(self.group(p), landed)]
+
+    def _open_groups(self, landed: frozenset[str]) -> list[int]:
+        """The positions of the groups not done, in file order."""
+        found = self._open.get(landed)
+        if found is None:
+            if len(self._open) >= 8:
+                self._open.clear()  # landed grows as a run goes: old sets are not asked again
+            found = self._open[landed] = [i for i, g in enumerate(self.groups)
+                                          if not self.group_done(g, landed)]
+        return found
 
     @staticmethod
     def group_done(group: Group, landed: frozenset[str] = frozenset()) -> bool:

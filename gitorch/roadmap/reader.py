@@ -17,12 +17,11 @@ from gitorch.roadmap.lines import (
     heading_text,
     indent_of,
     mask,
-    read_head,
-    read_item,
     split_lines,
 )
 from gitorch.roadmap.model import Roadmap, RoadmapError
 from gitorch.roadmap.ordering import WAVE, Item, speckit_order, wave_order
+from gitorch.roadmap.outline import Outline, outline
 from gitorch.roadmap.tables import Table, done_phases, find_tables, table_tracks
 from gitorch.roadmap.taskmaster import read_taskmaster
 from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key, json_form
@@ -56,18 +55,38 @@ class _Scan:
     taken: set[str] = field(default_factory=set)  # keys of the group ids the file writes
     tables: dict[int, Table] = field(default_factory=dict)  # by the index of the header
     listed: dict[tuple[str, str], TrackDraft] = field(default_factory=dict)  # checkbox tasks
+    visible: list[tuple[str, bool]] = field(default_factory=list)  # the lines as mask() shows
+    shape: Outline | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A Markdown plan read: the roadmap, and its lines as the reader saw them."""
+
+    roadmap: Roadmap
+    pieces: list[tuple[str, str]]  # (content, line end), as split_lines gives them
+    visible: list[tuple[str, bool]]
+    heads: list[Head | None]
+    tables: dict[int, Table]
 
 
 def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> Roadmap:
     """Read roadmap text in the form words.format names (auto: whichever it is)."""
-    if words.format not in FORMATS:
-        raise RoadmapError(f"{path}: unknown roadmap.format {words.format!r}")
     form = json_form(path, words)
     if form == "taskmaster":
         return read_taskmaster(text, path, words.tag)
     if form == "beads":
         return read_beads(text, path)
-    lines = [content for content, _ in split_lines(text.removeprefix("\ufeff"))]
+    return read_markdown(text, path, words).roadmap
+
+
+def read_markdown(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT
+                  ) -> Reading:
+    """Read Markdown roadmap text (past a byte order mark) in words.format's form."""
+    if words.format not in FORMATS:
+        raise RoadmapError(f"{path}: unknown roadmap.format {words.format!r}")
+    pieces = split_lines(text.removeprefix("\ufeff"))
+    lines = [content for content, _ in pieces]
     scan = _scan(lines, _Scan(path, words))
     if not scan.drafts:
         raise RoadmapError(
@@ -85,7 +104,7 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
             if found is not None:
                 found.status = "done"  # GSD's Progress table: "| 1. Setup | 2/2 | Complete |"
                 scan.seen.add("gsd")
-    known = [draft.id for draft in scan.drafts]
+    known = {draft.id for draft in scan.drafts}
     for draft in scan.drafts:
         items = scan.items.get(draft.id, [])
         if any(not item.weak for item in items):
@@ -101,16 +120,18 @@ def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> R
         read_prerequisites(path, draft, scan.labels.get(draft.id, []), known, words)
     form = ("speckit" if speckit else "gsd" if "gsd" in scan.seen or words.format == "gsd"
             else "checklist" if "checklist" in scan.seen else "tracks")
-    return finish(path, scan.drafts, form, scan.passed_over)
+    heads = scan.shape.heads if scan.shape else []
+    return Reading(finish(path, scan.drafts, form, scan.passed_over), pieces, scan.visible,
+                   heads, scan.tables)
 
 
 def _scan(lines: list[str], scan: _Scan) -> _Scan:
     """Walk the lines once, gathering groups, their tracks and the lines that belong to each."""
     words, path = scan.words, scan.path
     checklists = words.format in ("auto", "checklist", "speckit", "gsd")
-    visible_lines = mask(lines)
-    heads, boxed, any_group = _look_ahead(visible_lines, words)
-    containers, nested = _containers(visible_lines, heads)
+    visible_lines = scan.visible = mask(lines)
+    shape = scan.shape = outline(visible_lines, words)
+    heads, boxed, containers, nested = shape.heads, shape.boxed, shape.containers, shape.nested
     scan.taken = {id_key(h.key) for h in heads if h and h.kind == "group"}
     scan.tables = find_tables(visible_lines)
     group: GroupDraft | None = None
@@ -119,14 +140,14 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
     details = 0
     for index, (visible, fenced) in enumerate(visible_lines):
         number, raw = index + 1, lines[index]
-        if not fenced:
+        if not fenced and "<" in visible:
             for found in _DETAILS.finditer(visible):
                 details = max(0, details + (-1 if found.group(1) else 1))
-        level = heading_level(visible)
+        level = shape.levels[index]
         in_item_body = (track is not None and track[1] == 0 and bool(raw.strip())
                         and indent_of(raw if fenced else visible) > track[2])
         head = None if fenced or in_item_body else heads[index]
-        item = None if fenced or in_item_body or level else read_item(visible)
+        item = None if in_item_body else shape.items[index]
         if head and head.kind == "group" and level and index not in containers:
             if index in nested:
                 head = replace(head, key=nested[index])
@@ -137,7 +158,7 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         if head and head.kind == "group" and item and item[1] and checklists and group is None:
             _mention(scan, head, number, details)  # GSD's summary: "- [ ] **Phase 3: X**"
             continue
-        if head and head.kind == "track" and group is None and not any_group and (
+        if head and head.kind == "track" and group is None and not shape.any_group and (
                 level or item):
             group, group_level = _implicit_group(scan, lines), 0
         if head and head.kind == "track" and group and (level == 0 or level > group_level):
@@ -171,18 +192,20 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         elif track and track[1] == 0 and raw.strip() and not in_item_body:
             track = None  # a list item's body is its indented lines
         if group and track is None and item and item[1] and checklists:
-            parent = _parent_task(scan, group, visible[item[2]:])
+            text = _unbold(visible[item[2]:].strip())  # "**T045** Title"
+            own = _ITEM_ID.match(text)
+            parent = _parent_task(scan, group, text, own)
             if parent is not None:
                 # Kiro's sub-task "- [ ] 2.1" written flush under "- [ ] 2.": a step of 2.
                 parent.body.append(raw)
                 parent.steps.append(box_status(visible[item[1][0] + 1]) == "done")
                 track = (parent, 0, item[0])
                 continue
-            draft = _checkbox_track(scan, group, visible, item[1], number)
+            draft = _checkbox_track(scan, group, visible[item[1][0] + 1], text, own, number)
             track = (draft, 0, item[0])
             continue
-        wave = None if fenced or not group or (track and track[1]) else WAVE.fullmatch(
-            visible.strip())
+        wave = None if fenced or not group or (track and track[1]) or (
+            "**" not in visible and "__" not in visible) else WAVE.fullmatch(visible.strip())
         if wave and group:
             scan.waves[group.id] = int(wave.group("n"))  # GSD: the plans below are wave n
             track = None
@@ -191,13 +214,15 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
         if table and group and table.lists_tracks and checklists:
             for draft in table_tracks(table, len(group.tracks) + 1):
                 _add_track(scan, group, draft, parallel=False, weak=True)
-        label = None if fenced else read_label(visible)
-        status = None if fenced else read_status_line(visible, words)
+        # Both labels end in a colon: most lines hold none and are answered at once.
+        labelled = not fenced and ":" in visible
+        label = read_label(visible) if labelled else None
+        status = read_status_line(visible, words) if labelled else None
         if track:
             if raw.strip() and not visible.strip() and not fenced:
                 continue  # wholly inside an HTML comment: not for the agent either
             track[0].body.append(raw)
-            step = read_item(visible) if track[1] == 0 and not fenced and "[" in visible else None
+            step = shape.items[index] if track[1] == 0 else None
             if step and step[1]:
                 track[0].steps.append(box_status(visible[step[1][0] + 1]) == "done")
             if status == "done":
@@ -212,56 +237,6 @@ def _scan(lines: list[str], scan: _Scan) -> _Scan:
             if label and not scan.items.get(group.id):
                 scan.labels.setdefault(group.id, []).append((number, label.group("rest")))
     return scan
-
-
-def _look_ahead(visible: list[tuple[str, bool]], words: Vocabulary
-                ) -> tuple[list[Head | None], list[bool], bool]:
-    """Each line read as a head; for each line, whether it is a heading whose own body holds
-    task checkboxes; and whether the file has any group heading at all."""
-    heads: list[Head | None] = [None] * len(visible)
-    boxed = [False] * len(visible)
-    below = any_group = False
-    for index in range(len(visible) - 1, -1, -1):
-        line, fenced = visible[index]
-        if fenced:
-            continue
-        head = heads[index] = read_head(line, words)
-        if heading_level(line):
-            boxed[index], below = below, False
-            any_group = any_group or bool(head and head.kind == "group")
-            continue
-        item = read_item(line)
-        if item and item[1]:
-            below = below or not (head and head.kind == "group")
-    return heads, boxed, any_group
-
-
-def _containers(visible: list[tuple[str, bool]], heads: list[Head | None]
-                ) -> tuple[set[int], dict[int, str]]:
-    """Group headings with deeper group headings under them (these hold groups, not tracks),
-    and, when the groups under them reuse ids ("## Milestone 2" / "### Phase 1" again), the
-    id each of those groups gets instead: its holder's and its own, "2.1"."""
-    found: set[int] = set()
-    holder: dict[int, int] = {}  # group heading -> the group heading it is nested in
-    open_groups: list[tuple[int, int]] = []  # (level, line index)
-    for index, (line, fenced) in enumerate(visible):
-        level = 0 if fenced else heading_level(line)
-        if not level:
-            continue
-        while open_groups and open_groups[-1][0] >= level:
-            open_groups.pop()
-        head = heads[index]
-        if head and head.kind == "group":
-            found.update(i for _, i in open_groups)
-            if open_groups:
-                holder[index] = open_groups[-1][1]
-            open_groups.append((level, index))
-    inner = {i: h for i, h in holder.items() if i not in found}
-    keys = [id_key(heads[i].key) for i in inner]  # type: ignore[union-attr]
-    if len(set(keys)) == len(keys):
-        return found, {}
-    return found, {i: f"{heads[h].key}.{heads[i].key}"  # type: ignore[union-attr]
-                   for i, h in inner.items()}
 
 
 def _open_group(scan: _Scan, head: Head, number: int, details: int) -> GroupDraft:
@@ -326,7 +301,7 @@ def _checklist_group(scan: _Scan, visible: str, number: int, details: int) -> Gr
     else:
         # By position, past every number the file gives a group ("## Phase 7") or took.
         position = len(scan.drafts) + 1
-        while id_key(str(position)) in scan.taken | set(scan.by_key):
+        while id_key(str(position)) in scan.taken or id_key(str(position)) in scan.by_key:
             position += 1
         gid, title = str(position), text
     draft = GroupDraft(gid, title or text, number, "done" if details else status)
@@ -336,12 +311,11 @@ def _checklist_group(scan: _Scan, visible: str, number: int, details: int) -> Gr
     return draft
 
 
-def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int, int],
-                    number: int) -> TrackDraft:
-    """A top-level checkbox item as a track: its own id if it starts with one."""
+def _checkbox_track(scan: _Scan, group: GroupDraft, box: str, text: str,
+                    own: re.Match[str] | None, number: int) -> TrackDraft:
+    """A top-level checkbox item as a track (box: the mark in its box; text: what follows,
+    own: the id text starts with, if any)."""
     scan.seen.add("checklist")
-    text = _BOLD_ID.sub(r"\g<id>", visible[box[1]:].strip(), count=1)  # "**T045** Title"
-    own = _ITEM_ID.match(text)
     number_text = _own_id(own) if own else str(len(scan.items.get(group.id, [])) + 1)
     rest = text[own.end():] if own else text
     parallel = False
@@ -349,9 +323,9 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
         parallel = parallel or tag.group("tag") == "P"
         rest = rest[tag.end():]
     title = clean_title(rest)
-    draft = TrackDraft(number_text, title or clean_title(text), number,
-                       box_status(visible[box[0] + 1]))
-    for found in _TEXT_DEPS.finditer(rest):
+    draft = TrackDraft(number_text, title or clean_title(text), number, box_status(box))
+    lower = rest.lower()
+    for found in _TEXT_DEPS.finditer(rest) if "depend" in lower or "after" in lower else ():
         for dep in read_track_ids(rest[found.end():], scan.words) or []:
             draft.deps.append((dep, number))
     _add_track(scan, group, draft, parallel, weak=True)
@@ -359,12 +333,11 @@ def _checkbox_track(scan: _Scan, group: GroupDraft, visible: str, box: tuple[int
     return draft
 
 
-def _parent_task(scan: _Scan, group: GroupDraft, text: str) -> TrackDraft | None:
+def _parent_task(scan: _Scan, group: GroupDraft, text: str, own: re.Match[str] | None
+                 ) -> TrackDraft | None:
     """The checkbox task of this group a dotted id ("2.1") is a sub-task of ("2"), if any."""
-    text = text.strip()
     if "." not in text.split(" ", 1)[0]:
         return None  # not a dotted id: the common case, answered at once
-    own = _ITEM_ID.match(_BOLD_ID.sub(r"\g<id>", text, count=1))
     parent, dot, _ = _own_id(own).rpartition(".") if own else ("", "", "")
     if not dot:
         return None
@@ -373,7 +346,13 @@ def _parent_task(scan: _Scan, group: GroupDraft, text: str) -> TrackDraft | None
 
 def _own_id(found: re.Match[str]) -> str:
     """The id an item starts with, without GSD's "-PLAN.md" file suffix."""
-    return re.sub(r"(?i:-PLAN\.md)$", "", found.group("id"))
+    text = found.group("id")
+    return text[:-len("-PLAN.md")] if text.lower().endswith("-plan.md") else text
+
+
+def _unbold(text: str) -> str:
+    """text with bold taken off the id it starts with: "**T045** Title" -> "T045 Title"."""
+    return _BOLD_ID.sub(r"\g<id>", text, count=1) if text[:2] in ("**", "__") else text
 
 
 def _add_track(scan: _Scan, group: GroupDraft, draft: TrackDraft, parallel: bool,

@@ -54,7 +54,25 @@ def read_taskmaster(text: str, path: str, tag: str = "") -> Roadmap:
     if not group.tracks:
         raise RoadmapError(f"{path}: tag {shown(tag)} has no tasks; add some with "
                            "`task-master parse-prd` or `task-master add-task`")
-    return finish(path, [group], "taskmaster", [])
+    return finish(path, [group], "taskmaster", _other_tags(located, tag))
+
+
+def _other_tags(located: Located, tag: str) -> list[tuple[int, str, str]]:
+    """The tags gitorch does not run, each with its open tasks: passed over, and why."""
+    root = located.value
+    place = located.place(root)
+    if place is None or isinstance(root.get("tasks"), list):
+        return []  # the format before tags: one list, nothing else to say
+    found = []
+    for name, holder in root.items():
+        tasks = holder.get("tasks") if isinstance(holder, dict) else None
+        if name == tag or not isinstance(tasks, list):
+            continue
+        left = sum(isinstance(t, dict) and _status(t.get("status")) != "done" for t in tasks)
+        found.append((located.line(place.values[name][0]), f"tag {name}",
+                      f"{len(tasks)} tasks, {left} open; not Task Master's current tag "
+                      f"(switch with `task-master use-tag {name}`)"))
+    return found
 
 
 def mark_taskmaster(text: str, track_ids: Iterable[str], path: str, tag: str = "") -> str:

@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from gitorch.roadmap.lines import (
-    is_done_mark,
-    marked_done,
-    mask,
-    read_head,
-    read_item,
-    split_lines,
-)
-from gitorch.roadmap.reader import parse
-from gitorch.roadmap.tables import find_tables, mark_row
+from gitorch.roadmap.lines import Head, is_done_mark, marked_done, read_head, read_item
+from gitorch.roadmap.reader import read_markdown
+from gitorch.roadmap.tables import mark_row
 from gitorch.roadmap.taskmaster import mark_taskmaster
 from gitorch.roadmap.vocabulary import DEFAULT, Vocabulary, json_form
 
@@ -30,7 +23,8 @@ def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
         return mark_taskmaster(text, track_ids, path, words.tag)
     if form == "beads":
         return text
-    roadmap = parse(text, path, words)
+    reading = read_markdown(text, path, words)
+    roadmap = reading.roadmap
     wanted = [roadmap.track(track_id) for track_id in track_ids]
     finished = {track.id for track in wanted}
     targets = {track.line for track in wanted if not track.done}
@@ -40,11 +34,10 @@ def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
                 and all(t.done or t.id in finished for t in group.tracks)):
             targets.update(group.marks)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    pieces = split_lines(text[len(bom):])
+    pieces, visible = reading.pieces, reading.visible
     lines = [content for content, _ in pieces]
-    visible = mask(lines)
-    style = done_style(visible, words)
-    rows = {index: table.status for table in find_tables(visible).values()
+    style = done_style(visible, reading.heads, words)
+    rows = {index: table.status for table in reading.tables.values()
             if table.lists_tracks and table.status is not None for index, _ in table.rows}
     for number in sorted(targets):
         column = rows.get(number - 1)
@@ -53,11 +46,11 @@ def mark_done(text: str, track_ids: Iterable[str], path: str = "ROADMAP.md",
     return bom + "".join(line + end for line, (_, end) in zip(lines, pieces, strict=True))
 
 
-def done_style(lines: list[tuple[str, bool]], words: Vocabulary = DEFAULT) -> str:
+def done_style(lines: list[tuple[str, bool]], heads: list[Head | None],
+               words: Vocabulary = DEFAULT) -> str:
     """The done marker this file already uses most on its headings and items, or ✅."""
     counts: Counter[str] = Counter()
-    for line, _ in lines:
-        head = read_head(line, words)
+    for (line, _), head in zip(lines, heads, strict=True):
         if head is None or head.status != "done":
             continue
         for start, end in head.marks:

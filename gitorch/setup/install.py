@@ -19,7 +19,8 @@ def init(cwd: Path) -> list[str]:
     config_file = paths.main_worktree / REPO_CONFIG_NAME
     if not config_file.exists():
         text = default_config_text()
-        found = plans(paths.main_worktree)
+        # The user's own file may set the words their plans use.
+        found = plans(paths.main_worktree, load_config(paths.main_worktree).roadmap_words)
         chosen = choose(found)
         if chosen is not None:
             if chosen.name != "ROADMAP.md":

@@ -72,3 +72,20 @@ def test_commands_run_the_plan_found_when_roadmap_is_unset(tmp_path: Path) -> No
            "(Expecting ',' delimiter); export again with `bd export`)" in shown
     done = run_gitorch(repo, "init", check=True).stdout
     assert "also considered .beads/issues.jsonl: cannot be read" in done
+
+
+def test_plans_are_found_and_read_with_the_configured_words(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    # Words of this team's own: with the default words the plan holds no groups at all.
+    write(repo, {"gitorch.yaml": "roadmap:\n  group_words: [Etappe]\n  track_words: [Paket]\n",
+                 "PLAN.md": "## Etappe 1: Kern\n### Paket 1: Parser\n### Paket 2: Schreiber\n"
+                            "Depends on: Paket 1\n"})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Plan")
+    shown = run_gitorch(repo, "roadmap", check=True).stdout.splitlines()
+    assert shown[:4] == ["PLAN.md: read as tracks, 1 groups, 2 tracks",
+                         "  line    1  group 1: Kern  [pending]",
+                         "  line    2    1/1: Parser  [pending]",
+                         "  line    3    1/2: Schreiber  [blocked]  after 1/1"]

@@ -55,6 +55,16 @@ def test_task_master_reads_the_current_tag() -> None:
         ("feature-ui/1", "pending", ()), ("feature-ui/2", "blocked", ("feature-ui/1",))])])
 
 
+def test_task_master_says_which_other_tags_hold_work() -> None:
+    master = parse(fixture("tasks.json"), TASKS)
+    assert master.passed_over == ((107, "tag feature-ui", (
+        "2 tasks, 2 open; not Task Master's current tag (switch with "
+        "`task-master use-tag feature-ui`)")),)
+    assert [heading for _, heading, _ in parse(fixture("tasks.json"), TASKS, Vocabulary(
+        tag="feature-ui")).passed_over] == ["tag master"]
+    assert parse(fixture("tasks-legacy.json"), "tasks/tasks.json").passed_over == ()
+
+
 def test_task_master_reads_the_format_before_tags() -> None:
     roadmap = parse(fixture("tasks-legacy.json"), "tasks/tasks.json")
     assert shape(roadmap) == ("taskmaster", [("master", False, (), [

@@ -511,6 +511,30 @@ def test_groups_run_side_by_side_when_their_prerequisites_are_done() -> None:
     assert roadmap.group_ready("D", landed | {"C/1", "C/2"})
 
 
+def test_every_group_above_reads_the_same_through_one_link_a_group() -> None:
+    text = ("## Group A: a\n### Track 1: a\n## Group B: b ✅\n### Track 1: b\n"
+            "## Group C: c\nDepends on: None\n### Track 1: c\n## Group D: d\n### Track 1: d\n")
+    roadmap = parse(text)
+    assert [g.prerequisites for g in roadmap.groups] == [(), ("A",), (), ("A", "B", "C")]
+    # B is done but A is not: D still waits on A, above the group directly above it.
+    assert roadmap.waiting_on("D/1") == ("Group A", "Group C")
+    assert ids(roadmap.ready_tracks()) == ["A/1", "C/1"]
+    assert ids(roadmap.ready_tracks(frozenset({"A/1", "C/1"}))) == ["D/1"]
+    cycle = text.replace("### Track 1: a\n", "### Track 1: a\nDepends on: D/1\n")
+    assert error_of(cycle) == "ROADMAP.md:3: dependency cycle: A/1 -> D/1 -> Group A -> A/1"
+
+
+def test_a_plan_of_thousands_of_groups_holds_one_link_a_group() -> None:
+    roadmap = parse("".join(f"## Phase {n}: p\n- [ ] Task {n}.1 do it\n" for n in range(1, 5001)))
+    # Every group waits on all the groups above it, each through the group directly above.
+    assert sum(len(g.named) + (g.above is not None) for g in roadmap.groups) == 4999
+    assert all(g.above is roadmap.groups[n - 1] for n, g in enumerate(roadmap.groups) if n)
+    assert ids(roadmap.ready_tracks()) == ["1/1.1"]
+    landed = frozenset(t.id for t in roadmap.tracks()[:4000])
+    assert ids(roadmap.ready_tracks(landed)) == ["4001/4001.1"]
+    assert roadmap.waiting_on("4003/4003.1", landed) == ("Group 4001", "Group 4002")
+
+
 def test_current_group_and_done_groups() -> None:
     text = ("## Group A: a\n### Track 1: a ✅\n## Group B: b 🔄\n### Track 1: b [x]\n"
             "## Group C: c\n### Track 1: c\n")
