@@ -56,7 +56,7 @@ EXPECTED = {
     "section-not-mapping.yaml":
         "1: land: expected a mapping with keys test_command, test_timeout, push, retries, "
         "repair, repair_attempts, resolve_prompt, fix_prompt, mode, pr, protected, "
-        "warn_file_size, max_file_size",
+        "warn_file_size, max_file_size, approve",
     "tab-indent.yaml": "2: invalid YAML: while scanning for the next token, found character "
                        "'\\t' that cannot start any token",
     "test-command-string.yaml": f"2: land.test_command: {SHELL}",
