@@ -156,8 +156,15 @@ def commit_message(paths: RepoPaths, oid: str) -> str | None:
 
 def create_marker_commit(paths: RepoPaths, message: str) -> str:
     """A parentless commit of the empty tree carrying message (claims use these)."""
+    if paths.common_dir not in _EMPTY_TREE_WRITTEN:
+        # commit-tree only names the empty tree; unwritten, git fsck calls it missing.
+        git(["mktree"], paths.worktree, input="")
+        _EMPTY_TREE_WRITTEN.add(paths.common_dir)
     return git([*GITORCH_IDENTITY, "commit-tree", EMPTY_TREE, "-F", "-"], paths.worktree,
                input=message).stdout.strip()
+
+
+_EMPTY_TREE_WRITTEN: set[Path] = set()  # the repositories this process has written it in
 
 
 def update_ref(paths: RepoPaths, ref: str, new: str | None, expected: str | None,

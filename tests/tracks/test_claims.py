@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -43,6 +44,10 @@ def test_claim_commit_records_who_and_is_unique(tmp_path: Path) -> None:
         assert claim.host and claim.pid > 0 and claim.user and len(claim.base) == 40
         messages[commit] = claim.nonce
     assert len(set(messages.values())) == 4
+    # Claims name the empty tree: it is in the store, so git fsck finds nothing missing.
+    fsck = subprocess.run(["git", "fsck", "--full", "--no-dangling"], cwd=repo,
+                          capture_output=True, text=True, check=False)
+    assert fsck.returncode == 0 and not fsck.stdout, fsck.stdout + fsck.stderr
 
 
 def test_killed_runner_is_stale_then_resumed_in_place(tmp_path: Path) -> None:
