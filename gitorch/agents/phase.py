@@ -20,7 +20,6 @@ from gitorch.config.settings import PhaseConfig
 from gitorch.git import worktree_files
 from gitorch.names import TrackId
 from gitorch.project import Project
-from gitorch.sandbox.objects import gather_objects
 from gitorch.sandbox.rules import track_jail
 from gitorch.state import write_atomic
 from gitorch.tracks.log import TrackLog
@@ -90,7 +89,6 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
                             env={**identity_env(project.paths), **env},
                             timeout=Limits(agent.timeout, agent.idle_timeout), log=log,
                             stopping=stopping, started=started, reader=reader, jail=jail)
-        gather_objects(project, track, log)
         spent = spent + reader.usage + file_usage(preset, str(usage_file))
         if reader.refused is None or outcome.stopped:
             break

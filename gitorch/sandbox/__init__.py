@@ -2,10 +2,9 @@
 
 It owns the line gitorch draws around code it runs unattended. `probe` finds out once per
 process whether bubblewrap works here, and why not; `rules` says, for a track's phase or for
-the gate, which paths are writable (the track's worktree, its git dir, its own object
-folder, its own refs, event file and log, the agent CLI's state), which credentials are
+the gate, which paths are writable (the track's worktree, its git dir, the object store,
+its own refs, event file and log, the agent CLI's state), which credentials are
 hidden and whether the network is on; `jail` turns those rules into a `bwrap` argument
 list in front of the command, and into the environment the command gets, with credentials
-removed even when no sandbox runs; `objects` adds what a confined run wrote to its object
-folder to the shared store, checked, once the run is over.
+removed even when no sandbox runs.
 """

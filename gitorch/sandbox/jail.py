@@ -45,7 +45,6 @@ class Jail:
     prefix: tuple[str, ...] = ()
     hidden_env: frozenset[str] = CREDENTIAL_VARIABLES
     keep_helpers: bool = False
-    git_env: tuple[tuple[str, str], ...] = ()  # where git inside writes objects
 
     @property
     def sandboxed(self) -> bool:
@@ -57,7 +56,6 @@ class Jail:
     def env(self, env: Mapping[str, str]) -> dict[str, str]:
         """env less credentials, with git's credential helpers emptied unless allowed."""
         kept = {name: value for name, value in env.items() if name not in self.hidden_env}
-        kept.update(self.git_env)
         if not self.keep_helpers:
             # An empty value resets the list of helpers every config file added.
             count = int(kept.get("GIT_CONFIG_COUNT", "0") or "0")

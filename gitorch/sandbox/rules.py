@@ -13,7 +13,6 @@ from gitorch.agents.presets import PRESETS
 from gitorch.names import TrackId, track_branch_folder, track_ref_folder
 from gitorch.project import Project
 from gitorch.sandbox.jail import CREDENTIAL_HELPER, CREDENTIAL_VARIABLES, Jail, Rules, confine
-from gitorch.sandbox.objects import open_objects, own_objects
 from gitorch.state import write_atomic
 
 # Where the agent CLIs keep their logins, sessions and settings.
@@ -39,8 +38,7 @@ def track_jail(project: Project, track: TrackId, worktree: Path, git_dir: Path, 
     # The hook appends to it from inside, where only a file that is there can be opened up.
     project.state.events(track).parent.mkdir(parents=True, exist_ok=True)
     project.state.events(track).touch()
-    # Not the shared object store: new objects go to the track's own folder.
-    writable = [worktree, git_dir, own_objects(project, track), project.state.events(track),
+    writable = [worktree, git_dir, common / "objects", project.state.events(track),
                 project.state.log(track), *extra, *_home(AGENT_STATE), *_home(settings.writable)]
     own_branch = track_branch_folder(track)
     # A branch named before each track had its own folder shares it with every other
@@ -49,8 +47,7 @@ def track_jail(project: Project, track: TrackId, worktree: Path, git_dir: Path, 
         writable += _ref_folders(common, f"refs/heads/{own_branch}")
     writable += _ref_folders(common, track_ref_folder(track))
     pinned = [worktree / ".git", *(git_dir / name for name in POINTERS)]
-    return open_objects(project, track,
-                        confine(settings, _rules(project, worktree, writable, pinned, program)))
+    return confine(settings, _rules(project, worktree, writable, pinned, program))
 
 
 def gate_jail(project: Project, worktree: Path, program: str) -> Jail:

@@ -15,7 +15,6 @@ from gitorch.names import TrackId, track_branch_folder
 from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.sandbox.objects import gather_objects
 from gitorch.state import append_stamped_line, write_atomic
 from gitorch.steer.messages import run_messages
 from gitorch.steer.send import pass_on
@@ -105,8 +104,6 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
                 log: TrackLog, stop: StopFlag, resume_from: str | None) -> None:
     worktree = Path(record.worktree)
     assert record.base is not None
-    # What a phase cut short (a killed runner, a full disk) left in the track's object folder.
-    gather_objects(project, TrackId.parse(track.id), log)
     _ensure_worktree(project, record, log)
     base_env = {"GITORCH_TRACK": track.id, "GITORCH_GROUP": track.group,
                 "GITORCH_WORKTREE": str(worktree)}

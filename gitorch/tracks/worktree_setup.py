@@ -11,7 +11,6 @@ from gitorch.agents.process import run_agent
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.project import Project
-from gitorch.sandbox.objects import gather_objects
 from gitorch.sandbox.rules import track_jail
 from gitorch.tracks.log import TrackLog
 
@@ -46,7 +45,6 @@ def prepare(project: Project, track: TrackId, worktree: Path, branch: str, env: 
     outcome = run_agent(settings.setup, None, cwd=worktree, env=env,
                         timeout=project.config.agent.timeout, log=log, stopping=stopping,
                         started=lambda pid: None, jail=jail)
-    gather_objects(project, track, log)
     if outcome.exit_code != 0:
         raise SetupFailed(f"worktree.setup `{' '.join(settings.setup[:3])}` exited "
                           f"{outcome.exit_code}" + (f" ({outcome.reason})" if outcome.reason
