@@ -23,6 +23,7 @@ from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import Claim, TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
 from gitorch.tracks.elsewhere import settle_landed
+from gitorch.tracks.forked import ForkedRunner, can_fork, fork_runner
 from gitorch.tracks.records import (
     TrackRecord,
     TrackView,
@@ -54,7 +55,7 @@ class Launched:
     pid: int
     log: Path
     resumed: bool
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | ForkedRunner
 
 
 @dataclass
@@ -313,8 +314,10 @@ def _end_orphaned_agent(record: TrackRecord) -> None:
 
 
 def _spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: BinaryIO
-                  ) -> subprocess.Popen[bytes]:
+                  ) -> subprocess.Popen[bytes] | ForkedRunner:
     """A runner in its own session that inherits the track's lock and outlives us."""
+    if can_fork():
+        return fork_runner(project.paths.main_worktree, track, lock.fd, output.fileno())
     return subprocess.Popen(
         [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd)],
         cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,
