@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gitorch.git import git
+from gitorch.errors import GitorchError
+from gitorch.git import git, worktree_git_dir
 
 
 def head_branch(worktree: Path) -> str | None:
-    """The branch checked out in worktree (short name), or None when HEAD is detached."""
+    """The branch checked out in worktree (short name), or None when HEAD is detached.
+
+    Read from the worktree's HEAD file, as git does, when it is the plain kind: the
+    runner asks before and after every phase.
+    """
+    try:
+        head = (worktree_git_dir(worktree) / "HEAD").read_text(encoding="utf-8")
+    except (OSError, GitorchError):
+        head = ""
+    if head.startswith("ref: refs/heads/") and head.count("\n") == 1:
+        return head.removeprefix("ref: refs/heads/").strip()
+    if re.fullmatch(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\n", head):
+        return None
     done = git(["symbolic-ref", "-q", "--short", "HEAD"], worktree, check=False)
     return (done.stdout.strip() or None) if done.returncode == 0 else None
 

@@ -99,6 +99,7 @@ def _become_runner(cwd: Path, lock_fd: int, output_fd: int) -> None:
     os.setsid()
     for sig, handler in FRESH.items():
         signal.signal(sig, handler)  # type: ignore[arg-type]
+    signal.set_wakeup_fd(-1)  # the run loop's wakeup pipe is its own
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(output_fd, 1)
