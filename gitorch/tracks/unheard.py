@@ -38,7 +38,7 @@ def record_unheard(project: Project, track: TrackId, base: str, branch: str,
     if missing:
         append_events(project.state, track, "".join(missing))
     mirrored = refs.get(wip)
-    if tip in made_here and (mirrored is None
-                             or not git.is_ancestor(project.paths, tip, mirrored)):
+    if tip in made_here and (mirrored is None or (
+            mirrored != tip and not git.is_ancestor(project.paths, tip, mirrored))):
         point_wip(project, track, tip)
     return len(missing)
