@@ -43,6 +43,9 @@ from gitorch.tracks.remote_claims import (
 from gitorch.upstream import remote_name, sync_main
 
 START_LOCK_TIMEOUT = 300.0  # a start holding it may be fetching
+# `gitorch run` starts tracks as slots free, up to several a second at 32 slots: a fetch it
+# made this recently stands (shared claims are fetched every time).
+FETCH_FRESH = 2.0
 # A track named with --track may be started again from these states, in its worktree.
 RESTARTABLE = frozenset({"pending", "stale", "failed", "stopped", "rate-limited"})
 
@@ -92,7 +95,8 @@ def sync_upstream(project: Project) -> Upstream:
         return Upstream(local, None, None, {})
     shared = project.config.claims.remote
     try:
-        sync = sync_main(project, also=(claims_refspec(),) if shared else ())
+        sync = sync_main(project, also=(claims_refspec(),) if shared else (),
+                         fresh_for=FETCH_FRESH)
     except GitorchError as error:
         if shared:
             raise GitorchError(f"{error}; remote claims need the remote (nothing started)"
