@@ -162,7 +162,7 @@ def hook_cpu(folder: Path, commits: int) -> float:
 
 
 def run_case(folder: Path, quick: bool, sandbox: str = "off") -> CaseResult:
-    runs, sleep = (1, 3.0) if quick else (2, 5.0)
+    runs, sleep = (1, 3.0) if quick else (2, 10.0)
     sizes = SIZES[:2] if quick else SIZES
     result = CaseResult(
         "slots", "gitorch run at 12x4 to 128x32: makespan and CPU a track",
