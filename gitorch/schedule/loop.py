@@ -328,8 +328,8 @@ class Scheduler:
         self._land_failures = 0
         self._report_land(result)
         snap = look(self.project)
-        for track in candidates & set(snap.having("done")):
-            # Left out (its branch is gone, say): not tried again until its record changes.
+        # Left out (also one that ended since that look): not tried again until it changes.
+        for track in (candidates | set(result.skipped)) & set(snap.having("done")):
             self._left_out[track] = snap.records[track].updated_at
             self._error(f"{track} was not landed: {result.skipped.get(track, 'land left it out')}")
 
