@@ -32,6 +32,7 @@ CASES = {
     "hook": ("benchmarks.hook_overhead", "post-commit hook"),
     "status": ("benchmarks.status_speed", "status --json"),
     "makespan": ("benchmarks.makespan_case", "makespan of gitorch run"),
+    "slots": ("benchmarks.slots", "gitorch run at 12x4 to 128x32 slots, CPU a track"),
     "claims": ("benchmarks.claims_race", "32 starts racing for 8 tracks"),
     "report": ("benchmarks.report_scale", "report --html of 500 tracks"),
     "overlap": ("benchmarks.overlap", "overlap-aware scheduling, 12 tracks"),

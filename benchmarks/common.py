@@ -5,6 +5,7 @@ and the shape of a result (samples, ratios against a baseline, notes).
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,6 +82,14 @@ def timed(action: Callable[[], Any]) -> float:
     began = time.perf_counter()
     action()
     return time.perf_counter() - began
+
+
+def cpu(action: Callable[[], Any]) -> float:
+    """CPU seconds (user + system) of the child processes action waits for."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    action()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def wait_until(ready: Callable[[], bool], timeout: float, what: str,

@@ -12,6 +12,7 @@ Budget (issue: post-commit hook): at most 15 ms more in a track, 5 ms outside on
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -23,8 +24,12 @@ BUDGET_MS = {"track worktree": 15.0, "main worktree": 5.0}
 WARMUP = 3
 
 
-def measure(folder: Path, commits: int) -> tuple[dict[tuple[str, bool], list[float]], int]:
-    """Seconds per commit for each (place, hook on), and how many events the hook wrote."""
+def measure(folder: Path, commits: int, clock: Callable[[Callable[[], object]], float] = timed
+            ) -> tuple[dict[tuple[str, bool], list[float]], int]:
+    """Seconds per commit for each (place, hook on), and how many events the hook wrote.
+
+    clock: what a commit is measured by (wall time; `common.cpu` for its CPU time).
+    """
     repo = folder / "repo"
     repo.mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
@@ -48,7 +53,7 @@ def measure(folder: Path, commits: int) -> tuple[dict[tuple[str, bool], list[flo
             else:
                 os.replace(installed, aside)
             for place, cwd in places.items():
-                took = timed(partial(git, cwd, "commit", "-q", "--allow-empty", "-m",
+                took = clock(partial(git, cwd, "commit", "-q", "--allow-empty", "-m",
                                      f"Commit {round_} hook {on}"))
                 if round_ >= WARMUP:
                     samples[place, on].append(took)

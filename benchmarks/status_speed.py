@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from benchmarks.common import (
     Check,
     Ratio,
     Row,
+    cpu,
     git,
     git_process_count,
     gitorch,
@@ -59,14 +59,7 @@ def import_times(repo: Path) -> dict[str, float]:
 
 def cpu_per_run(action: Callable[[], object], runs: int) -> float:
     """The median CPU ms (user + system) of the processes one call of action waits for."""
-    spent = []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        action()
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        spent.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-                     * 1000)
-    return statistics.median(spent)
+    return statistics.median(cpu(action) * 1000 for _ in range(runs))
 
 
 def run_case(folder: Path, quick: bool) -> CaseResult:

@@ -166,7 +166,15 @@ def read_pid(value: object) -> int | None:
 def read_json(path: Path) -> dict[str, Any] | None:
     """The JSON object at path, or None if it is missing or damaged."""
     try:
-        document = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        return json_object(path.read_bytes())
+    except OSError:
+        return None
+
+
+def json_object(data: bytes) -> dict[str, Any] | None:
+    """The JSON object data holds, or None if it is damaged or not an object."""
+    try:
+        document = json.loads(data)
+    except ValueError:
         return None
     return document if isinstance(document, dict) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from gitorch import git
@@ -20,11 +21,17 @@ class MainSync:
     onto: str
 
 
-def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = False
-              ) -> MainSync:
+# When this process last fetched each remote's main: (common dir, remote) -> monotonic.
+_FETCHED: dict[tuple[str, str], float] = {}
+
+
+def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = False,
+              fresh_for: float = 0.0) -> MainSync:
     """Fetch the remote's main (and the also refspecs) and pick the newer of the two.
 
     Refuses if they diverged. offline: leave the remote alone and use the local main.
+    fresh_for: seconds within which a fetch this process made stands for a new one (its
+    main as then fetched), for a long-lived process that starts tracks often.
     """
     branch = project.main_branch
     local = git.resolve(project.paths, branch)
@@ -33,8 +40,13 @@ def sync_main(project: Project, also: tuple[str, ...] = (), offline: bool = Fals
     remote = remote_name(project)
     if remote is None or offline:
         return MainSync(local, None, None, local)
-    remote_tip = network.fetch_branch(project.paths, remote, branch,
-                                      project.config.remote_timeout, also)
+    key = (str(project.paths.common_dir), remote)
+    if not also and time.monotonic() - _FETCHED.get(key, -fresh_for) < fresh_for:
+        remote_tip = git.read_ref(project.paths, f"refs/remotes/{remote}/{branch}")
+    else:
+        remote_tip = network.fetch_branch(project.paths, remote, branch,
+                                          project.config.remote_timeout, also)
+        _FETCHED[key] = time.monotonic()
     if remote_tip is None or remote_tip == local or git.is_ancestor(project.paths, remote_tip,
                                                                       local):
         return MainSync(local, remote_tip, remote, local)

@@ -9,6 +9,7 @@ reading them through one `git cat-file --batch`.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -297,9 +298,32 @@ def delete_branch(paths: RepoPaths, branch: str, expected: str) -> None:
 
 
 def worktree_git_dir(worktree: Path) -> Path:
-    """The private git dir of a linked worktree."""
+    """The private git dir of a linked worktree, as its `.git` file names it (as git reads
+    it: no process a phase for it); git itself says when that file is not plain."""
+    try:
+        text = (worktree / ".git").read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    if text.startswith("gitdir: ") and text.count("\n") <= 1:
+        return (worktree / text.removeprefix("gitdir: ").strip()).resolve()
     out = git(["rev-parse", "--path-format=absolute", "--git-dir"], worktree).stdout
     return Path(out.strip())
+
+
+def ref_stamp(paths: RepoPaths, ref: str) -> tuple[object, ...] | None:
+    """How the files that hold ref (its loose file, packed-refs) look on disk: while this
+    stays the same, ref has not moved. None: neither exists, so ask git."""
+    stamps: list[object] = []
+    for path in (paths.common_dir / ref, paths.common_dir / "packed-refs"):
+        try:
+            found = os.stat(path)
+        except FileNotFoundError:
+            stamps.append(None)
+            continue
+        except OSError:
+            return None
+        stamps.append((found.st_ino, found.st_mtime_ns, found.st_size))
+    return tuple(stamps) if any(stamps) else None
 
 
 def is_ancestor(paths: RepoPaths, ancestor: str, descendant: str) -> bool:

@@ -58,6 +58,13 @@ def _stored(repo: Path) -> process.Piped:
     return process.Piped(["git", "cat-file", "--batch"], repo)
 
 
+def forget_readers() -> None:
+    """Drop the cat-file processes and pending objects of this process (a forked child's
+    belong to its parent)."""
+    _stored.cache_clear()
+    _pending.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def _pending(repo: Path) -> PendingObjects:
     return PendingObjects()

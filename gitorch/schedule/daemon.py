@@ -21,6 +21,7 @@ from gitorch.project import Project
 from gitorch.sandbox.probe import fallback_notice
 from gitorch.schedule.loop import Scheduler
 from gitorch.schedule.run_types import Options, Summary
+from gitorch.schedule.wakeup import ChildWake
 from gitorch.state import read_json, read_pid, write_json
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.records import now, pid_alive
@@ -134,7 +135,8 @@ def run(project: Project, settings: RunSettings, out: Callable[[str], None],
         notice = fallback_notice(config.sandbox.mode)
         if notice:
             out(notice)
-        summary = Scheduler(project, options, out, lambda: stop.set).run()
+        with ChildWake() as wake:
+            summary = Scheduler(project, options, out, lambda: stop.set, wake.pause).run()
         append_run_line(project, f"run end {summary.reason} landed={len(summary.landed)} "
                         f"failed={len(summary.failed)} conflicts={len(summary.conflicts)} "
                         f"needs-review={len(summary.needs_review)} pushes={summary.pushes}")

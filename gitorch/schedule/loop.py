@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gitorch import git, stamps
+from gitorch import stamps
 from gitorch.agents.usage import Usage
 from gitorch.disk import DiskFull, as_disk_full, is_full
 from gitorch.errors import GitorchError
@@ -22,9 +22,10 @@ from gitorch.land.coordinator import LandResult, land
 from gitorch.land.publish import remove_track_trees
 from gitorch.notify.tellers import tell_run_end
 from gitorch.output import plural, safe_text
-from gitorch.project import Project, load_roadmap
+from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
+from gitorch.schedule.mainline import MainRoadmap
 from gitorch.schedule.news import landing_news, review_waits, tick_line
 from gitorch.schedule.pr_ticks import start_rounds
 from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
@@ -48,6 +49,7 @@ class Scheduler:
     options: Options
     out: Callable[[str], None]
     stopping: Callable[[], bool]
+    pause: Callable[[float], None] = time.sleep  # between looks; a runner's end may cut it
     began: float = field(default_factory=time.monotonic)
     landed: list[str] = field(default_factory=list)
     pushes: int = 0
@@ -62,13 +64,16 @@ class Scheduler:
     _untidy: list[str] = field(default_factory=list)  # landed; worktrees not yet removed
     _idle: object = None  # the world when start last launched nothing
     _last: Snapshot | None = None
-    _roadmap: tuple[str, Roadmap] | None = None
+    _main: MainRoadmap = field(init=False)  # the roadmap on main, read when main moves
     _said_error: str | None = None
     _said_overlap: set[str] = field(default_factory=set)
     _shown: str = ""
     _logged_out: set[str] = field(default_factory=set)  # agents that failed to log in
     _spent_before: Usage = field(default_factory=Usage)
     _full: tuple[DiskFull, float] | None = None  # a write the disk refused, and when
+
+    def __post_init__(self) -> None:
+        self._main = MainRoadmap(self.project, self._error)
 
     def say(self, text: str) -> None:
         self.out(f"[{clock(time.monotonic() - self.began)}] {text}")
@@ -100,7 +105,7 @@ class Scheduler:
                     stop_runner(self.project, snap.records[track],
                                 "stopped by gitorch run --hard-stop")
                 snap = self._look()
-            roadmap = self._current_roadmap()
+            roadmap = self._main.current()
             if self._should_land(roadmap, snap, tick, timed_out):
                 # A slot the landing tracks left goes to a track ready already (its
                 # dependencies are on main), not to one after the landing's push; but not
@@ -108,7 +113,7 @@ class Scheduler:
                 if not timed_out and self._fill(roadmap, snap, tick, before_landing=True):
                     snap = self._look()
                 self._land()
-                snap, roadmap = self._look(), self._current_roadmap()
+                snap, roadmap = self._look(), self._main.current()
             if not timed_out and self._fill(roadmap, snap, tick):
                 snap = self._look()
             self._tidy()  # once the slots are filled: off the way from a landing to a start
@@ -129,7 +134,7 @@ class Scheduler:
             reason = self._finished(roadmap, snap, timed_out)
             if reason is not None:
                 return self._summary(reason, snap)
-            time.sleep(self.options.poll)
+            self.pause(self.options.poll)
 
     # Looking.
 
@@ -202,24 +207,6 @@ class Scheduler:
         self._restart = set(snap.having("stopped"))
         self._spent_before = snapshot.spent(snap)
 
-    def _current_roadmap(self) -> Roadmap:
-        """The roadmap on main, read again only when main moves.
-
-        A broken roadmap committed mid-run is reported and the last good one kept, so the
-        runners at work go on (and the loop with them) until someone fixes it.
-        """
-        tip = git.resolve(self.project.paths, self.project.main_branch) or ""
-        if self._roadmap is None or self._roadmap[0] != tip:
-            try:
-                roadmap = load_roadmap(self.project, tip or None).roadmap
-            except GitorchError as error:
-                if self._roadmap is None:
-                    raise
-                self._error(f"{error} (going on with the roadmap as it was)")
-                roadmap = self._roadmap[1]
-            self._roadmap = (tip, roadmap)
-        return self._roadmap[1]
-
     # Deciding.
 
     def _awaiting_land(self, snap: Snapshot) -> list[str]:
@@ -284,7 +271,7 @@ class Scheduler:
                     self._given_up[track] = why
                     self.say(f"✗ Track {track} cannot be started again: {why}")
             self._restart -= {run.track.id for run in result.launched}
-        world = (snap.key, self._roadmap[0] if self._roadmap else None)
+        world = (snap.key, self._main.tip)
         can = snapshot.startable(roadmap, snap, self.project.config, self._logged_out)
         if launched < free and (tick or (can and world != self._idle)):
             plan = self._plan(roadmap, snap, free - launched, landing=False, quiet=before_landing)
@@ -300,7 +287,7 @@ class Scheduler:
               quiet: bool = False) -> snapshot.OverlapPlan:
         """Which ready tracks overlap running ones (scheduling.overlap); each finding said once."""
         plan = snapshot.overlap_plan(self.project, roadmap, snap, self._awaiting_land(snap),
-                                     free, self._roadmap[0] if self._roadmap else None)
+                                     free, self._main.tip)
         for note in [] if quiet else plan.news(self._said_overlap, landing):
             self.say(note)
         return plan
@@ -345,8 +332,8 @@ class Scheduler:
         self._land_failures = 0
         self._report_land(result)
         snap = look(self.project)
-        for track in candidates & set(snap.having("done")):
-            # Left out (its branch is gone, say): not tried again until its record changes.
+        # Left out (also one that ended since that look): not tried again until it changes.
+        for track in (candidates | set(result.skipped)) & set(snap.having("done")):
             self._left_out[track] = snap.records[track].updated_at
             self._error(f"{track} was not landed: {result.skipped.get(track, 'land left it out')}")
 
@@ -402,7 +389,7 @@ class Scheduler:
         self._said_error = message
 
     def _summary(self, reason: str, snap: Snapshot) -> Summary:
-        roadmap = self._current_roadmap()
+        roadmap = self._main.current()
         landed = frozenset(snap.having("landed"))
         waiting = {t.id: list(roadmap.waiting_on(t.id, landed)) for t in roadmap.tracks()
                    if not t.done and t.id not in snap.records

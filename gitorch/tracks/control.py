@@ -16,15 +16,28 @@ STOP_GRACE = 10.0  # the runner itself gives its agent 5s before SIGKILL
 
 
 def is_our_runner(pid: int, track: str) -> bool:
-    """Whether pid is still the runner gitorch started for track (not a reused PID)."""
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if not cmdline.parent.parent.joinpath("self").exists():
+    """Whether pid is still the runner gitorch started for track (not a reused PID).
+
+    A runner started as `gitorch _runner TRACK` says so in its command line; one forked
+    from `gitorch run` or `start` has theirs, but holds the track's lockfile open.
+    """
+    proc = Path(f"/proc/{pid}")
+    if not proc.parent.joinpath("self").exists():
         return True  # no /proc: trust the record
     try:
-        argv = cmdline.read_bytes().split(b"\0")
+        argv = (proc / "cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"_runner" in argv and track.encode() in argv
+    return (b"_runner" in argv and track.encode() in argv) or _holds_lockfile(proc, track)
+
+
+def _holds_lockfile(proc: Path, track: str) -> bool:
+    lockfile = f"/gitorch/locks/{TrackId.parse(track).key}.lock"
+    try:
+        held = [os.readlink(fd) for fd in (proc / "fd").iterdir()]
+    except OSError:  # gone meanwhile, or not ours to look into
+        return False
+    return any(path.endswith(lockfile) for path in held)
 
 
 def is_our_agent(pgid: int, track: str) -> bool:

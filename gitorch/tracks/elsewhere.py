@@ -15,6 +15,7 @@ from gitorch.errors import GitorchError
 from gitorch.git import network
 from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project, load_roadmap
+from gitorch.roadmap.model import Roadmap
 from gitorch.tracks.claims import TrackLock, drop_claim
 from gitorch.tracks.records import TrackRecord, TrackView, now
 from gitorch.upstream import remote_name
@@ -27,7 +28,9 @@ def landed_where(project: Project, track: TrackId) -> str | None:
     that does not answer leaves its main as last fetched.
     """
     branch = project.main_branch
-    remote = remote_name(project)
+    # Without shared claims nothing is fetched: the remote's main as last fetched counts if
+    # its ref is there (removing a remote removes it), and no process asks for the remote.
+    remote = remote_name(project) if project.config.claims.remote else project.config.remote
     places = [(f"refs/heads/{branch}", branch)]
     if remote is not None:
         if project.config.claims.remote:
@@ -36,18 +39,38 @@ def landed_where(project: Project, track: TrackId) -> str | None:
                 network.fetch_branch(project.paths, remote, branch,
                                      project.config.remote_timeout)
         places.insert(0, (f"refs/remotes/{remote}/{branch}", f"{remote}/{branch}"))
+    tips = git.list_refs(project.paths, *(ref for ref, _ in places))
     for ref, place in places:
-        rev = git.read_ref(project.paths, ref)
+        rev = tips.get(ref)
         if rev is not None and _marked_done(project, rev, track):
             return place
     return None
 
 
 def _marked_done(project: Project, rev: str, track: TrackId) -> bool:
+    roadmap = _roadmap_at(project, rev)
     try:
-        return load_roadmap(project, rev).roadmap.track(str(track)).done
+        return roadmap is not None and roadmap.track(str(track)).done
     except GitorchError:
-        return False  # a roadmap that does not parse, or no longer has the track, says nothing
+        return False  # the roadmap no longer has the track: it says nothing
+
+
+# The roadmaps at the last few commits asked about: a runner asks before every phase, and
+# main has mostly not moved meanwhile. A commit's roadmap never changes.
+_ROADMAPS: dict[tuple[str, str], Roadmap | None] = {}
+KEPT_ROADMAPS = 4
+
+
+def _roadmap_at(project: Project, rev: str) -> Roadmap | None:
+    key = (str(project.paths.common_dir), rev)
+    if key not in _ROADMAPS:
+        try:
+            _ROADMAPS[key] = load_roadmap(project, rev).roadmap
+        except GitorchError:
+            _ROADMAPS[key] = None  # a roadmap that does not parse says nothing
+        while len(_ROADMAPS) > KEPT_ROADMAPS:
+            del _ROADMAPS[next(iter(_ROADMAPS))]
+    return _ROADMAPS[key]
 
 
 def mark_landed(record: TrackRecord, place: str) -> None:

@@ -23,6 +23,7 @@ from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import Claim, TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
 from gitorch.tracks.elsewhere import settle_landed
+from gitorch.tracks.forked import ForkedRunner, can_fork, fork_runner
 from gitorch.tracks.hook import refresh
 from gitorch.tracks.records import (
     TrackRecord,
@@ -43,6 +44,9 @@ from gitorch.tracks.remote_claims import (
 from gitorch.upstream import remote_name, sync_main
 
 START_LOCK_TIMEOUT = 300.0  # a start holding it may be fetching
+# `gitorch run` starts tracks as slots free, up to several a second at 32 slots: a fetch it
+# made this recently stands (shared claims are fetched every time).
+FETCH_FRESH = 2.0
 # A track named with --track may be started again from these states, in its worktree.
 RESTARTABLE = frozenset({"pending", "stale", "failed", "stopped", "rate-limited"})
 
@@ -55,7 +59,7 @@ class Launched:
     pid: int
     log: Path
     resumed: bool
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | ForkedRunner
 
 
 @dataclass
@@ -92,7 +96,8 @@ def sync_upstream(project: Project) -> Upstream:
         return Upstream(local, None, None, {})
     shared = project.config.claims.remote
     try:
-        sync = sync_main(project, also=(claims_refspec(),) if shared else ())
+        sync = sync_main(project, also=(claims_refspec(),) if shared else (),
+                         fresh_for=FETCH_FRESH)
     except GitorchError as error:
         if shared:
             raise GitorchError(f"{error}; remote claims need the remote (nothing started)"
@@ -316,8 +321,10 @@ def _end_orphaned_agent(record: TrackRecord) -> None:
 
 
 def _spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: BinaryIO
-                  ) -> subprocess.Popen[bytes]:
+                  ) -> subprocess.Popen[bytes] | ForkedRunner:
     """A runner in its own session that inherits the track's lock and outlives us."""
+    if can_fork():
+        return fork_runner(project.paths.main_worktree, track, lock.fd, output.fileno())
     return subprocess.Popen(
         [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd)],
         cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from gitorch.names import TrackId, branch_name, worktree_path
 from gitorch.process import ProcessError
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import COUNT_MAX, PID_MAX, read_json, whole, write_json
+from gitorch.state import COUNT_MAX, PID_MAX, json_object, whole, write_json
 from gitorch.tracks.claims import Claim, lock_is_free, parse_claim
 from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
@@ -83,8 +84,18 @@ class TrackRecord:
 
     @classmethod
     def _read(cls, path: Path) -> TrackRecord | None:
-        document = read_json(path)
-        return None if document is None else cls.from_document(document)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        kept = _READ.get(path)
+        if kept is None or kept[0] != data:
+            document = json_object(data)
+            kept = (data, None if document is None else cls.from_document(document))
+            _READ[path] = kept
+        record = kept[1]
+        # Callers change the record they get; the kept one stays as the file says.
+        return None if record is None else replace(record, usage=copy.deepcopy(record.usage))
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> TrackRecord | None:
@@ -134,6 +145,10 @@ class TrackRecord:
         self.state, self.reason, self.failed_phase, self.exit_code = "landed", None, None, None
         return True
 
+
+# The record last read from each file, by its bytes: `run` reads every record several
+# times a second, and checking and building one costs far more than reading the file.
+_READ: dict[Path, tuple[bytes, TrackRecord | None]] = {}
 
 # Each number's range; an exit code is a status (0-255) or minus a signal's number.
 _BOUNDS = {"pid": (2, PID_MAX), "agent_pgid": (2, PID_MAX), "exit_code": (-255, 255),

@@ -31,7 +31,7 @@ def stray_work(project: Project, record: TrackRecord, mark: int) -> str | None:
     """
     worktree, branch = Path(record.worktree), record.branch
     on = heads.head_branch(worktree)
-    head = heads.head_commit(worktree)
+    head = heads.head_commit(worktree) if on != branch else None  # needed only off it
     moves = heads.head_moves(worktree, mark)
     # The branches the agent switched to here, and HEAD if it is still off the branch; of
     # their commits, those made here (not another's, checked out to look at). Commits on

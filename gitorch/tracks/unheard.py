@@ -26,7 +26,9 @@ def record_unheard(project: Project, track: TrackId, base: str, branch: str,
     Only commits the worktree's own HEAD reflog knows count: a branch pointed at another
     track's commits from elsewhere must not make them this track's.
     """
-    tip = git.read_ref(project.paths, f"refs/heads/{branch}")
+    wip = wip_ref(track)
+    refs = git.list_refs(project.paths, f"refs/heads/{branch}", wip)
+    tip = refs.get(f"refs/heads/{branch}")
     if tip is None or tip == base:
         return 0
     made_here = set(heads.head_history(worktree))
@@ -35,8 +37,8 @@ def record_unheard(project: Project, track: TrackId, base: str, branch: str,
                if commit in made_here and commit not in heard]
     if missing:
         append_events(project.state, track, "".join(missing))
-    mirrored = git.read_ref(project.paths, wip_ref(track))
-    if tip in made_here and (mirrored is None
-                             or not git.is_ancestor(project.paths, tip, mirrored)):
+    mirrored = refs.get(wip)
+    if tip in made_here and (mirrored is None or (
+            mirrored != tip and not git.is_ancestor(project.paths, tip, mirrored))):
         point_wip(project, track, tip)
     return len(missing)
