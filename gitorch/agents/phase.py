@@ -17,6 +17,7 @@ from gitorch.agents.process import AgentOutcome, Limits, run_agent
 from gitorch.agents.usage import Usage, record_total
 from gitorch.agents.usage_files import file_usage
 from gitorch.config.settings import PhaseConfig
+from gitorch.disk import DiskFull
 from gitorch.git import worktree_files
 from gitorch.names import TrackId
 from gitorch.project import Project
@@ -35,6 +36,19 @@ class PhaseRun:
     verdict: Verdict
     agent: str
     failed_git: str | None = None  # the last git command the agent ran that failed
+
+
+def recording_agent(project: Project, record: TrackRecord, log: TrackLog
+                    ) -> Callable[[int], None]:
+    """A `started` for run_phase_agent: the agent's process group goes into the record (what
+    `stop` ends); a full disk is a line in the log, not the end of the phase."""
+    def started(pid: int) -> None:
+        record.agent_pgid = pid
+        try:
+            record.save_unless_landed(project)
+        except DiskFull as error:
+            log.line(f"Could not record the agent's process group: {error}")
+    return started
 
 
 def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *, prompt: str,

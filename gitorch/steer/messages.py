@@ -14,9 +14,8 @@ from pathlib import Path
 from gitorch import git
 from gitorch.agents import sessions
 from gitorch.agents.outcomes import OK
-from gitorch.agents.phase import run_phase_agent
+from gitorch.agents.phase import recording_agent, run_phase_agent
 from gitorch.config.settings import PhaseConfig
-from gitorch.disk import DiskFull
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.state import write_atomic
@@ -102,17 +101,11 @@ def _run_one(project: Project, record: TrackRecord, text: str, log: TrackLog, st
     if resume:
         log.line(f"Continuing the track's session {resume}")
 
-    def started(pid: int) -> None:
-        record.agent_pgid = pid
-        try:
-            record.save_unless_landed(project)
-        except DiskFull as error:
-            log.line(f"Could not record the agent's process group: {error}")
-
     run = run_phase_agent(project, record, message, prompt=prompt, prompt_file=prompt_file,
                           env={**env, "GITORCH_PHASE": PHASE,
                                "GITORCH_PROMPT_FILE": str(prompt_file)},
-                          log=log, stopping=lambda: stop.set, started=started, session=resume)
+                          log=log, stopping=lambda: stop.set,
+                          started=recording_agent(project, record, log), session=resume)
     record.agent_pgid = None
     if newest is not None and resume is not None:
         # The session is still the phase's it began in, and that phase's agent's.

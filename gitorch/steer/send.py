@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
-from gitorch.process import child_env
 from gitorch.project import Project, open_project
 from gitorch.state import append_stamped_line
 from gitorch.steer.messages import queue, run_messages, waiting
 from gitorch.tracks.claims import TrackLock
+from gitorch.tracks.forked import ForkedRunner
+from gitorch.tracks.launch import spawn_runner
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock
 from gitorch.tracks.log import open_track_log
 from gitorch.tracks.records import REPAIRING, TrackRecord, now
@@ -69,18 +69,11 @@ def pass_on(project: Project, track: TrackId, lock_fd: int, go_on: bool) -> None
         lock.release()
 
 
-def _launch(project: Project, track: TrackId, lock: TrackLock) -> subprocess.Popen[bytes]:
+def _launch(project: Project, track: TrackId, lock: TrackLock
+            ) -> subprocess.Popen[bytes] | ForkedRunner:
     """A runner of the track's waiting messages, in its own session, inheriting the lock."""
-    output = open(project.state.log(track), "ab")  # noqa: SIM115 - handed to the child
-    try:
-        return subprocess.Popen(
-            [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd",
-             str(lock.fd), "--message"],
-            cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,
-            stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(lock.fd,),
-            env=child_env())
-    finally:
-        output.close()
+    with open(project.state.log(track), "ab") as output:
+        return spawn_runner(project, track, lock, output, ("--message",))
 
 
 def run_alone(cwd: Path, track: TrackId, lock_fd: int) -> int:

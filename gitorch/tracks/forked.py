@@ -65,8 +65,10 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def fork_runner(cwd: Path, track: TrackId, lock_fd: int, output_fd: int) -> ForkedRunner:
-    """Fork a runner for track in its own session: lock_fd handed down, output to output_fd."""
+def fork_runner(cwd: Path, track: TrackId, lock_fd: int, output_fd: int,
+                flags: tuple[str, ...] = ()) -> ForkedRunner:
+    """Fork a runner for track in its own session: lock_fd handed down, output to output_fd,
+    flags as `gitorch _runner` takes them."""
     for stream in (sys.stdout, sys.stderr):  # else the child would write it out again
         with contextlib.suppress(Exception):
             stream.flush()
@@ -80,7 +82,7 @@ def fork_runner(cwd: Path, track: TrackId, lock_fd: int, output_fd: int) -> Fork
     code = 3
     try:
         _become_runner(cwd, lock_fd, output_fd)
-        sys.argv = ["gitorch", "_runner", str(track), "--lock-fd", str(lock_fd)]
+        sys.argv = ["gitorch", "_runner", str(track), "--lock-fd", str(lock_fd), *flags]
         from gitorch.entry import main  # what `gitorch _runner` runs, its exit codes too
 
         main()

@@ -267,7 +267,7 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
         record.ended_at = None
         record.slot = _free_slot(project, record.track)
         record.save(project)
-        process = _spawn_runner(project, track_id, lock, log)
+        process = spawn_runner(project, track_id, lock, log)
         result.launched.append(Launched(view.track, process.pid, project.state.log(track_id),
                                         resumed, process))
     finally:
@@ -320,13 +320,17 @@ def _end_orphaned_agent(record: TrackRecord) -> None:
         signal_group(pgid, signal.SIGKILL)
 
 
-def _spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: BinaryIO
-                  ) -> subprocess.Popen[bytes] | ForkedRunner:
-    """A runner in its own session that inherits the track's lock and outlives us."""
+def spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: BinaryIO,
+                 flags: tuple[str, ...] = ()) -> subprocess.Popen[bytes] | ForkedRunner:
+    """A runner in its own session that inherits the track's lock and outlives us.
+
+    flags: what it runs instead of the track's phases (--repair, --message).
+    """
     if can_fork():
-        return fork_runner(project.paths.main_worktree, track, lock.fd, output.fileno())
+        return fork_runner(project.paths.main_worktree, track, lock.fd, output.fileno(), flags)
     return subprocess.Popen(
-        [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd)],
+        [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd),
+         *flags],
         cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,
         stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(lock.fd,),
         env=child_env(),

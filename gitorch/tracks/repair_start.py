@@ -3,15 +3,15 @@ track in a pull request one for the round its pull request calls for (DESIGN §1
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass
+from subprocess import Popen
 
 from gitorch.errors import GitorchError
 from gitorch.names import TrackId
-from gitorch.process import child_env
 from gitorch.project import Project
 from gitorch.tracks.claims import TrackLock
+from gitorch.tracks.forked import ForkedRunner
+from gitorch.tracks.launch import spawn_runner
 from gitorch.tracks.leftout import read_left_out
 from gitorch.tracks.pr_rounds import open_round
 from gitorch.tracks.records import LEFT_OUT, REPAIRING, TrackRecord
@@ -26,7 +26,7 @@ class RepairStarted:
     track: str
     state: str  # resolving | fixing | healing
     attempt: int
-    process: subprocess.Popen[bytes]
+    process: Popen[bytes] | ForkedRunner
 
 
 def start_repair(project: Project, track: TrackId) -> RepairStarted:
@@ -50,16 +50,8 @@ def start_repair(project: Project, track: TrackId) -> RepairStarted:
         assert record is not None  # _left_out_repair refuses a track without one
         record.pid = record.agent_pgid = record.ended_at = None
         record.save(project)
-        output = open(project.state.log(track), "ab")  # noqa: SIM115 - handed to the child
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd",
-                 str(lock.fd), "--repair"],
-                cwd=project.paths.main_worktree, stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT, start_new_session=True, pass_fds=(lock.fd,),
-                env=child_env())
-        finally:
-            output.close()
+        with open(project.state.log(track), "ab") as output:
+            process = spawn_runner(project, track, lock, output, ("--repair",))
     finally:
         lock.release()
     return RepairStarted(str(track), record.state, attempt, process)

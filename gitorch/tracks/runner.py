@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from gitorch import git
-from gitorch.agents.phase import over_budget, run_phase_agent, settle
+from gitorch.agents.phase import over_budget, recording_agent, run_phase_agent, settle
 from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
 from gitorch.disk import DiskFull, as_disk_full, full_now, is_full
@@ -148,15 +148,9 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
         if _strayed(project, record, log, mark, phase.name):
             return  # a resumed track whose HEAD is still off its branch
 
-        def started(pid: int) -> None:
-            record.agent_pgid = pid
-            try:
-                record.save_unless_landed(project)
-            except DiskFull as error:
-                log.line(f"Could not record the agent's process group: {error}")
-
         run = run_phase_agent(project, record, phase, prompt=prompt, prompt_file=prompt_file,
-                              env=env, log=log, stopping=lambda: stop.set, started=started)
+                              env=env, log=log, stopping=lambda: stop.set,
+                              started=recording_agent(project, record, log))
         outcome = run.outcome
         failed_git = run.failed_git or failed_git
         # What land will land: the branch as this phase left it, whatever moves it later.

@@ -43,6 +43,11 @@ def halted_track(tmp_path: Path, preset: str) -> tuple[Path, dict[str, str]]:
     env = session_env(tmp_path, all="halt")
     run_gitorch(repo, "start", "--track", "A/1", env=env, check=True)
     wait_for(tmp_path / "halted")
+    # The runner records a session the CLI names (codex, gemini) once it reads that line.
+    deadline = time.monotonic() + 30
+    while not record(repo).get("sessions"):
+        assert time.monotonic() < deadline, "the runner never recorded the agent's session"
+        time.sleep(0.05)
     return repo, env
 
 
