@@ -12,7 +12,15 @@ import subprocess
 import time
 from pathlib import Path
 
-from helpers import AGENTS, git, gitorch_exe, make_repo, run_gitorch, wait_ended
+from helpers import (
+    AGENTS,
+    git,
+    gitorch_exe,
+    make_repo,
+    run_gitorch,
+    wait_ended,
+    wait_messages_done,
+)
 from test_agent_cli import ROADMAP, log, preset_repo, record
 from test_sessions import calls, halted_track, session_env, wait_for
 
@@ -153,18 +161,6 @@ def test_send_to_a_landed_track_or_an_empty_message_is_refused(tmp_path: Path) -
         1, "Error: the message is empty; gitorch send A/1 'what to do'\n")
     done = run_gitorch(repo, "send", "A/1", "hello")
     assert done.stderr == "Error: track A/1 has never been started; gitorch start --track A/1\n"
-
-
-def wait_messages_done(repo: Path, seconds: float = 30) -> None:
-    """Until the track's message runner has ended and its queue is empty."""
-    queue = repo / ".git" / "gitorch" / "messages" / "group_A_track_1.json"
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if (queue.exists() and json.loads(queue.read_text()) == []
-                and record(repo)["pid"] is None):
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"messages not done: {log(repo)}")
 
 
 def test_a_message_sent_to_a_phase_that_then_fails_is_still_given(tmp_path: Path) -> None:
