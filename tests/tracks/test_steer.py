@@ -184,3 +184,26 @@ def test_discard_drops_the_messages_waiting_for_the_agent(tmp_path: Path) -> Non
     assert json.loads(queue.read_text())[0]["text"] == "Never mind"
     run_gitorch(repo, "discard", "A/1", "--stop", env=env, check=True)
     assert not queue.exists()
+
+
+def test_a_track_at_work_on_a_message_shows_it_and_its_session(tmp_path: Path) -> None:
+    # resume off: the message begins a session of its own, which the fake CLI halts.
+    repo = preset_repo(tmp_path, "claude", "  resume: false\nphases: [{name: work}]\n")
+    env = session_env(tmp_path)
+    run_gitorch(repo, "start", "--track", "A/1", "--wait", env=env, check=True)
+    before = record(repo)
+    run_gitorch(repo, "send", "A/1", "Tidy up", env={**env, "FAKE_MODE": "halt"}, check=True)
+    wait_for(tmp_path / "halted")
+    shown = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)["tracks"][0]
+    assert (shown["state"], shown["phase"], shown["alive"]) == ("done", "message", True)
+    line = next(text for text in run_gitorch(repo, "status", check=True).stdout.splitlines()
+                if text.startswith("A/1 "))
+    assert re.search(r" done +message \(claude\) ", line), line
+    detail = next(text for text in run_gitorch(repo, "status", "-v", check=True
+                                               ).stdout.splitlines() if "A/1 " in text)
+    assert re.search(rf" done +message \(claude\) +pid {shown['pid']} alive +session "
+                     rf"{shown['session'][:8]} ", detail), detail
+    (tmp_path / "go").touch()
+    wait_messages_done(repo)
+    after = record(repo)
+    assert (after["state"], after["phase"]) == ("done", before["phase"])
