@@ -18,6 +18,7 @@ from helpers import (
     gitorch_exe,
     make_repo,
     run_gitorch,
+    scripted_repo,
     wait_ended,
     wait_messages_done,
 )
@@ -207,3 +208,26 @@ def test_a_track_at_work_on_a_message_shows_it_and_its_session(tmp_path: Path) -
     wait_messages_done(repo)
     after = record(repo)
     assert (after["state"], after["phase"]) == ("done", before["phase"])
+
+
+def test_a_runner_killed_in_a_message_phase_resumes_where_it_was(tmp_path: Path) -> None:
+    reviewed, go = tmp_path / "reviewed", tmp_path / "go"
+    repo = scripted_repo(tmp_path, "# Plan\n\n## Group A: Steer\n\n### Track 1: One\n"
+                                   f"put one.txt one\nreview-wait {reviewed}\n", remote=False)
+    run_gitorch(repo, "start", "--track", "A/1", check=True)
+    wait_for(Path(f"{reviewed}.waiting"))
+    run_gitorch(repo, "send", "A/1", f"wait {go}", check=True)
+    reviewed.touch()  # the review ends; the message phase begins, and waits for go
+    deadline = time.monotonic() + 30
+    while record(repo)["phase"] != "message" or not record(repo)["agent_pgid"]:
+        assert time.monotonic() < deadline, log(repo)
+        time.sleep(0.05)
+    at_work = record(repo)
+    os.kill(int(str(at_work["pid"])), 9)
+    os.killpg(int(str(at_work["agent_pgid"])), 9)
+    go.touch()
+    run_gitorch(repo, "start", "--track", "A/1", "--wait", check=True)
+    text = log(repo)
+    assert "Resuming at phase review; work finished before" in text, text
+    assert text.count("Phase message of Track A/1") == 2  # the message, given again
+    assert record(repo)["state"] == "done"
