@@ -200,6 +200,7 @@ def test_a_track_at_work_on_a_message_shows_it_and_its_session(tmp_path: Path) -
     line = next(text for text in run_gitorch(repo, "status", check=True).stdout.splitlines()
                 if text.startswith("A/1 "))
     assert re.search(r" done +message \(claude\) ", line), line
+    assert run_gitorch(repo, "status", "--line", check=True).stdout == "▶ A 1 running\n"
     detail = next(text for text in run_gitorch(repo, "status", "-v", check=True
                                                ).stdout.splitlines() if "A/1 " in text)
     assert re.search(rf" done +message \(claude\) +pid {shown['pid']} alive +session "
