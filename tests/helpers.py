@@ -209,3 +209,20 @@ def wait_delivered(repo: Path, seconds: float = 30) -> None:
     while outbox.exists() and any(outbox.iterdir()):
         assert time.monotonic() < deadline, f"still undelivered: {list(outbox.iterdir())}"
         time.sleep(0.1)
+
+
+def wait_messages_done(repo: Path, track: str = "A/1", seconds: float = 30) -> None:
+    """Until the track's message runner has ended and its queue of messages is empty."""
+    import json
+    import time
+
+    key = "group_{}_track_{}".format(*track.split("/"))
+    state = repo / ".git" / "gitorch"
+    queue = state / "messages" / f"{key}.json"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (queue.exists() and json.loads(queue.read_text()) == []
+                and read_json_file(state / "tracks" / f"{key}.json")["pid"] is None):
+            return
+        time.sleep(0.1)
+    raise AssertionError("messages not done: " + (state / "logs" / f"{key}.log").read_text())

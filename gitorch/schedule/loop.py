@@ -26,15 +26,15 @@ from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap
 from gitorch.schedule import snapshot
 from gitorch.schedule.mainline import MainRoadmap
-from gitorch.schedule.news import landing_news, review_waits, tick_line
+from gitorch.schedule.news import landing_news, repair_ended, review_waits, tick_line, waits
 from gitorch.schedule.pr_ticks import start_rounds
-from gitorch.schedule.repairs import left_out_now, repairable, repairs_due, start_repairs
+from gitorch.schedule.repairs import left_out_now, repairs_due, start_repairs
 from gitorch.schedule.run_types import Options, Summary, clock
 from gitorch.schedule.snapshot import BUSY, FINAL_FAILURES, Snapshot, landing_helps, look
 from gitorch.tracks.control import stop_runner
 from gitorch.tracks.launch import StartResult, start
 from gitorch.tracks.leftout import moved_since
-from gitorch.tracks.records import LEFT_OUT, REPAIRING, TrackRecord
+from gitorch.tracks.records import LEFT_OUT, TrackRecord
 from gitorch.tracks.runner import append_run_line
 
 LAND_GIVE_UP = 3  # failed lands in a row, with nothing else to do, end the run
@@ -158,11 +158,9 @@ class Scheduler:
                 continue  # just claimed: start said so
             if track in snap.stale and track not in last.stale:
                 self.say(f"… Track {track}: its runner is gone; it will be resumed")
-            elif record.state in LEFT_OUT and before.state in REPAIRING:
+            elif (ended := repair_ended(self.project, before, record)) is not None:
                 self._since.pop(track, None)
-                self.say(f"✗ Track {track}: {record.reason}; " + (
-                    "it will be repaired again" if repairable(self.project, record)
-                    else "no repairs left"))
+                self.say(ended)
             elif (record.state in ("done", "landed", "failed", "stopped", "rate-limited")
                   and before.state in BUSY):  # landed: it ended just as a landing began
                 self._ended(record, now)
@@ -389,16 +387,10 @@ class Scheduler:
         self._said_error = message
 
     def _summary(self, reason: str, snap: Snapshot) -> Summary:
-        roadmap = self._main.current()
-        landed = frozenset(snap.having("landed"))
-        waiting = {t.id: list(roadmap.waiting_on(t.id, landed)) for t in roadmap.tracks()
-                   if not t.done and t.id not in snap.records
-                   and roadmap.track_state(t.id, landed) == "blocked"}
-        waiting.update({t: [f"the usage limit of {snap.records[t].agent}"]
-                        for t in snap.having("rate-limited")})
         summary = Summary(reason, list(self.landed), snap.having("failed", "gate-failed", "stuck"),
                           snap.having("conflict"), snap.having("stopped"), sorted(snap.busy),
-                          waiting, self.pushes, time.monotonic() - self.began,
+                          waits(self._main.current(), snap), self.pushes,
+                          time.monotonic() - self.began,
                           dict(self.track_times), list(dict.fromkeys(self.errors)),
                           usage=snapshot.spent(snap) - self._spent_before,
                           left_out=left_out_now(self.project, snap),

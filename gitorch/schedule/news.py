@@ -1,4 +1,5 @@
-"""What the run says of each landing (landed, in a pull request, left out) and each tick."""
+"""What the run says of each landing (landed, in a pull request, left out), each repair's
+end and each tick."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from gitorch.land.coordinator import LandResult
 from gitorch.land.review import NEEDS_REVIEW
 from gitorch.names import TrackId
 from gitorch.project import Project
+from gitorch.roadmap.model import Roadmap
+from gitorch.schedule.pr_ticks import round_ended
 from gitorch.schedule.repairs import repairable
 from gitorch.schedule.snapshot import Snapshot
-from gitorch.tracks.records import TrackRecord
+from gitorch.tracks.records import IN_PR, LEFT_OUT, REPAIRING, TrackRecord
 
 
 def landing_news(project: Project, result: LandResult) -> list[str]:
@@ -41,6 +44,19 @@ def _then(project: Project, track: str) -> str:
     return "left for a person"
 
 
+def repair_ended(project: Project, before: TrackRecord, record: TrackRecord) -> str | None:
+    """The run's line for a repair (or pull-request round) that just ended without
+    landing, if the track's record went from before to record by one."""
+    if before.state not in REPAIRING:
+        return None
+    if record.state in LEFT_OUT:
+        return f"✗ Track {record.track}: {record.reason}; " + (
+            "it will be repaired again" if repairable(project, record) else "no repairs left")
+    if before.state == "healing" and record.state in IN_PR - {"healing"}:
+        return round_ended(record)
+    return None
+
+
 def tick_line(snap: Snapshot, landed: int) -> str:
     """The line each tick writes to runs.log."""
     parts = [f"running={','.join(sorted(snap.busy)) or '-'}"]
@@ -48,6 +64,17 @@ def tick_line(snap: Snapshot, landed: int) -> str:
               for state in ("done", "failed", "conflict", "gate-failed", NEEDS_REVIEW, "stale")
               if snap.having(state)]
     return f"run tick landed={landed} " + " ".join(parts)
+
+
+def waits(roadmap: Roadmap, snap: Snapshot) -> dict[str, list[str]]:
+    """Each track the run leaves waiting, and on what: tracks, or an agent's usage limit."""
+    landed = frozenset(snap.having("landed"))
+    waiting = {t.id: list(roadmap.waiting_on(t.id, landed)) for t in roadmap.tracks()
+               if not t.done and t.id not in snap.records
+               and roadmap.track_state(t.id, landed) == "blocked"}
+    waiting.update({t: [f"the usage limit of {snap.records[t].agent}"]
+                    for t in snap.having("rate-limited")})
+    return waiting
 
 
 def review_waits(snap: Snapshot) -> dict[str, str]:

@@ -70,6 +70,14 @@ def _claim_note(claim: dict[str, Any]) -> str:
     return ""
 
 
+def _session(session: object) -> str:
+    """`session 1d41f18d`: the agent's newest session (an id cut short, a history file whole),
+    which attach and send continue."""
+    if not isinstance(session, str) or not session:
+        return ""
+    return f"session {safe_text(session if '/' in session else session[:8])}"
+
+
 def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
     rows = []
     for track in tracks:
@@ -90,7 +98,8 @@ def _track_lines(tracks: list[dict[str, Any]], colour: bool) -> list[str]:
             runner = f"pid {track['pid']} " + ("alive" if track["alive"] else "dead")
         rows.append([track["id"], safe_text(track["title"]),
                      paint(track["state"], track["state"], colour), phase,
-                     runner, plural(track["commits"], "commit") if track["commits"] else "",
+                     runner, _session(track.get("session")),
+                     plural(track["commits"], "commit") if track["commits"] else "",
                      spent.text() if spent else "", safe_text(note)])
     lines = table(rows)
     out = []

@@ -15,6 +15,7 @@ from gitorch.locate import state_dir_around
 
 BUSY = frozenset({"claimed", "running", "resolving", "fixing", "healing"})
 NEEDS_YOU = frozenset({"failed", "conflict", "gate-failed", "needs-review", "stuck"})
+MESSAGE = "message"  # gitorch.steer.messages.PHASE, which this module is too light to import
 
 
 def status_line(cwd: str) -> str:
@@ -34,6 +35,8 @@ def status_line(cwd: str) -> str:
         kind = record.get("state")
         if kind in BUSY:
             (running if _alive(record) else needs_you).append(record)  # a dead one is stale
+        elif record.get("phase") == MESSAGE and _alive(record):
+            running.append(record)  # a done or stopped track's agent, at work on a message
         elif kind == "done":
             to_land.append(record)
         elif kind == "rate-limited":

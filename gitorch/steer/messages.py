@@ -96,6 +96,11 @@ def _run_one(project: Project, record: TrackRecord, text: str, log: TrackLog, st
     prompt = PROMPT.format(track=track, text=text)
     prompt_file = project.state.prompt_file(track, PHASE)
     write_atomic(prompt_file, prompt.encode())
+    # While it runs, status shows the track at this phase, in the state it keeps (done,
+    # stopped...); after, the phase it was in, which a start carries on from (also when
+    # its runner is killed in this one: message_from).
+    record.message_from, record.phase = record.phase, PHASE
+    record.save_unless_landed(project)
     log.banner(f"Phase {PHASE} of Track {track}")  # as report reads a phase's banner
     log.line(f"Message: {' '.join(text.split())[:200]}")
     if resume:
@@ -106,7 +111,7 @@ def _run_one(project: Project, record: TrackRecord, text: str, log: TrackLog, st
                                "GITORCH_PROMPT_FILE": str(prompt_file)},
                           log=log, stopping=lambda: stop.set,
                           started=recording_agent(project, record, log), session=resume)
-    record.agent_pgid = None
+    record.agent_pgid, record.phase, record.message_from = None, record.message_from, None
     if newest is not None and resume is not None:
         # The session is still the phase's it began in, and that phase's agent's.
         record.sessions.pop(PHASE, None)

@@ -75,6 +75,7 @@ class TrackRecord:
     sessions: dict[str, Any] = field(default_factory=dict)  # phase -> its agent's session id
     last_session: str | None = None  # the phase whose session is the newest
     resumable: str | None = None  # the phase whose session was cut short, to continue
+    message_from: str | None = None  # in a message phase: the phase it was in before
 
     @classmethod
     def load(cls, project: Project, track: TrackId) -> TrackRecord | None:

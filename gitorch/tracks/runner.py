@@ -16,6 +16,7 @@ from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import append_stamped_line, write_atomic
+from gitorch.steer.messages import PHASE as MESSAGE
 from gitorch.steer.messages import run_messages
 from gitorch.steer.send import pass_on
 from gitorch.tracks.claims import repository_lock
@@ -47,8 +48,11 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
     track = roadmap.track(str(track_id))
     log = open_track_log(project, track_id)
     # A runner that died mid-phase left that phase in its record; one that failed or was
-    # stopped left failed_phase. Earlier phases finished: they are not run again.
-    resume_from = record.phase or record.failed_phase
+    # stopped left failed_phase. Earlier phases finished: they are not run again. One that
+    # died in a message phase goes on from the phase it was in before (its message waits).
+    resume_from = (record.message_from if record.phase == MESSAGE else record.phase
+                   ) or record.failed_phase
+    record.message_from = None
     record.state, record.pid, record.started_at = "running", os.getpid(), now()
     record.exit_code = record.failed_phase = record.reason = None
     record.failure = record.reset_at = None

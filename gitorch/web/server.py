@@ -17,7 +17,7 @@ from gitorch.names import TrackId
 from gitorch.project import Project, open_project
 from gitorch.status.fetching import BackgroundFetch
 from gitorch.web import reads
-from gitorch.web.actions import ACTIONS, EMPTY_MEANS_ALL
+from gitorch.web.actions import ACTIONS, EMPTY_MEANS_ALL, MAX_MESSAGE, WITH_MESSAGE
 
 T = TypeVar("T")
 Answer = tuple[int, bytes, str]  # status, body, kind (html or json)
@@ -127,27 +127,30 @@ class Handler(BaseHTTPRequestHandler):
         action = ACTIONS.get(name)
         if action is None:
             raise Refused(404, f"no action {name}")
-        tracks = self._tracks()
+        body = self._json_body()
+        tracks = body.get("tracks", [])
+        if not isinstance(tracks, list) or not all(isinstance(t, str) for t in tracks):
+            raise Refused(400, "tracks must be a list of track ids")
         if not tracks and name not in EMPTY_MEANS_ALL:
             raise Refused(400, f"choose a track to {name}")
+        message = _message(body) if name in WITH_MESSAGE else ""
         project = _reading(lambda: open_project(self.server.root))
         named = [str(_track(project, track)) for track in tracks]
         try:
-            lines = action(self.server.root, named)
+            lines = action(self.server.root, named, message)
         except GitorchError as error:
             return 409, _json({"error": str(error)}), "json"
         return 200, _json({"lines": lines}), "json"
 
-    def _tracks(self) -> list[str]:
-        """The tracks a POST names: its JSON body's `tracks`, a list of ids."""
+    def _json_body(self) -> dict[str, Any]:
+        """A POST's JSON body: `tracks`, a list of ids, and for some actions `message`."""
         try:
             body = json.loads(self.body or b"{}")
         except ValueError:
             raise Refused(400, "the request is not JSON") from None
-        tracks = body.get("tracks", []) if isinstance(body, dict) else None
-        if not isinstance(tracks, list) or not all(isinstance(t, str) for t in tracks):
+        if not isinstance(body, dict):
             raise Refused(400, "tracks must be a list of track ids")
-        return tracks
+        return body
 
     def _send(self, status: int, body: bytes, kind: str) -> None:
         self.send_response(status)
@@ -181,6 +184,17 @@ def _track(project: Project, text: str) -> TrackId:
         raise Refused(404, str(unknown)) from None
     except GitorchError as error:
         raise Refused(409, str(error)) from None
+
+
+def _message(body: dict[str, Any]) -> str:
+    """The text a send carries: there, not blank, and not longer than MAX_MESSAGE."""
+    message = body.get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise Refused(400, "the message is empty: type what the agent should do")
+    if len(message) > MAX_MESSAGE:
+        raise Refused(400, f"the message is {len(message)} characters long; at most "
+                           f"{MAX_MESSAGE} are sent")
+    return message
 
 
 def _json(document: Any) -> bytes:

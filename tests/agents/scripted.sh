@@ -16,7 +16,8 @@
 # markers, leaving the staging to gitorch; AGENT_RESOLVE_SLEEP: seconds to wait first.
 # AGENT_PROMPTS: a file each fix and address phase appends its prompt to; each such phase
 # then also adds a line to rounds.txt, so that every round has a change to commit.
-# Other phases succeed doing nothing.
+# A message phase (gitorch send) does what its message says as the work phase does, and
+# commits only if something changed. Other phases succeed doing nothing.
 set -e
 case "$GITORCH_PHASE" in
   resolve)
@@ -48,7 +49,7 @@ case "$GITORCH_PHASE" in
       while [ ! -e "$path" ]; do sleep 0.05; done
     done
     exit 0 ;;
-  work) ;;
+  work|message) ;;
   *) exit 0 ;;
 esac
 grep -E '^(put|lines|fail|sleep|wait|commit|point)( |$)' "$GITORCH_PROMPT_FILE" > "${TMPDIR:-/tmp}/steps.$$" || true
@@ -64,6 +65,7 @@ while read -r verb path text; do
   esac
 done < "${TMPDIR:-/tmp}/steps.$$"
 git add -A
+[ "$GITORCH_PHASE" = message ] && git diff --cached --quiet && exit 0
 # After a commit step, only what is left (if anything) makes another commit.
 if [ -z "${stepped-}" ] || ! git diff --cached --quiet; then
   git commit -q -m "$GITORCH_TRACK: scripted work"

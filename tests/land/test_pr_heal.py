@@ -338,9 +338,25 @@ def test_run_starts_the_due_round_and_lands_once_merged(tmp_path: Path) -> None:
             run.wait()
     assert run.returncode == 0, out
     assert "↻ Fixing Track A/1's pull request: check `test` failed (round 1 of 2)" in out
+    assert f"✓ Track A/1's pull request: round 1 pushed 1 commit to {PR_1}" in out
     assert "Landed A/1: their pull request merged" in out
     assert len(comments(tmp_path)) == 1
     assert (repo / "a.txt").read_text() == "fixed\n"
+
+
+@pytest.mark.slow
+def test_run_says_a_round_that_pushed_nothing_then_the_track_is_stuck(tmp_path: Path) -> None:
+    repo, env = pr_repo(tmp_path, "put a.txt alpha\nno-fix-commit", later=False,
+                        config="  repair_attempts: 1\n")
+    opened(tmp_path, repo, env)
+    failing(tmp_path)
+    done = subprocess.run([gitorch_exe(), "run", "--every", "0.3s", "--for", "2m"], cwd=repo,
+                          env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=180)
+    said = [line.split("] ", 1)[-1] for line in done.stdout.splitlines()]
+    assert ("✗ Track A/1's pull request: round 1 (fix) failed: the agent committed nothing; "
+            f"{PR_1}") in said, done.stdout
+    assert record_of(repo, "A/1")["state"] == "stuck"
 
 
 def test_a_round_killed_between_its_push_and_its_comment_finishes_once(tmp_path: Path) -> None:

@@ -12,7 +12,16 @@ import subprocess
 import time
 from pathlib import Path
 
-from helpers import AGENTS, git, gitorch_exe, make_repo, run_gitorch, wait_ended
+from helpers import (
+    AGENTS,
+    git,
+    gitorch_exe,
+    make_repo,
+    run_gitorch,
+    scripted_repo,
+    wait_ended,
+    wait_messages_done,
+)
 from test_agent_cli import ROADMAP, log, preset_repo, record
 from test_sessions import calls, halted_track, session_env, wait_for
 
@@ -155,18 +164,6 @@ def test_send_to_a_landed_track_or_an_empty_message_is_refused(tmp_path: Path) -
     assert done.stderr == "Error: track A/1 has never been started; gitorch start --track A/1\n"
 
 
-def wait_messages_done(repo: Path, seconds: float = 30) -> None:
-    """Until the track's message runner has ended and its queue is empty."""
-    queue = repo / ".git" / "gitorch" / "messages" / "group_A_track_1.json"
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if (queue.exists() and json.loads(queue.read_text()) == []
-                and record(repo)["pid"] is None):
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"messages not done: {log(repo)}")
-
-
 def test_a_message_sent_to_a_phase_that_then_fails_is_still_given(tmp_path: Path) -> None:
     repo, env = halted_track(tmp_path, "claude")
     said = run_gitorch(repo, "send", "A/1", "Why did it stop?", env=env, check=True).stdout
@@ -188,3 +185,50 @@ def test_discard_drops_the_messages_waiting_for_the_agent(tmp_path: Path) -> Non
     assert json.loads(queue.read_text())[0]["text"] == "Never mind"
     run_gitorch(repo, "discard", "A/1", "--stop", env=env, check=True)
     assert not queue.exists()
+
+
+def test_a_track_at_work_on_a_message_shows_it_and_its_session(tmp_path: Path) -> None:
+    # resume off: the message begins a session of its own, which the fake CLI halts.
+    repo = preset_repo(tmp_path, "claude", "  resume: false\nphases: [{name: work}]\n")
+    env = session_env(tmp_path)
+    run_gitorch(repo, "start", "--track", "A/1", "--wait", env=env, check=True)
+    before = record(repo)
+    run_gitorch(repo, "send", "A/1", "Tidy up", env={**env, "FAKE_MODE": "halt"}, check=True)
+    wait_for(tmp_path / "halted")
+    shown = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)["tracks"][0]
+    assert (shown["state"], shown["phase"], shown["alive"]) == ("done", "message", True)
+    line = next(text for text in run_gitorch(repo, "status", check=True).stdout.splitlines()
+                if text.startswith("A/1 "))
+    assert re.search(r" done +message \(claude\) ", line), line
+    assert run_gitorch(repo, "status", "--line", check=True).stdout == "▶ A 1 running\n"
+    detail = next(text for text in run_gitorch(repo, "status", "-v", check=True
+                                               ).stdout.splitlines() if "A/1 " in text)
+    assert re.search(rf" done +message \(claude\) +pid {shown['pid']} alive +session "
+                     rf"{shown['session'][:8]} ", detail), detail
+    (tmp_path / "go").touch()
+    wait_messages_done(repo)
+    after = record(repo)
+    assert (after["state"], after["phase"]) == ("done", before["phase"])
+
+
+def test_a_runner_killed_in_a_message_phase_resumes_where_it_was(tmp_path: Path) -> None:
+    reviewed, go = tmp_path / "reviewed", tmp_path / "go"
+    repo = scripted_repo(tmp_path, "# Plan\n\n## Group A: Steer\n\n### Track 1: One\n"
+                                   f"put one.txt one\nreview-wait {reviewed}\n", remote=False)
+    run_gitorch(repo, "start", "--track", "A/1", check=True)
+    wait_for(Path(f"{reviewed}.waiting"))
+    run_gitorch(repo, "send", "A/1", f"wait {go}", check=True)
+    reviewed.touch()  # the review ends; the message phase begins, and waits for go
+    deadline = time.monotonic() + 30
+    while record(repo)["phase"] != "message" or not record(repo)["agent_pgid"]:
+        assert time.monotonic() < deadline, log(repo)
+        time.sleep(0.05)
+    at_work = record(repo)
+    os.kill(int(str(at_work["pid"])), 9)
+    os.killpg(int(str(at_work["agent_pgid"])), 9)
+    go.touch()
+    run_gitorch(repo, "start", "--track", "A/1", "--wait", check=True)
+    text = log(repo)
+    assert "Resuming at phase review; work finished before" in text, text
+    assert text.count("Phase message of Track A/1") == 2  # the message, given again
+    assert record(repo)["state"] == "done"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, Tab, needs_chromium
-from helpers import git, run_gitorch, scripted_repo
+from helpers import git, run_gitorch, scripted_repo, wait_messages_done
 from serving import served, snapshot
 
 pytestmark = [needs_chromium, pytest.mark.slow]
@@ -130,3 +130,32 @@ def test_a_run_reviewed_and_landed_from_the_page(tmp_path: Path) -> None:
     landed = git(repo, "ls-tree", "--name-only", "origin/main").split()
     assert {"one.txt", "three.txt", "big.txt"} <= set(landed)
     assert "two.txt" not in landed
+
+
+def test_a_message_typed_on_the_page_goes_to_the_tracks_agent(tmp_path: Path) -> None:
+    repo = scripted_repo(tmp_path, "# Plan\n\n## Group A: Steer\n\n### Track 1: One\n"
+                                   "put one.txt one\n")
+    run_gitorch(repo, "start", "--wait", check=True)
+    tab = Tab(tmp_path)
+    try:
+        with served(repo) as server:
+            tab.open(server.url)
+            tab.wait_for(f"{state_of('A/1')} === 'done'")
+            click(tab, 'tr[data-track="A/1"]')
+            tab.wait_for("document.querySelector('#facts')?.dataset.track === 'A/1'")
+            tab.eval("document.getElementById('send-text').focus()")
+            tab.call("Input.insertText", text="put more.txt more")
+            tab.call("Input.dispatchKeyEvent", type="keyDown", key="Enter", code="Enter",
+                     windowsVirtualKeyCode=13)
+            message(tab, "Sent to A/1 (done): a runner (PID ")
+            tab.wait_for("document.getElementById('send-text').value === ''")
+            tab.wait_for("document.getElementById('log').textContent.includes("
+                         "'Phase message of Track A/1')")
+            tab.wait_for("Boolean(document.querySelector('#diff details[data-path=\"more.txt\"]'))")
+            shoot(tab, "sent")
+            # An empty message is refused with its one line, and nothing is queued.
+            click(tab, '#detail button[data-action="send"]')
+            message(tab, "Error: the message is empty: type what the agent should do")
+    finally:
+        tab.close()
+    wait_messages_done(repo)

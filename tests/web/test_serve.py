@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import run_gitorch, scripted_repo
+from helpers import git, read_json_file, run_gitorch, scripted_repo, wait_messages_done
 from serving import Served, served, snapshot
 
 ROADMAP = ("# Plan\n\n## Group A: Work\n\n### Track 1: First\nput one.txt one\n\n"
@@ -127,6 +127,35 @@ def test_actions_answer_with_the_commands_lines_and_errors(done_repo: Path) -> N
     states = json.loads(run_gitorch(done_repo, "status", "--json", "--no-fetch",
                                     check=True).stdout)["tracks"]
     assert [(t["id"], t["state"]) for t in states] == [("A/1", "pending"), ("A/2", "pending")]
+
+
+def test_send_gives_the_message_to_the_tracks_agent(done_repo: Path) -> None:
+    queue = done_repo / ".git" / "gitorch" / "messages" / "group_A_track_1.json"
+    with served(done_repo) as server:
+        key = {"X-Gitorch-Token": server.token}
+        before = snapshot(done_repo)
+        refused = [
+            server.ask("/api/send", {"tracks": ["A/1"], "message": "put more.txt more"}),
+            server.ask("/api/send", {"tracks": ["Z/9"], "message": "put more.txt more"}, key),
+            server.ask("/api/send", {"tracks": ["A/1"], "message": "  "}, key),
+            server.ask("/api/send", {"tracks": ["A/1"]}, key),
+            server.ask("/api/send", {"tracks": ["A/1"], "message": "x" * 8001}, key),
+        ]
+        assert [status for status, _ in refused] == [403, 404, 400, 400, 400]
+        assert refused[2][1] == refused[3][1] == {
+            "error": "the message is empty: type what the agent should do"}
+        assert refused[4][1] == {"error": "the message is 8001 characters long; at most 8000 "
+                                          "are sent"}
+        assert snapshot(done_repo) == before and not queue.exists()
+        status, said = server.ask("/api/send", {"tracks": ["A/1"],
+                                                "message": "put more.txt more"}, key)
+        assert status == 200
+        assert said["lines"][0].startswith("Sent to A/1 (done): a runner (PID ")
+        wait_messages_done(done_repo, "A/1")
+    log = (done_repo / ".git/gitorch/logs/group_A_track_1.log").read_text()
+    assert "Phase message of Track A/1" in log and "Message: put more.txt more" in log
+    branch = read_json_file(done_repo / ".git/gitorch/tracks/group_A_track_1.json")["branch"]
+    assert git(done_repo, "show", f"{branch}:more.txt") == "more\n"
 
 
 def test_the_other_commands_never_load_the_web_server() -> None:
