@@ -64,9 +64,15 @@ def test_watch_piped_prints_a_snapshot_each_interval_and_ctrl_c_exits_0(
     repo = agent_repo(tmp_path / "repo")
     watcher = subprocess.Popen([gitorch_exe(), "status", "--watch", "-n", "0.2"], cwd=repo,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+    assert watcher.stdout is not None
+    # Ctrl-C once two snapshots are out: a fixed sleep could end it before it started.
+    seen = ""
+    deadline = time.monotonic() + 30
+    while seen.count("▶ A Four at once") < 2 and time.monotonic() < deadline:
+        seen += watcher.stdout.readline()
     watcher.send_signal(signal.SIGINT)
     out, err = watcher.communicate(timeout=10)
+    out = seen + out
     assert watcher.returncode == 0, err
     assert out.count("▶ A Four at once") >= 2
     assert "\x1b[" not in out and err == ""
