@@ -14,7 +14,7 @@ from gitorch.roadmap.reader import parse
 from gitorch.roadmap.writeback import mark_done
 from gitorch.tracks.elsewhere import settle
 from gitorch.tracks.leftout import moved_since, next_step
-from gitorch.tracks.records import LEFT_OUT, TrackRecord, done_by_trailer
+from gitorch.tracks.records import LEFT_OUT, TrackRecord, done_by_trailer, lock_free
 from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
 
 
@@ -75,6 +75,10 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str],
                 state = record.state if record else roadmap.track_state(track.id)
                 skipped[track.id] = f"not done ({state})" + (
                     f"; {next_step(project, record)}" if record and state in LEFT_OUT else "")
+            continue
+        if record.phase == "message" and not lock_free(project, track_id):
+            skipped[track.id] = ("its agent is at work on a message (gitorch send); land it "
+                                 "once that ends")
             continue
         tip = branches.get(f"refs/heads/{record.branch}")
         # Land trusts the tip the runner recorded; §12's paths trust the branch a person moved.

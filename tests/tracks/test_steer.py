@@ -205,10 +205,16 @@ def test_a_track_at_work_on_a_message_shows_it_and_its_session(tmp_path: Path) -
                                                ).stdout.splitlines() if "A/1 " in text)
     assert re.search(rf" done +message \(claude\) +pid {shown['pid']} alive +session "
                      rf"{shown['session'][:8]} ", detail), detail
+    # Land leaves it to its agent meanwhile: not its worktree taken away mid-message.
+    held = run_gitorch(repo, "land", "A/1", env=env)
+    assert held.returncode == 1 and "its agent is at work on a message" in held.stdout
+    assert record(repo)["state"] == "done"
     (tmp_path / "go").touch()
     wait_messages_done(repo)
     after = record(repo)
     assert (after["state"], after["phase"]) == ("done", before["phase"])
+    run_gitorch(repo, "land", "A/1", env=env, check=True)
+    assert record(repo)["state"] == "landed"
 
 
 def test_a_runner_killed_in_a_message_phase_resumes_where_it_was(tmp_path: Path) -> None:
