@@ -18,6 +18,7 @@ import shlex
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,8 +87,17 @@ class Conversation:
 
     opening: str  # the text of the user's messages, joined
     system: str
-    answered: bool  # a tool's result is in it
+    answered: bool  # its newest message is a tool's result
     tools: list[dict[str, Any]] = field(default_factory=list)  # name and JSON schema each
+
+
+@dataclass(frozen=True)
+class Served:
+    """One model request the server answered: its path, model and conversation."""
+
+    path: str
+    model: str
+    conversation: Conversation
 
 
 def _texts(content: object) -> list[str]:
@@ -134,7 +144,9 @@ def read(body: dict[str, Any]) -> Conversation:
                 tools.append({"name": declared["name"], "schema": declared.get(
                     "input_schema") or declared.get("parameters") or declared.get(
                     "parametersJsonSchema") or {}})
-    return Conversation(opening, system, _has_result(messages), tools)
+    # Only the newest message says whose turn it is: a session continued with a new prompt
+    # holds the results of its earlier turns' tools.
+    return Conversation(opening, system, _has_result(messages[-1:]), tools)
 
 
 def shell_call(conversation: Conversation, command: str) -> tuple[str, dict[str, object]] | None:
@@ -174,6 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
     status = 200  # set per server: 200, 401 or 429
     plan: Plan | None = None  # what the first turn of a conversation does
     verbose = False  # each request on stderr (when run as a script)
+    served: list[Served] | None = None  # each model request, in order, where a test asks
 
     def log_message(self, format: str, *args: object) -> None:
         if type(self).verbose:
@@ -217,6 +230,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         path = self.path.split("?")[0].rstrip("/")
         conversation = read(body)
+        if type(self).served is not None and ":countTokens" not in path:
+            type(self).served.append(Served(path, str(body.get("model", "")), conversation))
         plan = type(self).plan
         act = plan(conversation.opening) if plan and not conversation.answered else None
         call = shell_call(conversation, act.command()) if act else None
@@ -318,11 +333,14 @@ class _Handler(BaseHTTPRequestHandler):
                    text: str) -> None:
         if self._refused():
             return
+        # Ids of its own for each message, as the real API gives: a session claude continues
+        # is read back from its file with the blocks of one message id joined into one turn.
+        made = uuid.uuid4().hex[:12]
         block: dict[str, object] = (
-            {"type": "tool_use", "id": "toolu_mock_1", "name": call[0], "input": call[1]}
+            {"type": "tool_use", "id": f"toolu_mock_{made}", "name": call[0], "input": call[1]}
             if call else {"type": "text", "text": text})
         stop = "tool_use" if call else "end_turn"
-        message = {"id": "msg_mock", "type": "message", "role": "assistant",
+        message = {"id": f"msg_mock_{made}", "type": "message", "role": "assistant",
                    "model": "claude-mock", "content": [block], "stop_reason": stop,
                    "stop_sequence": None, "usage": USAGE}
         if not body.get("stream"):
@@ -347,15 +365,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def fake_api(status: int = 200, tool: str | None = None, port: int = 0,
-             verbose: bool = False, plan: Plan | None = None) -> Iterator[str]:
+             verbose: bool = False, plan: Plan | None = None,
+             served: list[Served] | None = None) -> Iterator[str]:
     """Serve on a loopback port (a free one by default); yields the base URL.
 
     tool: a shell command every conversation's first turn runs (a plan of one step).
+    served: a list the server appends each model request it answers to.
     """
     if tool is not None and plan is None:
         plan = lambda _opening: Act({}, extra=tool)  # noqa: E731
     handler = type("Handler", (_Handler,), {"status": status, "plan": staticmethod(plan)
-                                            if plan else None, "verbose": verbose})
+                                            if plan else None, "verbose": verbose,
+                                            "served": served})
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fake_api import Act, fake_api
+from fake_api import Act, Served, fake_api
 from helpers import GIT_IDENTITY, git, make_repo, read_json_file, run_gitorch
 
 from gitorch.agents.presets import PRESETS
@@ -76,18 +76,23 @@ def copilot_env(tmp_path: Path, url: str) -> dict[str, str]:
 
 ENVS = {"claude": claude_env, "codex": codex_env, "gemini": gemini_env, "aider": aider_env,
         "opencode": opencode_env, "qwen": qwen_env, "copilot": copilot_env}
-# What each spent on "Done (mock).": 1234 input tokens (200 cached), 56 output a call;
-# qwen makes two calls.
+# What each counts for one model call of the fake API's: 1234 input tokens (200 cached), 56
+# output; claude adds the cached and cache-creation tokens to its input. Some make side
+# calls the real API bills as well (claude and opencode title the session, qwen makes two
+# calls); claude and qwen count them in the usage they report.
 SPENT = {"claude": Usage(1534, 56, 200), "opencode": Usage(1234, 56, 200, 0.0),
-         "qwen": Usage(2468, 112, 400), "copilot": Usage(1234, 56, 200)}
+         "qwen": Usage(1234, 56, 200), "copilot": Usage(1234, 56, 200)}
+# The system prompt of a side call a CLI leaves out of its usage: gitorch never sees it.
+UNREPORTED = {"opencode": "You are a title generator"}
 # qwen retries a 429 for minutes, silently: the idle watchdog ends it, not its words.
 SLOW_429 = ("qwen",)
 
 
-def run_real(tmp_path: Path, preset: str, status: int) -> tuple[dict[str, object], str]:
+def run_real(tmp_path: Path, preset: str, status: int,
+             served: list[Served] | None = None) -> tuple[dict[str, object], str]:
     config = f"remote: null\nagent:\n  preset: {preset}\n  timeout: 3m\nphases: [{{name: work}}]\n"
     repo = make_repo(tmp_path / "repo", ROADMAP, {"gitorch.yaml": config})
-    with fake_api(status) as url:
+    with fake_api(status, served=served) as url:
         run_gitorch(repo, "start", "--wait", timeout=240, env=ENVS[preset](tmp_path, url))
     state = repo / ".git" / "gitorch"
     return (read_json_file(state / "tracks" / "group_A_track_1.json"),
@@ -96,15 +101,22 @@ def run_real(tmp_path: Path, preset: str, status: int) -> tuple[dict[str, object
 
 @pytest.mark.parametrize("preset", [pytest.param(p, marks=real(p)) for p in SPENT])
 def test_real_agent_reports_its_usage_in_readable_lines(tmp_path: Path, preset: str) -> None:
-    record, log = run_real(tmp_path, preset, 200)
+    served: list[Served] = []
+    record, log = run_real(tmp_path, preset, 200, served)
     # The fake API edits nothing, so the track has no commits; the phase itself worked.
     assert record["reason"] == "no commits beyond the base", log
     usage = record["usage"]
     assert isinstance(usage, dict)
     spent = Usage.from_json(usage["work"])
-    expected = SPENT[preset]
+    # Every call the CLI reports is counted: its answer and the side calls it reports.
+    unreported = UNREPORTED.get(preset)
+    calls = sum(1 for call in served
+                if unreported is None or unreported not in call.conversation.system)
+    each = SPENT[preset]
+    assert calls >= 1
     assert (spent.input_tokens, spent.output_tokens, spent.cached_tokens) == (
-        expected.input_tokens, expected.output_tokens, expected.cached_tokens)
+        calls * each.input_tokens, calls * each.output_tokens, calls * each.cached_tokens), [
+        (call.path, call.conversation.system[:80]) for call in served]
     if preset == "claude":
         assert spent.cost_usd is not None and spent.cost_usd > 0
     assert "Done (mock)." in log and '{"type"' not in log
