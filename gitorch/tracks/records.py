@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -95,8 +95,9 @@ class TrackRecord:
             kept = (data, None if document is None else cls.from_document(document))
             _READ[path] = kept
         record = kept[1]
-        # Callers change the record they get; the kept one stays as the file says.
-        return None if record is None else replace(record, usage=copy.deepcopy(record.usage))
+        # Callers change the record they get (its usage, sessions, rounds...); the kept one
+        # stays as the file says.
+        return copy.deepcopy(record)
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> TrackRecord | None:
