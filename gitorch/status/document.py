@@ -34,6 +34,7 @@ from gitorch.tracks.records import (
     track_subjects,
 )
 from gitorch.tracks.remote_claims import RemoteClaim, claim_age, fetched_claims
+from gitorch.tracks.trust import Known, counts_beyond_others
 from gitorch.upstream import catch_up_command, remote_name
 
 LOG_TAIL_LINES = 3
@@ -75,8 +76,10 @@ def collect(project: Project, fetch: bool = True,
     requests = by_track(project)
     shown = _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})
     subjects = track_subjects(project, shown, branches)
+    records = TrackRecord.all(project)
+    known = Known(branches, records, counts_beyond_others(project, records))
     tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id),
-                      subjects=subjects.get(t.id)) for t in shown]
+                      subjects=subjects.get(t.id), known=known) for t in shown]
     footprints = _footprints(project, tracks, prints.result())
     return {
         "repo": str(project.paths.main_worktree),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +116,20 @@ def test_json_outside_a_repository_is_one_line(tmp_path: Path) -> None:
     done = run_gitorch(tmp_path, "status", "--json")
     assert done.returncode == 1 and done.stdout == ""
     assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("Error: ")
+
+
+def test_done_tracks_are_checked_with_one_git_process_not_one_each(tmp_path: Path) -> None:
+    """Whether land would refuse a done track is asked of git once for every track."""
+    repo = agent_repo(tmp_path / "repo")
+    run_gitorch(repo, "start", "--wait", check=True)
+    shim, calls = tmp_path / "shim", tmp_path / "calls"
+    shim.mkdir()
+    (shim / "git").write_text(f'#!/bin/sh\necho "$*" >> {calls}\n'
+                              f'exec {shutil.which("git")} "$@"\n')
+    (shim / "git").chmod(0o755)
+    document = json.loads(run_gitorch(repo, "status", "--json", check=True,
+                                      env={"PATH": f"{shim}:{os.environ['PATH']}"}).stdout)
+    assert [t["state"] for t in document["tracks"]] == ["done"] * 4 + ["blocked"]
+    asked = calls.read_text().splitlines()
+    assert [c.split()[0] for c in asked].count("rev-list") == 1, asked
+    assert not [c for c in asked if c.startswith("rev-parse --verify")], asked
