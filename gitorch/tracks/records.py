@@ -348,9 +348,11 @@ def done_by_trailer(project: Project, track: TrackId, branch: str,
     return holding_lock or lock_free(project, track)
 
 
-def landed_tracks(project: Project) -> frozenset[str]:
-    """Tracks whose records say they landed."""
-    return frozenset(r.track for r in TrackRecord.all(project) if r.state == "landed")
+def landed_tracks(project: Project, records: Sequence[TrackRecord] | None = None
+                  ) -> frozenset[str]:
+    """Tracks whose records say they landed (records: every record, if read already)."""
+    records = TrackRecord.all(project) if records is None else records
+    return frozenset(r.track for r in records if r.state == "landed")
 
 
 def as_json(view: TrackView) -> dict[str, Any]:
