@@ -7,8 +7,19 @@ import sys
 
 
 def main() -> None:
-    """Run gitorch; `gitorch status --line` answers without loading the CLI (it runs on
-    every shell prompt)."""
+    """Run gitorch; `gitorch status --line` (run on every shell prompt) and `status --json`
+    (polled by scripts) answer without loading the CLI and click."""
+    if sys.argv[1:] == ["status", "--json"]:
+        from pathlib import Path
+
+        from gitorch.commands.status import print_json
+        from gitorch.failure import fail
+
+        try:
+            print_json(Path.cwd())
+        except (Exception, KeyboardInterrupt) as error:
+            fail(error)
+        return
     if sys.argv[1:] == ["status", "--line"]:
         from gitorch.status.line import status_line
 

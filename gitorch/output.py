@@ -9,8 +9,6 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-import click
-
 COLOURS = {
     "done": "green", "landed": "green", "running": "cyan", "claimed": "cyan",
     "pending": "white", "blocked": "yellow", "stale": "yellow", "stopped": "yellow",
@@ -30,11 +28,15 @@ def paint(text: str, kind: str, colour: bool) -> str:
     """Text in the colour for kind (a state name or ok/bad/warn/dim/bold)."""
     if not colour or kind not in COLOURS:
         return text
+    import click  # here, not above: `status --json` prints without loading click
+
     return click.style(text, fg=COLOURS[kind], bold=kind == "bold")
 
 
 def width(text: str) -> int:
     """Columns text takes on a terminal (wide characters count two)."""
+    import click
+
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in click.unstyle(text))
 
 
@@ -64,10 +66,14 @@ def safe_text(text: str) -> str:
 
 
 def emit_json(document: Any) -> None:
-    """Print one JSON document on stdout."""
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    """Print one JSON document on stdout, as UTF-8 whatever the locale says."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(json.dumps(document, indent=2, ensure_ascii=False).encode() + b"\n")
+    sys.stdout.buffer.flush()
 
 
 def warn(message: str) -> None:
     """One warning line on stderr."""
+    import click
+
     click.echo(paint(f"Warning: {message}", "warn", use_colour(sys.stderr)), err=True)

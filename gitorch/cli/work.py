@@ -30,7 +30,7 @@ def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose:
 
     Example: gitorch status --json | jq '.tracks[].state'
     """
-    from gitorch.commands.status import collect, render
+    from gitorch.commands.status import collect, print_json, render
     from gitorch.commands.status import watch as watch_status
 
     if one_line:
@@ -43,13 +43,13 @@ def status(as_json: bool, watch: bool, interval: float, no_fetch: bool, verbose:
     if watch:
         watch_status(Path.cwd(), interval, as_json, use_colour(), not no_fetch)
         return
-    document = collect(Path.cwd(), not no_fetch)
-    if document["warning"] and (as_json or verbose):
-        warn(document["warning"])  # the one-line view shows it under its header
     if as_json:
-        emit_json(document)
-    else:
-        click.echo("\n".join(render(document, use_colour(), verbose)))
+        print_json(Path.cwd(), not no_fetch)
+        return
+    document = collect(Path.cwd(), not no_fetch)
+    if document["warning"] and verbose:
+        warn(document["warning"])  # the one-line view shows it under its header
+    click.echo("\n".join(render(document, use_colour(), verbose)))
 
 
 @click.command()

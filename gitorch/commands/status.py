@@ -32,6 +32,16 @@ def collect(cwd: Path, fetch: bool = True) -> dict[str, Any]:
     return status_document(project_for(paths), fetch, main_changes)
 
 
+def print_json(cwd: Path, fetch: bool = True) -> None:
+    """`status --json`: the document on stdout, a stale remote's warning on stderr."""
+    from gitorch.output import emit_json, warn
+
+    document = collect(cwd, fetch)
+    if document["warning"]:
+        warn(document["warning"])
+    emit_json(document)
+
+
 def render(document: dict[str, Any], colour: bool, verbose: bool = False) -> list[str]:
     """The document as text: one line per track within the terminal's width, or in full."""
     if verbose:

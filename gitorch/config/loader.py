@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from gitorch.config.checks import (
     NULLABLE,
@@ -85,7 +85,7 @@ _DEFAULTS: dict[str, Any] = {
 
 def user_config_path() -> Path:
     """The user's own config file, in the platform's config folder."""
-    return platformdirs.user_config_path("gitorch") / "config.yaml"
+    return _user_folder("XDG_CONFIG_HOME", "~/.config") / "config.yaml"
 
 
 def parsed_config_cache() -> Path:
@@ -93,7 +93,24 @@ def parsed_config_cache() -> Path:
 
     Not the repository's state folder: a command that refuses leaves that as it was.
     """
-    return platformdirs.user_cache_path("gitorch") / "config"
+    return _user_folder("XDG_CACHE_HOME", "~/.cache") / "config"
+
+
+def _user_folder(variable: str, fallback: str) -> Path:
+    """gitorch's folder of the user's config (or cache) kind, as platformdirs names it.
+
+    On Linux that is the XDG variable's folder if it is absolute, else fallback, read here:
+    importing platformdirs (with tempfile) costs ~15 ms of every command, a third of
+    `status --json`'s imports beyond Python's own. Other systems ask platformdirs.
+    """
+    if sys.platform == "linux" and "ANDROID_DATA" not in os.environ:
+        base = os.environ.get(variable, "")
+        return Path(base if os.path.isabs(base) else os.path.expanduser(fallback)) / "gitorch"
+    import platformdirs
+
+    found = (platformdirs.user_config_path if variable == "XDG_CONFIG_HOME"
+             else platformdirs.user_cache_path)
+    return found("gitorch")
 
 
 def load_config(repo_root: Path, overrides: Mapping[str, object] | None = None) -> Config:

@@ -34,6 +34,7 @@ from gitorch.tracks.records import (
     track_subjects,
 )
 from gitorch.tracks.remote_claims import RemoteClaim, claim_age, fetched_claims
+from gitorch.tracks.trust import Known, counts_beyond_others
 from gitorch.upstream import catch_up_command, remote_name
 
 LOG_TAIL_LINES = 3
@@ -55,6 +56,8 @@ def collect(project: Project, fetch: bool = True,
     recent = Meanwhile(git.recent_commits, paths, project.main_branch, RECENT_COMMITS)
     heads = Meanwhile(git.list_refs, paths, "refs/heads/")
     local_claims = Meanwhile(claims, project)
+    records = TrackRecord.all(project)
+    beyond = Meanwhile(counts_beyond_others, project, records)
     loaded, error = _roadmap(project)
     roadmap = loaded.roadmap
     branches = heads.result()
@@ -62,7 +65,7 @@ def collect(project: Project, fetch: bool = True,
                        branches.get(f"refs/heads/{project.main_branch}"))
     current = roadmap.current_group()
     claimed = local_claims.result()
-    landed = landed_tracks(project)
+    landed = landed_tracks(project, records)
     warning = loaded.warning
     elsewhere: dict[str, RemoteClaim] = {}
     remote = remote_name(project)
@@ -75,8 +78,9 @@ def collect(project: Project, fetch: bool = True,
     requests = by_track(project)
     shown = _shown_tracks(roadmap, {**claimed, **dict.fromkeys(elsewhere)})
     subjects = track_subjects(project, shown, branches)
+    known = Known(branches, records, beyond.result())
     tracks = [observe(project, roadmap, t, claimed, landed, elsewhere=elsewhere.get(t.id),
-                      subjects=subjects.get(t.id)) for t in shown]
+                      subjects=subjects.get(t.id), known=known) for t in shown]
     footprints = _footprints(project, tracks, prints.result())
     return {
         "repo": str(project.paths.main_worktree),

@@ -22,7 +22,7 @@ from gitorch.state import COUNT_MAX, PID_MAX, json_object, whole, write_json
 from gitorch.tracks.claims import Claim, lock_is_free, parse_claim
 from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
-from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
+from gitorch.tracks.trust import Known, made_elsewhere, moved_since_recorded
 
 # States a runner leaves behind; any other recorded state with a free lock is stale.
 ENDED = frozenset({"done", "failed", "stopped", "conflict", "gate-failed", "in-pr", "landed",
@@ -213,12 +213,14 @@ def claims(project: Project) -> dict[str, Claim | None]:
 def observe(project: Project, roadmap: Roadmap, track: Track,
             claimed: dict[str, Claim | None], landed: frozenset[str], *,
             holding_lock: bool = False, elsewhere: RemoteClaim | None = None,
-            detail: bool = True, subjects: list[str] | None = None) -> TrackView:
+            detail: bool = True, subjects: list[str] | None = None,
+            known: Known | None = None) -> TrackView:
     """Put together what is known of one track.
 
     holding_lock: the caller holds its lock; elsewhere: its claim on the shared remote;
     detail: also count its commits and look for damage (status wants them, start does not);
-    subjects: its commits as track_subjects() read them, if it did.
+    subjects: its commits as track_subjects() read them, if it did; known: what a caller
+    observing many tracks read once for all of them.
     """
     track_id = TrackId(track.group, track.number)
     record = TrackRecord.load(project, track_id)
@@ -235,7 +237,7 @@ def observe(project: Project, roadmap: Roadmap, track: Track,
         commits = (subjects if subjects is not None
                    else git.log_subjects(project.paths, record.base, branch))
     waiting = roadmap.waiting_on(track.id, landed) if state == "blocked" else ()
-    problem = _problem(project, track_id, record, alive, bool(commits)) if detail else None
+    problem = _problem(project, track_id, record, alive, bool(commits), known) if detail else None
     return TrackView(track, state, record, claimed.get(track.id), is_claimed, alive, branch,
                      worktree, len(commits), commits[0] if commits else None, waiting,
                      project.state.log(track_id), problem)
@@ -261,7 +263,7 @@ def track_subjects(project: Project, tracks: Sequence[Track], branches: Mapping[
 
 
 def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive: bool,
-             has_commits: bool) -> str | None:
+             has_commits: bool, known: Known | None) -> str | None:
     """What was damaged by hand around a track, in one line: the first thing found."""
     state = project.state
     if record is None and state.record(track).exists():
@@ -275,7 +277,7 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
         return (f"its {record.phase or 'repair'} was interrupted (a rebase may be under way "
                 f"in {record.worktree}); gitorch repair {track} finishes or aborts it")
     if record.state == "done" and record.tip is not None and record.base is not None:
-        refused = _refused(project, track, record)
+        refused = _refused(project, track, record, known)
         if refused is not None:
             return f"land refuses it: {refused}"
     if not has_commits and not git.branch_exists(project.paths, record.branch):
@@ -285,15 +287,19 @@ def _problem(project: Project, track: TrackId, record: TrackRecord | None, alive
     return None
 
 
-def _refused(project: Project, track: TrackId, record: TrackRecord) -> str | None:
+def _refused(project: Project, track: TrackId, record: TrackRecord, known: Known | None
+             ) -> str | None:
     """Why land would refuse a done track's recorded tip (DESIGN §14), if it would."""
     assert record.tip is not None and record.base is not None
-    branch_tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    ref = f"refs/heads/{record.branch}"
+    branch_tip = known.branches.get(ref) if known else git.read_ref(project.paths, ref)
     if branch_tip is None or done_by_trailer(project, track, record.branch):
         return None  # gone (said below), or finished by hand: its branch as it is now
     return (moved_since_recorded(record, branch_tip)
             or made_elsewhere(project, record, record.base, record.tip,
-                              TrackRecord.all(project)))
+                              known.records if known else TrackRecord.all(project),
+                              known.beyond if known else None))
+
 
 
 def _state(project: Project, roadmap: Roadmap, track: Track, record: TrackRecord | None,
@@ -344,9 +350,11 @@ def done_by_trailer(project: Project, track: TrackId, branch: str,
     return holding_lock or lock_free(project, track)
 
 
-def landed_tracks(project: Project) -> frozenset[str]:
-    """Tracks whose records say they landed."""
-    return frozenset(r.track for r in TrackRecord.all(project) if r.state == "landed")
+def landed_tracks(project: Project, records: Sequence[TrackRecord] | None = None
+                  ) -> frozenset[str]:
+    """Tracks whose records say they landed (records: every record, if read already)."""
+    records = TrackRecord.all(project) if records is None else records
+    return frozenset(r.track for r in records if r.state == "landed")
 
 
 def as_json(view: TrackView) -> dict[str, Any]:

@@ -10,11 +10,12 @@ recorded have none: their branch is taken as it is, as it was then.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gitorch import git
-from gitorch.git import objects
+from gitorch.git import history, objects
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.tracks.events import read_events
@@ -34,13 +35,19 @@ def moved_since_recorded(record: TrackRecord, branch_tip: str | None) -> str | N
 
 
 def made_elsewhere(project: Project, record: TrackRecord, base: str, tip: str,
-                   records: Iterable[TrackRecord]) -> str | None:
+                   records: Iterable[TrackRecord], beyond: Mapping[str, int] | None = None
+                   ) -> str | None:
     """Why land refuses base..tip when its commits are all other tracks' (None: some are
-    this track's own). records: every track's record."""
-    others = [r for r in records if r.track != record.track and r.tip is not None
-              and r.state != "landed"]
+    this track's own). records: every track's record; beyond: counts_beyond_others()'s
+    answer, if the caller asked it for every track at once."""
+    others = _others(record, records)
     tips = [r.tip for r in others if r.tip is not None]
-    if not tips or git.count_commits_beyond(project.paths, tip, [base, *tips]):
+    if not tips:
+        return None
+    counted = beyond.get(record.track) if beyond is not None else None
+    if counted is None:
+        counted = git.count_commits_beyond(project.paths, tip, [base, *tips])
+    if counted:
         return None
     # Every commit is also another track's: the commit events say who made them, if the
     # hook recorded any (two tracks at one tip, one of them moved there by the other).
@@ -53,4 +60,36 @@ def made_elsewhere(project: Project, record: TrackRecord, base: str, tip: str,
     whose = (f"{owners[0].track}'s (branch {owners[0].branch})" if len(owners) == 1
              else f"other tracks' ({', '.join(r.track for r in owners or others)})")
     return f"its commits are all {whose}: none was made on this track"
+
+
+def counts_beyond_others(project: Project, records: Sequence[TrackRecord]) -> dict[str, int]:
+    """For every done track with a recorded base and tip, the count made_elsewhere asks
+    for: commits of base..tip that no other unlanded track's tip reaches. One `git
+    rev-list` per distinct base (tracks started together share one), not one per track.
+    """
+    asked: dict[str, dict[str, tuple[str, Sequence[str]]]] = {}
+    for record in records:
+        if record.state == "done" and record.tip is not None and record.base is not None:
+            covers = [r.tip for r in _others(record, records) if r.tip is not None]
+            asked.setdefault(record.base, {})[record.track] = (record.tip, covers)
+    counts: dict[str, int] = {}
+    for base, tips in asked.items():
+        # Beyond the base is exactly what the base does not reach: the same count.
+        counts.update(history.commits_beyond(project.paths, tips, [base]))
+    return counts
+
+
+@dataclass(frozen=True)
+class Known:
+    """What observing many tracks reads once for all of them, not once a track."""
+
+    branches: Mapping[str, str]  # every branch's tip, as git.list_refs(refs/heads/) gives
+    records: list[TrackRecord]  # every track's record
+    beyond: Mapping[str, int]  # counts_beyond_others() of those records
+
+
+def _others(record: TrackRecord, records: Iterable[TrackRecord]) -> list[TrackRecord]:
+    """The other tracks' records whose tips are not landed yet."""
+    return [r for r in records if r.track != record.track and r.tip is not None
+            and r.state != "landed"]
 

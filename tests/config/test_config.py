@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -496,3 +499,24 @@ def test_scheduling_overlap_defaults_to_prefer_and_may_be_set(repo: Path) -> Non
     assert load_config(repo, {"scheduling.overlap": "off"}).scheduling.overlap == "off"
     write_repo_config(repo, "scheduling:\n  overlap: off\n")  # YAML's false
     assert load_config(repo).scheduling.overlap == "off"
+
+
+@pytest.mark.parametrize("xdg", [True, False])
+def test_user_folders_are_platformdirs_without_importing_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, xdg: bool) -> None:
+    """Linux's XDG folders are read by gitorch itself: platformdirs is slow to import."""
+    if not xdg:
+        monkeypatch.delenv("XDG_CONFIG_HOME")
+        monkeypatch.delenv("XDG_CACHE_HOME")
+    probe = ("import sys; from gitorch.config.loader import parsed_config_cache, "
+             "user_config_path; print(user_config_path()); print(parsed_config_cache()); "
+             "print('platformdirs' in sys.modules); import platformdirs; "
+             "print(platformdirs.user_config_path('gitorch') / 'config.yaml'); "
+             "print(platformdirs.user_cache_path('gitorch') / 'config')")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    mine_config, mine_cache, imported, their_config, their_cache = done.stdout.splitlines()
+    assert (mine_config, mine_cache, imported) == (their_config, their_cache, "False")
+    home = Path(os.environ["HOME"])
+    assert Path(mine_config) == (home / "xdg_config_home" if xdg else home / ".config"
+                                 ) / "gitorch" / "config.yaml"

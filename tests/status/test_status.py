@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from helpers import agent_repo, git, make_repo, run_gitorch, sample
@@ -92,3 +96,40 @@ def test_a_track_done_by_trailer_after_failing_shows_no_stale_reason(tmp_path: P
     git(worktree, "commit", "-q", "--allow-empty", "-m", "Finish by hand\n\nGitorch-Done: true")
     track = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)["tracks"][0]
     assert (track["state"], track["reason"]) == ("done", None)
+
+
+def test_json_loads_no_cli_and_says_the_same(tmp_path: Path) -> None:
+    """`status --json` is polled by scripts: it answers without click and the CLI."""
+    repo = make_repo(tmp_path / "repo", sample("seed-style.md"))
+    probe = ("import sys; sys.argv = ['gitorch', 'status', '--json']; "
+             "from gitorch.entry import main; main(); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'click'"
+             " or m.startswith('gitorch.cli')), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True,
+                          text=True, check=True)
+    assert done.stderr == "[]\n"
+    assert json.loads(done.stdout) == json.loads(
+        run_gitorch(repo, "status", "--json", "--no-fetch", check=True).stdout)
+
+
+def test_json_outside_a_repository_is_one_line(tmp_path: Path) -> None:
+    done = run_gitorch(tmp_path, "status", "--json")
+    assert done.returncode == 1 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("Error: ")
+
+
+def test_done_tracks_are_checked_with_one_git_process_not_one_each(tmp_path: Path) -> None:
+    """Whether land would refuse a done track is asked of git once for every track."""
+    repo = agent_repo(tmp_path / "repo")
+    run_gitorch(repo, "start", "--wait", check=True)
+    shim, calls = tmp_path / "shim", tmp_path / "calls"
+    shim.mkdir()
+    (shim / "git").write_text(f'#!/bin/sh\necho "$*" >> {calls}\n'
+                              f'exec {shutil.which("git")} "$@"\n')
+    (shim / "git").chmod(0o755)
+    document = json.loads(run_gitorch(repo, "status", "--json", check=True,
+                                      env={"PATH": f"{shim}:{os.environ['PATH']}"}).stdout)
+    assert [t["state"] for t in document["tracks"]] == ["done"] * 4 + ["blocked"]
+    asked = calls.read_text().splitlines()
+    assert [c.split()[0] for c in asked].count("rev-list") == 1, asked
+    assert not [c for c in asked if c.startswith("rev-parse --verify")], asked
