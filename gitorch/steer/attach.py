@@ -15,6 +15,7 @@ from gitorch.errors import GitorchError
 from gitorch.names import TrackId
 from gitorch.process import child_env
 from gitorch.project import Project
+from gitorch.steer.reach import reachable
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.control import stop_runner
 from gitorch.tracks.records import LEFT_OUT, TrackRecord, now, pid_alive
@@ -29,16 +30,8 @@ def attach(project: Project, track: TrackId, say: Callable[[str], None]) -> int:
 
     Returns the CLI's exit code.
     """
-    record = TrackRecord.load(project, track)
-    if record is None:
-        raise GitorchError(f"track {track} has never been started; "
-                           f"gitorch start --track {track}")
-    if record.state == "landed":
-        raise GitorchError(f"track {track} has landed; there is nothing to attach to")
+    record = reachable(project, track, "there is nothing to attach to")
     worktree = Path(record.worktree)
-    if not (worktree / ".git").exists():
-        raise GitorchError(f"track {track} has no worktree at {worktree}; "
-                           f"gitorch start --track {track} makes it again")
     if pid_alive(record.pid, record.host):
         stop_runner(project, record, f"stopped by gitorch attach {track}")
         say(f"Stopped the runner of {track}")

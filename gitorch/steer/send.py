@@ -12,6 +12,7 @@ from gitorch.names import TrackId
 from gitorch.project import Project, open_project
 from gitorch.state import append_stamped_line
 from gitorch.steer.messages import queue, run_messages, waiting
+from gitorch.steer.reach import reachable
 from gitorch.tracks.claims import TrackLock
 from gitorch.tracks.forked import ForkedRunner
 from gitorch.tracks.launch import spawn_runner
@@ -25,15 +26,7 @@ def send(project: Project, track: TrackId, text: str) -> list[str]:
     """Queue text for the track's agent, and start a runner for it if none is at work."""
     if not text.strip():
         raise GitorchError(f"the message is empty; gitorch send {track} 'what to do'")
-    record = TrackRecord.load(project, track)
-    if record is None:
-        raise GitorchError(f"track {track} has never been started; "
-                           f"gitorch start --track {track}")
-    if record.state == "landed":
-        raise GitorchError(f"track {track} has landed; there is no agent to send to")
-    if not (Path(record.worktree) / ".git").exists():
-        raise GitorchError(f"track {track} has no worktree at {record.worktree}; "
-                           f"gitorch start --track {track} makes it again")
+    record = reachable(project, track, "there is no agent to send to")
     if record.state in REPAIRING:
         raise GitorchError(f"track {track} is {record.state}; send once its repair ends "
                            f"(gitorch logs {track} -f)")
