@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from gitorch import git
@@ -25,8 +26,8 @@ class Project:
     config: Config
     main_branch: str
 
-    @property
-    def state(self) -> StateDir:
+    @cached_property
+    def state(self) -> StateDir:  # asked for thousands of times a run: made once
         return StateDir(self.paths.state_dir)
 
     @property

@@ -2,10 +2,11 @@
 
 The loop reads the track records a few times a second. A freed slot is filled at once
 with the next ready track, never waiting for a batch. Finished tracks land at once when
-that lets a waiting track start or finishes a group, otherwise at the next tick, so pushes
-stay few. Every tick also resumes stale tracks (start does), retries failed ones with a
-back-off, and writes a line to runs.log. The claims (lockfile and ref) are what keep a
-track from running twice, so a new loop adopts the runners an earlier one left behind.
+that lets a waiting track start or finishes a group, or once as many wait as there are
+slots (a round's work), otherwise at the next tick, so pushes stay few. Every tick also
+resumes stale tracks, retries failed ones with a back-off, and writes a line to runs.log.
+The claims (lockfile and ref) keep a track from running twice, so a new loop adopts the
+runners an earlier one left behind.
 """
 
 from __future__ import annotations
@@ -224,6 +225,8 @@ class Scheduler:
             return True
         if timed_out:
             return False  # one landing once the running tracks end
+        if len(self._awaiting_land(snap)) >= self.options.parallel:
+            return True  # a round's worth of work waits: main has it, its disk is freed
         free = self.options.parallel - len(snap.busy)
         overlapping = self._plan(roadmap, snap, free, landing=True).land_now
         return landing_helps(roadmap, snap, free) or bool(overlapping)

@@ -53,11 +53,19 @@ def look(project: Project) -> Snapshot:
     busy: set[str] = set()
     stale: set[str] = set()
     interrupted: set[str] = set()
-    for track, record in records.items():
+    for track, record in list(records.items()):
         if record.state not in BUSY:
             continue
         if record.pid is not None:
             alive = pid_alive(record.pid, record.host)
+            if not alive:
+                # The runner may have written its end and exited since its record was
+                # read: only a record read after its death says what it left.
+                record = TrackRecord.load(project, TrackId.parse(track)) or record
+                records[track] = record
+                if record.state not in BUSY:
+                    continue
+                alive = pid_alive(record.pid, record.host)
         else:  # claimed, its runner not yet started: it holds the track's lock
             alive = not lock_is_free(project.state.lockfile(TrackId.parse(track)))
         gone = interrupted if record.state in REPAIRING else stale

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -85,6 +86,12 @@ class TrackRecord:
 
     @classmethod
     def _read(cls, path: Path) -> TrackRecord | None:
+        kept = cls._kept(path)
+        return None if kept is None else kept.copy()
+
+    @classmethod
+    def _kept(cls, path: Path) -> TrackRecord | None:
+        """The record path holds, as last read (not to be changed: see copy)."""
         try:
             data = path.read_bytes()
         except OSError:
@@ -94,10 +101,15 @@ class TrackRecord:
             document = json_object(data)
             kept = (data, None if document is None else cls.from_document(document))
             _READ[path] = kept
-        record = kept[1]
-        # Callers change the record they get (its usage, sessions, rounds...); the kept one
-        # stays as the file says.
-        return copy.deepcopy(record)
+        return kept[1]
+
+    def copy(self) -> TrackRecord:
+        """A record of its own: callers change the one they get (its state, usage,
+        sessions, rounds...), while the one kept stays as the file says."""
+        copied = copy.copy(self)
+        for name in _containers():
+            setattr(copied, name, copy.deepcopy(getattr(self, name)))
+        return copied
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> TrackRecord | None:
@@ -124,10 +136,17 @@ class TrackRecord:
     def all(cls, project: Project) -> list[TrackRecord]:
         """Every readable record, in file-name order (one under another track's name is not)."""
         folder = project.state.root / "tracks"
-        paths = sorted(folder.glob("*.json")) if folder.is_dir() else []
-        read = ((path, cls._read(path)) for path in paths)
-        return [record for path, record in read if record is not None
-                and path == project.state.record(TrackId.parse(record.track))]
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder)
+                           if entry.name.endswith(".json") and not entry.name.startswith("."))
+        except OSError:
+            names = []
+        found = []
+        for name in names:
+            record = cls._kept(folder / name)
+            if record is not None and name == _file_name(record.track):
+                found.append(record.copy())
+        return found
 
     def save(self, project: Project) -> None:
         self.updated_at = now()
@@ -160,6 +179,19 @@ _BOUNDS = {"pid": (2, PID_MAX), "agent_pgid": (2, PID_MAX), "exit_code": (-255, 
 @cache
 def _record_types() -> dict[str, Any]:
     return get_type_hints(TrackRecord)
+
+
+@cache
+def _file_name(track: str) -> str:
+    """The record file's name for a track id: a record under another name is not read."""
+    return f"{TrackId.parse(track).key}.json"
+
+
+@cache
+def _containers() -> tuple[str, ...]:
+    """The fields a copy of a record must not share: its dicts and lists."""
+    return tuple(name for name, hint in _record_types().items()
+                 if get_origin(hint) in (dict, list))
 
 
 def _container(hint: Any) -> Any:
