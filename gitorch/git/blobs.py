@@ -8,11 +8,13 @@ from pathlib import Path
 from gitorch.git import git
 
 
-def files_larger_than(repo: Path, tip: str, known: Sequence[str], threshold: int
+def files_larger_than(repo: Path, tips: Sequence[str], known: Sequence[str], threshold: int
                       ) -> list[tuple[str, int]]:
-    """(path, size) of each file reachable from tip but not from known and larger than
+    """(path, size) of each file reachable from tips but not from known and larger than
     threshold, largest first: one `rev-list --objects` and one `cat-file --batch-check`."""
-    listed = git(["rev-list", "--objects", tip, "--not", *known, "--"], repo).stdout
+    if not tips:
+        return []
+    listed = git(["rev-list", "--objects", *tips, "--not", *known, "--"], repo).stdout
     paths: dict[str, str] = {}
     for line in listed.splitlines():
         oid, _, path = line.partition(" ")

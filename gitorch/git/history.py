@@ -1,4 +1,4 @@
-"""Many branches' commits since their bases, read with one `git log` where it can be."""
+"""Many branches' commits and changes since their bases, read with one git process each."""
 
 from __future__ import annotations
 
@@ -92,3 +92,28 @@ def commits_beyond(paths: RepoPaths, tips: Mapping[str, tuple[str, Sequence[str]
             beyond -= reach(cover) if beyond else set()
         counts[key] = len(beyond)
     return counts
+
+
+def changed_files_of(paths: RepoPaths, ranges: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """For each (base, tip), the paths whose content differs between the two (as
+    changed_files does), with one `git diff-tree --stdin` for them all."""
+    if not ranges:
+        return []
+    out = git(["diff-tree", "--stdin", "-r", "--name-only", "--no-renames", "-z", "--always"],
+              paths.worktree,
+              input="".join(f"{tip} {base}\n" for base, tip in ranges)).stdout
+    # Each line's answer: its tip (--always: even when nothing differs), then its paths.
+    fields = out.split("\0")[:-1]
+    found: list[list[str]] = []
+    at = 0
+    for index, (_, tip) in enumerate(ranges):
+        if at >= len(fields) or fields[at] != tip:
+            raise ValueError(f"git diff-tree answered {fields[at:at + 1]} for {tip}")
+        at += 1
+        following = ranges[index + 1][1] if index + 1 < len(ranges) else None
+        names = []
+        while at < len(fields) and fields[at] != following:
+            names.append(fields[at])
+            at += 1
+        found.append(names)
+    return found

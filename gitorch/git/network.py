@@ -5,6 +5,7 @@ The user's own git runs these, so credential helpers, SSH config and the remote'
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,35 @@ def _fetched_stamp(paths: RepoPaths, remote: str) -> Path:
 
 
 def remote_url(paths: RepoPaths, remote: str) -> str | None:
-    """The fetch URL of remote, or None if the repository has no such remote."""
-    done = git(["remote", "get-url", remote], paths.worktree, check=False)
-    return done.stdout.strip() if done.returncode == 0 else None
+    """The fetch URL of remote, or None if the repository has no such remote; asked of git
+    again only once a config file it comes from has changed (a run asks every tick)."""
+    key = (paths.common_dir, remote, *(_stamp(path) for path in _config_files(paths)))
+    if key not in _URLS:
+        done = git(["remote", "get-url", remote], paths.worktree, check=False)
+        _URLS[key] = done.stdout.strip() if done.returncode == 0 else None
+    return _URLS[key]
+
+
+_URLS: dict[tuple[object, ...], str | None] = {}
+
+
+def _config_files(paths: RepoPaths) -> list[Path]:
+    """Where a remote and its url.*.insteadOf can be set: the repository's, the user's and
+    the system's config."""
+    home = Path(os.environ.get("HOME", "~")).expanduser()
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+    found = [paths.common_dir / "config", paths.git_dir / "config.worktree",
+             home / ".gitconfig", xdg / "git" / "config", Path("/etc/gitconfig")]
+    return found + [Path(os.environ[name]) for name in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM")
+                    if os.environ.get(name)]
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def configured_url(paths: RepoPaths, remote: str) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 from gitorch import git
 from gitorch.disk import write_failed
 from gitorch.errors import GitorchError
-from gitorch.git import locks, network, worktree_files
+from gitorch.git import locks, network, objects, worktree_files
 from gitorch.land.filesizes import check_sizes
 from gitorch.land.gate import Gate, bisect
 from gitorch.land.pr_follow import Followed, follow_pull_requests
@@ -176,8 +176,9 @@ def _attempt(project: Project, wanted: Sequence[str], again: set[str], *, dry_ru
         return open_pull_requests(project, sync, order, tips, result)
     tip = list(landed.values())[-1]
     # Done in the roadmap only what the new main holds.
-    final = roadmap_commit(project, tip, [t for t, at in landed.items()
-                                          if git.is_ancestor(project.paths, at, tip)])
+    made = set(objects.rev_list(project.paths.main_worktree, [tip, "--not", sync.onto]))
+    final = roadmap_commit(project, tip, [t for t, at in landed.items() if at in made
+                                          or git.is_ancestor(project.paths, at, tip)])
     worktree = (main_worktree or MainWorktree(project)).check(sync.local, final)
     sources = {c.track.id: c.commits[-1] for c in order}
     write_journal(project, sync, final, landed, sources)

@@ -34,10 +34,15 @@ def check_sizes(project: Project, candidates: Sequence[Candidate], onto: str, *,
     config = project.config.land
     limits = [size for size in (config.warn_file_size, config.max_file_size) if size]
     check = SizeCheck()
+    repo = project.paths.main_worktree
+    # Large files are rare: every track's objects are looked at together, and only when
+    # one is large, each track's on its own to say whose it is.
+    tips = [candidate.commits[-1] for candidate in candidates]
+    any_large = bool(limits) and bool(files_larger_than(repo, tips, [onto], min(limits)))
     for candidate in candidates:
         track = candidate.track.id
-        large = files_larger_than(project.paths.main_worktree, candidate.commits[-1],
-                                  [onto], min(limits)) if limits else []
+        large = files_larger_than(repo, [candidate.commits[-1]], [onto],
+                                  min(limits)) if any_large else []
         over = [(path, size) for path, size in large
                 if config.max_file_size is not None and size > config.max_file_size]
         said = [f"{track} adds {path} ({format_size(size)}), larger than "

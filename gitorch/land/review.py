@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from gitorch import git
 from gitorch.errors import GitorchError
+from gitorch.git import history
 from gitorch.land.stack import Candidate
 from gitorch.names import TrackId
 from gitorch.notify.tellers import tell_needs_review
@@ -50,9 +51,11 @@ def hold_for_review(project: Project, candidates: Sequence[Candidate], *, record
     patterns, every = project.config.land.protected, project.config.land.approve
     kept: list[Candidate] = []
     held: dict[str, list[str]] = {}
-    for candidate in candidates:
+    changes = history.changed_files_of(project.paths, [(c.base, c.commits[-1])
+                                                       for c in candidates])
+    for candidate, changed in zip(candidates, changes, strict=True):
         tip = candidate.commits[-1]
-        hits = protected(patterns, git.changed_files(project.paths, candidate.base, tip))
+        hits = protected(patterns, changed)
         if (not hits and not every) or candidate.record.approved_tip == tip:
             kept.append(candidate)
             continue

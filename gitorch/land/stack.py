@@ -15,7 +15,7 @@ from gitorch.roadmap.writeback import mark_done
 from gitorch.tracks.elsewhere import settle
 from gitorch.tracks.leftout import moved_since, next_step
 from gitorch.tracks.records import LEFT_OUT, TrackRecord, done_by_trailer, lock_free
-from gitorch.tracks.trust import made_elsewhere, moved_since_recorded
+from gitorch.tracks.trust import counts_beyond_others, made_elsewhere, moved_since_recorded
 
 
 @dataclass
@@ -53,6 +53,7 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str],
     names = set(wanted)
     branches = git.list_refs(project.paths, "refs/heads/")  # one call for every track's tip
     records = {r.track: r for r in TrackRecord.all(project)}
+    beyond: dict[str, int] | None = None
     for track in roadmap.tracks():
         if names and track.id not in names:
             continue
@@ -100,7 +101,11 @@ def done_candidates(project: Project, roadmap: Roadmap, wanted: Sequence[str],
         if not commits:
             skipped[track.id] = "no commits to land"
             continue
-        elsewhere = made_elsewhere(project, record, base, tip, records.values())
+        if beyond is None:  # every done track's count at once, asked only once needed
+            beyond = counts_beyond_others(project, list(records.values()))
+        # Those counts are of the recorded base and tip: a branch moved by hand is asked alone.
+        counted = beyond if (base, tip) == (record.base, record.tip) else None
+        elsewhere = made_elsewhere(project, record, base, tip, records.values(), counted)
         if elsewhere is not None:
             skipped[track.id] = elsewhere
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 from helpers import git
 
 from gitorch import git as gitmod
-from gitorch.git.history import subjects_since
+from gitorch.git.history import changed_files_of, subjects_since
 
 
 def commit(repo: Path, name: str) -> str:
@@ -46,3 +46,25 @@ def test_one_log_for_many_tracks_matches_each_log(tmp_path: Path) -> None:
     assert len(found["merged"]) == 4  # the merge, m1 and linear's two
     assert found["empty"] == []
     assert subjects_since(paths, {}) == {}
+
+
+def test_one_diff_tree_for_many_ranges_matches_each_diff(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    base = commit(repo, "base")
+    (repo / "odd name\twith tab").write_text("x\n")
+    (repo / "sub").mkdir()
+    (repo / "sub" / "deep.txt").write_text("y\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "awkward names")
+    awkward = git(repo, "rev-parse", "HEAD").strip()
+    later = commit(repo, "later")
+    paths = gitmod.discover(repo)
+    # An empty range, one with awkward names, one whose tip comes again, and a long one.
+    ranges = [(base, base), (base, awkward), (awkward, later), (awkward, awkward),
+              (base, later)]
+    assert changed_files_of(paths, ranges) == [gitmod.changed_files(paths, b, t)
+                                               for b, t in ranges]
+    assert changed_files_of(paths, ranges)[1] == ["odd name\twith tab", "sub/deep.txt"]
+    assert changed_files_of(paths, []) == []
