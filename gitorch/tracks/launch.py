@@ -124,7 +124,8 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         wanted = [roadmap.track(str(TrackId.parse(t))).id for t in track_ids]
         if group is not None:
             roadmap.group(group)
-        views = _views(project, roadmap, upstream)
+        landed = landed_tracks(project)
+        views = _views(project, roadmap, upstream, landed)
         main = project.main_branch
         settle_landed(project, views.values(), main if upstream.roadmap_rev is None
                       else f"{remote_name(project)}/{main}")
@@ -144,6 +145,7 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         slots = project.config.max_parallel - busy
         if candidates and slots > 0 and not dry_run:
             check_agents(project.config, project.paths.main_worktree)
+        numbers = SlotNumbers(project)
         for view in candidates:
             if len(result.launched) + len(result.would_start) >= slots:
                 result.skipped.append((view.track.id, "no free slot"))
@@ -155,7 +157,7 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
             if dry_run:
                 result.would_start.append(view.track)
             else:
-                _claim_and_launch(project, roadmap, view, upstream, result)
+                _claim_and_launch(project, roadmap, view, upstream, landed, numbers, result)
     return result
 
 
@@ -168,17 +170,28 @@ def _next_agent(project: Project, view: TrackView) -> str:
     return agent_name(agent_for(project.config, phase))
 
 
-def _free_slot(project: Project, track: str) -> int:
-    """The lowest GITORCH_SLOT no live runner of another track holds."""
-    used = {r.slot for r in TrackRecord.all(project)
-            if r.track != track and r.state in ("claimed", "running")
-            and (r.pid is None or pid_alive(r.pid, r.host))}
-    return next(n for n in range(len(used) + 1) if n not in used)
+class SlotNumbers:
+    """GITORCH_SLOT for each track one start launches: the lowest no live runner of another
+    track holds. Only start gives them, under its lock: the records are read once."""
+
+    def __init__(self, project: Project) -> None:
+        self._project = project
+        self._held: dict[str, int | None] | None = None
+
+    def take(self, track: str) -> int:
+        if self._held is None:
+            self._held = {r.track: r.slot for r in TrackRecord.all(self._project)
+                          if r.state in ("claimed", "running")
+                          and (r.pid is None or pid_alive(r.pid, r.host))}
+        used = {slot for other, slot in self._held.items() if other != track}
+        slot = next(n for n in range(len(used) + 1) if n not in used)
+        self._held[track] = slot
+        return slot
 
 
-def _views(project: Project, roadmap: Roadmap, upstream: Upstream) -> dict[str, TrackView]:
+def _views(project: Project, roadmap: Roadmap, upstream: Upstream, landed: frozenset[str]
+           ) -> dict[str, TrackView]:
     """Every track of the groups that may run now, plus any that is claimed."""
-    landed = landed_tracks(project)
     claimed = claims(project)
     views = {}
     for group in roadmap.groups:
@@ -217,8 +230,8 @@ def _reset_passed(view: TrackView) -> bool:
     return record.reset_at is None or record.reset_at <= now()
 
 
-def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
-                      upstream: Upstream, result: StartResult) -> None:
+def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView, upstream: Upstream,
+                      landed: frozenset[str], numbers: SlotNumbers, result: StartResult) -> None:
     track_id = view.id
     try:
         lock = TrackLock.try_acquire(project.state.lockfile(track_id))
@@ -233,8 +246,9 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
         return
     try:
         # Re-check now that the lock is ours: another start may have finished it meanwhile.
+        # (landed only grows: read before, it can only hold back a track that could run.)
         claimed = claims(project)
-        fresh = observe(project, roadmap, view.track, claimed, landed_tracks(project),
+        fresh = observe(project, roadmap, view.track, claimed, landed,
                         holding_lock=True, elsewhere=upstream.claims.get(view.track.id),
                         detail=False)
         if fresh.state not in RESTARTABLE:
@@ -265,7 +279,7 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
             record.attempts += 1
         record.state, record.pid, record.agent_pgid = "claimed", None, None
         record.ended_at = None
-        record.slot = _free_slot(project, record.track)
+        record.slot = numbers.take(record.track)
         record.save(project)
         process = spawn_runner(project, track_id, lock, log)
         result.launched.append(Launched(view.track, process.pid, project.state.log(track_id),
