@@ -124,8 +124,8 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         wanted = [roadmap.track(str(TrackId.parse(t))).id for t in track_ids]
         if group is not None:
             roadmap.group(group)
-        landed = landed_tracks(project)
-        views = _views(project, roadmap, upstream, landed)
+        landed, claimed = landed_tracks(project), claims(project)
+        views = _views(project, roadmap, upstream, landed, claimed)
         main = project.main_branch
         settle_landed(project, views.values(), main if upstream.roadmap_rev is None
                       else f"{remote_name(project)}/{main}")
@@ -157,7 +157,8 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
             if dry_run:
                 result.would_start.append(view.track)
             else:
-                _claim_and_launch(project, roadmap, view, upstream, landed, numbers, result)
+                _claim_and_launch(project, roadmap, view, upstream, (landed, claimed), numbers,
+                                  result)
     return result
 
 
@@ -189,10 +190,9 @@ class SlotNumbers:
         return slot
 
 
-def _views(project: Project, roadmap: Roadmap, upstream: Upstream, landed: frozenset[str]
-           ) -> dict[str, TrackView]:
+def _views(project: Project, roadmap: Roadmap, upstream: Upstream, landed: frozenset[str],
+           claimed: dict[str, Claim | None]) -> dict[str, TrackView]:
     """Every track of the groups that may run now, plus any that is claimed."""
-    claimed = claims(project)
     views = {}
     for group in roadmap.groups:
         runnable = not group.done and roadmap.group_ready(group.id, landed)
@@ -231,7 +231,11 @@ def _reset_passed(view: TrackView) -> bool:
 
 
 def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView, upstream: Upstream,
-                      landed: frozenset[str], numbers: SlotNumbers, result: StartResult) -> None:
+                      seen: tuple[frozenset[str], dict[str, Claim | None]],
+                      numbers: SlotNumbers, result: StartResult) -> None:
+    """Lock, claim and launch one track. seen: the landed tracks and the local claims as
+    start read them under its lock (only a start makes claims; the claim ref's
+    compare-and-swap refuses one that changed since)."""
     track_id = view.id
     try:
         lock = TrackLock.try_acquire(project.state.lockfile(track_id))
@@ -245,9 +249,9 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView, upstr
         result.skipped.append((view.track.id, "claimed by a running runner"))
         return
     try:
-        # Re-check now that the lock is ours: another start may have finished it meanwhile.
+        # Re-check its record now that the lock is ours: its runner may have ended since.
         # (landed only grows: read before, it can only hold back a track that could run.)
-        claimed = claims(project)
+        landed, claimed = seen
         fresh = observe(project, roadmap, view.track, claimed, landed,
                         holding_lock=True, elsewhere=upstream.claims.get(view.track.id),
                         detail=False)
