@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from gitorch import git
@@ -14,7 +14,7 @@ from gitorch.names import default_worktrees_dir
 from gitorch.roadmap.model import Roadmap
 from gitorch.roadmap.reader import parse
 from gitorch.roadmap.taskmaster import current_tag
-from gitorch.roadmap.vocabulary import json_form
+from gitorch.roadmap.vocabulary import Vocabulary, json_form
 from gitorch.state import StateDir
 
 
@@ -93,7 +93,14 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
                        f"gitorch reads the committed one (commit your edits to use them)")
     except OSError:
         pass
-    return LoadedRoadmap(parse(text, name, project.config.roadmap_words), text, warning)
+    return LoadedRoadmap(_parsed(text, name, project.config.roadmap_words), text, warning)
+
+
+@lru_cache(maxsize=4)
+def _parsed(text: str, name: str, words: Vocabulary) -> Roadmap:
+    """parse(), once for the same text: a run reads main's roadmap at every start, and a
+    runner forked from it at its own start (a Roadmap is never changed once made)."""
+    return parse(text, name, words)
 
 
 def _missing_roadmap_hint(project: Project, name: str) -> str:
