@@ -190,8 +190,7 @@ class Scheduler:
         else:
             self._failed_at[track] = now
             left = self.options.retries + 1 - record.attempts
-            then = (f"retrying in {self._backoff(record):g}s" if left > 0
-                    else "no retries left")
+            then = f"retrying in {self._backoff(record):g}s" if left > 0 else "no retries left"
             self.say(f"✗ Track {track} failed ({record.reason}); {then}")
 
     def _adopt(self, snap: Snapshot) -> None:
@@ -217,7 +216,8 @@ class Scheduler:
 
     def _should_land(self, roadmap: Roadmap, snap: Snapshot, tick: bool,
                      timed_out: bool) -> bool:
-        if not self._awaiting_land(snap):
+        awaiting = len(self._awaiting_land(snap))
+        if not awaiting:
             return tick and bool(snap.having("in-pr"))  # land notices merged pull requests
         if self._land_failures:
             return tick  # after a failure, try again only at ticks
@@ -225,8 +225,8 @@ class Scheduler:
             return True
         if timed_out:
             return False  # one landing once the running tracks end
-        if len(self._awaiting_land(snap)) >= self.options.parallel:
-            return True  # a round's worth of work waits: main has it, its disk is freed
+        if awaiting >= self.options.parallel:
+            return True  # a round's worth of work waits: main gets it, its disk is freed
         free = self.options.parallel - len(snap.busy)
         overlapping = self._plan(roadmap, snap, free, landing=True).land_now
         return landing_helps(roadmap, snap, free) or bool(overlapping)
@@ -320,8 +320,7 @@ class Scheduler:
         return result
 
     def _land(self) -> None:
-        # A fresh look first: a track that ended since the last one is said done (with its
-        # time) before the landing takes it.
+        # A fresh look first: a track that ended since is said done (with its time) first.
         candidates = set(self._awaiting_land(self._look()))
         try:
             result = land(self.project, [], dry_run=False, push=True, test=True, keep=True)
@@ -340,15 +339,14 @@ class Scheduler:
 
     def _tidy(self) -> None:
         """Remove the worktrees and branches of the tracks landed since the last time."""
-        if self._untidy:
-            try:
-                notes = remove_track_trees(self.project, self._untidy)
-            except GitorchError as error:  # a stale lock, say: tried again next time
-                self._error(f"tidying {', '.join(self._untidy)}: {error}")
-                return
-            for note in notes:
-                self.say(f"note: {note}")
-            self._untidy = []
+        try:
+            notes = remove_track_trees(self.project, self._untidy) if self._untidy else []
+        except GitorchError as error:  # a stale lock, say: tried again next time
+            self._error(f"tidying {', '.join(self._untidy)}: {error}")
+            return
+        for note in notes:
+            self.say(f"note: {note}")
+        self._untidy = []
 
     def _report_land(self, result: LandResult) -> None:
         self.landed += result.landed

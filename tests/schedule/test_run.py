@@ -294,6 +294,54 @@ def test_a_track_that_ends_as_a_landing_begins_is_said_done_with_its_time(
     assert not any(Path(str((record(repo, t) or {})["worktree"])).exists() for t in ("A/1", "A/2"))
 
 
+ROUNDS = """# Plan
+
+## Group A: Rounds
+
+### Track 1: One
+put one.txt one
+
+### Track 2: Two
+wait {ready}
+put two.txt two
+
+### Track 3: Three
+wait {go}
+put three.txt three
+
+### Track 4: Four
+wait {go}
+put four.txt four
+"""
+
+
+def test_a_round_of_finished_tracks_lands_while_the_next_round_works(tmp_path: Path) -> None:
+    ready, go = tmp_path / "ready", tmp_path / "go"
+    repo = scripted_repo(tmp_path, ROUNDS.format(ready=ready, go=go))
+    remote = tmp_path / "remote.git"
+
+    def states() -> dict[str, str]:
+        document = json.loads(run_gitorch(repo, "status", "--json", check=True).stdout)
+        return {t["id"]: t["state"] for t in document["tracks"]}
+
+    # Two slots, a tick far away: nothing waits on A/1 and A/2, and the group goes on.
+    with background_run(repo, "--parallel", "2", "--every", "30m") as run:
+        deadline = time.monotonic() + 60
+        while states().get("A/3") != "running":  # A/1 done, its slot taken again
+            assert time.monotonic() < deadline and run.poll() is None, "A/3 never started"
+            time.sleep(0.1)
+        ready.touch()  # A/2 ends while A/3 works: two finished tracks wait, as many as slots
+        while "one.txt" not in git(remote, "ls-tree", "--name-only", "main"):
+            assert time.monotonic() < deadline and run.poll() is None, "A/1 never landed"
+            time.sleep(0.1)
+        listed = git(remote, "ls-tree", "--name-only", "main").split()
+        assert "two.txt" in listed and "three.txt" not in listed
+        assert (states()["A/3"], states()["A/4"]) == ("running", "running")
+        go.touch()
+        out, _ = run.communicate(timeout=60)
+    assert "4 tracks landed, 0 failed, 0 conflicts, 2 pushes" in out, out
+
+
 def test_the_run_finishes_a_landing_killed_after_its_push_and_says_so(tmp_path: Path) -> None:
     repo = scripted_repo(tmp_path, "# Plan\n\n## Group A: Work\n\n### Track 1: One\n"
                          "put one.txt 1\n")
