@@ -12,7 +12,6 @@ from gitorch.errors import GitorchError
 from gitorch.names import default_worktrees_dir
 from gitorch.roadmap.model import Roadmap
 from gitorch.roadmap.reader import parse
-from gitorch.roadmap.taskmaster import current_tag
 from gitorch.roadmap.vocabulary import json_form
 from gitorch.state import StateDir
 
@@ -59,6 +58,8 @@ def project_for(paths: git.RepoPaths, overrides: dict[str, object] | None = None
             config = replace(config, roadmap=found[0])
     if json_form(config.roadmap, config.roadmap_words) == "taskmaster":
         # Task Master's current tag is the checkout's own state, as for task-master itself.
+        from gitorch.roadmap.taskmaster import current_tag
+
         words = replace(config.roadmap_words, tag=current_tag(paths.main_worktree))
         config = replace(config, roadmap_words=words)
     return Project(paths, config, branch)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,6 +108,8 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None,
     ready: told the new file's stat just before it takes path's place. A full disk raises
     DiskFull, naming path.
     """
+    import tempfile  # with random and shutil: only for commands that write
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
