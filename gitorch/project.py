@@ -10,8 +10,8 @@ from gitorch.config.loader import load_config
 from gitorch.config.settings import Config
 from gitorch.errors import GitorchError
 from gitorch.names import default_worktrees_dir
+from gitorch.roadmap.kept import parse_kept
 from gitorch.roadmap.model import Roadmap
-from gitorch.roadmap.reader import parse
 from gitorch.roadmap.vocabulary import json_form
 from gitorch.state import StateDir
 
@@ -93,7 +93,8 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
                        f"gitorch reads the committed one (commit your edits to use them)")
     except OSError:
         pass
-    return LoadedRoadmap(parse(text, name, project.config.roadmap_words), text, warning)
+    roadmap = parse_kept(project.state, text, name, project.config.roadmap_words)
+    return LoadedRoadmap(roadmap, text, warning)
 
 
 def _missing_roadmap_hint(project: Project, name: str) -> str:

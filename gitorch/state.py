@@ -46,6 +46,11 @@ class StateDir:
         return self.root / "predicted-footprints.json"
 
     @property
+    def parsed_roadmap(self) -> Path:
+        """The last roadmap parsed, with the text, vocabulary and reader it is of."""
+        return self.root / "parsed-roadmap.json"
+
+    @property
     def serve_token(self) -> Path:
         """The token of the running `gitorch serve`, readable by its owner only."""
         return self.root / "serve.token"
