@@ -133,3 +133,21 @@ def test_done_tracks_are_checked_with_one_git_process_not_one_each(tmp_path: Pat
     asked = calls.read_text().splitlines()
     assert [c.split()[0] for c in asked].count("rev-list") == 1, asked
     assert not [c for c in asked if c.startswith("rev-parse --verify")], asked
+
+
+def test_json_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
+    """With the roadmap kept parsed (start parsed it), a status of done tracks imports no
+    plan reader, no writer's tempfile, no pack reader and no strptime: each cost every status
+    milliseconds."""
+    repo = agent_repo(tmp_path / "repo")
+    run_gitorch(repo, "start", "--wait", check=True)
+    unwanted = ["_strptime", "gitorch.git.objects", "gitorch.roadmap.beads",
+                "gitorch.roadmap.lines", "gitorch.roadmap.reader", "gitorch.roadmap.taskmaster",
+                "hashlib", "tempfile"]
+    probe = ("import sys; sys.argv = ['gitorch', 'status', '--json']; "
+             "from gitorch.entry import main; main(); "
+             f"print(sorted(set(sys.modules) & set({unwanted!r})), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo, text=True,
+                          capture_output=True, check=True)
+    assert done.stderr == "[]\n"
+    assert [t["state"] for t in json.loads(done.stdout)["tracks"]] == ["done"] * 4 + ["blocked"]
