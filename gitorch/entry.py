@@ -15,15 +15,18 @@ def main() -> None:
         # A status lives a fraction of a second and makes no garbage worth a cycle search:
         # the collector's passes over the imports' objects were ~7 ms of its CPU.
         gc.disable()
-        from pathlib import Path
+        from gitorch.compiled import compiled_dataclasses
 
-        from gitorch.commands.status import print_json
-        from gitorch.failure import fail
+        with compiled_dataclasses():
+            from pathlib import Path
 
-        try:
-            print_json(Path.cwd())
-        except (Exception, KeyboardInterrupt) as error:
-            fail(error)
+            from gitorch.commands.status import print_json
+            from gitorch.failure import fail
+
+            try:
+                print_json(Path.cwd())
+            except (Exception, KeyboardInterrupt) as error:
+                fail(error)
         return
     if sys.argv[1:] == ["status", "--line"]:
         from gitorch.status.line import status_line
