@@ -137,15 +137,16 @@ def test_done_tracks_are_checked_with_one_git_process_not_one_each(tmp_path: Pat
 
 def test_json_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
     """With the roadmap kept parsed (start parsed it) and the dataclasses' code kept (by a
-    first status), a status of done tracks compiles no method and imports no plan reader, no
-    writer's tempfile, no pack reader and no strptime: each cost every status milliseconds."""
+    first status), a status of done tracks with no remote compiles no method and imports no
+    plan reader, no writer's tempfile, no pack reader, no fetcher and no strptime: each cost
+    every status milliseconds."""
     repo = agent_repo(tmp_path / "repo")
     run_gitorch(repo, "start", "--wait", check=True)
     first = run_gitorch(repo, "status", "--json", check=True)
     assert (repo / ".git" / "gitorch" / "compiled-dataclasses.marshal").is_file()
     unwanted = ["_strptime", "gitorch.git.objects", "gitorch.roadmap.beads",
                 "gitorch.roadmap.lines", "gitorch.roadmap.reader", "gitorch.roadmap.taskmaster",
-                "hashlib", "tempfile"]
+                "gitorch.status.fetching", "hashlib", "tempfile"]
     probe = ("import sys; sys.argv = ['gitorch', 'status', '--json']; "
              "import gitorch.compiled; gitorch.compiled.compile = None; "
              "from gitorch.entry import main; main(); "
