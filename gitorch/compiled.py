@@ -7,21 +7,27 @@ objects are kept in the repository's state folder, each under its exact source t
 this Python's version: a method whose source differs is compiled anew, and nothing but the
 very code compile() would give is used. A file that cannot be read is ignored. Like
 .git/hooks the folder then holds code gitorch runs; a track's sandbox cannot write to it.
+
+dataclasses also imports inspect (with ast, dis and tokenize: ~8 ms) for one call, made only
+for a class without a docstring; within compiled_dataclasses inspect is imported when first
+used, if ever.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import importlib
 import marshal
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import Any
 
 FILE_NAME = "compiled-dataclasses.marshal"
+_IMPORTING = threading.Lock()
 
 
 class _Kept:
@@ -55,6 +61,10 @@ def compiled_dataclasses() -> Iterator[None]:
         kept = _Kept(_place(os.getcwd()))
     except OSError:  # a folder removed under us: the command itself will say so
         kept = _Kept(None)
+    if "inspect" not in sys.modules:
+        sys.modules["inspect"] = _Deferred("inspect")
+    import dataclasses
+
     dataclasses.exec = kept.exec  # type: ignore[attr-defined]  # found before the builtin
     try:
         yield
@@ -69,6 +79,16 @@ def compiled_dataclasses() -> Iterator[None]:
             with suppress(OSError):
                 write_atomic(Path(kept.path),
                              marshal.dumps({"python": sys.version, "codes": codes}))
+
+
+class _Deferred(ModuleType):
+    """A module in sys.modules that imports the real one when a name of it is first used."""
+
+    def __getattr__(self, name: str) -> Any:
+        with _IMPORTING:  # two threads asking at once import it once
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            return getattr(importlib.import_module(self.__name__), name)
 
 
 def _read(path: str) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,20 @@ def test_nothing_is_kept_outside_an_initialised_repository(tmp_path: Path,
     with compiled_dataclasses():
         _point()
     assert not (repo / ".git" / "gitorch" / FILE_NAME).exists()
+
+
+def test_inspect_is_imported_only_when_used(repo: Path) -> None:
+    """dataclasses needs inspect only for a class without a docstring: its signature."""
+    probe = ("import sys\n"
+             "from gitorch.compiled import compiled_dataclasses\n"
+             "with compiled_dataclasses():\n"
+             "    import gitorch.config.settings\n"
+             "    print('ast' in sys.modules)\n"
+             "    from dataclasses import dataclass\n"
+             "    @dataclass\n"
+             "    class Bare:\n"
+             "        x: int\n"
+             "    print(Bare.__doc__, 'ast' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo, text=True,
+                          capture_output=True, check=True)
+    assert done.stdout.splitlines() == ["False", "Bare(x: int) True"]

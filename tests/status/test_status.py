@@ -138,13 +138,13 @@ def test_done_tracks_are_checked_with_one_git_process_not_one_each(tmp_path: Pat
 def test_json_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
     """With the roadmap kept parsed (start parsed it) and the dataclasses' code kept (by a
     first status), a status of done tracks with no remote compiles no method and imports no
-    plan reader, no writer's tempfile, no pack reader, no fetcher and no strptime: each cost
-    every status milliseconds."""
+    plan reader, no writer's tempfile, no pack reader, no fetcher, no strptime and no inspect
+    (nor its ast): each cost every status milliseconds."""
     repo = agent_repo(tmp_path / "repo")
     run_gitorch(repo, "start", "--wait", check=True)
     first = run_gitorch(repo, "status", "--json", check=True)
     assert (repo / ".git" / "gitorch" / "compiled-dataclasses.marshal").is_file()
-    unwanted = ["_strptime", "gitorch.git.objects", "gitorch.roadmap.beads",
+    unwanted = ["_strptime", "ast", "gitorch.git.objects", "gitorch.roadmap.beads",
                 "gitorch.roadmap.lines", "gitorch.roadmap.reader", "gitorch.roadmap.taskmaster",
                 "gitorch.status.fetching", "hashlib", "tempfile"]
     probe = ("import sys; sys.argv = ['gitorch', 'status', '--json']; "
