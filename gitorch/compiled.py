@@ -55,8 +55,7 @@ class _Kept:
 
 @contextmanager
 def compiled_dataclasses() -> Iterator[None]:
-    """Within it, dataclasses made use the code kept for the repository around the current
-    folder; the code compiled anew is kept at its end."""
+    """Dataclasses made within use the code kept for the repository here; new code is kept."""
     try:
         kept = _Kept(_place(os.getcwd()))
     except OSError:  # a folder removed under us: the command itself will say so
@@ -104,8 +103,12 @@ def _read(path: str) -> dict[str, Any]:
 
 
 def _place(cwd: str) -> str | None:
-    """The file in the state folder of the repository around cwd, found from git's own files
-    as git would; None when git's variables (GIT_DIR...) or a submodule decide it."""
+    """The file in the state folder of the repository around cwd, by git's own files.
+
+    None where git's variables (GIT_DIR...) or a submodule decide; a place git would not
+    find (past a ceiling folder, say) costs only the speed-up: the file is written only in
+    a state folder there, and its code used only for its very source.
+    """
     if any(name in os.environ for name in ("GIT_DIR", "GIT_COMMON_DIR", "GIT_WORK_TREE")):
         return None
     folder = os.path.abspath(cwd)
