@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gitorch import __version__
+from gitorch.disk import DiskFull
 from gitorch.names import id_problem
 from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.roadmap.vocabulary import Vocabulary
@@ -38,9 +39,10 @@ def parse_kept(state: StateDir, text: str, path: str, words: Vocabulary) -> Road
 
     roadmap = parse(text, path, words)
     if state.root.is_dir():  # only where `gitorch init` made the state folder
-        # A state folder gitorch may not write to costs only the cache; KeyError: a group
-        # whose link above is to none of the roadmap's, which JSON could not give back.
-        with suppress(OSError, KeyError):
+        # A state folder gitorch may not write to, or a full disk, costs only the cache;
+        # KeyError: a group whose link above is to none of the roadmap's, which JSON could
+        # not give back.
+        with suppress(OSError, DiskFull, KeyError):
             write_json(state.parsed_roadmap, {"of": key, "roadmap": _document(roadmap)})
     return roadmap
 
