@@ -106,9 +106,10 @@ def test_commands_on_a_full_disk(disk: Path) -> None:
 
 
 def test_a_status_on_a_full_disk_parses_what_it_cannot_keep(disk: Path) -> None:
-    """The parsed roadmap and the compiled code status keeps are only a speed-up."""
+    """The parsed roadmap, the footprints and the compiled code status keeps are only a
+    speed-up."""
     repo = done_track(disk)
-    body = "Long notes. " * 40_000  # a parse far larger than the room a full disk leaves
+    body = "Change gitorch.yaml. " + "Long notes. " * 40_000  # larger than the room left
     (repo / "ROADMAP.md").write_bytes(ROADMAP + f"\n### Track 2: Part two\n{body}\n".encode())
     git(repo, "commit", "-q", "-am", "Add a long track")
     (repo / ".git" / "gitorch" / "compiled-dataclasses.marshal").unlink(missing_ok=True)
