@@ -69,16 +69,16 @@ def compiled_dataclasses() -> Iterator[None]:
         yield
     finally:
         del dataclasses.exec  # type: ignore[attr-defined]
-        if kept.added and kept.path and os.path.isdir(os.path.dirname(kept.path)):
-            from gitorch.disk import DiskFull
-            from gitorch.state import write_atomic
+    # Kept only after a command that succeeded: one that refuses leaves the state as it was.
+    if kept.added and kept.path and os.path.isdir(os.path.dirname(kept.path)):
+        from gitorch.disk import DiskFull
+        from gitorch.state import write_atomic
 
-            # Only what this run used: code of classes since changed is not kept forever.
-            codes = {source: kept.codes[source] for source in kept.used}
-            # A folder gitorch may not write to, or a full disk, costs only the speed-up.
-            with suppress(OSError, DiskFull):
-                write_atomic(Path(kept.path),
-                             marshal.dumps({"python": sys.version, "codes": codes}))
+        # Only what this run used: code of classes since changed is not kept forever.
+        codes = {source: kept.codes[source] for source in kept.used}
+        # A folder gitorch may not write to, or a full disk, costs only the speed-up.
+        with suppress(OSError, DiskFull):
+            write_atomic(Path(kept.path), marshal.dumps({"python": sys.version, "codes": codes}))
 
 
 class _Deferred(ModuleType):

@@ -126,3 +126,12 @@ def test_inspect_is_imported_only_when_used(repo: Path) -> None:
     done = subprocess.run([sys.executable, "-c", probe], cwd=repo, text=True,
                           capture_output=True, check=True)
     assert done.stdout.splitlines() == ["False", "Bare(x: int) True"]
+
+
+def test_nothing_is_kept_by_a_command_that_fails(repo: Path) -> None:
+    """A command that refuses leaves the state folder as it was."""
+    with pytest.raises(SystemExit), compiled_dataclasses():
+        _point()
+        raise SystemExit(1)
+    assert not (repo / ".git" / "gitorch" / FILE_NAME).exists()
+    assert not hasattr(dataclasses, "exec")
