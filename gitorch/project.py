@@ -11,9 +11,8 @@ from gitorch.config.loader import load_config
 from gitorch.config.settings import Config
 from gitorch.errors import GitorchError
 from gitorch.names import default_worktrees_dir
+from gitorch.roadmap.kept import parse_kept
 from gitorch.roadmap.model import Roadmap
-from gitorch.roadmap.reader import parse
-from gitorch.roadmap.taskmaster import current_tag
 from gitorch.roadmap.vocabulary import Vocabulary, json_form
 from gitorch.state import StateDir
 
@@ -60,6 +59,8 @@ def project_for(paths: git.RepoPaths, overrides: dict[str, object] | None = None
             config = replace(config, roadmap=found[0])
     if json_form(config.roadmap, config.roadmap_words) == "taskmaster":
         # Task Master's current tag is the checkout's own state, as for task-master itself.
+        from gitorch.roadmap.taskmaster import current_tag
+
         words = replace(config.roadmap_words, tag=current_tag(paths.main_worktree))
         config = replace(config, roadmap_words=words)
     return Project(paths, config, branch)
@@ -93,14 +94,15 @@ def load_roadmap(project: Project, rev: str | None = None) -> LoadedRoadmap:
                        f"gitorch reads the committed one (commit your edits to use them)")
     except OSError:
         pass
-    return LoadedRoadmap(_parsed(text, name, project.config.roadmap_words), text, warning)
+    return LoadedRoadmap(_parsed(project.state, text, name, project.config.roadmap_words),
+                         text, warning)
 
 
 @lru_cache(maxsize=4)
-def _parsed(text: str, name: str, words: Vocabulary) -> Roadmap:
-    """parse(), once for the same text: a run reads main's roadmap at every start, and a
+def _parsed(state: StateDir, text: str, name: str, words: Vocabulary) -> Roadmap:
+    """The parse of text, once a process: a run reads main's roadmap at every start, and a
     runner forked from it at its own start (a Roadmap is never changed once made)."""
-    return parse(text, name, words)
+    return parse_kept(state, text, name, words)
 
 
 def _missing_roadmap_hint(project: Project, name: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +44,11 @@ class StateDir:
     def predicted_footprints(self) -> Path:
         """The last predicted footprints worked out, with the commit and bodies they are of."""
         return self.root / "predicted-footprints.json"
+
+    @property
+    def parsed_roadmap(self) -> Path:
+        """The last roadmap parsed, with the text, vocabulary and reader it is of."""
+        return self.root / "parsed-roadmap.json"
 
     @property
     def serve_token(self) -> Path:
@@ -109,6 +113,8 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None,
     ready: told the new file's stat just before it takes path's place. A full disk raises
     DiskFull, naming path.
     """
+    import tempfile  # with random and shutil: only for commands that write
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

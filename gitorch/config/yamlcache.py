@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gitorch import __version__
 from gitorch.config.source import Source, YamlFileError
+from gitorch.disk import DiskFull
 from gitorch.state import read_json, write_atomic
 
 
@@ -65,7 +66,8 @@ def _store(slot: Path, data: bytes, value: object, lines: dict[str, int]) -> Non
         return
     entry = {"gitorch": __version__, "text": data.decode("utf-8"), "value": value,
              "lines": lines}
-    with contextlib.suppress(OSError, ValueError):  # ValueError: an int too long to print
+    # A full disk costs only the cache too (DiskFull); ValueError: an int too long to print.
+    with contextlib.suppress(OSError, DiskFull, ValueError):
         write_atomic(slot, json.dumps(entry, allow_nan=False).encode())
 
 

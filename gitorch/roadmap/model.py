@@ -5,10 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from gitorch.errors import GitorchError
-from gitorch.roadmap.lines import Status
+
+if TYPE_CHECKING:  # the line reader's patterns: not for reading a roadmap kept parsed
+    from gitorch.roadmap.lines import Status
 
 TrackState = Literal["done", "pending", "blocked"]
 

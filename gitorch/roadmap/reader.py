@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from gitorch.roadmap.assemble import GroupDraft, TrackDraft, finish, read_prerequisites
-from gitorch.roadmap.beads import read_beads
 from gitorch.roadmap.labels import read_label, read_status_line, read_track_ids
 from gitorch.roadmap.lines import (
     Head,
@@ -23,7 +22,6 @@ from gitorch.roadmap.model import Roadmap, RoadmapError
 from gitorch.roadmap.ordering import WAVE, Item, speckit_order, wave_order
 from gitorch.roadmap.outline import Outline, outline
 from gitorch.roadmap.tables import Table, done_phases, find_tables, table_tracks
-from gitorch.roadmap.taskmaster import read_taskmaster
 from gitorch.roadmap.vocabulary import DEFAULT, FORMATS, ID, Vocabulary, id_key, json_form
 
 # An item's own id: "T012", "04-01", "1.2", "1." (Kiro), "03-01-PLAN.md" (GSD's plan file).
@@ -73,9 +71,14 @@ class Reading:
 def parse(text: str, path: str = "ROADMAP.md", words: Vocabulary = DEFAULT) -> Roadmap:
     """Read roadmap text in the form words.format names (auto: whichever it is)."""
     form = json_form(path, words)
+    # The JSON forms' readers are imported for their files only.
     if form == "taskmaster":
+        from gitorch.roadmap.taskmaster import read_taskmaster
+
         return read_taskmaster(text, path, words.tag)
     if form == "beads":
+        from gitorch.roadmap.beads import read_beads
+
         return read_beads(text, path)
     return read_markdown(text, path, words).roadmap
 

@@ -18,7 +18,6 @@ from gitorch.process import Meanwhile
 from gitorch.project import LoadedRoadmap, Project, load_roadmap
 from gitorch.roadmap.model import Roadmap, Track
 from gitorch.state import read_json, read_pid
-from gitorch.status.fetching import refresh
 from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
 from gitorch.tracks.leftout import repair_facts
@@ -71,6 +70,8 @@ def collect(project: Project, fetch: bool = True,
     remote = remote_name(project)
     shared = remote is not None and project.config.claims.remote
     if remote is not None and fetch:
+        from gitorch.status.fetching import refresh  # network and layout: with a remote only
+
         warning = refresh(project, remote, shared) or warning
     if shared:
         elsewhere = {t: c for t, c in fetched_claims(project).items()

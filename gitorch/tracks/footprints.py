@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from gitorch import __version__, git
+from gitorch.disk import DiskFull
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.roadmap.footprint import Tree, match, named_paths, overlap
@@ -62,7 +63,8 @@ def _save_footprints(state: StateDir, key: dict[str, Any],
     """Keep found for the next caller; only where `gitorch init` made the state folder."""
     if not state.root.is_dir():
         return
-    with suppress(OSError):  # a state folder gitorch may not write to costs only the cache
+    # A state folder gitorch may not write to, or a full disk, costs only the cache.
+    with suppress(OSError, DiskFull):
         write_json(state.predicted_footprints, {"of": key, "footprints": found})
 
 

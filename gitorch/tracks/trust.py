@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gitorch import git
-from gitorch.git import history, objects
+from gitorch.git import history
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.tracks.events import read_events
@@ -53,6 +53,8 @@ def made_elsewhere(project: Project, record: TrackRecord, base: str, tip: str,
     # hook recorded any (two tracks at one tip, one of them moved there by the other).
     made_here = {event.commit for event in read_events(project.state,
                                                         TrackId.parse(record.track))}
+    from gitorch.git import objects  # pack and hashlib: rarely asked, so imported then
+
     if made_here & set(objects.rev_list(project.paths.main_worktree, [f"{base}..{tip}"])):
         return None
     owners = [r for r in others if r.tip is not None

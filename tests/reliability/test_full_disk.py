@@ -105,6 +105,24 @@ def test_commands_on_a_full_disk(disk: Path) -> None:
     no_crash_reports(repo)
 
 
+def test_a_status_on_a_full_disk_parses_what_it_cannot_keep(disk: Path) -> None:
+    """The parsed config and roadmap, the footprints and the compiled code status keeps
+    are only a speed-up."""
+    repo = done_track(disk)
+    body = "Change gitorch.yaml. " + "Long notes. " * 40_000  # larger than the room left
+    (repo / "ROADMAP.md").write_bytes(ROADMAP + f"\n### Track 2: Part two\n{body}\n".encode())
+    with open(repo / "gitorch.yaml", "a") as config:
+        config.write("# " + "a long note " * 20_000 + "\n")
+    git(repo, "commit", "-q", "-am", "Add a long track")
+    (repo / ".git" / "gitorch" / "compiled-dataclasses.marshal").unlink(missing_ok=True)
+    fill(disk)
+    done = run_gitorch(repo, "status", "--json", env={"XDG_CACHE_HOME": str(disk / "cache")})
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    document = json.loads(done.stdout)
+    assert document["error"] is None and [t["id"] for t in document["tracks"]] == ["A/1", "A/2"]
+    no_crash_reports(repo)
+
+
 def test_a_runner_ends_its_track_when_the_disk_fills(disk: Path, tmp_path: Path) -> None:
     """Its worktree fills; its record, kept on another disk, says why the track failed."""
     repo = new_repo(disk, ROADMAP, CONFIG)

@@ -133,3 +133,26 @@ def test_done_tracks_are_checked_with_one_git_process_not_one_each(tmp_path: Pat
     asked = calls.read_text().splitlines()
     assert [c.split()[0] for c in asked].count("rev-list") == 1, asked
     assert not [c for c in asked if c.startswith("rev-parse --verify")], asked
+
+
+def test_json_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
+    """With the roadmap kept parsed (start parsed it) and the dataclasses' code kept (by a
+    first status), a status of done tracks with no remote compiles no method and imports no
+    plan reader, no writer's tempfile, no pack reader, no fetcher, no strptime and no inspect
+    (nor its ast): each cost every status milliseconds."""
+    repo = agent_repo(tmp_path / "repo")
+    run_gitorch(repo, "start", "--wait", check=True)
+    first = run_gitorch(repo, "status", "--json", check=True)
+    assert (repo / ".git" / "gitorch" / "compiled-dataclasses.marshal").is_file()
+    unwanted = ["_strptime", "ast", "gitorch.git.objects", "gitorch.roadmap.beads",
+                "gitorch.roadmap.lines", "gitorch.roadmap.reader", "gitorch.roadmap.taskmaster",
+                "gitorch.status.fetching", "hashlib", "tempfile"]
+    probe = ("import sys; sys.argv = ['gitorch', 'status', '--json']; "
+             "import gitorch.compiled; gitorch.compiled.compile = None; "
+             "from gitorch.entry import main; main(); "
+             f"print(sorted(set(sys.modules) & set({unwanted!r})), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo, text=True,
+                          capture_output=True, check=False)
+    assert done.returncode == 0 and done.stderr == "[]\n", done.stderr
+    assert json.loads(done.stdout)["tracks"] == json.loads(first.stdout)["tracks"]
+    assert [t["state"] for t in json.loads(done.stdout)["tracks"]] == ["done"] * 4 + ["blocked"]
