@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gitorch import process
 from gitorch.errors import GitorchError
-from gitorch.git import locks
+from gitorch.git import locks, reffiles
 from gitorch.state import write_atomic
 
 
@@ -122,8 +122,21 @@ RefLocked = locks.RefLocked
 
 def read_ref(paths: RepoPaths, ref: str) -> str | None:
     """The commit id ref points to, or None if it does not exist."""
+    found = reffiles.read_refs(paths.common_dir, [ref])
+    if found is not None:
+        return found.get(ref)
     done = git(["rev-parse", "--verify", "--quiet", ref], paths.worktree, check=False)
     return done.stdout.strip() if done.returncode == 0 else None
+
+
+def read_refs(paths: RepoPaths, *refs: str) -> dict[str, str]:
+    """Each of refs (full names) that exists, mapped to its commit id: from the ref files
+    where they can tell, else from one git process."""
+    found = reffiles.read_refs(paths.common_dir, refs)
+    if found is not None:
+        return found
+    listed = list_refs(paths, *refs)
+    return {ref: listed[ref] for ref in refs if ref in listed}
 
 
 def list_refs(paths: RepoPaths, prefix: str, *more: str) -> dict[str, str]:

@@ -27,7 +27,7 @@ def record_unheard(project: Project, track: TrackId, base: str, branch: str,
     track's commits from elsewhere must not make them this track's.
     """
     wip = wip_ref(track)
-    refs = git.list_refs(project.paths, f"refs/heads/{branch}", wip)
+    refs = git.read_refs(project.paths, f"refs/heads/{branch}", wip)
     tip = refs.get(f"refs/heads/{branch}")
     if tip is None or tip == base:
         return 0
