@@ -9,6 +9,7 @@ Some agents run git without the user's global config (Gemini CLI sets
 from __future__ import annotations
 
 import os
+from functools import cache
 
 from gitorch import git
 from gitorch.git import RepoPaths
@@ -16,7 +17,7 @@ from gitorch.git import RepoPaths
 
 def identity_env(paths: RepoPaths) -> dict[str, str]:
     """GIT_AUTHOR_* and GIT_COMMITTER_* from git's config, where the environment lacks them."""
-    config = git.identity_config(paths)
+    config = _identity_config(paths)
     env = {}
     for who in ("author", "committer"):
         for what in ("name", "email"):
@@ -25,3 +26,10 @@ def identity_env(paths: RepoPaths) -> dict[str, str]:
             if value and variable not in os.environ:
                 env[variable] = value
     return env
+
+
+@cache
+def _identity_config(paths: RepoPaths) -> dict[str, str]:
+    """git's identity settings, read once a process: a runner's phases all commit as one
+    identity (an edit made meanwhile applies from the next track on)."""
+    return git.identity_config(paths)
