@@ -111,10 +111,11 @@ def snapshot(worktree: Path, message: str) -> str | None:
     files, and neither the worktree nor its index changes. None if HEAD names nothing; HEAD
     itself if nothing is uncommitted.
     """
-    head = git(["rev-parse", "--verify", "--quiet", "HEAD"], worktree, check=False)
+    # HEAD and its tree in one process; `--` makes both revisions, never file names.
+    head = git(["rev-parse", "HEAD", "HEAD^{tree}", "--"], worktree, check=False)
     if head.returncode != 0:
         return None
-    parent = head.stdout.strip()
+    parent, parent_tree = head.stdout.split()[:2]
     git_dir = worktree_git_dir(worktree)
     index = git_dir / f"gitorch-wip-index.{os.getpid()}"
     try:
@@ -127,7 +128,7 @@ def snapshot(worktree: Path, message: str) -> str | None:
         tree = process.run(["git", "write-tree"], worktree, env=env).stdout.strip()
     finally:
         index.unlink(missing_ok=True)
-    if tree == git(["rev-parse", f"{parent}^{{tree}}"], worktree).stdout.strip():
+    if tree == parent_tree:
         return parent
     return git([*GITORCH_IDENTITY, "commit-tree", tree, "-p", parent, "-m", message],
                worktree).stdout.strip()
