@@ -85,6 +85,13 @@ class TrackRecord:
 
     @classmethod
     def _read(cls, path: Path) -> TrackRecord | None:
+        # Callers change the record they get (its usage, sessions, rounds...); the kept one
+        # stays as the file says.
+        return copy.deepcopy(cls._kept(path))
+
+    @classmethod
+    def _kept(cls, path: Path) -> TrackRecord | None:
+        """The record path holds, as kept since its bytes were last read: not to be changed."""
         try:
             data = path.read_bytes()
         except OSError:
@@ -94,10 +101,7 @@ class TrackRecord:
             document = json_object(data)
             kept = (data, None if document is None else cls.from_document(document))
             _READ[path] = kept
-        record = kept[1]
-        # Callers change the record they get (its usage, sessions, rounds...); the kept one
-        # stays as the file says.
-        return copy.deepcopy(record)
+        return kept[1]
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> TrackRecord | None:
@@ -141,8 +145,9 @@ class TrackRecord:
 
     def took_landed(self, project: Project) -> bool:
         """Whether land marked the track landed meanwhile; if so, this record says so too."""
-        there = TrackRecord.load(project, TrackId.parse(self.track))
-        if there is None or there.state != "landed":
+        # Only its state is looked at: the kept record, not a copy of it.
+        there = TrackRecord._kept(project.state.record(TrackId.parse(self.track)))
+        if there is None or there.track != self.track or there.state != "landed":
             return False
         self.state, self.reason, self.failed_phase, self.exit_code = "landed", None, None, None
         return True
