@@ -56,6 +56,8 @@ def version() -> tuple[int, int, int]:
 
 def discover(cwd: Path) -> RepoPaths:
     """Find the repository that cwd is in, from any worktree or subfolder."""
+    if cwd in _HANDED_DOWN:
+        return _HANDED_DOWN[cwd]
     done = git(
         ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir",
          "--git-common-dir"],
@@ -69,6 +71,17 @@ def discover(cwd: Path) -> RepoPaths:
         )
     worktree, git_dir, common_dir = (Path(line) for line in lines)
     return RepoPaths(worktree, git_dir, common_dir, _main_worktree(common_dir, cwd))
+
+
+# Repositories a parent process found before it forked this one, by main worktree.
+_HANDED_DOWN: dict[Path, RepoPaths] = {}
+
+
+def hand_down(paths: RepoPaths) -> None:
+    """Let discover answer for paths' main worktree without git, in a child forked by the
+    process that found it (a runner: one git process less a track)."""
+    main = paths.main_worktree
+    _HANDED_DOWN[main] = RepoPaths(main, paths.common_dir, paths.common_dir, main)
 
 
 def _main_worktree(common_dir: Path, cwd: Path) -> Path:

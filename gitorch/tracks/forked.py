@@ -18,7 +18,8 @@ import sys
 import threading
 from pathlib import Path
 
-from gitorch.git import objects
+from gitorch import git
+from gitorch.git import RepoPaths, objects
 from gitorch.names import TrackId
 from gitorch.process import GIT_LOCAL_VARIABLES
 
@@ -65,10 +66,10 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def fork_runner(cwd: Path, track: TrackId, lock_fd: int, output_fd: int,
+def fork_runner(paths: RepoPaths, track: TrackId, lock_fd: int, output_fd: int,
                 flags: tuple[str, ...] = ()) -> ForkedRunner:
-    """Fork a runner for track in its own session: lock_fd handed down, output to output_fd,
-    flags as `gitorch _runner` takes them."""
+    """Fork a runner for track in paths' main worktree, in its own session: lock_fd handed
+    down, output to output_fd, flags as `gitorch _runner` takes them."""
     for stream in (sys.stdout, sys.stderr):  # else the child would write it out again
         with contextlib.suppress(Exception):
             stream.flush()
@@ -81,7 +82,8 @@ def fork_runner(cwd: Path, track: TrackId, lock_fd: int, output_fd: int,
         return _UNREAPED[-1]
     code = 3
     try:
-        _become_runner(cwd, lock_fd, output_fd)
+        _become_runner(paths.main_worktree, lock_fd, output_fd)
+        git.hand_down(paths)  # the repository is where this process found it
         sys.argv = ["gitorch", "_runner", str(track), "--lock-fd", str(lock_fd), *flags]
         from gitorch.entry import main  # what `gitorch _runner` runs, its exit codes too
 

@@ -327,7 +327,7 @@ def spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: Bina
     flags: what it runs instead of the track's phases (--repair, --message).
     """
     if can_fork():
-        return fork_runner(project.paths.main_worktree, track, lock.fd, output.fileno(), flags)
+        return fork_runner(project.paths, track, lock.fd, output.fileno(), flags)
     return subprocess.Popen(
         [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd),
          *flags],
