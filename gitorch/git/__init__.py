@@ -331,9 +331,16 @@ def worktree_git_dir(worktree: Path) -> Path:
     except OSError:
         text = ""
     if text.startswith("gitdir: ") and text.count("\n") <= 1:
-        return (worktree / text.removeprefix("gitdir: ").strip()).resolve()
+        return _resolved(worktree, text.removeprefix("gitdir: ").strip())
     out = git(["rev-parse", "--path-format=absolute", "--git-dir"], worktree).stdout
     return Path(out.strip())
+
+
+@cache
+def _resolved(worktree: Path, pointer: str) -> Path:
+    """The git dir a worktree's `.git` file points to: resolved once a process for each
+    pointer (each phase asks a few times), the file itself read every time."""
+    return (worktree / pointer).resolve()
 
 
 def ref_stamp(paths: RepoPaths, ref: str) -> tuple[object, ...] | None:

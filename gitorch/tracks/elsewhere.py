@@ -61,16 +61,21 @@ _ROADMAPS: dict[tuple[str, str], Roadmap | GitorchError] = {}
 KEPT_ROADMAPS = 4
 
 
+def remember_roadmap(project: Project, rev: str, roadmap: Roadmap) -> None:
+    """Keep roadmap as the one committed at rev, read already (by start, for its runners)."""
+    _ROADMAPS[(str(project.paths.common_dir), rev)] = roadmap
+    while len(_ROADMAPS) > KEPT_ROADMAPS:
+        del _ROADMAPS[next(iter(_ROADMAPS))]
+
+
 def roadmap_at(project: Project, rev: str) -> Roadmap:
     """The roadmap committed at rev, a commit id; raises GitorchError as load_roadmap does."""
     key = (str(project.paths.common_dir), rev)
     if key not in _ROADMAPS:
         try:
-            _ROADMAPS[key] = load_roadmap(project, rev).roadmap
+            remember_roadmap(project, rev, load_roadmap(project, rev).roadmap)
         except GitorchError as error:
             _ROADMAPS[key] = error
-        while len(_ROADMAPS) > KEPT_ROADMAPS:
-            del _ROADMAPS[next(iter(_ROADMAPS))]
     kept = _ROADMAPS[key]
     if isinstance(kept, GitorchError):
         raise kept

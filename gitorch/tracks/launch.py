@@ -22,7 +22,7 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import Claim, TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
-from gitorch.tracks.elsewhere import settle_landed
+from gitorch.tracks.elsewhere import remember_roadmap, settle_landed
 from gitorch.tracks.forked import ForkedRunner, can_fork, fork_runner
 from gitorch.tracks.hook import refresh
 from gitorch.tracks.records import (
@@ -267,12 +267,25 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView,
         record.ended_at = None
         record.slot = _free_slot(project, record.track)
         record.save(project)
+        _hand_roadmap(project, upstream, roadmap, record.base)
         process = spawn_runner(project, track_id, lock, log)
         result.launched.append(Launched(view.track, process.pid, project.state.log(track_id),
                                         resumed, process))
     finally:
         lock.release()
         log.close()
+
+
+def _hand_roadmap(project: Project, upstream: Upstream, roadmap: Roadmap,
+                  base: str | None) -> None:
+    """Keep the roadmap start read as the one at the track's base, where it is, for a
+    runner forked from here: it reads that roadmap first."""
+    read_at = upstream.roadmap_rev
+    if read_at is None and git.read_ref(project.paths, f"refs/heads/{project.main_branch}"
+                                        ) == upstream.base:
+        read_at = upstream.base  # main, read by name, was there before the read and after
+    if read_at is not None and read_at == base:
+        remember_roadmap(project, read_at, roadmap)
 
 
 def _claim_commit(project: Project, track: TrackId, claimed: dict[str, Claim | None]
