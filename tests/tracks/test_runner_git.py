@@ -25,10 +25,10 @@ def test_a_runner_asks_git_a_few_times_a_track_not_a_few_times_a_phase(
     lines = [line.split("\t", 1) for line in asked.read_text().splitlines()]
     runner = Counter(" ".join(args.split()[:2]) for pid, args in lines
                      if pid == str(record["pid"]))
-    # The worktree, the agents' identity, the branch's commits, its wip ref moved to them
-    # (no hook here), the wip snapshot (rev-parse, add, write-tree): once each, over three
-    # phases. Refs are read from their files; the repository and the roadmap at the base
-    # are as the forking start found them.
-    assert sum(runner.values()) <= 7, runner
+    # The worktree, the branch's commits, its wip ref moved to them (no hook here), the wip
+    # snapshot (rev-parse, add, write-tree): once each, over three phases. Refs are read
+    # from their files; the repository and the roadmap at the base are as the forking
+    # start found them; the agents' identity is in the environment already.
+    assert sum(runner.values()) <= 6, runner
     assert not any(args.startswith(("for-each-ref", "rev-parse --verify"))
                    for args in runner), runner
