@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from gitorch.git import RepoPaths, count_commits, git, log_subjects
+from gitorch.git.loose import loose_chain
 from gitorch.state import COMMIT_ID
 
 
@@ -63,10 +64,13 @@ def commit_events(paths: RepoPaths, base: str, tip: str) -> list[tuple[str, str]
 
 
 def count_range(paths: RepoPaths, base: str, tip: str) -> int:
-    """How many commits tip has that base does not: from a range commit_events kept, else
-    from git."""
+    """How many commits tip has that base does not: from a range commit_events kept, or
+    from the loose commits between, else from git."""
     kept = _EVENTS.get((paths.common_dir, base, tip))
-    return len(kept) if kept is not None else count_commits(paths, base, tip)
+    if kept is not None:
+        return len(kept)
+    chain = loose_chain(paths.common_dir, base, tip)
+    return len(chain) if chain is not None else count_commits(paths, base, tip)
 
 
 _EVENTS: dict[tuple[Path, str, str], list[tuple[str, str]]] = {}

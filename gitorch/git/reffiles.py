@@ -19,6 +19,8 @@ PER_WORKTREE = ("refs/worktree/", "refs/bisect/", "refs/rewritten/")
 
 # packed-refs as last parsed, by file: its stat then, and ref -> id.
 _PACKED: dict[Path, tuple[tuple[int, int, int], dict[str, str]]] = {}
+# The last packed-refs found to hold replace refs, or not, by file: its stat then.
+_REPLACES: dict[Path, tuple[tuple[int, int, int], bool]] = {}
 
 
 def read_refs(common_dir: Path, refs: Sequence[str]) -> dict[str, str] | None:
@@ -75,3 +77,28 @@ def _packed(common_dir: Path) -> dict[str, str] | None:
         refs[ref] = oid
     _PACKED[path] = (stamp, refs)
     return refs
+
+
+def has_replace_refs(common_dir: Path) -> bool:
+    """Whether the repository has refs under refs/replace/ (loose or packed), which make
+    git show other objects in their place; True when that cannot be told."""
+    loose = common_dir / "refs" / "replace"
+    try:
+        if loose.is_dir() and any(loose.iterdir()):
+            return True
+    except OSError:
+        return True
+    path = common_dir / "packed-refs"
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    kept = _REPLACES.get(path)
+    if kept is None or kept[0] != stamp:
+        packed = _packed(common_dir)
+        kept = (stamp, packed is None or any(ref.startswith("refs/replace/") for ref in packed))
+        _REPLACES[path] = kept
+    return kept[1]
