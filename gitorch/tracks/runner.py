@@ -16,7 +16,7 @@ from gitorch.names import TrackId, track_branch_folder
 from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, open_project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import append_stamped_line, write_atomic
+from gitorch.state import append_stamped_line
 from gitorch.steer.messages import PHASE as MESSAGE
 from gitorch.steer.messages import run_messages
 from gitorch.steer.send import pass_on
@@ -117,8 +117,7 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
     if not record.prepared:
         prepare(project, TrackId.parse(track.id), worktree, record.branch, base_env, log,
                 lambda: stop.set)
-        record.prepared = True
-        record.save(project)
+        record.prepared = True  # saved with the first phase's start, the next thing done
     if over_budget(project, record):
         return
     phases = project.config.phases
@@ -145,7 +144,6 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             "worktree": str(worktree), "phase": phase.name,
         })
         prompt_file = project.state.prompt_file(TrackId.parse(track.id), phase.name)
-        write_atomic(prompt_file, prompt.encode())
         env = {**base_env, "GITORCH_PHASE": phase.name,
                "GITORCH_PROMPT_FILE": str(prompt_file)}
 
