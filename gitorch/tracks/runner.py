@@ -86,7 +86,8 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
 def _end(project: Project, track_id: TrackId, record: TrackRecord, log: TrackLog) -> None:
     """Record how the track ended, as far as the disk lets; the worktree stays as it is."""
     if (Path(record.worktree) / ".git").exists():
-        save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
+        # What the agent left uncommitted.
+        save_wip(project, track_id, Path(record.worktree), ended=True)
     if record.took_landed(project):
         log.line(f"Track {track_id} ended: landed (land took it while its runner ran)")
     else:

@@ -26,10 +26,11 @@ def test_a_runner_asks_git_a_few_times_a_track_not_a_few_times_a_phase(
     lines = [line.split("\t", 1) for line in asked.read_text().splitlines()]
     runner = Counter(" ".join(args.split()[:2]) for pid, args in lines
                      if pid == str(record["pid"]))
-    # The worktree and the wip snapshot (rev-parse, add, write-tree), over three phases.
-    # Refs are read from their files, the agent's commit (which the hook reported) from
-    # its loose object; the repository and the roadmap at the base are as the forking
-    # start found them; the agents' identity is in the environment already.
-    assert sum(runner.values()) <= 4, runner
+    # The worktree, and at the end one status that finds nothing uncommitted (the wip ref
+    # mirrors the branch already), over three phases. Refs are read from their files, the
+    # agent's commit (which the hook reported) from its loose object; the repository and
+    # the roadmap at the base are as the forking start found them; the agents' identity is
+    # in the environment already.
+    assert sum(runner.values()) <= 2, runner
     assert not any(args.startswith(("for-each-ref", "rev-parse --verify"))
                    for args in runner), runner
