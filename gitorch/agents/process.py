@@ -119,8 +119,10 @@ class _Ending:
     def __init__(self, agent: subprocess.Popen[bytes]) -> None:
         self.agent = agent
         self.fd: int | None = None
+        self.ended = select.poll()  # not select(): no limit on the descriptor's number
         with contextlib.suppress(AttributeError, OSError):  # not Linux 5.3 or later
             self.fd = os.pidfd_open(agent.pid)
+            self.ended.register(self.fd, select.POLLIN)
 
     def within(self, seconds: float) -> int | None:
         """The agent's exit code if it ends within seconds, else None."""
@@ -129,7 +131,7 @@ class _Ending:
                 return self.agent.wait(timeout=seconds)
             except subprocess.TimeoutExpired:
                 return None
-        select.select([self.fd], [], [], seconds)
+        self.ended.poll(seconds * 1000)
         return self.agent.poll()
 
     def close(self) -> None:
