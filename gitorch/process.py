@@ -63,6 +63,10 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def _git_local_set() -> bool:
+    return any(name in os.environ for name in GIT_LOCAL_VARIABLES)
+
+
 def run(
     argv: Sequence[str],
     cwd: Path | None = None,
@@ -102,7 +106,9 @@ def _spawn(
             capture_output=True,
             text=text,
             errors="replace" if text else None,
-            env=child_env(env),
+            # None passes our own environment on as it is, without building a copy for
+            # each of the many git processes a command runs.
+            env=child_env(env) if env or _git_local_set() else None,
             timeout=timeout,
             check=False,
             stdin=None if input is not None else subprocess.DEVNULL,

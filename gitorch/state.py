@@ -136,7 +136,12 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None,
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
-    write_atomic(path, (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
+    write_atomic(path, json_bytes(document))
+
+
+def json_bytes(document: dict[str, Any]) -> bytes:
+    """document as gitorch writes its JSON files: indented, keys sorted."""
+    return (json.dumps(document, indent=2, sort_keys=True) + "\n").encode()
 
 
 # Numbers read back from these files are checked against these bounds: a file edited by

@@ -9,6 +9,7 @@ Some agents run git without the user's global config (Gemini CLI sets
 from __future__ import annotations
 
 import os
+from functools import cache
 
 from gitorch import git
 from gitorch.git import RepoPaths
@@ -16,12 +17,19 @@ from gitorch.git import RepoPaths
 
 def identity_env(paths: RepoPaths) -> dict[str, str]:
     """GIT_AUTHOR_* and GIT_COMMITTER_* from git's config, where the environment lacks them."""
-    config = git.identity_config(paths)
+    missing = [(who, what) for who in ("author", "committer") for what in ("name", "email")
+               if f"GIT_{who.upper()}_{what.upper()}" not in os.environ]
+    config = _identity_config(paths) if missing else {}  # all set: git is not asked
     env = {}
-    for who in ("author", "committer"):
-        for what in ("name", "email"):
-            variable = f"GIT_{who.upper()}_{what.upper()}"
-            value = config.get(f"{who}.{what}") or config.get(f"user.{what}")
-            if value and variable not in os.environ:
-                env[variable] = value
+    for who, what in missing:
+        value = config.get(f"{who}.{what}") or config.get(f"user.{what}")
+        if value:
+            env[f"GIT_{who.upper()}_{what.upper()}"] = value
     return env
+
+
+@cache
+def _identity_config(paths: RepoPaths) -> dict[str, str]:
+    """git's identity settings, read once a process: a runner's phases all commit as one
+    identity (an edit made meanwhile applies from the next track on)."""
+    return git.identity_config(paths)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import select
 import signal
 import subprocess
 import threading
@@ -96,22 +99,61 @@ def run_agent(argv: tuple[str, ...], stdin: str | None, *, cwd: Path, env: Mappi
 def _wait(agent: subprocess.Popen[bytes], limits: Limits, stopping: Callable[[], bool],
           output: _Output) -> AgentOutcome:
     deadline = time.monotonic() + limits.timeout
-    while True:
-        try:
-            return AgentOutcome(agent.wait(timeout=0.2))
-        except subprocess.TimeoutExpired:
-            pass
-        if stopping():
-            return AgentOutcome(end_group(agent), "stopped", stopped=True)
-        now = time.monotonic()
-        if now > deadline:
-            return AgentOutcome(end_group(agent), f"timed out after {limits.timeout:.0f}s")
-        told = output.reader.end_now if output.reader is not None else None
-        if told is not None:
-            return AgentOutcome(end_group(agent), told.line, ended=told)
-        if now - output.last > limits.idle_timeout:
-            why = f"stuck: no output for {format_duration(limits.idle_timeout)}"
-            return AgentOutcome(end_group(agent), why, ended=Signal(STUCK, why))
+    ending = _Ending(agent)
+    try:
+        while True:
+            code = ending.within(0.2)
+            if code is not None:
+                return AgentOutcome(code)
+            outcome = _check(agent, limits, stopping, output, deadline)
+            if outcome is not None:
+                return outcome
+    finally:
+        ending.close()
+
+
+class _Ending:
+    """Waiting a while for the agent to end: woken once, by the system, where it can say
+    when a process ends (a pidfd); elsewhere by Popen.wait's polls, dozens a second."""
+
+    def __init__(self, agent: subprocess.Popen[bytes]) -> None:
+        self.agent = agent
+        self.fd: int | None = None
+        self.ended = select.poll()  # not select(): no limit on the descriptor's number
+        with contextlib.suppress(AttributeError, OSError):  # not Linux 5.3 or later
+            self.fd = os.pidfd_open(agent.pid)
+            self.ended.register(self.fd, select.POLLIN)
+
+    def within(self, seconds: float) -> int | None:
+        """The agent's exit code if it ends within seconds, else None."""
+        if self.fd is None:
+            try:
+                return self.agent.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                return None
+        self.ended.poll(seconds * 1000)
+        return self.agent.poll()
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+
+
+def _check(agent: subprocess.Popen[bytes], limits: Limits, stopping: Callable[[], bool],
+           output: _Output, deadline: float) -> AgentOutcome | None:
+    """Why to end a running agent now, if there is a reason."""
+    if stopping():
+        return AgentOutcome(end_group(agent), "stopped", stopped=True)
+    now = time.monotonic()
+    if now > deadline:
+        return AgentOutcome(end_group(agent), f"timed out after {limits.timeout:.0f}s")
+    told = output.reader.end_now if output.reader is not None else None
+    if told is not None:
+        return AgentOutcome(end_group(agent), told.line, ended=told)
+    if now - output.last > limits.idle_timeout:
+        why = f"stuck: no output for {format_duration(limits.idle_timeout)}"
+        return AgentOutcome(end_group(agent), why, ended=Signal(STUCK, why))
+    return None
 
 
 def _feed(agent: subprocess.Popen[bytes], text: str) -> None:

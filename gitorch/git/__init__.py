@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gitorch import process
 from gitorch.errors import GitorchError
-from gitorch.git import locks
+from gitorch.git import locks, reffiles
 from gitorch.state import write_atomic
 
 
@@ -56,6 +56,8 @@ def version() -> tuple[int, int, int]:
 
 def discover(cwd: Path) -> RepoPaths:
     """Find the repository that cwd is in, from any worktree or subfolder."""
+    if cwd in _HANDED_DOWN:
+        return _HANDED_DOWN[cwd]
     done = git(
         ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir",
          "--git-common-dir"],
@@ -69,6 +71,17 @@ def discover(cwd: Path) -> RepoPaths:
         )
     worktree, git_dir, common_dir = (Path(line) for line in lines)
     return RepoPaths(worktree, git_dir, common_dir, _main_worktree(common_dir, cwd))
+
+
+# Repositories a parent process found before it forked this one, by main worktree.
+_HANDED_DOWN: dict[Path, RepoPaths] = {}
+
+
+def hand_down(paths: RepoPaths) -> None:
+    """Let discover answer for paths' main worktree without git, in a child forked by the
+    process that found it (a runner: one git process less a track)."""
+    main = paths.main_worktree
+    _HANDED_DOWN[main] = RepoPaths(main, paths.common_dir, paths.common_dir, main)
 
 
 def _main_worktree(common_dir: Path, cwd: Path) -> Path:
@@ -122,8 +135,21 @@ RefLocked = locks.RefLocked
 
 def read_ref(paths: RepoPaths, ref: str) -> str | None:
     """The commit id ref points to, or None if it does not exist."""
+    found = reffiles.read_refs(paths.common_dir, [ref])
+    if found is not None:
+        return found.get(ref)
     done = git(["rev-parse", "--verify", "--quiet", ref], paths.worktree, check=False)
     return done.stdout.strip() if done.returncode == 0 else None
+
+
+def read_refs(paths: RepoPaths, *refs: str) -> dict[str, str]:
+    """Each of refs (full names) that exists, mapped to its commit id: from the ref files
+    where they can tell, else from one git process."""
+    found = reffiles.read_refs(paths.common_dir, refs)
+    if found is not None:
+        return found
+    listed = list_refs(paths, *refs)
+    return {ref: listed[ref] for ref in refs if ref in listed}
 
 
 def list_refs(paths: RepoPaths, prefix: str, *more: str) -> dict[str, str]:
@@ -305,9 +331,16 @@ def worktree_git_dir(worktree: Path) -> Path:
     except OSError:
         text = ""
     if text.startswith("gitdir: ") and text.count("\n") <= 1:
-        return (worktree / text.removeprefix("gitdir: ").strip()).resolve()
+        return _resolved(worktree, text.removeprefix("gitdir: ").strip())
     out = git(["rev-parse", "--path-format=absolute", "--git-dir"], worktree).stdout
     return Path(out.strip())
+
+
+@cache
+def _resolved(worktree: Path, pointer: str) -> Path:
+    """The git dir a worktree's `.git` file points to: resolved once a process for each
+    pointer (each phase asks a few times), the file itself read every time."""
+    return (worktree / pointer).resolve()
 
 
 def ref_stamp(paths: RepoPaths, ref: str) -> tuple[object, ...] | None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
-from gitorch.git import RepoPaths, git, log_subjects
+from gitorch.git import RepoPaths, count_commits, git, log_subjects
+from gitorch.git.loose import loose_chain
+from gitorch.state import COMMIT_ID
 
 
 def subjects_since(paths: RepoPaths, ranges: Mapping[str, tuple[str, str]]
@@ -45,7 +48,36 @@ def subjects_since(paths: RepoPaths, ranges: Mapping[str, tuple[str, str]]
 def commit_events(paths: RepoPaths, base: str, tip: str) -> list[tuple[str, str]]:
     """base..tip oldest first, each as (commit id, the lines the post-commit hook appends
     for it): `<committer time>\t<id>\t<done 0|1>\t<subject>`, then its changed paths.
+
+    The range between two commit ids never changes: the last few are kept, since a runner
+    asks after every phase and its branch has mostly not moved since.
     """
+    key = (paths.common_dir, base, tip)
+    if key in _EVENTS:
+        return list(_EVENTS[key])
+    events = _commit_events(paths, base, tip)
+    if COMMIT_ID.fullmatch(base) and COMMIT_ID.fullmatch(tip):
+        _EVENTS[key] = events
+        while len(_EVENTS) > KEPT_RANGES:
+            del _EVENTS[next(iter(_EVENTS))]
+    return list(events)
+
+
+def count_range(paths: RepoPaths, base: str, tip: str) -> int:
+    """How many commits tip has that base does not: from a range commit_events kept, or
+    from the loose commits between, else from git."""
+    kept = _EVENTS.get((paths.common_dir, base, tip))
+    if kept is not None:
+        return len(kept)
+    chain = loose_chain(paths.common_dir, base, tip)
+    return len(chain) if chain is not None else count_commits(paths, base, tip)
+
+
+_EVENTS: dict[tuple[Path, str, str], list[tuple[str, str]]] = {}
+KEPT_RANGES = 4
+
+
+def _commit_events(paths: RepoPaths, base: str, tip: str) -> list[tuple[str, str]]:
     out = git(["-c", "core.quotePath=false", "log", "--reverse", "--no-show-signature",
                "--no-renames", "--name-only",
                "--format=%x1e%ct%x09%H%x09%(trailers:key=Gitorch-Done,valueonly,"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gitorch import process
 from gitorch.git import GITORCH_IDENTITY, git, worktree_git_dir
+from gitorch.state import COMMIT_ID
 
 # git never asks for a message, and a rebase never opens an editor.
 _QUIET = ["-c", "core.editor=true", "-c", "sequence.editor=true", *GITORCH_IDENTITY]
@@ -104,17 +105,23 @@ def commits_touching(worktree: Path, since: str, upto: str, paths: tuple[str, ..
     return done.stdout.splitlines() if done.returncode == 0 else []
 
 
-def snapshot(worktree: Path, message: str) -> str | None:
+def snapshot(worktree: Path, message: str, *, expect_clean: bool = False) -> str | None:
     """HEAD plus every uncommitted change (tracked, and untracked not ignored), as a commit.
 
     Written from a copy of the worktree's index, so its stat data spares hashing unchanged
     files, and neither the worktree nor its index changes. None if HEAD names nothing; HEAD
-    itself if nothing is uncommitted.
+    itself if nothing is uncommitted. expect_clean: first ask whether anything is (one
+    process, where a snapshot takes three): worth it when the worktree is usually clean.
     """
-    head = git(["rev-parse", "--verify", "--quiet", "HEAD"], worktree, check=False)
+    if expect_clean:
+        clean = _clean_head(worktree)
+        if clean is not None:
+            return clean
+    # HEAD and its tree in one process; `--` makes both revisions, never file names.
+    head = git(["rev-parse", "HEAD", "HEAD^{tree}", "--"], worktree, check=False)
     if head.returncode != 0:
         return None
-    parent = head.stdout.strip()
+    parent, parent_tree = head.stdout.split()[:2]
     git_dir = worktree_git_dir(worktree)
     index = git_dir / f"gitorch-wip-index.{os.getpid()}"
     try:
@@ -127,7 +134,20 @@ def snapshot(worktree: Path, message: str) -> str | None:
         tree = process.run(["git", "write-tree"], worktree, env=env).stdout.strip()
     finally:
         index.unlink(missing_ok=True)
-    if tree == git(["rev-parse", f"{parent}^{{tree}}"], worktree).stdout.strip():
+    if tree == parent_tree:
         return parent
     return git([*GITORCH_IDENTITY, "commit-tree", tree, "-p", parent, "-m", message],
                worktree).stdout.strip()
+
+
+def _clean_head(worktree: Path) -> str | None:
+    """HEAD's commit if nothing in worktree is uncommitted, else None (or if HEAD names
+    nothing); as status sees it, without taking the index's lock an agent may need."""
+    done = git(["--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z"],
+               worktree, check=False)
+    entries = [entry for entry in done.stdout.split("\0") if entry]
+    if done.returncode != 0 or any(not entry.startswith("# ") for entry in entries):
+        return None
+    head = next((entry.removeprefix("# branch.oid ") for entry in entries
+                 if entry.startswith("# branch.oid ")), "")
+    return head if COMMIT_ID.fullmatch(head) else None  # "(initial)": no commit yet

@@ -65,6 +65,12 @@ class Jail:
         return kept
 
 
+def unconfined(config: SandboxConfig) -> Jail:
+    """No jail, only the environment's rules: credentials hidden but those allowed."""
+    allowed = set(config.allow)
+    return Jail((), CREDENTIAL_VARIABLES - allowed, CREDENTIAL_HELPER in allowed)
+
+
 def confine(config: SandboxConfig, rules: Rules) -> Jail:
     """The jail the rules make under config's mode; unconfined when off or bwrap is absent."""
     loose = Jail((), rules.hidden_env, rules.keep_helpers)

@@ -12,7 +12,7 @@ import gitorch
 from gitorch.agents.presets import PRESETS
 from gitorch.names import TrackId, track_branch_folder, track_ref_folder
 from gitorch.project import Project
-from gitorch.sandbox.jail import CREDENTIAL_HELPER, CREDENTIAL_VARIABLES, Jail, Rules, confine
+from gitorch.sandbox.jail import Jail, Rules, confine, unconfined
 from gitorch.state import write_atomic
 
 # Where the agent CLIs keep their logins, sessions and settings.
@@ -31,6 +31,8 @@ def track_jail(project: Project, track: TrackId, worktree: Path, git_dir: Path, 
     program: the agent's, kept in sight even in a folder of the private /tmp.
     state: the agent's own state under ~; its folders are made, for a first run inside.
     """
+    if project.config.sandbox.mode == "off":
+        return unconfined(project.config.sandbox)  # no path to work out for every phase
     for folder in _home(name for name in state if name.endswith("/")):
         folder.mkdir(parents=True, exist_ok=True)
     common = project.paths.common_dir
@@ -60,18 +62,17 @@ def gate_jail(project: Project, worktree: Path, program: str) -> Jail:
 def _rules(project: Project, workdir: Path, writable: list[Path], pinned: list[Path],
            program: str) -> Rules:
     settings = project.config.sandbox
-    allowed = set(settings.allow)
+    loose = unconfined(settings)
     visible = [project.paths.main_worktree, project.paths.common_dir, project.worktrees_dir,
                Path.home(), Path(sys.prefix), Path(gitorch.__file__).parent.parent,
                *_program_folders(program), *_search_path(), *_home(settings.allow)]
-    hidden = _home(name for name in CREDENTIAL_PATHS if name not in allowed)
+    hidden = _home(name for name in CREDENTIAL_PATHS if name not in settings.allow)
     # Not /dev/null: bwrap mounts binds nodev, where a device cannot be opened at all.
     empty = project.state.root / "sandbox-empty"
     if not empty.is_file():
         write_atomic(empty, b"", mode=0o444)
     return Rules(workdir, tuple(writable), tuple(pinned), tuple(visible), tuple(hidden),
-                 empty, CREDENTIAL_VARIABLES - allowed, CREDENTIAL_HELPER in allowed,
-                 settings.network)
+                 empty, loose.hidden_env, loose.keep_helpers, settings.network)
 
 
 def _program_folders(program: str) -> list[Path]:

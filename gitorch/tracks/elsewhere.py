@@ -39,7 +39,7 @@ def landed_where(project: Project, track: TrackId) -> str | None:
                 network.fetch_branch(project.paths, remote, branch,
                                      project.config.remote_timeout)
         places.insert(0, (f"refs/remotes/{remote}/{branch}", f"{remote}/{branch}"))
-    tips = git.list_refs(project.paths, *(ref for ref, _ in places))
+    tips = git.read_refs(project.paths, *(ref for ref, _ in places))
     for ref, place in places:
         rev = tips.get(ref)
         if rev is not None and _marked_done(project, rev, track):
@@ -48,29 +48,38 @@ def landed_where(project: Project, track: TrackId) -> str | None:
 
 
 def _marked_done(project: Project, rev: str, track: TrackId) -> bool:
-    roadmap = _roadmap_at(project, rev)
     try:
-        return roadmap is not None and roadmap.track(str(track)).done
+        return roadmap_at(project, rev).track(str(track)).done
     except GitorchError:
-        return False  # the roadmap no longer has the track: it says nothing
+        return False  # a roadmap that does not parse, or no longer has the track, says nothing
 
 
 # The roadmaps at the last few commits asked about: a runner asks before every phase, and
-# main has mostly not moved meanwhile. A commit's roadmap never changes.
-_ROADMAPS: dict[tuple[str, str], Roadmap | None] = {}
+# main has mostly not moved meanwhile (nor since the track's base). A commit's roadmap
+# never changes.
+_ROADMAPS: dict[tuple[str, str], Roadmap | GitorchError] = {}
 KEPT_ROADMAPS = 4
 
 
-def _roadmap_at(project: Project, rev: str) -> Roadmap | None:
+def remember_roadmap(project: Project, rev: str, roadmap: Roadmap) -> None:
+    """Keep roadmap as the one committed at rev, read already (by start, for its runners)."""
+    _ROADMAPS[(str(project.paths.common_dir), rev)] = roadmap
+    while len(_ROADMAPS) > KEPT_ROADMAPS:
+        del _ROADMAPS[next(iter(_ROADMAPS))]
+
+
+def roadmap_at(project: Project, rev: str) -> Roadmap:
+    """The roadmap committed at rev, a commit id; raises GitorchError as load_roadmap does."""
     key = (str(project.paths.common_dir), rev)
     if key not in _ROADMAPS:
         try:
-            _ROADMAPS[key] = load_roadmap(project, rev).roadmap
-        except GitorchError:
-            _ROADMAPS[key] = None  # a roadmap that does not parse says nothing
-        while len(_ROADMAPS) > KEPT_ROADMAPS:
-            del _ROADMAPS[next(iter(_ROADMAPS))]
-    return _ROADMAPS[key]
+            remember_roadmap(project, rev, load_roadmap(project, rev).roadmap)
+        except GitorchError as error:
+            _ROADMAPS[key] = error
+    kept = _ROADMAPS[key]
+    if isinstance(kept, GitorchError):
+        raise kept
+    return kept
 
 
 def mark_landed(record: TrackRecord, place: str) -> None:

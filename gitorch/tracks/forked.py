@@ -18,7 +18,8 @@ import sys
 import threading
 from pathlib import Path
 
-from gitorch.git import objects
+from gitorch import git
+from gitorch.git import RepoPaths, objects
 from gitorch.names import TrackId
 from gitorch.process import GIT_LOCAL_VARIABLES
 
@@ -65,28 +66,35 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def fork_runner(cwd: Path, track: TrackId, lock_fd: int, output_fd: int,
+def fork_runner(paths: RepoPaths, track: TrackId, lock_fd: int, output_fd: int,
                 flags: tuple[str, ...] = ()) -> ForkedRunner:
-    """Fork a runner for track in its own session: lock_fd handed down, output to output_fd,
-    flags as `gitorch _runner` takes them."""
+    """Fork a runner for track in paths' main worktree, in its own session: lock_fd handed
+    down, output to output_fd, flags as `gitorch _runner` takes them."""
     for stream in (sys.stdout, sys.stderr):  # else the child would write it out again
         with contextlib.suppress(Exception):
             stream.flush()
     # As subprocess does for its children: runners that ended meanwhile are reaped here,
     # so that a long run leaves no zombies behind.
     _UNREAPED[:] = [runner for runner in _UNREAPED if runner.poll() is None]
+    # Imported here, once, not in every child: the runner's modules, and failure's.
+    from gitorch.commands.runner import run
+    from gitorch.failure import fail
+
     pid = os.fork()
     if pid:
         _UNREAPED.append(ForkedRunner(pid))
         return _UNREAPED[-1]
     code = 3
     try:
-        _become_runner(cwd, lock_fd, output_fd)
+        _become_runner(paths.main_worktree, lock_fd, output_fd)
+        git.hand_down(paths)  # the repository is where this process found it
+        # As a `gitorch _runner` process has it, for whatever reads it.
         sys.argv = ["gitorch", "_runner", str(track), "--lock-fd", str(lock_fd), *flags]
-        from gitorch.entry import main  # what `gitorch _runner` runs, its exit codes too
-
-        main()
-        code = 0
+        try:
+            code = run(paths.main_worktree, str(track), lock_fd, "--repair" in flags,
+                       "--message" in flags)
+        except (Exception, KeyboardInterrupt) as error:
+            fail(error)  # the exit code and report the CLI gives
     except SystemExit as ended:
         code = ended.code if isinstance(ended.code, int) else 1
     finally:

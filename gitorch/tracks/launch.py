@@ -22,7 +22,7 @@ from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Group, Roadmap, Track
 from gitorch.tracks.claims import Claim, TrackLock, read_claim, repository_lock, take_claim
 from gitorch.tracks.control import is_our_agent
-from gitorch.tracks.elsewhere import settle_landed
+from gitorch.tracks.elsewhere import remember_roadmap, settle_landed
 from gitorch.tracks.forked import ForkedRunner, can_fork, fork_runner
 from gitorch.tracks.hook import refresh
 from gitorch.tracks.records import (
@@ -285,12 +285,25 @@ def _claim_and_launch(project: Project, roadmap: Roadmap, view: TrackView, upstr
         record.ended_at = None
         record.slot = numbers.take(record.track)
         record.save(project)
+        _hand_roadmap(project, upstream, roadmap, record.base)
         process = spawn_runner(project, track_id, lock, log)
         result.launched.append(Launched(view.track, process.pid, project.state.log(track_id),
                                         resumed, process))
     finally:
         lock.release()
         log.close()
+
+
+def _hand_roadmap(project: Project, upstream: Upstream, roadmap: Roadmap,
+                  base: str | None) -> None:
+    """Keep the roadmap start read as the one at the track's base, where it is, for a
+    runner forked from here: it reads that roadmap first."""
+    read_at = upstream.roadmap_rev
+    if read_at is None and git.read_ref(project.paths, f"refs/heads/{project.main_branch}"
+                                        ) == upstream.base:
+        read_at = upstream.base  # main, read by name, was there before the read and after
+    if read_at is not None and read_at == base:
+        remember_roadmap(project, read_at, roadmap)
 
 
 def _claim_commit(project: Project, track: TrackId, claimed: dict[str, Claim | None]
@@ -345,7 +358,7 @@ def spawn_runner(project: Project, track: TrackId, lock: TrackLock, output: Bina
     flags: what it runs instead of the track's phases (--repair, --message).
     """
     if can_fork():
-        return fork_runner(project.paths.main_worktree, track, lock.fd, output.fileno(), flags)
+        return fork_runner(project.paths, track, lock.fd, output.fileno(), flags)
     return subprocess.Popen(
         [sys.executable, "-m", "gitorch", "_runner", str(track), "--lock-fd", str(lock.fd),
          *flags],

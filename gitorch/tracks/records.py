@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -19,7 +19,7 @@ from gitorch.names import TrackId, branch_name, worktree_path
 from gitorch.process import ProcessError
 from gitorch.project import Project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import COUNT_MAX, PID_MAX, json_object, whole, write_json
+from gitorch.state import COUNT_MAX, PID_MAX, json_bytes, json_object, whole, write_atomic
 from gitorch.tracks.claims import Claim, lock_is_free, parse_claim
 from gitorch.tracks.events import read_events
 from gitorch.tracks.remote_claims import RemoteClaim, is_expired
@@ -96,6 +96,10 @@ class TrackRecord:
             data = path.read_bytes()
         except OSError:
             return None
+        return cls._from_bytes(path, data)
+
+    @classmethod
+    def _from_bytes(cls, path: Path, data: bytes) -> TrackRecord | None:
         kept = _READ.get(path)
         if kept is None or kept[0] != data:
             document = json_object(data)
@@ -150,7 +154,11 @@ class TrackRecord:
 
     def save(self, project: Project) -> None:
         self.updated_at = now()
-        write_json(project.state.record(TrackId.parse(self.track)), asdict(self))
+        path = project.state.record(TrackId.parse(self.track))
+        # The fields as they are: asdict copied each deeply, most of what a save cost.
+        data = json_bytes({f.name: getattr(self, f.name) for f in fields(self)})
+        write_atomic(path, data)
+        _WROTE[path] = (data, self.state)
 
     def save_unless_landed(self, project: Project) -> bool:
         """Save as a runner does: a track that landed meanwhile stays landed (then True)."""
@@ -160,8 +168,7 @@ class TrackRecord:
 
     def took_landed(self, project: Project) -> bool:
         """Whether land marked the track landed meanwhile; if so, this record says so too."""
-        there = TrackRecord.load(project, TrackId.parse(self.track))
-        if there is None or there.state != "landed":
+        if not _landed_on_disk(project.state.record(TrackId.parse(self.track)), self.track):
             return False
         self.state, self.reason, self.failed_phase, self.exit_code = "landed", None, None, None
         return True
@@ -170,6 +177,24 @@ class TrackRecord:
 # The record last read from each file, by its bytes: `run` reads every record several
 # times a second, and checking and building one costs far more than reading the file.
 _READ: dict[Path, tuple[bytes, TrackRecord | None]] = {}
+
+# The bytes this process last wrote to each record file, and the state they hold: a runner
+# asks before each save whether land wrote the file meanwhile, mostly finding its own.
+_WROTE: dict[Path, tuple[bytes, str]] = {}
+
+
+def _landed_on_disk(path: Path, track: str) -> bool:
+    """Whether the record file at path says track landed."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    wrote = _WROTE.get(path)
+    if wrote is not None and wrote[0] == data:
+        return wrote[1] == "landed"
+    there = TrackRecord._from_bytes(path, data)  # only looked at: the kept one, not a copy
+    return there is not None and there.track == track and there.state == "landed"
+
 
 # Each number's range; an exit code is a status (0-255) or minus a signal's number.
 _BOUNDS = {"pid": (2, PID_MAX), "agent_pgid": (2, PID_MAX), "exit_code": (-255, 255),

@@ -11,16 +11,17 @@ from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
 from gitorch.disk import DiskFull, as_disk_full, full_now, is_full
 from gitorch.errors import GitorchError
+from gitorch.git import history
 from gitorch.names import TrackId, track_branch_folder
 from gitorch.notify.tellers import tell_track_end
-from gitorch.project import Project, load_roadmap, open_project
+from gitorch.project import Project, open_project
 from gitorch.roadmap.model import Roadmap, Track
-from gitorch.state import append_stamped_line, write_atomic
+from gitorch.state import append_stamped_line
 from gitorch.steer.messages import PHASE as MESSAGE
 from gitorch.steer.messages import run_messages
 from gitorch.steer.send import pass_on
 from gitorch.tracks.claims import repository_lock
-from gitorch.tracks.elsewhere import drop_local_claim, landed_where, mark_landed
+from gitorch.tracks.elsewhere import drop_local_claim, landed_where, mark_landed, roadmap_at
 from gitorch.tracks.hook import mark_worktree
 from gitorch.tracks.lifeline import StopFlag, check_handed_lock, keep_claim_alive
 from gitorch.tracks.log import TrackLog, open_track_log
@@ -44,7 +45,7 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
         append_run_line(project, f"end {track_id} stopped before its runner began")
         return 1
     # The roadmap as of the claim, which is what the worktree starts from.
-    roadmap = load_roadmap(project, record.base).roadmap
+    roadmap = roadmap_at(project, record.base)
     track = roadmap.track(str(track_id))
     log = open_track_log(project, track_id)
     # A runner that died mid-phase left that phase in its record; one that failed or was
@@ -85,7 +86,8 @@ def run_track(cwd: Path, track_id: TrackId, lock_fd: int) -> int:
 def _end(project: Project, track_id: TrackId, record: TrackRecord, log: TrackLog) -> None:
     """Record how the track ended, as far as the disk lets; the worktree stays as it is."""
     if (Path(record.worktree) / ".git").exists():
-        save_wip(project, track_id, Path(record.worktree))  # what the agent left uncommitted
+        # What the agent left uncommitted.
+        save_wip(project, track_id, Path(record.worktree), ended=True)
     if record.took_landed(project):
         log.line(f"Track {track_id} ended: landed (land took it while its runner ran)")
     else:
@@ -116,8 +118,7 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
     if not record.prepared:
         prepare(project, TrackId.parse(track.id), worktree, record.branch, base_env, log,
                 lambda: stop.set)
-        record.prepared = True
-        record.save(project)
+        record.prepared = True  # saved with the first phase's start, the next thing done
     if over_budget(project, record):
         return
     phases = project.config.phases
@@ -144,7 +145,6 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             "worktree": str(worktree), "phase": phase.name,
         })
         prompt_file = project.state.prompt_file(TrackId.parse(track.id), phase.name)
-        write_atomic(prompt_file, prompt.encode())
         env = {**base_env, "GITORCH_PHASE": phase.name,
                "GITORCH_PROMPT_FILE": str(prompt_file)}
 
@@ -177,7 +177,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
             return
     if record.state == "landed":
         return
-    commits = git.count_commits(project.paths, record.base, f"refs/heads/{record.branch}")
+    tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
+    commits = history.count_range(project.paths, record.base, tip) if tip else 0
     if commits == 0:
         record.state, record.reason = "failed", "no commits beyond the base" + (
             f"; the agent's last failed git command was {failed_git}" if failed_git else "")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gitorch import git
 from gitorch.git import heads, history
+from gitorch.git.loose import loose_chain
 from gitorch.names import TrackId, wip_ref
 from gitorch.project import Project
 from gitorch.tracks.events import append_events, read_events
@@ -27,14 +28,18 @@ def record_unheard(project: Project, track: TrackId, base: str, branch: str,
     track's commits from elsewhere must not make them this track's.
     """
     wip = wip_ref(track)
-    refs = git.list_refs(project.paths, f"refs/heads/{branch}", wip)
+    refs = git.read_refs(project.paths, f"refs/heads/{branch}", wip)
     tip = refs.get(f"refs/heads/{branch}")
     if tip is None or tip == base:
         return 0
     made_here = set(heads.head_history(worktree))
     heard = {event.commit for event in read_events(project.state, track)}
-    missing = [text for commit, text in history.commit_events(project.paths, base, tip)
-               if commit in made_here and commit not in heard]
+    # The usual end of a phase: the hook reported each commit, and they are loose objects
+    # that lead to the base one parent each. Then git is not asked for the range.
+    chain = loose_chain(project.paths.common_dir, base, tip)
+    missing = [] if chain is not None and heard.issuperset(chain) else [
+        text for commit, text in history.commit_events(project.paths, base, tip)
+        if commit in made_here and commit not in heard]
     if missing:
         append_events(project.state, track, "".join(missing))
     mirrored = refs.get(wip)

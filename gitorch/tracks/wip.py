@@ -19,10 +19,15 @@ from gitorch.project import Project
 WIP_EVERY = 60.0  # seconds between snapshots of a running track's worktree
 
 
-def save_wip(project: Project, track: TrackId, worktree: Path) -> str | None:
-    """Point the track's wip ref at its worktree as it is now; the commit, or None."""
+def save_wip(project: Project, track: TrackId, worktree: Path, *, ended: bool = False
+             ) -> str | None:
+    """Point the track's wip ref at its worktree as it is now; the commit, or None.
+
+    ended: its agent is gone, having mostly committed all it did.
+    """
     try:
-        commit = rebase.snapshot(worktree, f"gitorch wip snapshot of {track}")
+        commit = rebase.snapshot(worktree, f"gitorch wip snapshot of {track}",
+                                 expect_clean=ended)
         return None if commit is None else point_wip(project, track, commit)
     except (ProcessError, OSError) as error:
         # A worktree mid-change (a lock held by its agent): the next one will do. A full
