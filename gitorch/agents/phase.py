@@ -18,7 +18,7 @@ from gitorch.agents.usage import Usage, record_total
 from gitorch.agents.usage_files import file_usage
 from gitorch.config.settings import PhaseConfig
 from gitorch.disk import DiskFull
-from gitorch.git import worktree_files
+from gitorch.git import checkouts, worktree_files
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.sandbox.rules import track_jail
@@ -95,7 +95,7 @@ def run_phase_agent(project: Project, record: TrackRecord, phase: PhaseConfig, *
             record.resumable = phase.name  # until the phase comes to its own end
         # The agent's folder: aider writes its chat history there, outside the worktree,
         # and copilot and aider their usage.
-        jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree),
+        jail = track_jail(project, track, worktree, checkouts.worktree_git_dir(worktree),
                           record.branch, call.argv[0], extra=(history,),
                           state=PRESETS[preset].state if preset else ())
         record.sandboxed = jail.sandboxed

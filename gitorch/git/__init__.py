@@ -206,7 +206,7 @@ def update_ref(paths: RepoPaths, ref: str, new: str | None, expected: str | None
         args = ["update-ref", "-m", reason, "-d", ref, expected or zero]
     else:
         args = ["update-ref", "-m", reason, ref, new, expected or zero]
-    done = _locked_retry(paths, args, None)
+    done = locked_retry(paths, args, None)
     if done.returncode != 0:
         said = done.stderr.strip().splitlines()
         raise RefMoved(f"{ref} moved: {said[-1] if said else ''}")
@@ -224,13 +224,13 @@ def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | Non
     lines = "".join(f"delete {ref} {expected or zero}\n" if new is None
                     else f"update {ref} {new} {expected or zero}\n"
                     for ref, new, expected in changes)
-    done = _locked_retry(paths, ["update-ref", "-m", reason, "--stdin"], lines)
+    done = locked_retry(paths, ["update-ref", "-m", reason, "--stdin"], lines)
     if done.returncode != 0:
         said = done.stderr.strip().splitlines()
         raise RefMoved(f"refs moved: {said[-1] if said else ''}")
 
 
-def _locked_retry(paths: RepoPaths, args: list[str], input: str | None,
+def locked_retry(paths: RepoPaths, args: list[str], input: str | None,
                   cwd: Path | None = None) -> process.Completed:
     """Run git, again briefly while another process holds a lock file it needs.
 
@@ -266,49 +266,6 @@ def count_commits_beyond(paths: RepoPaths, tip: str, others: Sequence[str]) -> i
     return int(done.stdout.strip()) if done.returncode == 0 else 0
 
 
-@dataclass(frozen=True)
-class Worktree:
-    """One entry of `git worktree list`."""
-
-    path: Path
-    head: str | None
-    branch: str | None
-    prunable: bool
-
-
-def worktrees(paths: RepoPaths) -> list[Worktree]:
-    """Every worktree git knows of (read fresh each time, never cached)."""
-    out = git(["worktree", "list", "--porcelain"], paths.worktree).stdout
-    found = []
-    for block in out.strip().split("\n\n"):
-        fields = dict([*line.split(" ", 1), ""][:2] for line in block.splitlines())
-        if "worktree" not in fields:
-            continue
-        branch = fields.get("branch", "").removeprefix("refs/heads/") or None
-        found.append(Worktree(Path(fields["worktree"]), fields.get("HEAD"), branch,
-                              "prunable" in fields))
-    return found
-
-
-def add_worktree(paths: RepoPaths, path: Path, branch: str, start: str | None) -> None:
-    """Check out branch at path; with start, create branch there first."""
-    args = ["worktree", "add", "--quiet"]
-    args += ["-b", branch, str(path), start] if start else [str(path), branch]
-    done = _locked_retry(paths, args, None, paths.main_worktree)
-    if done.returncode != 0:
-        said = done.stderr.strip().splitlines()
-        raise GitorchError(f"git worktree add {path} failed: {said[-1] if said else ''}")
-
-
-def prune_worktrees(paths: RepoPaths) -> None:
-    """Forget worktrees whose folders are gone."""
-    git(["worktree", "prune"], paths.main_worktree)
-
-
-def remove_worktree(paths: RepoPaths, path: Path, force: bool) -> None:
-    git(["worktree", "remove", *(["--force"] if force else []), str(path)], paths.main_worktree)
-
-
 def create_branch(paths: RepoPaths, branch: str, start: str) -> None:
     git(["branch", branch, start], paths.main_worktree)
 
@@ -321,26 +278,6 @@ def rename_branch(paths: RepoPaths, old: str, new: str) -> None:
 def delete_branch(paths: RepoPaths, branch: str, expected: str) -> None:
     """Delete branch only if it still points at expected (RefMoved if not)."""
     update_ref(paths, f"refs/heads/{branch}", None, expected, "gitorch: branch removed")
-
-
-def worktree_git_dir(worktree: Path) -> Path:
-    """The private git dir of a linked worktree, as its `.git` file names it (as git reads
-    it: no process a phase for it); git itself says when that file is not plain."""
-    try:
-        text = (worktree / ".git").read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    if text.startswith("gitdir: ") and text.count("\n") <= 1:
-        return _resolved(worktree, text.removeprefix("gitdir: ").strip())
-    out = git(["rev-parse", "--path-format=absolute", "--git-dir"], worktree).stdout
-    return Path(out.strip())
-
-
-@cache
-def _resolved(worktree: Path, pointer: str) -> Path:
-    """The git dir a worktree's `.git` file points to: resolved once a process for each
-    pointer (each phase asks a few times), the file itself read every time."""
-    return (worktree / pointer).resolve()
 
 
 def ref_stamp(paths: RepoPaths, ref: str) -> tuple[object, ...] | None:
@@ -388,10 +325,6 @@ def identity(paths: RepoPaths, who: str) -> str:
     if done.returncode != 0:
         done = git([*GITORCH_IDENTITY, "var", f"GIT_{who}_IDENT"], paths.worktree)
     return done.stdout.strip()
-
-
-def add_detached_worktree(paths: RepoPaths, path: Path, commit: str) -> None:
-    git(["worktree", "add", "--quiet", "--detach", str(path), commit], paths.main_worktree)
 
 
 def init_repository(path: Path, branch: str, *, bare: bool = False) -> None:

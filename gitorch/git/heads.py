@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitorch.errors import GitorchError
-from gitorch.git import git, worktree_git_dir
+from gitorch.git import git
+from gitorch.git.checkouts import worktree_git_dir
 
 
 def head_branch(worktree: Path) -> str | None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gitorch import process
-from gitorch.git import GITORCH_IDENTITY, git, worktree_git_dir
+from gitorch.git import GITORCH_IDENTITY, git
+from gitorch.git.checkouts import worktree_git_dir
 from gitorch.state import COMMIT_ID
 
 # git never asks for a message, and a rebase never opens an editor.

@@ -9,9 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.git import worktree_files
+from gitorch.git import checkouts, worktree_files
 from gitorch.process import child_env, end_group
 from gitorch.project import Project
 from gitorch.sandbox.rules import gate_jail
@@ -49,8 +48,8 @@ class Gate:
             worktree_files.checkout_detached(self.worktree, commit)
         else:
             with repository_lock(self.project.state.root, "worktrees"):
-                git.prune_worktrees(self.project.paths)
-                git.add_detached_worktree(self.project.paths, self.worktree, commit)
+                checkouts.prune_worktrees(self.project.paths)
+                checkouts.add_detached_worktree(self.project.paths, self.worktree, commit)
         run = self._run(commit)
         self.runs.append(run)
         verdict = "passed" if run.passed else "failed"

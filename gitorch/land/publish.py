@@ -14,7 +14,7 @@ from typing import Any
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.git import worktree_files
+from gitorch.git import checkouts, worktree_files
 from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project
 from gitorch.state import COMMIT_ID, read_json, write_json
@@ -41,7 +41,7 @@ def failpoint(name: str) -> None:
 
 def main_checkout(project: Project) -> Path | None:
     """The worktree that has main checked out, if any."""
-    for worktree in git.worktrees(project.paths):
+    for worktree in checkouts.worktrees(project.paths):
         if worktree.branch == project.main_branch:
             return worktree.path
     return None

@@ -22,18 +22,10 @@ from gitorch.tracks.claims import Claim
 from gitorch.tracks.footprints import live_footprint, overlaps, predicted_footprints
 from gitorch.tracks.leftout import repair_facts
 from gitorch.tracks.pr_rounds import rounds_of
-from gitorch.tracks.records import (
-    TrackRecord,
-    TrackView,
-    as_json,
-    claims,
-    landed_tracks,
-    observe,
-    pid_alive,
-    track_subjects,
-)
+from gitorch.tracks.records import TrackRecord, claims, landed_tracks, pid_alive
 from gitorch.tracks.remote_claims import RemoteClaim, claim_age, fetched_claims
 from gitorch.tracks.trust import Known, counts_beyond_others
+from gitorch.tracks.views import TrackView, as_json, observe, track_subjects
 from gitorch.upstream import catch_up_command, remote_name
 
 LOG_TAIL_LINES = 3

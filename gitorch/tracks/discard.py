@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.git import worktree_files
+from gitorch.git import checkouts, worktree_files
 from gitorch.names import TrackId, wip_ref
 from gitorch.project import Project
 from gitorch.steer.messages import queue_file
@@ -35,7 +35,7 @@ def discard(project: Project, track: TrackId, stop_first: bool) -> str:
         if save_wip(project, track, worktree) is None and worktree_files.dirty_files(worktree):
             raise GitorchError(f"could not keep the uncommitted work of {worktree} in {ref}; "
                                "nothing discarded")
-        git.remove_worktree(project.paths, worktree, force=True)
+        checkouts.remove_worktree(project.paths, worktree, force=True)
     tip = git.read_ref(project.paths, f"refs/heads/{record.branch}")
     if tip is not None and git.read_ref(project.paths, ref) is None:
         git.update_ref(project.paths, ref, tip, None, "gitorch: track discarded")

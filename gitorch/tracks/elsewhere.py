@@ -17,7 +17,8 @@ from gitorch.names import TrackId, claim_ref
 from gitorch.project import Project, load_roadmap
 from gitorch.roadmap.model import Roadmap
 from gitorch.tracks.claims import TrackLock, drop_claim
-from gitorch.tracks.records import TrackRecord, TrackView, now
+from gitorch.tracks.records import TrackRecord, now
+from gitorch.tracks.views import TrackView
 from gitorch.upstream import remote_name
 
 

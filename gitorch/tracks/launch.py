@@ -25,15 +25,7 @@ from gitorch.tracks.control import is_our_agent
 from gitorch.tracks.elsewhere import remember_roadmap, settle_landed
 from gitorch.tracks.forked import ForkedRunner, can_fork, fork_runner
 from gitorch.tracks.hook import refresh
-from gitorch.tracks.records import (
-    TrackRecord,
-    TrackView,
-    claims,
-    landed_tracks,
-    now,
-    observe,
-    pid_alive,
-)
+from gitorch.tracks.records import TrackRecord, claims, landed_tracks, now, pid_alive
 from gitorch.tracks.remote_claims import (
     RemoteClaim,
     claims_refspec,
@@ -41,6 +33,7 @@ from gitorch.tracks.remote_claims import (
     is_expired,
     push_claim,
 )
+from gitorch.tracks.views import TrackView, observe
 from gitorch.upstream import remote_name, sync_main
 
 START_LOCK_TIMEOUT = 300.0  # a start holding it may be fetching

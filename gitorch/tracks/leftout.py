@@ -13,7 +13,8 @@ from gitorch import git
 from gitorch.names import TrackId, wip_ref
 from gitorch.project import Project
 from gitorch.state import read_json, write_json
-from gitorch.tracks.records import LEFT_OUT, TrackRecord, TrackView
+from gitorch.tracks.records import LEFT_OUT, TrackRecord
+from gitorch.tracks.views import TrackView
 
 OUTPUT_TAIL = 60  # lines of the failing test output a fix phase is shown
 

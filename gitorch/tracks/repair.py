@@ -22,7 +22,7 @@ from gitorch.agents.prompts import render
 from gitorch.config.settings import FIX_PROMPT, RESOLVE_PROMPT, PhaseConfig
 from gitorch.disk import as_disk_full, full_now, is_full
 from gitorch.errors import GitorchError
-from gitorch.git import rebase, worktree_files
+from gitorch.git import checkouts, rebase, worktree_files
 from gitorch.names import TrackId
 from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, load_roadmap, open_project
@@ -237,8 +237,8 @@ def ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> Pat
         if path.exists():
             raise RepairFailed(f"{path} exists but is not a git worktree; move it away")
         with repository_lock(project.state.root, "worktrees"):
-            git.prune_worktrees(project.paths)
-            git.add_worktree(project.paths, path, record.branch, None)
+            checkouts.prune_worktrees(project.paths)
+            checkouts.add_worktree(project.paths, path, record.branch, None)
         log.line(f"Created worktree {path} on {record.branch} for the repair")
-    mark_worktree(git.worktree_git_dir(path), TrackId.parse(record.track))
+    mark_worktree(checkouts.worktree_git_dir(path), TrackId.parse(record.track))
     return path

@@ -11,7 +11,7 @@ from gitorch.agents.presets import agent_for, agent_name
 from gitorch.agents.prompts import render
 from gitorch.disk import DiskFull, as_disk_full, full_now, is_full
 from gitorch.errors import GitorchError
-from gitorch.git import history
+from gitorch.git import checkouts, history
 from gitorch.names import TrackId, track_branch_folder
 from gitorch.notify.tellers import tell_track_end
 from gitorch.project import Project, open_project
@@ -231,16 +231,16 @@ def _ensure_worktree(project: Project, record: TrackRecord, log: TrackLog) -> No
         # stale entry (a folder deleted by hand).
         try:
             with repository_lock(project.state.root, "worktrees", shared=True):
-                git.add_worktree(project.paths, path, record.branch, start)
+                checkouts.add_worktree(project.paths, path, record.branch, start)
         except GitorchError:
             with repository_lock(project.state.root, "worktrees"):
-                git.prune_worktrees(project.paths)
+                checkouts.prune_worktrees(project.paths)
                 start = None if git.branch_exists(project.paths, record.branch) else start
-                git.add_worktree(project.paths, path, record.branch, start)
+                checkouts.add_worktree(project.paths, path, record.branch, start)
         record.prepared = False
         log.line(f"Created worktree {path} on {record.branch}"
                  + (f" from {record.base[:12]}" if start else " (existing branch)"))
-    mark_worktree(git.worktree_git_dir(path), TrackId.parse(record.track))
+    mark_worktree(checkouts.worktree_git_dir(path), TrackId.parse(record.track))
 
 
 def _move_to_own_folder(project: Project, record: TrackRecord, log: TrackLog) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gitorch import git
 from gitorch.errors import GitorchError
-from gitorch.git import worktree_files
+from gitorch.git import checkouts, worktree_files
 from gitorch.names import TrackId
 from gitorch.output import safe_text
 from gitorch.project import Project
@@ -21,7 +21,7 @@ def clean(project: Project, force: bool) -> list[str]:
     """Tidy up; never removes unlanded commits, nor uncommitted work unless force."""
     said = []
     with repository_lock(project.state.root, "worktrees"):
-        git.prune_worktrees(project.paths)
+        checkouts.prune_worktrees(project.paths)
     records = TrackRecord.all(project)
     landed = remove_landed(project, [r for r in records if r.state == "landed"], force)
     said += landed.removed + landed.kept
@@ -108,7 +108,7 @@ def _remove_one(project: Project, record: TrackRecord, holding: Holding, dirty: 
                                       True, kept_by_wip or wip_tip is None))
         return []
     if dirty is not None:
-        git.remove_worktree(project.paths, worktree, force=True)
+        checkouts.remove_worktree(project.paths, worktree, force=True)
         tidied.removed.append(f"Removed worktree {worktree}")
     deletions = []
     if holding.branch_tip is not None:

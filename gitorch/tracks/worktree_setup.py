@@ -6,9 +6,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from gitorch import git
 from gitorch.agents.process import run_agent
 from gitorch.errors import GitorchError
+from gitorch.git import checkouts
 from gitorch.names import TrackId
 from gitorch.project import Project
 from gitorch.sandbox.rules import track_jail
@@ -40,7 +40,7 @@ def prepare(project: Project, track: TrackId, worktree: Path, branch: str, env: 
     log.line(f"worktree.setup: {' '.join(settings.setup)}")
     # The command is the repository's, which an agent may have changed: it runs in the
     # track's sandbox, as the agent does.
-    jail = track_jail(project, track, worktree, git.worktree_git_dir(worktree), branch,
+    jail = track_jail(project, track, worktree, checkouts.worktree_git_dir(worktree), branch,
                       settings.setup[0])
     outcome = run_agent(settings.setup, None, cwd=worktree, env=env,
                         timeout=project.config.agent.timeout, log=log, stopping=stopping,

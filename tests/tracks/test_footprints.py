@@ -8,6 +8,7 @@ from pathlib import Path
 from helpers import git, make_repo, run_gitorch
 
 from gitorch import git as gitorch_git
+from gitorch.git.checkouts import worktree_git_dir
 from gitorch.names import TrackId
 from gitorch.project import load_roadmap, open_project
 from gitorch.state import StateDir
@@ -105,7 +106,7 @@ def test_the_live_footprint_grows_with_each_commit(tmp_path: Path) -> None:
     track = TrackId("E", "1")
     worktree = tmp_path / "wt"
     git(repo, "worktree", "add", "-q", "-b", "gitorch/e-1", str(worktree))
-    hook.mark_worktree(gitorch_git.worktree_git_dir(worktree), track)
+    hook.mark_worktree(worktree_git_dir(worktree), track)
     state = StateDir(repo / ".git" / "gitorch")
 
     (worktree / "core" / "registry.py").write_text("x = 2\n")

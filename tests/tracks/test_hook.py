@@ -14,6 +14,7 @@ from helpers import GIT_IDENTITY, git, make_repo, run_gitorch, sample
 
 from gitorch import git as gitorch_git
 from gitorch.errors import GitorchError
+from gitorch.git.checkouts import worktree_git_dir
 from gitorch.names import TrackId
 from gitorch.state import StateDir
 from gitorch.tracks import hook
@@ -43,7 +44,7 @@ def add_worktree(repo: Path, name: str, track: TrackId | None = TRACK) -> Path:
     path = repo.parent / name
     git(repo, "worktree", "add", "-q", "-b", f"gitorch/{name}", str(path))
     if track is not None:
-        hook.mark_worktree(gitorch_git.worktree_git_dir(path), track)
+        hook.mark_worktree(worktree_git_dir(path), track)
     return path
 
 
@@ -233,7 +234,7 @@ def test_the_hook_reads_a_relative_git_dir_or_the_dot_git_file(repo: Path) -> No
     hooks = hooks_of(repo)
     hook.install(hooks)
     track = add_worktree(repo, "group_E_track_1")
-    git_dir = gitorch_git.worktree_git_dir(track)
+    git_dir = worktree_git_dir(track)
     relative = {"GIT_DIR": os.path.relpath(git_dir, track),
                 "GIT_INDEX_FILE": os.path.relpath(git_dir / "index", track)}
     assert run_hook(hooks, track, env=relative).returncode == 0
@@ -279,7 +280,7 @@ def test_the_hook_needs_no_gitorch_on_path(repo: Path) -> None:
 
 def test_mark_worktree_writes_the_track_key(repo: Path) -> None:
     track = add_worktree(repo, "group_E_track_1", TrackId("12", "3"))
-    git_dir = gitorch_git.worktree_git_dir(track)
+    git_dir = worktree_git_dir(track)
     assert (git_dir / "gitorch-track").read_text() == "group_12_track_3\n"
     assert (repo / ".git" / "gitorch" / "events").is_dir()
 
