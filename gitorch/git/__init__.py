@@ -231,7 +231,7 @@ def update_refs(paths: RepoPaths, changes: list[tuple[str, str | None, str | Non
 
 
 def locked_retry(paths: RepoPaths, args: list[str], input: str | None,
-                  cwd: Path | None = None) -> process.Completed:
+                 cwd: Path | None = None) -> process.Completed:
     """Run git, again briefly while another process holds a lock file it needs.
 
     A stale lock (old, and no git running in the repository) raises RefLocked at once, and
