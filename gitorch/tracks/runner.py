@@ -118,7 +118,8 @@ def _run_phases(project: Project, roadmap: Roadmap, track: Track, record: TrackR
     if not record.prepared:
         prepare(project, TrackId.parse(track.id), worktree, record.branch, base_env, log,
                 lambda: stop.set)
-        record.prepared = True  # saved with the first phase's start, the next thing done
+        record.prepared = True
+        record.save(project)  # at once: a runner killed before its first phase sets up again
     if over_budget(project, record):
         return
     phases = project.config.phases
