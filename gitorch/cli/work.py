@@ -187,6 +187,6 @@ def runner(track: str, lock_fd: int, repair: bool, message: bool) -> None:
 
     Example: (internal)
     """
-    from gitorch.commands.runner import run
+    from gitorch.tracks.dispatch import run_runner
 
-    sys.exit(run(Path.cwd(), track, lock_fd, repair, message))
+    sys.exit(run_runner(Path.cwd(), track, lock_fd, repair, message))

@@ -77,8 +77,8 @@ def fork_runner(paths: RepoPaths, track: TrackId, lock_fd: int, output_fd: int,
     # so that a long run leaves no zombies behind.
     _UNREAPED[:] = [runner for runner in _UNREAPED if runner.poll() is None]
     # Imported here, once, not in every child: the runner's modules, and failure's.
-    from gitorch.commands.runner import run
     from gitorch.failure import fail
+    from gitorch.tracks.dispatch import run_runner
 
     pid = os.fork()
     if pid:
@@ -91,8 +91,8 @@ def fork_runner(paths: RepoPaths, track: TrackId, lock_fd: int, output_fd: int,
         # As a `gitorch _runner` process has it, for whatever reads it.
         sys.argv = ["gitorch", "_runner", str(track), "--lock-fd", str(lock_fd), *flags]
         try:
-            code = run(paths.main_worktree, str(track), lock_fd, "--repair" in flags,
-                       "--message" in flags)
+            code = run_runner(paths.main_worktree, str(track), lock_fd, "--repair" in flags,
+                              "--message" in flags)
         except (Exception, KeyboardInterrupt) as error:
             fail(error)  # the exit code and report the CLI gives
     except SystemExit as ended:

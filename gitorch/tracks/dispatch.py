@@ -1,4 +1,5 @@
-"""`gitorch _runner`: one claimed track's phases, started by `gitorch start` (internal)."""
+"""What a runner process runs for its claimed track: its phases, a repair, a pull-request
+round or the messages sent to it (`gitorch _runner`, or a runner forked by start)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from gitorch.tracks.repair import run_repair
 from gitorch.tracks.runner import run_track
 
 
-def run(cwd: Path, track_text: str, lock_fd: int, repair: bool = False,
-        message: bool = False) -> int:
+def run_runner(cwd: Path, track_text: str, lock_fd: int, repair: bool = False,
+               message: bool = False) -> int:
     """Run the track's phases (or, repair, its resolve, fix or pull request round; message,
     the messages sent to it) holding the lock fd."""
     track = TrackId.parse(track_text)
