@@ -117,7 +117,8 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         wanted = [roadmap.track(str(TrackId.parse(t))).id for t in track_ids]
         if group is not None:
             roadmap.group(group)
-        landed, claimed = landed_tracks(project), claims(project)
+        records = TrackRecord.all(project)  # read once: start alone claims, under its lock
+        landed, claimed = landed_tracks(project, records), claims(project)
         views = _views(project, roadmap, upstream, landed, claimed)
         main = project.main_branch
         settle_landed(project, views.values(), main if upstream.roadmap_rev is None
@@ -131,14 +132,14 @@ def start(project: Project, *, group: str | None, track_ids: Sequence[str],
         avoid = dict(avoid or {})
         if not wanted:  # a track named on purpose may go before its agent's reset
             avoid.update({agent: "is at its usage limit" for agent in
-                          limited_agents(TrackRecord.all(project), time.time())
+                          limited_agents(records, time.time())
                           if agent not in avoid})
         # Only this clone's claims take its slots; other machines' have slots of their own.
         busy = sum(1 for v in views.values() if v.state in ("claimed", "running") and v.claimed)
         slots = project.config.max_parallel - busy
         if candidates and slots > 0 and not dry_run:
             check_agents(project.config, project.paths.main_worktree)
-        numbers = SlotNumbers(project)
+        numbers = SlotNumbers(records)
         for view in candidates:
             if len(result.launched) + len(result.would_start) >= slots:
                 result.skipped.append((view.track.id, "no free slot"))
@@ -166,17 +167,15 @@ def _next_agent(project: Project, view: TrackView) -> str:
 
 class SlotNumbers:
     """GITORCH_SLOT for each track one start launches: the lowest no live runner of another
-    track holds. Only start gives them, under its lock: the records are read once."""
+    track holds. Only start gives them, under its lock, so the records it read at its
+    beginning and the slots it gave since tell them all."""
 
-    def __init__(self, project: Project) -> None:
-        self._project = project
-        self._held: dict[str, int | None] | None = None
+    def __init__(self, records: Sequence[TrackRecord]) -> None:
+        self._held: dict[str, int | None] = {
+            r.track: r.slot for r in records if r.state in ("claimed", "running")
+            and (r.pid is None or pid_alive(r.pid, r.host))}
 
     def take(self, track: str) -> int:
-        if self._held is None:
-            self._held = {r.track: r.slot for r in TrackRecord.all(self._project)
-                          if r.state in ("claimed", "running")
-                          and (r.pid is None or pid_alive(r.pid, r.host))}
         used = {slot for other, slot in self._held.items() if other != track}
         slot = next(n for n in range(len(used) + 1) if n not in used)
         self._held[track] = slot
