@@ -26,6 +26,8 @@ from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
 
+from gitorch.locate import state_dir_around
+
 FILE_NAME = "compiled-dataclasses.marshal"
 _IMPORTING = threading.Lock()
 
@@ -58,7 +60,7 @@ def compiled_dataclasses() -> Iterator[None]:
     """Dataclasses made within use the code kept for the repository here; new code is kept."""
     try:
         kept = _Kept(_place(os.getcwd()))
-    except OSError:  # a folder removed under us: the command itself will say so
+    except OSError:  # a folder removed under us, git's files unreadable: the command says so
         kept = _Kept(None)
     if "inspect" not in sys.modules:
         sys.modules["inspect"] = _Deferred("inspect")
@@ -106,28 +108,11 @@ def _read(path: str) -> dict[str, Any]:
 def _place(cwd: str) -> str | None:
     """The file in the state folder of the repository around cwd, by git's own files.
 
-    None where git's variables (GIT_DIR...) or a submodule decide; a place git would not
-    find (past a ceiling folder, say) costs only the speed-up: the file is written only in
-    a state folder there, and its code used only for its very source.
+    None where git's variables (GIT_DIR...) decide; a place git would not find (past a
+    ceiling folder, say) costs only the speed-up: the file is written only in a state
+    folder there, and its code used only for its very source.
     """
     if any(name in os.environ for name in ("GIT_DIR", "GIT_COMMON_DIR", "GIT_WORK_TREE")):
         return None
-    folder = os.path.abspath(cwd)
-    while True:
-        dot_git = os.path.join(folder, ".git")
-        if os.path.isdir(dot_git):
-            return os.path.join(dot_git, "gitorch", FILE_NAME)
-        if os.path.isfile(dot_git):
-            # A linked worktree: .git names its git dir, whose commondir names the shared one.
-            try:
-                with open(dot_git, encoding="utf-8") as file:
-                    git_dir = os.path.join(folder, file.read().removeprefix("gitdir: ").strip())
-                with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as file:
-                    common = os.path.join(git_dir, file.read().strip())
-            except (OSError, UnicodeDecodeError):
-                return None
-            return os.path.join(os.path.normpath(common), "gitorch", FILE_NAME)
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    state = state_dir_around(cwd)
+    return None if state is None else os.path.join(state, FILE_NAME)
