@@ -143,8 +143,9 @@ class TrackRecord:
             names = []
         found = []
         for name in names:
-            record = cls._kept(folder / name)
-            if record is not None and name == _file_name(record.track):
+            path = folder / name
+            record = cls._kept(path)
+            if record is not None and path == project.state.record(_track_id(record.track)):
                 found.append(record.copy())
         return found
 
@@ -203,9 +204,9 @@ def _record_types() -> dict[str, Any]:
 
 
 @cache
-def _file_name(track: str) -> str:
-    """The record file's name for a track id: a record under another name is not read."""
-    return f"{TrackId.parse(track).key}.json"
+def _track_id(track: str) -> TrackId:
+    """TrackId.parse, once a track id: all() asks it of every record, several times a second."""
+    return TrackId.parse(track)
 
 
 @cache
